@@ -1,0 +1,147 @@
+/**
+ * The `catalog` function: what each action takes and answers (API.md §1). Every client-callable function has a
+ * module like this one: `<fn>Actions` (params schema per action, no extra field allowed), `<Fn>Responses` (data per
+ * action), registered in `ClientFunctions` (./index.ts) so the mini-program's `call()` is typed end to end.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import type { RequestOf } from './handler';
+import { StringEnum } from './validation';
+
+export const COURSE_LEVELS = ['beginner', 'intermediate', 'advanced'] as const;
+export type CourseLevel = (typeof COURSE_LEVELS)[number];
+
+export const LESSON_KINDS = ['video', 'audio', 'article'] as const;
+export type LessonKind = (typeof LESSON_KINDS)[number];
+
+export const CATALOG_SORTS = ['popular', 'newest', 'rating', 'priceAsc', 'priceDesc'] as const;
+export type CatalogSort = (typeof CATALOG_SORTS)[number];
+
+/** @default values the `list` action applies when the param is absent. */
+export const CATALOG_LIST_DEFAULTS = { sort: 'popular', page: 1, pageSize: 20 } as const satisfies {
+  sort: CatalogSort;
+  page: number;
+  pageSize: number;
+};
+
+/** A document id: console-made ids are 32 hex characters, imported ones are slugs. */
+export const DocId = Type.String({
+  pattern: '^[A-Za-z0-9_-]{1,64}$',
+  description: 'an id of 1 to 64 letters, digits, _ or -',
+});
+
+export const catalogActions = {
+  list: Type.Object(
+    {
+      category: Type.Optional(DocId),
+      tag: Type.Optional(Type.String({ minLength: 1, maxLength: 20 })),
+      /** Matched literally and case-insensitively against title, subtitle and tags; blank means no keyword. */
+      keyword: Type.Optional(Type.String({ maxLength: 40 })),
+      sort: Type.Optional(StringEnum(CATALOG_SORTS)),
+      /** 1-based. */
+      page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+      pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
+    },
+    { additionalProperties: false },
+  ),
+  detail: Type.Object({ courseId: DocId }, { additionalProperties: false }),
+  categories: Type.Object({}, { additionalProperties: false }),
+};
+
+export type CatalogRequest = RequestOf<typeof catalogActions>;
+export type CatalogListParams = Static<typeof catalogActions.list>;
+export type CatalogDetailParams = Static<typeof catalogActions.detail>;
+
+export const RatingBrief = Type.Object({
+  /** Mean of 1–5 ratings, 0 when there are none. */
+  avg: Type.Number({ minimum: 0, maximum: 5 }),
+  count: Type.Integer({ minimum: 0 }),
+});
+
+/** What a list shows of a course. Public: never a media fileID, a temp URL or an article body. */
+export const CourseCard = Type.Object({
+  id: Type.String(),
+  title: Type.String(),
+  subtitle: Type.String(),
+  /** Cover image fileID (public-read storage; `<image src>` takes it directly). */
+  cover: Type.String(),
+  priceFen: Type.Integer({ minimum: 0 }),
+  category: Type.String(),
+  tags: Type.Array(Type.String()),
+  level: StringEnum(COURSE_LEVELS),
+  lessonCount: Type.Integer({ minimum: 0 }),
+  rating: RatingBrief,
+  learnerCount: Type.Integer({ minimum: 0 }),
+  creatorName: Type.String(),
+});
+export type CourseCard = Static<typeof CourseCard>;
+
+/** A lesson as the outline shows it, before any entitlement check. */
+export const LessonOutline = Type.Object({
+  id: Type.String(),
+  title: Type.String(),
+  kind: StringEnum(LESSON_KINDS),
+  durationSec: Type.Integer({ minimum: 0 }),
+  free: Type.Boolean(),
+});
+export type LessonOutline = Static<typeof LessonOutline>;
+
+export const CourseDetail = Type.Composite([
+  CourseCard,
+  Type.Object({
+    description: Type.String(),
+    creator: Type.Object({ id: Type.String(), name: Type.String(), title: Type.Optional(Type.String()) }),
+    /** In course order. */
+    lessons: Type.Array(LessonOutline),
+    rating: Type.Object({
+      avg: Type.Number({ minimum: 0, maximum: 5 }),
+      count: Type.Integer({ minimum: 0 }),
+      /** Counts of 1★ … 5★ (index 0 is 1★). */
+      histogram: Type.Array(Type.Integer({ minimum: 0 }), { minItems: 5, maxItems: 5 }),
+    }),
+    /** ISO-8601. */
+    updatedAt: Type.String(),
+  }),
+]);
+export type CourseDetail = Static<typeof CourseDetail>;
+
+/** The caller's progress in one course, as `detail` shows it (the `learning` function owns how it is computed). */
+export const CourseProgressBrief = Type.Object({
+  /** 0–100, completed lessons over lessons. */
+  percent: Type.Integer({ minimum: 0, maximum: 100 }),
+  completedLessonIds: Type.Array(Type.String()),
+  lastLessonId: Type.Optional(Type.String()),
+  lastPositionSec: Type.Optional(Type.Integer({ minimum: 0 })),
+  /** ISO-8601. */
+  updatedAt: Type.String(),
+});
+export type CourseProgressBrief = Static<typeof CourseProgressBrief>;
+
+export interface CatalogListData {
+  items: CourseCard[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export interface CatalogDetailData {
+  course: CourseDetail;
+  enrolled: boolean;
+  progress?: CourseProgressBrief;
+}
+
+export interface CategoryItem {
+  id: string;
+  name: string;
+  /** Published courses in the category. */
+  count: number;
+}
+
+export interface CatalogCategoriesData {
+  items: CategoryItem[];
+}
+
+export interface CatalogResponses {
+  list: CatalogListData;
+  detail: CatalogDetailData;
+  categories: CatalogCategoriesData;
+}

@@ -1,0 +1,167 @@
+/**
+ * The one ajv instance of the product, and error messages that name the field: `pageSize must be <= 50`,
+ * `lessons[2].durationSec must be an integer >= 1`, `courseId is required`, `foo is not allowed`.
+ *
+ * Schemas are TypeBox values (JSON Schema plus a static type). A constrained string may carry a `description`
+ * phrased as what the value must be ("a slug of lowercase letters, digits and dashes"); it is used when the
+ * `pattern` fails, since a raw regular expression means nothing to the reader.
+ */
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+
+/** allErrors so that a course file reports every problem at once; verbose so messages can read the failing schema. */
+export const ajv = new Ajv({ allErrors: true, verbose: true, strict: true });
+addFormats(ajv);
+
+export interface Problem {
+  /** Field path in the dotted/bracketed form a person reads: `lessons[2].durationSec`; '' for the whole value. */
+  path: string;
+  /** Complete sentence fragment starting with the path, e.g. `lessons[2].durationSec must be an integer >= 1`. */
+  message: string;
+}
+
+export type Validation<T> = { ok: true; value: T } | { ok: false; problems: Problem[] };
+
+const compiled = new WeakMap<TSchema, ValidateFunction>();
+
+function compile(schema: TSchema): ValidateFunction {
+  let validate = compiled.get(schema);
+  if (!validate) {
+    validate = ajv.compile(schema);
+    compiled.set(schema, validate);
+  }
+  return validate;
+}
+
+/**
+ * Validates without coercion or defaults (the value is not modified). `rootName` names the value itself in messages
+ * about the root, e.g. `event must be an object`.
+ */
+export function validate<S extends TSchema>(schema: S, value: unknown, rootName = 'value'): Validation<Static<S>> {
+  const check = compile(schema);
+  if (check(value)) return { ok: true, value: value as Static<S> };
+  return { ok: false, problems: describeErrors(check.errors ?? [], rootName) };
+}
+
+/** A string limited to the given values, as a plain `enum` (clearer errors than a union of literals). */
+export function StringEnum<const T extends readonly string[]>(values: T, options: { description?: string } = {}) {
+  return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
+}
+
+/** `/lessons/2/durationSec` → `lessons[2].durationSec`. */
+export function formatPath(instancePath: string): string {
+  if (instancePath === '') return '';
+  let out = '';
+  for (const raw of instancePath.slice(1).split('/')) {
+    const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (/^\d+$/.test(segment)) out += `[${segment}]`;
+    else out += out === '' ? segment : `.${segment}`;
+  }
+  return out;
+}
+
+function join(path: string, key: string): string {
+  return path === '' ? key : `${path}.${key}`;
+}
+
+type SchemaLike = Record<string, unknown>;
+
+function bounds(schema: SchemaLike): string {
+  const min = schema.minimum as number | undefined;
+  const max = schema.maximum as number | undefined;
+  if (min !== undefined && max !== undefined) return ` between ${min} and ${max}`;
+  if (min !== undefined) return ` >= ${min}`;
+  if (max !== undefined) return ` <= ${max}`;
+  return '';
+}
+
+function lengths(schema: SchemaLike, unit: string): string {
+  const min = (schema.minLength ?? schema.minItems) as number | undefined;
+  const max = (schema.maxLength ?? schema.maxItems) as number | undefined;
+  if (min !== undefined && max !== undefined) return ` of ${min} to ${max} ${unit}`;
+  if (min !== undefined && min > 0) return ` of at least ${min} ${unit}`;
+  if (max !== undefined) return ` of at most ${max} ${unit}`;
+  return '';
+}
+
+/** What a value must be, as a phrase: `an integer between 1 and 50`, `one of popular, newest`. */
+export function describeSchema(schema: SchemaLike): string {
+  if (Array.isArray(schema.enum)) return `one of ${schema.enum.join(', ')}`;
+  if ('const' in schema) return JSON.stringify(schema.const);
+  for (const key of ['anyOf', 'oneOf'] as const) {
+    const branches = schema[key];
+    if (Array.isArray(branches)) return branches.map((b) => describeSchema(b as SchemaLike)).join(' or ');
+  }
+  if (typeof schema.description === 'string' && schema.pattern !== undefined) return schema.description;
+  switch (schema.type) {
+    case 'integer':
+      return `an integer${bounds(schema)}`;
+    case 'number':
+      return `a number${bounds(schema)}`;
+    case 'string':
+      return schema.format === 'date-time' ? 'an ISO-8601 date-time' : `a string${lengths(schema, 'characters')}`;
+    case 'boolean':
+      return 'true or false';
+    case 'array':
+      return `a list${lengths(schema, 'items')}`;
+    case 'object':
+      return 'an object';
+    case 'null':
+      return 'null';
+    default:
+      return 'valid';
+  }
+}
+
+function messageFor(error: ErrorObject, rootName: string): Problem {
+  const path = formatPath(error.instancePath);
+  const subject = path === '' ? rootName : path;
+  const parent = (error.parentSchema ?? {}) as SchemaLike;
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'required': {
+      const field = join(path, String(params.missingProperty));
+      return { path: field, message: `${field} is required` };
+    }
+    case 'additionalProperties': {
+      const field = join(path, String(params.additionalProperty));
+      return { path: field, message: `${field} is not allowed` };
+    }
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+      return { path, message: `${subject} must be ${String(params.comparison)} ${String(params.limit)}` };
+    case 'minLength':
+      return { path, message: `${subject} must have at least ${String(params.limit)} characters` };
+    case 'maxLength':
+      return { path, message: `${subject} must have at most ${String(params.limit)} characters` };
+    case 'minItems':
+      return { path, message: `${subject} must have at least ${String(params.limit)} items` };
+    case 'maxItems':
+      return { path, message: `${subject} must have at most ${String(params.limit)} items` };
+    case 'uniqueItems':
+      return { path, message: `${subject} must not contain duplicates` };
+    case 'format':
+      return { path, message: `${subject} must be ${describeSchema(parent)}` };
+    default:
+      // type, enum, const, pattern, anyOf, …: say what the value must be, read from the schema itself.
+      return { path, message: `${subject} must be ${describeSchema(parent)}` };
+  }
+}
+
+/** Turns ajv errors into one problem per field, dropping the branch errors under a failed anyOf/oneOf. */
+export function describeErrors(errors: readonly ErrorObject[], rootName = 'value'): Problem[] {
+  const unions = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf').map((e) => e.schemaPath + '/');
+  const problems: Problem[] = [];
+  const seen = new Set<string>();
+  for (const error of errors) {
+    if (unions.some((prefix) => error.schemaPath.startsWith(prefix))) continue;
+    const problem = messageFor(error, rootName);
+    if (seen.has(problem.message)) continue;
+    seen.add(problem.message);
+    problems.push(problem);
+  }
+  return problems;
+}
