@@ -1,0 +1,4 @@
+export * from './schema';
+export * from './projections';
+export * from './reader';
+export * from './query';
