@@ -2,7 +2,31 @@
  * Every collection of the product, with its indexes and its security rule in the JSON form the CloudBase console
  * takes. The local cloud creates exactly these (an unknown collection fails as it does in CloudBase), and
  * `scripts/apply-database.ts` applies them to a real environment.
+ *
+ * The rules live once, as console-ready files in `database/rules/<collection>.json` (paste one into 控制台 → 数据库 →
+ * 权限设置 → 自定义安全规则); this module imports them. Clients write nothing anywhere: every write goes through a
+ * cloud function, which bypasses the rules.
+ *
+ * Owner field: a document that belongs to one learner holds their openid in `_openid` (the field CloudBase itself
+ * fills for client writes and that rule templates use). Functions write with the server SDK, which does not fill it,
+ * so they set `_openid` explicitly from `getWXContext().OPENID`. Rules and queries test `doc._openid == auth.openid`.
  */
+import categoriesRule from './rules/categories.json';
+import courseProgressRule from './rules/courseProgress.json';
+import coursesRule from './rules/courses.json';
+import courseStatsRule from './rules/courseStats.json';
+import creatorsRule from './rules/creators.json';
+import enrollmentsRule from './rules/enrollments.json';
+import interactionsRule from './rules/interactions.json';
+import jobRunsRule from './rules/jobRuns.json';
+import lessonsRule from './rules/lessons.json';
+import ordersRule from './rules/orders.json';
+import payEventsRule from './rules/payEvents.json';
+import progressRule from './rules/progress.json';
+import recModelsRule from './rules/recModels.json';
+import recommendationsRule from './rules/recommendations.json';
+import reviewsRule from './rules/reviews.json';
+
 export interface IndexSpec {
   /** Index name as shown in the console. */
   name: string;
@@ -12,11 +36,159 @@ export interface IndexSpec {
   unique?: boolean;
 }
 
-export interface CollectionSpec {
-  name: string;
-  indexes: IndexSpec[];
-  /** Client access rule (`read`/`write` expressions over `auth`, `doc`, `now`); functions bypass it. */
-  rules: { read: string | boolean; write: string | boolean };
+/**
+ * A client access rule: `read`/`write`, or `create`/`update`/`delete` (which take precedence over `write`).
+ * Each is `true`, `false` or an expression over `auth`, `doc` and `now` (see rules/evaluate.ts).
+ */
+export interface CollectionRules {
+  read: string | boolean;
+  write: string | boolean;
+  create?: string | boolean;
+  update?: string | boolean;
+  delete?: string | boolean;
 }
 
-export const collections: CollectionSpec[] = [];
+export interface CollectionSpec {
+  name: string;
+  /** What a document is, its id and who writes it. */
+  description?: string;
+  indexes: IndexSpec[];
+  /** Client access rule; functions bypass it. */
+  rules: CollectionRules;
+}
+
+/** The field holding the openid of the learner a document belongs to. */
+export const OWNER_FIELD = '_openid';
+
+export const collections: CollectionSpec[] = [
+  {
+    name: 'courses',
+    description:
+      'The public part of a course (shared/catalog CourseDoc); _id is the course slug. Written by the import.',
+    rules: coursesRule,
+    indexes: [
+      // `catalog.list`: status (and category or tag) equality, then the sort of CATALOG_SORT_ORDERS.
+      { name: 'status_popular', keys: { status: 1, learnerCount: -1, _id: 1 } },
+      { name: 'status_newest', keys: { status: 1, publishedAt: -1, _id: 1 } },
+      { name: 'status_rating', keys: { status: 1, 'rating.avg': -1, 'rating.count': -1, _id: 1 } },
+      { name: 'status_price', keys: { status: 1, priceFen: 1, _id: 1 } },
+      { name: 'status_category_popular', keys: { status: 1, category: 1, learnerCount: -1, _id: 1 } },
+      { name: 'status_tags_popular', keys: { status: 1, tags: 1, learnerCount: -1, _id: 1 } },
+      // Nightly creator numbers, per creator.
+      { name: 'creator_status', keys: { 'creator.id': 1, status: 1 } },
+    ],
+  },
+  {
+    name: 'lessons',
+    description: 'The private part of a lesson (LessonDoc: media fileID, article body); read only by functions.',
+    rules: lessonsRule,
+    indexes: [{ name: 'course_order', keys: { courseId: 1, order: 1 }, unique: true }],
+  },
+  {
+    name: 'categories',
+    description: 'Catalog categories (CategoryDoc); _id is the slug courses refer to.',
+    rules: categoriesRule,
+    indexes: [{ name: 'order', keys: { order: 1 } }],
+  },
+  {
+    name: 'creators',
+    description: 'Public creator profiles (CreatorDoc); courses keep a snapshot of id, name and title.',
+    rules: creatorsRule,
+    indexes: [],
+  },
+  {
+    name: 'orders',
+    description:
+      'One purchase attempt: _openid, courseId, amountFen (from the course, never the client), status, outTradeNo.',
+    rules: ordersRule,
+    indexes: [
+      // The merchant order number the pay platform echoes back in callbacks and queryOrder.
+      { name: 'outTradeNo', keys: { outTradeNo: 1 }, unique: true },
+      // `order.list`, newest first; and "is there a pending order for this course already?".
+      { name: 'owner_created', keys: { _openid: 1, createdAt: -1 } },
+      { name: 'owner_course_status', keys: { _openid: 1, courseId: 1, status: 1 } },
+      // Sweeper: pending orders past their expiry.
+      { name: 'status_expires', keys: { status: 1, expiresAt: 1 } },
+    ],
+  },
+  {
+    name: 'payEvents',
+    description: 'Every pay callback and query result as received, for audit and reconciliation.',
+    rules: payEventsRule,
+    indexes: [{ name: 'outTradeNo_received', keys: { outTradeNo: 1, receivedAt: 1 } }],
+  },
+  {
+    name: 'enrollments',
+    description: 'A learner owns a course (paid or free): _openid, courseId, orderId?, createdAt.',
+    rules: enrollmentsRule,
+    indexes: [
+      // Fulfilment is idempotent: any number of deliveries gives one enrollment.
+      { name: 'owner_course', keys: { _openid: 1, courseId: 1 }, unique: true },
+      { name: 'course_created', keys: { courseId: 1, createdAt: 1 } },
+    ],
+  },
+  {
+    name: 'progress',
+    description: "A learner's position in one lesson: _openid, courseId, lessonId, positionSec, completed, reportedAt.",
+    rules: progressRule,
+    indexes: [{ name: 'owner_course_lesson', keys: { _openid: 1, courseId: 1, lessonId: 1 }, unique: true }],
+  },
+  {
+    name: 'courseProgress',
+    description: "A learner's progress in one course (percent, last lesson), kept with each progress write.",
+    rules: courseProgressRule,
+    indexes: [
+      { name: 'owner_course', keys: { _openid: 1, courseId: 1 }, unique: true },
+      // `learning.myCourses`: most recently studied first.
+      { name: 'owner_updated', keys: { _openid: 1, updatedAt: -1 } },
+      // Nightly completion numbers per course.
+      { name: 'course', keys: { courseId: 1 } },
+    ],
+  },
+  {
+    name: 'reviews',
+    description:
+      'One rating (1–5) and text per learner and course; the public list goes through `review.list` without openids.',
+    rules: reviewsRule,
+    indexes: [
+      { name: 'course_owner', keys: { courseId: 1, _openid: 1 }, unique: true },
+      { name: 'course_created', keys: { courseId: 1, createdAt: -1 } },
+    ],
+  },
+  {
+    name: 'interactions',
+    description: 'Compact per-learner signal snapshot for the nightly retrain (one document per learner).',
+    rules: interactionsRule,
+    indexes: [{ name: 'owner', keys: { _openid: 1 }, unique: true }],
+  },
+  {
+    name: 'recommendations',
+    description: 'A learner\'s precomputed "for you" list: _openid, modelVersion, items, updatedAt.',
+    rules: recommendationsRule,
+    indexes: [{ name: 'owner', keys: { _openid: 1 }, unique: true }],
+  },
+  {
+    name: 'recModels',
+    description: 'Model versions: metrics, factor file IDs in storage, status; one is current.',
+    rules: recModelsRule,
+    indexes: [
+      { name: 'version', keys: { version: 1 }, unique: true },
+      { name: 'status_created', keys: { status: 1, createdAt: -1 } },
+    ],
+  },
+  {
+    name: 'courseStats',
+    description: 'Nightly per-course numbers for creators: sales, learners, completion, rating; _id is courseId_date.',
+    rules: courseStatsRule,
+    indexes: [
+      { name: 'course_date', keys: { courseId: 1, date: -1 }, unique: true },
+      { name: 'creator_date', keys: { creatorId: 1, date: -1 } },
+    ],
+  },
+  {
+    name: 'jobRuns',
+    description: 'Each timer run (retrain, order sweep): job, status, cursor to resume from, timings.',
+    rules: jobRunsRule,
+    indexes: [{ name: 'job_started', keys: { job: 1, startedAt: -1 } }],
+  },
+];
