@@ -3,7 +3,7 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/local', '<rootDir>/shared', '<rootDir>/cloudfunctions', '<rootDir>/scripts', '<rootDir>/database'],
   testMatch: ['**/__tests__/**/*.test.ts'],
-  // Type checking is `tsc --noEmit` in `npm test`; ts-jest only strips types so the suites start fast.
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
+  // Type checking is `tsc --noEmit` in `npm test`; with `isolatedModules` in tsconfig.json ts-jest only strips types.
+  transform: { '^.+\\.ts$': 'ts-jest' },
   testTimeout: 30000,
 };

@@ -21,6 +21,8 @@ export const ErrorCodes = {
   collectionNotExist: 'DATABASE_COLLECTION_NOT_EXIST',
   collectionAlreadyExist: 'DATABASE_COLLECTION_ALREADY_EXIST',
   requestFailed: 'DATABASE_REQUEST_FAILED',
+  /** Spelled as the real service (and wx-server-sdk's error table) spell it. */
+  invalidOperator: 'DATABASE_INVALID_OPERRATOR',
   permissionDenied: 'DATABASE_PERMISSION_DENIED',
   transactionConflict: 'DATABASE_TRANSACTION_CONFLICT',
   transactionFail: 'DATABASE_TRANSACTION_FAIL',

@@ -1,0 +1,399 @@
+/**
+ * The database part of the local cloud, driven by the real wx-server-sdk exactly as a cloud function drives CloudBase.
+ * Where the real service cannot be consulted offline, the test says which assumption it encodes.
+ */
+import type { CollectionSpec } from '../../../database/collections';
+import type { LocalCloud } from '../../cloud';
+import { startTestCloud } from '../../testing';
+
+const collections: CollectionSpec[] = [
+  { name: 'books', indexes: [{ name: 'tag', keys: { tags: 1 } }], rules: { read: true, write: false } },
+  // As in MongoDB, a unique index treats a missing field as null: every document here carries `isbn`.
+  {
+    name: 'editions',
+    indexes: [{ name: 'isbn_unique', keys: { isbn: 1 }, unique: true }],
+    rules: { read: true, write: false },
+  },
+  { name: 'accounts', indexes: [], rules: { read: false, write: false } },
+];
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the SDK ships no useful types for these calls
+type Sdk = any;
+let cloud: LocalCloud;
+let sdk: Sdk;
+let db: Sdk;
+
+beforeAll(async () => {
+  cloud = await startTestCloud({ collections });
+  sdk = require('wx-server-sdk');
+  sdk.init({ env: sdk.DYNAMIC_CURRENT_ENV });
+  db = sdk.database();
+});
+afterAll(() => cloud.close());
+beforeEach(async () => {
+  await db
+    .collection('books')
+    .where({ _id: db.command.exists(true) })
+    .remove();
+  await db
+    .collection('accounts')
+    .where({ _id: db.command.exists(true) })
+    .remove();
+  await db
+    .collection('editions')
+    .where({ _id: db.command.exists(true) })
+    .remove();
+});
+
+describe('insert and read', () => {
+  it('adds one document and reads it back by id with EJSON types intact', async () => {
+    const when = new Date('2026-01-02T03:04:05.678Z');
+    const added = await db
+      .collection('books')
+      .add({ data: { title: '深入浅出', price: 9.9, pages: 300, when, nested: { a: [1, 'x'] } } });
+    expect(added._id).toMatch(/^[0-9a-f]{32}$/);
+    const { data } = await db.collection('books').doc(added._id).get();
+    expect(data).toEqual({ _id: added._id, title: '深入浅出', price: 9.9, pages: 300, when, nested: { a: [1, 'x'] } });
+    expect(data.when).toBeInstanceOf(Date);
+  });
+
+  it('adds many documents in one call', async () => {
+    const result = await db.collection('books').add({ data: [{ n: 1 }, { n: 2 }, { n: 3 }] });
+    expect(result._ids).toHaveLength(3);
+    expect((await db.collection('books').count()).total).toBe(3);
+  });
+
+  it('resolves serverDate on the server', async () => {
+    const before = Date.now();
+    const { _id } = await db.collection('books').add({ data: { at: db.serverDate({ offset: 60_000 }) } });
+    const { data } = await db.collection('books').doc(_id).get();
+    expect(data.at.getTime()).toBeGreaterThanOrEqual(before + 60_000);
+    expect(data.at.getTime()).toBeLessThan(Date.now() + 61_000);
+  });
+
+  it('fails doc().get() of a missing document as CloudBase does', async () => {
+    await expect(db.collection('books').doc('missing').get()).rejects.toMatchObject({
+      errMsg: expect.stringContaining('does not exist'),
+    });
+  });
+
+  it('queries with operators, order, offset, limit and projection', async () => {
+    await db.collection('books').add({
+      data: [
+        { title: 'A', price: 30, tags: ['x'] },
+        { title: 'B', price: 10, tags: ['y'] },
+        { title: 'C', price: 20, tags: ['x', 'y'] },
+        { title: 'D', price: 40, tags: [] },
+      ],
+    });
+    const _ = db.command;
+    const { data } = await db
+      .collection('books')
+      .where({ price: _.gte(15), tags: 'x' })
+      .orderBy('price', 'desc')
+      .skip(1)
+      .limit(5)
+      .field({ title: true })
+      .get();
+    expect(data.map((doc: { title: string }) => doc.title)).toEqual(['C']);
+    expect(Object.keys(data[0]).sort()).toEqual(['_id', 'title']);
+    const regex = await db
+      .collection('books')
+      .where({ title: db.RegExp({ regexp: '^[ab]$', options: 'i' }) })
+      .get();
+    expect(regex.data.map((doc: { title: string }) => doc.title).sort()).toEqual(['A', 'B']);
+    const or = await db
+      .collection('books')
+      .where(_.or([{ price: _.lt(15) }, { price: _.gt(35) }]))
+      .orderBy('price', 'asc')
+      .get();
+    expect(or.data.map((doc: { title: string }) => doc.title)).toEqual(['B', 'D']);
+    expect(
+      (
+        await db
+          .collection('books')
+          .where({ tags: _.size(0) })
+          .count()
+      ).total,
+    ).toBe(1);
+  });
+
+  it('returns 100 documents without limit() and at most 1000 with it', async () => {
+    await db.collection('books').add({ data: Array.from({ length: 1200 }, (_, n) => ({ n })) });
+    expect((await db.collection('books').get()).data).toHaveLength(100);
+    expect((await db.collection('books').limit(1000).get()).data).toHaveLength(1000);
+    // Assumption: a limit above 1000 is capped rather than refused (the SDK itself refuses > 1000 client-side for some
+    // versions; wx-server-sdk 4.0.2 sends it).
+    expect((await db.collection('books').skip(1000).limit(1000).get()).data).toHaveLength(200);
+  });
+});
+
+describe('update operators', () => {
+  it('applies every operator the SDK emits', async () => {
+    const _ = db.command;
+    const { _id } = await db.collection('books').add({
+      data: {
+        n: 1,
+        m: 2,
+        list: [1, 2, 3, 2],
+        set: ['a'],
+        gone: true,
+        old: 'x',
+        low: 5,
+        high: 5,
+        meta: { seen: false },
+      },
+    });
+    const result = await db
+      .collection('books')
+      .doc(_id)
+      .update({
+        data: {
+          n: _.inc(2),
+          m: _.mul(3),
+          list: _.pull(2),
+          set: _.addToSet('b'),
+          gone: _.remove(),
+          old: _.rename('renamed'),
+          low: _.min(1),
+          high: _.max(9),
+          'meta.seen': true,
+          meta2: { deep: 1 },
+        },
+      });
+    expect(result.stats.updated).toBe(1);
+    const { data } = await db.collection('books').doc(_id).get();
+    expect(data).toEqual({
+      _id,
+      n: 3,
+      m: 6,
+      list: [1, 3],
+      set: ['a', 'b'],
+      renamed: 'x',
+      low: 1,
+      high: 9,
+      meta: { seen: true },
+      meta2: { deep: 1 },
+    });
+    await db
+      .collection('books')
+      .doc(_id)
+      .update({ data: { list: _.push([7, 8]), set: _.pullAll(['a']), n: _.set({ x: 1 }) } });
+    await db
+      .collection('books')
+      .doc(_id)
+      .update({ data: { list: _.pop() } });
+    const after = (await db.collection('books').doc(_id).get()).data;
+    expect(after.list).toEqual([1, 3, 7]);
+    expect(after.set).toEqual(['b']);
+    expect(after.n).toEqual({ x: 1 });
+  });
+
+  it('counts only documents that changed, updates many with where, and set() replaces or upserts', async () => {
+    await db.collection('books').add({
+      data: [
+        { k: 1, s: 'a' },
+        { k: 1, s: 'b' },
+        { k: 2, s: 'a' },
+      ],
+    });
+    const many = await db
+      .collection('books')
+      .where({ k: 1 })
+      .update({ data: { s: 'a' } });
+    // Assumption: `updated` counts modified documents (MongoDB's nModified): the one already 'a' is not counted.
+    expect(many.stats.updated).toBe(1);
+    const replaced = await db
+      .collection('books')
+      .doc('fixed-id')
+      .set({ data: { only: true } });
+    expect(replaced.stats).toMatchObject({ updated: 0, created: 1 });
+    await db
+      .collection('books')
+      .doc('fixed-id')
+      .set({ data: { other: 1 } });
+    expect((await db.collection('books').doc('fixed-id').get()).data).toEqual({ _id: 'fixed-id', other: 1 });
+    const missing = await db
+      .collection('books')
+      .doc('nope')
+      .update({ data: { x: 1 } });
+    expect(missing.stats.updated).toBe(0);
+  });
+
+  it('removes one by id and many by query', async () => {
+    const { _ids } = await db.collection('books').add({ data: [{ k: 1 }, { k: 1 }, { k: 2 }] });
+    expect((await db.collection('books').doc(_ids[2]).remove()).stats.removed).toBe(1);
+    expect((await db.collection('books').where({ k: 1 }).remove()).stats.removed).toBe(2);
+    expect((await db.collection('books').count()).total).toBe(0);
+  });
+});
+
+describe('aggregate', () => {
+  it('groups, sorts and looks up another collection', async () => {
+    await db.collection('books').add({
+      data: [
+        { c: 'x', p: 1 },
+        { c: 'x', p: 3 },
+        { c: 'y', p: 2 },
+      ],
+    });
+    await db.collection('accounts').add({ data: [{ _id: 'x', label: 'X' }] });
+    const $ = db.command.aggregate;
+    const { list } = await db
+      .collection('books')
+      .aggregate()
+      .match({ p: db.command.gte(1) })
+      .group({ _id: '$c', total: $.sum('$p'), n: $.sum(1) })
+      .sort({ total: -1 })
+      .lookup({ from: 'accounts', localField: '_id', foreignField: '_id', as: 'account' })
+      .end();
+    expect(list).toEqual([
+      { _id: 'x', total: 4, n: 2, account: [{ _id: 'x', label: 'X' }] },
+      { _id: 'y', total: 2, n: 1, account: [] },
+    ]);
+  });
+});
+
+describe('errors', () => {
+  it('refuses an unknown collection with -502005', async () => {
+    await expect(db.collection('nope').get()).rejects.toMatchObject({ errCode: -502005 });
+    await expect(db.collection('nope').add({ data: { a: 1 } })).rejects.toMatchObject({ errCode: -502005 });
+  });
+
+  it('creates a collection once', async () => {
+    await db.createCollection('made_at_runtime');
+    await db.collection('made_at_runtime').add({ data: { a: 1 } });
+    await expect(db.createCollection('made_at_runtime')).rejects.toMatchObject({ errCode: expect.any(Number) });
+  });
+
+  it('enforces unique indexes with a duplicate-key error and writes nothing', async () => {
+    await db.collection('editions').add({ data: { isbn: '978-7', title: 'first' } });
+    await expect(db.collection('editions').add({ data: { isbn: '978-7', title: 'second' } })).rejects.toMatchObject({
+      errCode: -502001,
+      errMsg: expect.stringContaining('E11000'),
+    });
+    await expect(db.collection('editions').add({ data: [{ isbn: '1' }, { isbn: '1' }] })).rejects.toMatchObject({
+      errCode: -502001,
+    });
+    expect((await db.collection('editions').count()).total).toBe(1);
+    const { _id } = await db.collection('editions').add({ data: { isbn: '978-8' } });
+    await expect(
+      db
+        .collection('editions')
+        .doc(_id)
+        .update({ data: { isbn: '978-7' } }),
+    ).rejects.toMatchObject({ errCode: -502001 });
+  });
+
+  it('refuses a bad query operator', async () => {
+    await expect(
+      db
+        .collection('books')
+        .where({ a: { $nosuch: 1 } })
+        .get(),
+    ).rejects.toMatchObject({ errCode: expect.any(Number) });
+  });
+});
+
+describe('transactions', () => {
+  it('reads its own writes, hides them from others until commit, and commits atomically', async () => {
+    await db.collection('accounts').add({
+      data: [
+        { _id: 'a', balance: 100 },
+        { _id: 'b', balance: 0 },
+      ],
+    });
+    const tx = await db.startTransaction();
+    await tx
+      .collection('accounts')
+      .doc('a')
+      .update({ data: { balance: db.command.inc(-30) } });
+    await tx
+      .collection('accounts')
+      .doc('b')
+      .update({ data: { balance: db.command.inc(30) } });
+    expect((await tx.collection('accounts').doc('a').get()).data.balance).toBe(70);
+    expect((await db.collection('accounts').doc('a').get()).data.balance).toBe(100);
+    await tx.commit();
+    expect((await db.collection('accounts').doc('a').get()).data.balance).toBe(70);
+    expect((await db.collection('accounts').doc('b').get()).data.balance).toBe(30);
+  });
+
+  it('leaves nothing behind on rollback', async () => {
+    const tx = await db.startTransaction();
+    await tx.collection('accounts').add({ data: { _id: 'temp', x: 1 } });
+    await tx.rollback();
+    expect((await db.collection('accounts').where({ _id: 'temp' }).get()).data).toEqual([]);
+  });
+
+  it('keeps every increment when many runTransaction calls race on one document', async () => {
+    await db.collection('accounts').add({ data: { _id: 'counter', n: 0 } });
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, () =>
+        db.runTransaction(async (t: Sdk) => {
+          const { data } = await t.collection('accounts').doc('counter').get();
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          await t
+            .collection('accounts')
+            .doc('counter')
+            .update({ data: { n: data.n + 1 } });
+        }, 50),
+      ),
+    );
+    const committed = results.filter((result) => result.status === 'fulfilled').length;
+    expect(committed).toBe(20);
+    expect((await db.collection('accounts').doc('counter').get()).data.n).toBe(20);
+  });
+
+  it('fails the later commit of two transactions that wrote one document with DATABASE_TRANSACTION_CONFLICT', async () => {
+    await db.collection('accounts').add({ data: { _id: 'c', n: 0 } });
+    const first = await db.startTransaction();
+    const second = await db.startTransaction();
+    await first
+      .collection('accounts')
+      .doc('c')
+      .update({ data: { n: 1 } });
+    await second
+      .collection('accounts')
+      .doc('c')
+      .update({ data: { n: 2 } });
+    await first.commit();
+    await expect(second.commit()).rejects.toMatchObject({ code: 'DATABASE_TRANSACTION_CONFLICT' });
+    expect((await db.collection('accounts').doc('c').get()).data.n).toBe(1);
+  });
+
+  it('never loses a write made outside a transaction that touched the same document', async () => {
+    await db.collection('accounts').add({ data: { _id: 'd', n: 0, outside: false } });
+    const tx = await db.startTransaction();
+    await tx
+      .collection('accounts')
+      .doc('d')
+      .update({ data: { n: 1 } });
+    await db
+      .collection('accounts')
+      .doc('d')
+      .update({ data: { outside: true } });
+    await expect(tx.commit()).rejects.toMatchObject({ code: 'DATABASE_TRANSACTION_CONFLICT' });
+    expect((await db.collection('accounts').doc('d').get()).data).toEqual({ _id: 'd', n: 0, outside: true });
+  });
+
+  it('rejects a duplicate key at commit and writes nothing of the transaction', async () => {
+    await db.collection('editions').add({ data: { isbn: 'dup' } });
+    const tx = await db.startTransaction();
+    await tx.collection('editions').add({ data: { _id: 'new-one', isbn: 'fresh' } });
+    await tx.collection('editions').add({ data: { _id: 'new-two', isbn: 'dup' } });
+    await expect(tx.commit()).rejects.toMatchObject({ code: 'DATABASE_REQUEST_FAILED' });
+    expect((await db.collection('editions').count()).total).toBe(1);
+  });
+});
+
+describe('@cloudbase/node-sdk', () => {
+  it('speaks to the same server', async () => {
+    const tcb = require('@cloudbase/node-sdk');
+    const app = tcb.init({ env: cloud.envId });
+    const nodeDb = app.database();
+    await nodeDb.collection('editions').add({ title: 'node-sdk' });
+    const { data } = await nodeDb.collection('editions').where({ title: 'node-sdk' }).get();
+    expect(data).toHaveLength(1);
+  });
+});

@@ -1,0 +1,389 @@
+import { randomBytes } from 'node:crypto';
+import { Query, find, update as applyUpdate, aggregate as runPipeline } from 'mingo';
+import type { CollectionSpec } from '../../database/collections';
+import { CloudApiError, ErrorCodes } from '../server/errors';
+import { Collection } from './collection';
+import { encodeEjson, type Doc } from './ejson';
+import type { Change, SqlitePersistence } from './persistence';
+
+/** CloudBase's server-side page size: 100 without `limit()`, at most 1000 with it. */
+export const DEFAULT_LIMIT = 100;
+export const MAX_LIMIT = 1000;
+/** A transaction left idle this long is aborted (CloudBase also expires open transactions). */
+export const TRANSACTION_IDLE_MS = 30_000;
+
+export interface FindOptions {
+  order?: Record<string, 1 | -1>;
+  offset?: number;
+  limit?: number;
+  projection?: Doc;
+}
+
+export interface UpdateOptions {
+  /** Update every match (`where().update()`), or only the first. */
+  multi: boolean;
+  /** `true`: `data` is an operator document (`update`); `false`: it replaces the document (`set`). */
+  merge: boolean;
+  /** Insert when nothing matches. */
+  upsert: boolean;
+}
+
+interface Transaction {
+  id: string;
+  /** The global sequence number when the transaction started: a document committed after it is a conflict. */
+  startSeq: number;
+  /** Collection → id → staged document (`null` = removed). */
+  writes: Map<string, Map<string, Doc | null>>;
+  idleTimer: NodeJS.Timeout;
+}
+
+/**
+ * The local cloud's document database: CloudBase semantics (strict collections, server limits, unique indexes,
+ * `updated` counts) over MongoDB query/update/aggregate semantics from mingo, held in memory with indexes and made
+ * durable by an optional SQLite file.
+ *
+ * Transactions are optimistic: a transaction reads committed data overlaid with its own staged writes, and others
+ * see those writes only after commit. At commit, a document it writes that was committed by anyone else after the
+ * transaction started fails the commit with DATABASE_TRANSACTION_CONFLICT and nothing of it is applied (first
+ * committer wins), so no update is lost and the SDK's `runTransaction` retries. Conflicts are detected at commit
+ * rather than at the conflicting write because wx-server-sdk turns an error of a single operation into errCode
+ * -501001 without the `code` that `runTransaction` retries on; only a failed commit reaches it intact. A write
+ * outside any transaction always applies at once and is never lost: a transaction that wrote the same document
+ * fails to commit.
+ */
+export class LocalDatabase {
+  private readonly collections = new Map<string, Collection>();
+  private readonly specs = new Map<string, CollectionSpec>();
+  private readonly transactions = new Map<string, Transaction>();
+  private seq = 0;
+
+  constructor(
+    specs: CollectionSpec[],
+    private readonly persistence?: SqlitePersistence,
+    private readonly clock: () => Date = () => new Date(),
+  ) {
+    for (const spec of specs) this.specs.set(spec.name, spec);
+    const names = new Set([...specs.map((spec) => spec.name), ...(persistence?.collectionNames() ?? [])]);
+    for (const name of names) {
+      this.collections.set(name, new Collection(name, this.specs.get(name)?.indexes));
+      persistence?.addCollection(name);
+    }
+    if (persistence) {
+      for (const { collection, id, doc } of persistence.documents()) this.collections.get(collection)?.put(id, doc, 0);
+    }
+  }
+
+  now(): Date {
+    return this.clock();
+  }
+
+  collectionNames(): string[] {
+    return [...this.collections.keys()];
+  }
+
+  createCollection(name: string): void {
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(name)) {
+      throw new CloudApiError(ErrorCodes.invalidParam, `invalid collection name ${JSON.stringify(name)}`);
+    }
+    if (this.collections.has(name)) {
+      throw new CloudApiError(ErrorCodes.collectionAlreadyExist, `collection ${name} already exists`);
+    }
+    this.collections.set(name, new Collection(name, this.specs.get(name)?.indexes));
+    this.persistence?.addCollection(name);
+  }
+
+  insert(collectionName: string, docs: Doc[], txId?: string): string[] {
+    const collection = this.collection(collectionName);
+    const tx = this.transaction(txId);
+    const prepared = docs.map((doc) => {
+      if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
+        throw new CloudApiError(ErrorCodes.invalidParam, 'data must be an object or an array of objects');
+      }
+      const id = doc._id === undefined ? newId() : doc._id;
+      if (typeof id !== 'string' || id === '') {
+        throw new CloudApiError(ErrorCodes.invalidParam, '_id must be a non-empty string');
+      }
+      return { ...doc, _id: id };
+    });
+    const ids = prepared.map((doc) => doc._id);
+    if (tx) {
+      for (const doc of prepared) {
+        if (this.visibleDoc(collection, doc._id, tx)) throw duplicateId(collectionName, doc._id);
+        this.stage(tx, collection, doc._id, doc);
+      }
+    } else {
+      this.commitChanges(
+        prepared.map((doc) => {
+          if (collection.get(doc._id)) throw duplicateId(collectionName, doc._id);
+          return { collection: collectionName, id: doc._id, doc };
+        }),
+      );
+    }
+    return ids;
+  }
+
+  find(collectionName: string, filter: Doc, options: FindOptions = {}, txId?: string): Doc[] {
+    const matches = this.matching(collectionName, filter, this.transaction(txId));
+    let cursor = find(
+      matches,
+      {},
+      options.projection && Object.keys(options.projection).length ? options.projection : undefined,
+    );
+    if (options.order && Object.keys(options.order).length > 0) cursor = cursor.sort(options.order);
+    if (options.offset) cursor = cursor.skip(options.offset);
+    cursor = cursor.limit(Math.min(options.limit ?? DEFAULT_LIMIT, MAX_LIMIT));
+    return cursor.all() as Doc[];
+  }
+
+  count(collectionName: string, filter: Doc, txId?: string): number {
+    return this.matching(collectionName, filter, this.transaction(txId)).length;
+  }
+
+  update(
+    collectionName: string,
+    filter: Doc,
+    data: Doc,
+    options: UpdateOptions,
+    txId?: string,
+  ): { updated: number; upsertId?: string } {
+    const collection = this.collection(collectionName);
+    const tx = this.transaction(txId);
+    const targets = this.matching(collectionName, filter, tx);
+    const selected = options.multi ? targets : targets.slice(0, 1);
+    if (selected.length === 0) {
+      if (!options.upsert) return { updated: 0 };
+      const base: Doc = { ...equalityFields(filter) };
+      const doc = options.merge ? this.applyOperators(base, data) : { ...data, _id: base._id };
+      const [upsertId] = this.insert(collectionName, [doc], txId);
+      return { updated: 0, upsertId };
+    }
+    const changes: Change[] = [];
+    let updated = 0;
+    for (const current of selected) {
+      const id = current._id as string;
+      const next = options.merge ? this.applyOperators(structuredClone(current), data) : { ...data, _id: id };
+      if (next._id !== id) throw new CloudApiError(ErrorCodes.invalidParam, 'the _id of a document cannot change');
+      const modified = encodeEjson(next) !== encodeEjson(current);
+      if (modified) updated += 1;
+      // In a transaction even a write that changes nothing is staged: it was computed from what the transaction
+      // read, so a commit by someone else since then must still make it conflict.
+      if (modified || tx) changes.push({ collection: collectionName, id, doc: next });
+    }
+    if (tx) for (const change of changes) this.stage(tx, collection, change.id, change.doc);
+    else this.commitChanges(changes);
+    return { updated };
+  }
+
+  remove(collectionName: string, filter: Doc, multi: boolean, txId?: string): number {
+    const collection = this.collection(collectionName);
+    const tx = this.transaction(txId);
+    const targets = this.matching(collectionName, filter, tx);
+    const selected = multi ? targets : targets.slice(0, 1);
+    if (tx) for (const doc of selected) this.stage(tx, collection, doc._id as string, null);
+    else this.commitChanges(selected.map((doc) => ({ collection: collectionName, id: doc._id as string, doc: null })));
+    return selected.length;
+  }
+
+  aggregate(collectionName: string, pipeline: Doc[]): Doc[] {
+    const [first, ...rest] = pipeline;
+    // A leading $match narrows the input through the indexes before the pipeline runs.
+    const input =
+      first && '$match' in first
+        ? this.matching(collectionName, first.$match as Doc, undefined)
+        : this.matching(collectionName, {}, undefined);
+    const stages = first && '$match' in first ? rest : pipeline;
+    try {
+      return runPipeline(input, stages, {
+        collectionResolver: (name: string) => this.matching(name, {}, undefined),
+      }) as Doc[];
+    } catch (error) {
+      throw asQueryError(error);
+    }
+  }
+
+  startTransaction(): string {
+    const id = newId();
+    const tx: Transaction = {
+      id,
+      startSeq: this.seq,
+      writes: new Map(),
+      idleTimer: setTimeout(() => this.abortTransaction(id), TRANSACTION_IDLE_MS),
+    };
+    tx.idleTimer.unref();
+    this.transactions.set(id, tx);
+    return id;
+  }
+
+  commitTransaction(txId: string): void {
+    const tx = this.transaction(txId);
+    if (!tx) return;
+    const changes: Change[] = [];
+    for (const [collectionName, writes] of tx.writes) {
+      const collection = this.collection(collectionName);
+      for (const [id, doc] of writes) {
+        if ((collection.get(id)?.seq ?? 0) > tx.startSeq) {
+          this.abortTransaction(txId);
+          throw conflict(`document ${id} in ${collectionName} was changed by another write since it started`);
+        }
+        changes.push({ collection: collectionName, id, doc });
+      }
+    }
+    try {
+      this.commitChanges(changes);
+    } finally {
+      this.abortTransaction(txId);
+    }
+  }
+
+  /** Drops a transaction's staged writes; unknown or finished transactions are a no-op. */
+  abortTransaction(txId: string): void {
+    const tx = this.transactions.get(txId);
+    if (!tx) return;
+    clearTimeout(tx.idleTimer);
+    this.transactions.delete(txId);
+  }
+
+  close(): void {
+    for (const id of [...this.transactions.keys()]) this.abortTransaction(id);
+    this.persistence?.close();
+  }
+
+  private collection(name: string): Collection {
+    const collection = this.collections.get(name);
+    if (!collection) {
+      throw new CloudApiError(ErrorCodes.collectionNotExist, `Db or Table not exist: ${name}`);
+    }
+    return collection;
+  }
+
+  private transaction(txId: string | undefined): Transaction | undefined {
+    if (txId === undefined) return undefined;
+    const tx = this.transactions.get(txId);
+    if (!tx) {
+      throw new CloudApiError(ErrorCodes.transactionFail, `transaction ${txId} does not exist or has ended`);
+    }
+    tx.idleTimer.refresh();
+    return tx;
+  }
+
+  /** The document as `tx` sees it: its own staged write, else the committed one. */
+  private visibleDoc(collection: Collection, id: string, tx: Transaction | undefined): Doc | undefined {
+    const staged = tx?.writes.get(collection.name);
+    if (staged?.has(id)) return staged.get(id) ?? undefined;
+    return collection.get(id)?.doc;
+  }
+
+  /** Documents matching `filter` as `tx` (or, without one, every reader) sees them, as private copies. */
+  private matching(collectionName: string, filter: Doc, tx: Transaction | undefined): Doc[] {
+    const collection = this.collection(collectionName);
+    let query: Query;
+    try {
+      query = new Query(filter);
+    } catch (error) {
+      throw asQueryError(error);
+    }
+    const candidates = collection.candidates(filter);
+    const ids = new Set<string>(candidates ?? collection.docs.keys());
+    for (const id of tx?.writes.get(collectionName)?.keys() ?? []) ids.add(id);
+    const out: Doc[] = [];
+    try {
+      for (const id of ids) {
+        const doc = this.visibleDoc(collection, id, tx);
+        if (doc && query.test(doc)) out.push(structuredClone(doc));
+      }
+    } catch (error) {
+      throw asQueryError(error);
+    }
+    return out;
+  }
+
+  private applyOperators(doc: Doc, operators: Doc): Doc {
+    const unknown = Object.keys(operators).filter((key) => !key.startsWith('$'));
+    if (unknown.length > 0) {
+      // The SDK always sends operators; a plain field here means a hand-made request.
+      throw new CloudApiError(ErrorCodes.invalidParam, `update data must use operators, got field ${unknown[0]}`);
+    }
+    try {
+      applyUpdate(doc, operators, undefined, undefined, { cloneMode: 'deep' });
+    } catch (error) {
+      throw new CloudApiError(ErrorCodes.requestFailed, `update failed: ${(error as Error).message}`);
+    }
+    return doc;
+  }
+
+  private stage(tx: Transaction, collection: Collection, id: string, doc: Doc | null): void {
+    let writes = tx.writes.get(collection.name);
+    if (!writes) tx.writes.set(collection.name, (writes = new Map()));
+    writes.set(id, doc);
+  }
+
+  /**
+   * Validates a batch of changes against the unique indexes (of the collections and of the batch itself), then
+   * applies it to memory and to the database file as one unit.
+   */
+  private commitChanges(changes: Change[]): void {
+    if (changes.length === 0) return;
+    const changedIds = new Set(changes.map((change) => batchKey(change.collection, change.id)));
+    const batchKeys = new Map<string, string>();
+    for (const change of changes) {
+      if (!change.doc) continue;
+      const collection = this.collection(change.collection);
+      for (const key of collection.uniqueKeys(change.doc)) {
+        const scoped = batchKey(change.collection, key);
+        const holder = batchKeys.get(scoped);
+        if (holder !== undefined && holder !== change.id) throw collection.duplicateError(change.doc, key);
+        batchKeys.set(scoped, change.id);
+      }
+    }
+    for (const change of changes) {
+      if (!change.doc) continue;
+      this.collection(change.collection).checkUnique(change.doc, change.id, (holder) =>
+        changedIds.has(batchKey(change.collection, holder)),
+      );
+    }
+    this.persistence?.write(changes);
+    const seq = ++this.seq;
+    for (const change of changes) {
+      const collection = this.collection(change.collection);
+      if (change.doc) collection.put(change.id, change.doc, seq);
+      else collection.delete(change.id);
+    }
+  }
+}
+
+function newId(): string {
+  return randomBytes(16).toString('hex');
+}
+
+function batchKey(collection: string, id: string): string {
+  return `${collection}\u0000${id}`;
+}
+
+/** Top-level equality fields of a filter: the starting document of an upsert, as in MongoDB. */
+function equalityFields(filter: Doc): Doc {
+  const out: Doc = {};
+  for (const [key, value] of Object.entries(filter)) {
+    if (key.startsWith('$')) continue;
+    if (value !== null && typeof value === 'object' && !(value instanceof Date) && !Array.isArray(value)) {
+      if (Object.keys(value).some((k) => k.startsWith('$'))) continue;
+    }
+    out[key] = value;
+  }
+  return out;
+}
+
+function conflict(message: string): CloudApiError {
+  return new CloudApiError(ErrorCodes.transactionConflict, `transaction conflict: ${message}`);
+}
+
+function duplicateId(collection: string, id: string): CloudApiError {
+  return new CloudApiError(
+    ErrorCodes.requestFailed,
+    `E11000 duplicate key error collection: ${collection} index: _id_ dup key: { _id: ${JSON.stringify(id)} }`,
+  );
+}
+
+function asQueryError(error: unknown): CloudApiError {
+  if (error instanceof CloudApiError) return error;
+  return new CloudApiError(ErrorCodes.invalidOperator, `invalid query: ${(error as Error).message}`);
+}
