@@ -7,7 +7,7 @@
  *
  * Rating protocol: RMSE/MAE of predictions clipped to the training range. Ranking protocol: positives are test
  * ratings ≥ 4, every item the user has not rated in training is ranked, Recall@10/NDCG@10 averaged over users with
- * a positive; the ranking model is fitted on "who rated what" (signal 1 per training rating). With --json the last
+ * a positive; the ranking model is fitted on who rated what, with the rating as the signal strength. With --json the last
  * line printed is one JSON object.
  */
 import { readFileSync } from 'fs';
@@ -135,7 +135,8 @@ function evaluateFold(
     Object.assign(result.baselines.biases, ratingScores(fitBiases(train), test));
   }
   if (ranking) {
-    const signals = train.map((t) => ({ user: t.user, item: t.item, value: 1 }));
+    // Implicit signal = the rating's strength, so "rated 5" counts more than "rated 1" (training file only).
+    const signals = train.map((t) => ({ user: t.user, item: t.item, value: t.value }));
     const { model, seconds } = timed(() => fitRankingModel(signals, rankingOptions));
     result.rankingFitSeconds = seconds;
     Object.assign(result, rankingScores(model, train, test));

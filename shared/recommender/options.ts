@@ -36,7 +36,7 @@ export interface RatingModelOptions {
 export interface RankingModelOptions {
   /**
    * Latent factors per user and per item.
-   * @default 32
+   * @default 16
    */
   factors?: number;
   /**
@@ -51,7 +51,7 @@ export interface RankingModelOptions {
   regularization?: number;
   /**
    * Confidence slope: an observed signal s weighs 1 + alpha * s against 1 for an unobserved pair.
-   * @default 2
+   * @default 0.5
    */
   alpha?: number;
   /**
@@ -76,10 +76,10 @@ export const ratingModelDefaults: Readonly<Required<RatingModelOptions>> = {
 };
 
 export const rankingModelDefaults: Readonly<Required<RankingModelOptions>> = {
-  factors: 32,
+  factors: 16,
   iterations: 12,
   regularization: 20,
-  alpha: 2,
+  alpha: 0.5,
   initScale: 0.01,
   seed: 42,
 };
