@@ -2,3 +2,4 @@ export * from './schema';
 export * from './projections';
 export * from './reader';
 export * from './query';
+export * from './course-file';
