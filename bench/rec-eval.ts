@@ -93,12 +93,12 @@ function main(): void {
   const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
   console.log(`peak RSS ${peakRssMb} MB`);
   if (values.json) {
+    const { fold: _fold, ...scores } = summary;
     console.log(
       JSON.stringify({
         task,
         folds: results.map((r) => r.fold),
-        ...summary,
-        fold: undefined,
+        ...scores,
         peakRssMb,
         perFold: results.length > 1 ? results : undefined,
         ratingOptions,
@@ -216,4 +216,9 @@ function printRows(r: FoldResult): void {
   row('  most popular', r.baselines.mostPopular, '');
 }
 
-main();
+try {
+  main();
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+}
