@@ -92,7 +92,7 @@ async function serveOpenApi(registry: OpenApis['openApi'], request: AdminRequest
     params,
     appid: data.appid,
     cgiName,
-    apiToken: request.apiToken,
+    apiToken: request.apiToken || undefined,
     envName: request.envName,
   });
   if (outcome.kind === 'unavailable') throw unavailable(apiName);
@@ -128,7 +128,7 @@ async function servePayApi(registry: OpenApis['payApi'], request: AdminRequest):
     apiName,
     params: params as Record<string, unknown>,
     appid,
-    apiToken: request.apiToken,
+    apiToken: request.apiToken || undefined,
     envName: request.envName,
   });
   if (outcome.kind === 'unavailable') throw unavailable(apiName);
