@@ -18,8 +18,6 @@ export const MAX_URL_MAX_AGE_SEC = 86_400;
 export const MAX_FILES_PER_CALL = 50;
 /** How long the PUT authorised by `getUploadMetadata` stays usable. */
 export const UPLOAD_TTL_SEC = 600;
-/** Largest file a PUT may carry; the local cloud keeps a file in memory while receiving it. */
-export const MAX_FILE_BYTES = 256 * 1024 * 1024;
 const MAX_PENDING_UPLOADS = 10_000;
 
 /** `/cos/<bucket>/<cloudPath>`: where the SDK PUTs a file. */
@@ -30,6 +28,8 @@ export const DOWNLOAD_ROUTE = /^\/tcb\/([^/]+)\/(.+)$/;
 export interface StorageOptions {
   /** The clock temp URLs and uploads expire by, in epoch milliseconds. @default Date.now */
   now?: () => number;
+  /** Largest file a PUT may carry; the local cloud holds a file in memory while receiving it. @default 256 MiB */
+  maxFileBytes?: number;
 }
 
 interface PendingUpload {
@@ -49,6 +49,7 @@ interface FileResult {
 export class Storage {
   readonly bucket: string;
   private readonly now: () => number;
+  private readonly maxFileBytes: number;
   /** Uploads authorised by `getUploadMetadata`, by their security token; each allows one PUT. */
   private readonly pending = new Map<string, PendingUpload>();
 
@@ -59,6 +60,7 @@ export class Storage {
   ) {
     this.bucket = bucketOf(cloud.envId);
     this.now = options.now ?? Date.now;
+    this.maxFileBytes = options.maxFileBytes ?? 256 * 1024 * 1024;
   }
 
   /** The fileID a cloudPath has in this environment. */
@@ -168,6 +170,7 @@ export class Storage {
       match[1] === this.bucket &&
       upload.cloudPath === cloudPath &&
       upload.authorization === req.headers.authorization &&
+      upload.cosFileId === req.headers['x-cos-meta-fileid'] &&
       upload.expiresAtMs > this.now();
     if (!authorised) {
       req.resume();
@@ -175,7 +178,7 @@ export class Storage {
     }
     let bytes: Buffer;
     try {
-      bytes = await readBody(req, MAX_FILE_BYTES);
+      bytes = await readBody(req, this.maxFileBytes);
     } catch (error) {
       if (error instanceof HttpError && error.status === 413) {
         return sendCosError(res, 400, 'EntityTooLarge', error.message, resource);

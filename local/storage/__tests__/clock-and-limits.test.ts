@@ -1,5 +1,6 @@
 /**
- * Expiry of temp URLs and upload authorisations, against a storage-only cloud whose clock the test moves (no sleeps).
+ * Expiry of temp URLs and upload authorisations, and the upload size limit, against a storage-only cloud whose clock
+ * the test moves (no sleeps) and whose limit is small.
  */
 import { LocalCloud } from '../../cloud';
 import { useLocalCloudFromThisProcess } from '../../sdk-env';
@@ -14,7 +15,7 @@ let now = Date.UTC(2030, 0, 1);
 
 beforeAll(async () => {
   cloud = new LocalCloud({ dataDir: null });
-  storage = attachStorage(cloud, { now: () => now });
+  storage = attachStorage(cloud, { now: () => now, maxFileBytes: 1024 });
   await cloud.listen();
   useLocalCloudFromThisProcess(`${cloud.url}/admin`, cloud.envId);
   sdk = require('wx-server-sdk');
@@ -55,13 +56,26 @@ test('an upload authorisation expires after ten minutes', async () => {
     params: { path: 'late.txt' },
     requestId: 'r',
     envName: cloud.envId,
-  }) as { data: { url: string; token: string; authorization: string } };
+  }) as { data: { url: string; token: string; authorization: string; cosFileId: string } };
   now += 600_000;
   const late = await fetch(data.url, {
     method: 'PUT',
     body: 'late',
-    headers: { 'x-cos-security-token': data.token, authorization: data.authorization },
+    headers: {
+      'x-cos-security-token': data.token,
+      authorization: data.authorization,
+      'x-cos-meta-fileid': data.cosFileId,
+    },
   });
   expect(late.status).toBe(403);
   expect(await storage.exists(storage.fileId('late.txt'))).toBe(false);
+});
+
+test('a file over the size limit is refused with COS XML, which the SDK reports as STORAGE_REQUEST_FAIL', async () => {
+  const upload = sdk.uploadFile({ cloudPath: 'big.bin', fileContent: Buffer.alloc(4096) });
+  await expect(upload).rejects.toMatchObject({ code: 'STORAGE_REQUEST_FAIL' });
+  expect(await storage.exists(storage.fileId('big.bin'))).toBe(false);
+  await expect(sdk.uploadFile({ cloudPath: 'small.bin', fileContent: Buffer.alloc(1024) })).resolves.toMatchObject({
+    errMsg: 'uploadFile:ok',
+  });
 });

@@ -200,8 +200,12 @@ describe('path safety', () => {
       params: { path: 'once.txt' },
       requestId: 'r',
       envName: cloud.envId,
-    }) as { data: { url: string; token: string; authorization: string } };
-    const headers = { 'x-cos-security-token': data.token, authorization: data.authorization };
+    }) as { data: { url: string; token: string; authorization: string; cosFileId: string } };
+    const headers = {
+      'x-cos-security-token': data.token,
+      authorization: data.authorization,
+      'x-cos-meta-fileid': data.cosFileId,
+    };
     expect((await fetch(data.url, { method: 'PUT', body: 'first', headers })).status).toBe(200);
     expect((await fetch(data.url, { method: 'PUT', body: 'again', headers })).status).toBe(403);
     expect((await storage.get(storage.fileId('once.txt')))?.toString()).toBe('first');
