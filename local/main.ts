@@ -6,10 +6,10 @@ import { useLocalCloudFromThisProcess } from './sdk-env';
 import { startLocalCloud } from './start';
 
 async function main(): Promise<void> {
-  const port = Number(process.env.PORT ?? 8787);
+  const port = Number(process.env.PORT || 8787);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`PORT must be a port number, not ${process.env.PORT}`);
-  const dataDir = path.resolve(process.env.LOCAL_CLOUD_DATA ?? '.local-cloud');
+  const dataDir = path.resolve(process.env.LOCAL_CLOUD_DATA || '.local-cloud');
   const cloud = await startLocalCloud({ port, dataDir });
   // Scripts run in this process (the demo catalog loading) talk to the cloud through the SDKs as an admin.
   useLocalCloudFromThisProcess(`${cloud.url}/admin`, cloud.envId);

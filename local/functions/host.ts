@@ -76,6 +76,7 @@ export class FunctionHost {
   private readonly running = new Map<string, Invocation>();
   private readonly runtimePackages = readRuntimePackages();
   private cacheDir?: string;
+  private closed = false;
   readonly propagateIdentity: boolean;
   readonly defaultAppId: string;
   private readonly log: (message: string, error?: unknown) => void;
@@ -166,8 +167,9 @@ export class FunctionHost {
     }
   }
 
-  /** Deletes the bundles. */
+  /** Deletes the bundles; later invocations are refused. */
   close(): void {
+    this.closed = true;
     if (this.cacheDir) rmSync(this.cacheDir, { recursive: true, force: true });
     this.cacheDir = undefined;
     this.loading.clear();
@@ -215,6 +217,7 @@ export class FunctionHost {
   }
 
   private load(name: string): Promise<LoadedFunction> {
+    if (this.closed) return Promise.reject(new Error('the function host is closed'));
     if (!this.has(name)) return Promise.reject(new FunctionNotFoundError(name));
     let loading = this.loading.get(name);
     if (!loading) {

@@ -72,7 +72,13 @@ export function attachFunctionHost(cloud: LocalCloud, options: FunctionHostOptio
     const name = match[1] as string;
     if (!host.has(name)) return sendJson(res, 404, { errMsg: new FunctionNotFoundError(name).message });
     const wanted = url.searchParams.get('trigger');
-    const trigger = host.config(name).timers.find((t) => wanted === null || t.name === wanted);
+    let config;
+    try {
+      config = host.config(name);
+    } catch (error) {
+      return sendJson(res, 500, { errMsg: (error as Error).message });
+    }
+    const trigger = config.timers.find((t) => wanted === null || t.name === wanted);
     if (!trigger) {
       return sendJson(res, 404, { errMsg: `function ${name} has no timer trigger${wanted ? ` named ${wanted}` : ''}` });
     }
