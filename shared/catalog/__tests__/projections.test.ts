@@ -1,3 +1,4 @@
+import { CourseCard, CourseDetail, validate } from '../../contract';
 import { toCourseCard, toCourseDetail, lessonContentProblem } from '..';
 import { course, lesson } from './fixtures';
 
@@ -37,6 +38,11 @@ describe('projections', () => {
     expect(detail.rating.histogram).toEqual([0, 0, 0, 1, 1]);
     expect(JSON.stringify(detail)).not.toMatch(secrets);
     expect(JSON.stringify(toCourseCard(doc))).not.toMatch(secrets);
+  });
+
+  it('produces exactly the contract shapes', () => {
+    expect(validate(CourseCard, toCourseCard(doc)).ok).toBe(true);
+    expect(validate(CourseDetail, toCourseDetail(doc, lessons)).ok).toBe(true);
   });
 
   it('counts lessons from the outline it was given', () => {
