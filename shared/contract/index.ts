@@ -6,11 +6,13 @@
  */
 import type { ActionSchemas, ActionRequest, ActionResponses } from './handler';
 import { catalogActions, type CatalogResponses } from './catalog';
+import { orderActions, type OrderResponses } from './order';
 
 export * from './envelope';
 export * from './validation';
 export * from './handler';
 export * from './catalog';
+export * from './order';
 
 export interface FunctionContract<S extends ActionSchemas, R extends ActionResponses<S>> {
   actions: S;
@@ -20,6 +22,7 @@ export interface FunctionContract<S extends ActionSchemas, R extends ActionRespo
 /** Every client-callable function, by name. The type parameters are the source of the typed `call()`. */
 export interface ClientFunctions {
   catalog: FunctionContract<typeof catalogActions, CatalogResponses>;
+  order: FunctionContract<typeof orderActions, OrderResponses>;
 }
 
 export type FunctionName = keyof ClientFunctions;

@@ -1,0 +1,126 @@
+/**
+ * The `order` function: what each action takes and answers (API.md §1). Prices, order numbers, expiry and states come
+ * from the server; the client only names the course (and, later, the payment rail it can use).
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import { DocId } from './catalog';
+import type { RequestOf } from './handler';
+import { StringEnum } from './validation';
+
+/** Payment rails: `wxpay` = cloudPay (WeChat Pay v2 through CloudBase), `virtual` = 小程序虚拟支付 (issue 8). */
+export const PAY_RAILS = ['wxpay', 'virtual'] as const;
+export type PayRail = (typeof PAY_RAILS)[number];
+
+/**
+ * The order state machine, the same for every rail:
+ * `pending → paid | closed | failed`, `closed → paid` (a payment confirmed after we closed it locally),
+ * `paid → refunding → refunded` (a refund the platform rejects stays `refunding` and is retried).
+ */
+export const ORDER_STATUSES = ['pending', 'paid', 'closed', 'refunding', 'refunded', 'failed'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+/** @default values the `list` action applies when the param is absent. */
+export const ORDER_LIST_DEFAULTS = { page: 1, pageSize: 20 } as const;
+
+export const orderActions = {
+  create: Type.Object(
+    {
+      courseId: DocId,
+      /** The rail the client can pay with; absent = the configured default. */
+      rail: Type.Optional(StringEnum(PAY_RAILS)),
+    },
+    { additionalProperties: false },
+  ),
+  get: Type.Object({ orderId: DocId }, { additionalProperties: false }),
+  list: Type.Object(
+    {
+      /** 1-based. */
+      page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+      pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
+    },
+    { additionalProperties: false },
+  ),
+  refund: Type.Object(
+    {
+      orderId: DocId,
+      /** The learner's words, kept on the order for the creator. */
+      reason: Type.String({ minLength: 1, maxLength: 200 }),
+    },
+    { additionalProperties: false },
+  ),
+};
+
+export type OrderRequest = RequestOf<typeof orderActions>;
+export type OrderCreateParams = Static<typeof orderActions.create>;
+export type OrderGetParams = Static<typeof orderActions.get>;
+export type OrderListParams = Static<typeof orderActions.list>;
+export type OrderRefundParams = Static<typeof orderActions.refund>;
+
+/** An order as the learner sees it. Times are ISO-8601. */
+export const Order = Type.Object({
+  id: Type.String(),
+  courseId: Type.String(),
+  /** Snapshot of the course title when the order was made. */
+  courseTitle: Type.String(),
+  amountFen: Type.Integer({ minimum: 0 }),
+  status: StringEnum(ORDER_STATUSES),
+  rail: StringEnum(PAY_RAILS),
+  createdAt: Type.String(),
+  /** After this a pending order is closed; a payment made later is still honoured. */
+  expiresAt: Type.String(),
+  paidAt: Type.Optional(Type.String()),
+  closedAt: Type.Optional(Type.String()),
+  refundRequestedAt: Type.Optional(Type.String()),
+  refundedAt: Type.Optional(Type.String()),
+  /** Why a `failed` order failed, or why a refund was made by the system; safe to show. */
+  note: Type.Optional(Type.String()),
+});
+export type Order = Static<typeof Order>;
+
+/** The object to spread into `wx.requestPayment` (cloudPay's `payment`). */
+export const WxPayment = Type.Object({
+  appId: Type.Optional(Type.String()),
+  timeStamp: Type.String(),
+  nonceStr: Type.String(),
+  package: Type.String(),
+  signType: Type.String(),
+  paySign: Type.String(),
+});
+export type WxPayment = Static<typeof WxPayment>;
+
+/** What `wx.requestVirtualPayment` takes (issue 8; not produced yet). */
+export const VirtualPayment = Type.Object({
+  signData: Type.String(),
+  paySig: Type.String(),
+  signature: Type.String(),
+  mode: Type.String(),
+});
+export type VirtualPayment = Static<typeof VirtualPayment>;
+
+export interface OrderCreateData {
+  order: Order;
+  /** Present for a pending `wxpay` order; a free course is enrolled at once and has none. */
+  payment?: WxPayment;
+  virtualPayment?: VirtualPayment;
+}
+
+export interface OrderGetData {
+  order: Order;
+}
+
+export interface OrderListData {
+  /** Newest first. */
+  items: Order[];
+  total: number;
+}
+
+export interface OrderRefundData {
+  order: Order;
+}
+
+export interface OrderResponses {
+  create: OrderCreateData;
+  get: OrderGetData;
+  list: OrderListData;
+  refund: OrderRefundData;
+}
