@@ -7,12 +7,16 @@
 import type { ActionSchemas, ActionRequest, ActionResponses } from './handler';
 import { catalogActions, type CatalogResponses } from './catalog';
 import { orderActions, type OrderResponses } from './order';
+import { learningActions, type LearningResponses } from './learning';
+import { reviewActions, type ReviewResponses } from './review';
 
 export * from './envelope';
 export * from './validation';
 export * from './handler';
 export * from './catalog';
 export * from './order';
+export * from './learning';
+export * from './review';
 
 export interface FunctionContract<S extends ActionSchemas, R extends ActionResponses<S>> {
   actions: S;
@@ -23,6 +27,8 @@ export interface FunctionContract<S extends ActionSchemas, R extends ActionRespo
 export interface ClientFunctions {
   catalog: FunctionContract<typeof catalogActions, CatalogResponses>;
   order: FunctionContract<typeof orderActions, OrderResponses>;
+  learning: FunctionContract<typeof learningActions, LearningResponses>;
+  review: FunctionContract<typeof reviewActions, ReviewResponses>;
 }
 
 export type FunctionName = keyof ClientFunctions;
