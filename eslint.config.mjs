@@ -26,4 +26,28 @@ export default tseslint.config(
       '@typescript-eslint/no-require-imports': 'off',
     },
   },
+  {
+    // The mini-program: WeChat DevTools compiles only miniprogram/, so shared/ may be imported for its types alone
+    // (erased at compile time); a value import would be a missing file on the phone.
+    files: ['miniprogram/**/*.ts'],
+    ignores: ['miniprogram/**/__tests__/**'],
+    languageOptions: {
+      globals: { wx: 'readonly', Component: 'readonly', App: 'readonly', getCurrentPages: 'readonly' },
+    },
+    rules: {
+      '@typescript-eslint/consistent-type-imports': ['error', { prefer: 'type-imports' }],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/shared', '**/shared/**'],
+              allowTypeImports: true,
+              message: 'The mini-program may import only types from shared/ (use `import type`).',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

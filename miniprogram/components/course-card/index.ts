@@ -1,0 +1,20 @@
+/** A course in a list: cover, title, subtitle, meta line, rating and price; tapping opens the course. */
+import { navigate } from '../../services/nav';
+import type { CardView } from '../../stores/format';
+
+Component({
+  properties: {
+    /** A `CardView` (stores/format.ts). */
+    course: { type: Object, value: {} as CardView },
+    /** A line under the title instead of the subtitle, e.g. the reason of a recommendation. */
+    reason: { type: String, value: '' },
+    /** `row` (cover left) or `grid` (cover on top, two per line). */
+    layout: { type: String, value: 'row' },
+  },
+  methods: {
+    onTap(): void {
+      const course = this.data.course as CardView;
+      if (course.id) navigate('detail', { courseId: course.id });
+    },
+  },
+});

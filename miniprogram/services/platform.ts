@@ -1,0 +1,12 @@
+/** Facts about the device the mini-program runs on. */
+
+export type Platform = 'ios' | 'android' | 'ohos' | 'windows' | 'mac' | 'devtools' | 'other';
+
+const KNOWN: readonly Platform[] = ['ios', 'android', 'ohos', 'windows', 'mac', 'devtools'];
+
+/** From `wx.getDeviceInfo()` (base library ≥ 2.20.1), else the older `wx.getSystemInfoSync()`. */
+export function currentPlatform(): Platform {
+  const raw = typeof wx.getDeviceInfo === 'function' ? wx.getDeviceInfo().platform : wx.getSystemInfoSync().platform;
+  const name = String(raw).toLowerCase();
+  return KNOWN.find((known) => known === name) ?? 'other';
+}

@@ -1,0 +1,61 @@
+/**
+ * A small Markdown reader for lesson articles: headings, paragraphs, lists, quotes and code blocks become blocks the
+ * page renders with plain views, so an article looks the same in WeChat and in the browser preview. Inline marks
+ * (`**bold**`, `` `code` ``) are removed, links keep their text.
+ */
+
+export type BlockKind = 'h1' | 'h2' | 'h3' | 'p' | 'li' | 'quote' | 'code';
+
+export interface Block {
+  kind: BlockKind;
+  text: string;
+}
+
+function inline(text: string): string {
+  return text
+    .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1')
+    .replace(/(\*\*|__)(.+?)\1/g, '$2')
+    .replace(/`([^`]+)`/g, '$1')
+    .trim();
+}
+
+export function parseMarkdown(source: string): Block[] {
+  const blocks: Block[] = [];
+  const lines = source.replace(/\r\n?/g, '\n').split('\n');
+  let paragraph: string[] = [];
+  const endParagraph = (): void => {
+    if (paragraph.length) blocks.push({ kind: 'p', text: inline(paragraph.join(' ')) });
+    paragraph = [];
+  };
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? '';
+    if (/^```/.test(line)) {
+      endParagraph();
+      const code: string[] = [];
+      for (i++; i < lines.length && !/^```/.test(lines[i] ?? ''); i++) code.push(lines[i] ?? '');
+      blocks.push({ kind: 'code', text: code.join('\n') });
+      continue;
+    }
+    const heading = /^(#{1,6})\s+(.*)$/.exec(line);
+    const item = /^\s*(?:[-*+]|\d+\.)\s+(.*)$/.exec(line);
+    const quote = /^>\s?(.*)$/.exec(line);
+    if (heading) {
+      endParagraph();
+      const level = Math.min((heading[1] ?? '#').length, 3);
+      blocks.push({ kind: `h${level}` as BlockKind, text: inline(heading[2] ?? '') });
+    } else if (item) {
+      endParagraph();
+      blocks.push({ kind: 'li', text: inline(item[1] ?? '') });
+    } else if (quote) {
+      endParagraph();
+      blocks.push({ kind: 'quote', text: inline(quote[1] ?? '') });
+    } else if (line.trim() === '') {
+      endParagraph();
+    } else {
+      paragraph.push(line.trim());
+    }
+  }
+  endParagraph();
+  return blocks.filter((block) => block.text !== '' || block.kind === 'code');
+}

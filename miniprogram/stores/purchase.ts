@@ -1,0 +1,149 @@
+/**
+ * Buying a course: `order.create` → the payment sheet of the order's rail → `order.get` polled with backoff until the
+ * server says `paid`. The course is unlocked only by the server's answer, never because the sheet reported success.
+ *
+ * Rails: a `payment` object goes to `wx.requestPayment` (cloudPay), a `virtualPayment` object to
+ * `wx.requestVirtualPayment` (小程序虚拟支付, issue 8). On iOS WeChat Pay may not be used for virtual goods, so the
+ * flow asks for the `virtual` rail there and, when the backend cannot offer it, explains the rule instead of paying.
+ */
+import type { OrderCreateData, VirtualPayment, WxPayment } from '../../shared/contract';
+import type { call } from '../services/call';
+import { CallError, messageOf } from '../services/call';
+import type { Platform } from '../services/platform';
+import { WxApiError } from '../services/wx-api';
+import { Store } from './store';
+
+export type PurchasePhase =
+  'idle' | 'creating' | 'paying' | 'confirming' | 'paid' | 'cancelled' | 'failed' | 'unconfirmed' | 'ios-blocked';
+
+export interface PurchaseState {
+  phase: PurchasePhase;
+  /** What the learner reads about the current phase. */
+  message: string;
+  /** The order being paid, once created. */
+  orderId: string;
+  /** The phase blocks the buy button (work in progress). */
+  busy: boolean;
+}
+
+/** Waits between `order.get` polls, in ms: quick at first (the server reconciles on `get`), ~30 s in all. */
+export const POLL_DELAYS_MS: readonly number[] = [0, 1000, 1500, 2000, 3000, 4000, 5000, 6000, 8000];
+
+export const IOS_RULE =
+  '根据微信平台规定，iOS 设备上不能使用微信支付购买虚拟课程。你可以在安卓手机或电脑版微信中购买，购买后用同一微信在 iPhone 上即可学习。';
+
+const MESSAGES: Record<PurchasePhase, string> = {
+  idle: '',
+  creating: '正在创建订单…',
+  paying: '请在支付窗口中完成付款',
+  confirming: '正在确认支付结果…',
+  paid: '购买成功，课程已解锁',
+  cancelled: '你已取消支付，订单未付款，可随时重新购买',
+  failed: '支付失败，请稍后重试',
+  unconfirmed: '支付结果还在确认中。如已付款，请稍后刷新，确认后课程会自动解锁，不会重复扣款',
+  'ios-blocked': IOS_RULE,
+};
+
+const VIRTUAL_MODES: readonly string[] = ['short_series_goods', 'short_series_coin'];
+
+export interface PurchaseDeps {
+  call: typeof call;
+  platform(): Platform;
+  requestPayment(payment: WxPayment): Promise<unknown>;
+  requestVirtualPayment(payment: VirtualPayment): Promise<unknown>;
+  sleep(ms: number): Promise<void>;
+  pollDelaysMs?: readonly number[];
+}
+
+export function initialPurchase(): PurchaseState {
+  return { phase: 'idle', message: '', orderId: '', busy: false };
+}
+
+export class Purchase extends Store<PurchaseState> {
+  constructor(private readonly deps: PurchaseDeps) {
+    super(initialPurchase());
+  }
+
+  private enter(phase: PurchasePhase, message = MESSAGES[phase]): PurchasePhase {
+    const busy = phase === 'creating' || phase === 'paying' || phase === 'confirming';
+    this.update({ phase, message, busy });
+    return phase;
+  }
+
+  /** Runs the whole flow for `courseId` and returns the phase it ended in. */
+  async buy(courseId: string): Promise<PurchasePhase> {
+    if (this.state.busy) return this.state.phase;
+    const ios = this.deps.platform() === 'ios';
+    this.update({ orderId: '' });
+    this.enter('creating');
+    let created: OrderCreateData;
+    try {
+      created = await this.deps.call(
+        'order',
+        ios ? { action: 'create', courseId, rail: 'virtual' } : { action: 'create', courseId },
+      );
+    } catch (error) {
+      // A backend without the virtual rail refuses it; on iOS that means there is no compliant way to pay here.
+      if (ios && error instanceof CallError && ['INVALID_ARGUMENT', 'FAILED_PRECONDITION'].includes(error.code)) {
+        return this.enter('ios-blocked');
+      }
+      return this.enter('failed', messageOf(error));
+    }
+    const { order } = created;
+    this.update({ orderId: order.id });
+    if (order.status === 'paid')
+      return this.enter('paid', order.amountFen > 0 ? MESSAGES.paid : '报名成功，开始学习吧');
+
+    this.enter('paying');
+    try {
+      if (created.virtualPayment) {
+        if (!VIRTUAL_MODES.includes(created.virtualPayment.mode))
+          return this.enter('failed', '支付参数有误，请稍后重试');
+        await this.deps.requestVirtualPayment(created.virtualPayment);
+      } else if (created.payment && !ios) {
+        await this.deps.requestPayment(created.payment);
+      } else if (ios) {
+        return this.enter('ios-blocked');
+      } else {
+        return this.enter('failed', '订单缺少支付信息，请稍后重试');
+      }
+    } catch (error) {
+      if (error instanceof WxApiError && error.cancelled) return this.enter('cancelled');
+      // The sheet failed, but a payment may still have gone through: ask the server once before saying so.
+      return this.confirm(order.id, [0], 'failed');
+    }
+    return this.confirm(order.id);
+  }
+
+  /** Asks the server again about the current order (the "刷新支付结果" button). */
+  async recheck(): Promise<PurchasePhase> {
+    if (!this.state.orderId || this.state.busy) return this.state.phase;
+    return this.confirm(this.state.orderId);
+  }
+
+  private async confirm(
+    orderId: string,
+    delays: readonly number[] = this.deps.pollDelaysMs ?? POLL_DELAYS_MS,
+    otherwise: PurchasePhase = 'unconfirmed',
+  ): Promise<PurchasePhase> {
+    this.enter('confirming');
+    for (const delay of delays) {
+      await this.deps.sleep(delay);
+      try {
+        const { order } = await this.deps.call('order', { action: 'get', orderId });
+        if (order.status === 'paid') return this.enter('paid');
+        if (order.status === 'failed' || order.status === 'closed') {
+          return this.enter('failed', order.note ? `支付未成功：${order.note}` : MESSAGES.failed);
+        }
+      } catch {
+        // A lost poll is retried at the next delay; the last word is `otherwise`.
+      }
+    }
+    return this.enter(otherwise);
+  }
+
+  /** Back to the buy button (the learner closed the result). */
+  reset(): void {
+    if (!this.state.busy) this.update(initialPurchase());
+  }
+}
