@@ -2,6 +2,7 @@ import { LocalCloud, type LocalCloudOptions } from './cloud';
 import { attachDatabase } from './db/attach';
 import { attachFunctionHost } from './functions';
 import { attachOpenApi } from './openapi';
+import { attachSecuritySandbox } from './sandbox/security';
 import { attachStorage } from './storage';
 
 /** Builds every part of the local cloud and starts listening. */
@@ -11,6 +12,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   attachFunctionHost(cloud);
   attachStorage(cloud);
   attachOpenApi(cloud);
+  // A persistent cloud (`npm start`) answers msgSecCheck from the sandbox's word list. An in-memory test cloud starts
+  // without it, so a test can register its own handler; tests of the product attach it with attachSecuritySandbox.
+  if (cloud.options.dataDir) attachSecuritySandbox(cloud);
   await cloud.listen();
   return cloud;
 }

@@ -1,0 +1,218 @@
+/**
+ * The `learning` function through the local cloud's client gateway, with the real wx-server-sdk inside.
+ */
+import { progressId, type CourseProgressDoc } from '../../../shared/learning';
+import { getById } from '../../../shared/orders/db';
+import { COURSE_ID, startWorld, type World } from '../../../shared/learning/__tests__/world';
+
+let world: World;
+beforeAll(async () => {
+  world = await startWorld();
+  await world.enrol('o-paid', COURSE_ID);
+  await world.enrol('o-two-devices', COURSE_ID);
+  await world.enrol('o-refunded', COURSE_ID);
+});
+afterAll(() => world.close());
+
+const T0 = Date.UTC(2024, 4, 1, 8);
+const report = (lessonId: string, positionSec: number, durationSec: number, reportedAt?: number) => ({
+  action: 'progress',
+  courseId: COURSE_ID,
+  lessonId,
+  positionSec,
+  durationSec,
+  ...(reportedAt === undefined ? {} : { reportedAt }),
+});
+
+describe('learning.lesson', () => {
+  test('an enrolled learner gets a private-file temp URL that lives at most an hour, and a watermark', async () => {
+    const reply = await world.call('learning', 'o-paid', {
+      action: 'lesson',
+      courseId: COURSE_ID,
+      lessonId: 'py-101-2',
+    });
+    expect(reply.ok).toBe(true);
+    const lesson = reply.data.lesson;
+    expect(lesson).toMatchObject({ id: 'py-101-2', kind: 'video', durationSec: 600, free: false });
+    expect(lesson.body).toBeUndefined();
+    const lifetimeMs = Date.parse(lesson.mediaExpiresAt) - Date.now();
+    expect(lifetimeMs).toBeGreaterThan(0);
+    expect(lifetimeMs).toBeLessThanOrEqual(3600_000);
+    const media = await fetch(lesson.mediaUrl);
+    expect(media.status).toBe(200);
+    expect(await media.text()).toBe('video bytes');
+    expect(lesson.watermark).toMatch(/^ID [0-9A-Z]{4}-[0-9A-Z]{4}$/);
+    expect(lesson.watermark).not.toContain('o-paid');
+  });
+
+  test('an article comes as its body, with no media URL', async () => {
+    const reply = await world.call('learning', 'o-paid', {
+      action: 'lesson',
+      courseId: COURSE_ID,
+      lessonId: 'py-101-4',
+    });
+    expect(reply.data.lesson).toMatchObject({ kind: 'article', body: '# 变量\n\n变量是名字。' });
+    expect(reply.data.lesson.mediaUrl).toBeUndefined();
+  });
+
+  test('anyone signed in opens a free lesson; a paid one is FORBIDDEN without an enrollment', async () => {
+    const free = await world.call('learning', 'o-stranger', {
+      action: 'lesson',
+      courseId: COURSE_ID,
+      lessonId: 'py-101-1',
+    });
+    expect(free.ok).toBe(true);
+    expect(free.data.lesson.mediaUrl).toEqual(expect.any(String));
+    const paid = await world.call('learning', 'o-stranger', {
+      action: 'lesson',
+      courseId: COURSE_ID,
+      lessonId: 'py-101-2',
+    });
+    expect(paid).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', message: '购买本课程后即可学习该课时' } });
+  });
+
+  test('a free lesson of a draft course is FORBIDDEN; an unknown lesson is NOT_FOUND', async () => {
+    const draft = await world.call('learning', 'o-paid', {
+      action: 'lesson',
+      courseId: 'draft-1',
+      lessonId: 'draft-1-1',
+    });
+    expect(draft.error?.code).toBe('FORBIDDEN');
+    const unknown = await world.call('learning', 'o-paid', { action: 'lesson', courseId: COURSE_ID, lessonId: 'nope' });
+    expect(unknown.error?.code).toBe('NOT_FOUND');
+    // A lesson of another course is not a lesson of this one.
+    const other = await world.call('learning', 'o-paid', {
+      action: 'lesson',
+      courseId: COURSE_ID,
+      lessonId: 'draft-1-1',
+    });
+    expect(other.error?.code).toBe('NOT_FOUND');
+  });
+
+  test('a refunded (revoked) learner loses access to paid lessons and to progress reports', async () => {
+    const before = await world.call('learning', 'o-refunded', {
+      action: 'lesson',
+      courseId: COURSE_ID,
+      lessonId: 'py-101-2',
+    });
+    expect(before.ok).toBe(true);
+    await world.enrol('o-refunded', COURSE_ID, { status: 'revoked', revokedAt: '2024-03-05T00:00:00.000Z' });
+    const after = await world.call('learning', 'o-refunded', {
+      action: 'lesson',
+      courseId: COURSE_ID,
+      lessonId: 'py-101-2',
+    });
+    expect(after.error?.code).toBe('FORBIDDEN');
+    const progress = await world.call('learning', 'o-refunded', report('py-101-2', 10, 600));
+    expect(progress.error?.code).toBe('FORBIDDEN');
+    const mine = await world.call('learning', 'o-refunded', { action: 'myCourses' });
+    expect(mine.data.items).toEqual([]);
+  });
+
+  test('the lesson reply carries where the learner stopped, from any device', async () => {
+    await world.call('learning', 'o-paid', report('py-101-3', 42.7, 200, T0));
+    const reply = await world.call('learning', 'o-paid', {
+      action: 'lesson',
+      courseId: COURSE_ID,
+      lessonId: 'py-101-3',
+    });
+    expect(reply.data.lesson.progress).toMatchObject({ lessonId: 'py-101-3', positionSec: 42, completed: false });
+  });
+});
+
+describe('learning.progress', () => {
+  const learner = 'o-progress';
+  beforeAll(() => world.enrol(learner, COURSE_ID));
+  const stored = () => getById<CourseProgressDoc>(world.db, 'courseProgress', progressId(learner, COURSE_ID));
+
+  test('the resume position is the latest report, the furthest never goes back, 90 % completes', async () => {
+    let reply = await world.call('learning', learner, report('py-101-2', 500, 600, T0));
+    expect(reply.data.progress.lesson).toMatchObject({ positionSec: 500, furthestSec: 500, completed: false });
+    reply = await world.call('learning', learner, report('py-101-2', 540, 600, T0 + 1000));
+    expect(reply.data.progress).toMatchObject({ percent: 25, completedLessonIds: ['py-101-2'] });
+    expect(reply.data.progress.lesson).toMatchObject({ positionSec: 540, furthestSec: 540, completed: true });
+    // Seeking back: resume follows, furthest and completion stay.
+    reply = await world.call('learning', learner, report('py-101-2', 30, 600, T0 + 2000));
+    expect(reply.data.progress.lesson).toMatchObject({ positionSec: 30, furthestSec: 540, completed: true });
+    expect(reply.data.progress).toMatchObject({ percent: 25, lastLessonId: 'py-101-2', lastPositionSec: 30 });
+  });
+
+  test('a report older than the stored one does not rewind the resume position or the last lesson', async () => {
+    await world.call('learning', learner, report('py-101-3', 20, 200, T0 + 10_000));
+    // A phone that was offline sends its queued report of earlier.
+    const late = await world.call('learning', learner, report('py-101-2', 300, 600, T0 + 1500));
+    expect(late.data.progress.lesson).toMatchObject({ positionSec: 30, furthestSec: 540 });
+    expect(late.data.progress).toMatchObject({ lastLessonId: 'py-101-3', lastPositionSec: 20 });
+    expect(late.data.progress.updatedAt).toBe(new Date(T0 + 10_000).toISOString());
+  });
+
+  test('an article completes only when read to the end', async () => {
+    let reply = await world.call('learning', learner, report('py-101-4', 115, 120, T0 + 20_000));
+    expect(reply.data.progress.lesson.completed).toBe(false);
+    reply = await world.call('learning', learner, report('py-101-4', 120, 120, T0 + 21_000));
+    expect(reply.data.progress.lesson.completed).toBe(true);
+    expect(reply.data.progress.percent).toBe(50);
+  });
+
+  test('a duplicate report writes nothing', async () => {
+    const before = await stored();
+    await world.call('learning', learner, report('py-101-4', 120, 120, T0 + 21_000));
+    expect((await stored())?.rev).toBe(before?.rev);
+  });
+
+  test.each([
+    [{ positionSec: 601 }, 'positionSec must be <= durationSec'],
+    [{ positionSec: 700, durationSec: 700 }, 'durationSec must be about 600'],
+    [{ positionSec: -1 }, 'positionSec must be >= 0'],
+    [{ durationSec: 0 }, 'durationSec must be > 0'],
+    [{ lessonId: 'no-such-lesson' }, 'lessonId must be a lesson of the course'],
+    [{ lessonId: 'draft-1-1' }, 'lessonId must be a lesson of the course'],
+  ])('%j is INVALID_ARGUMENT naming the field', async (change, message) => {
+    const before = await stored();
+    const reply = await world.call('learning', learner, { ...report('py-101-2', 100, 600), ...change });
+    expect(reply.error?.code).toBe('INVALID_ARGUMENT');
+    expect(reply.error?.message).toContain(message);
+    expect((await stored())?.rev).toBe(before?.rev);
+  });
+
+  test('reports for a course the learner cannot open are FORBIDDEN; a free lesson can be reported', async () => {
+    expect((await world.call('learning', 'o-stranger', report('py-101-2', 10, 600))).error?.code).toBe('FORBIDDEN');
+    const draft = { ...report('draft-1-1', 10, 300), courseId: 'draft-1' };
+    expect((await world.call('learning', 'o-stranger', draft)).error?.code).toBe('FORBIDDEN');
+    const free = await world.call('learning', 'o-stranger', report('py-101-1', 10, 300));
+    expect(free.data.progress.lesson.positionSec).toBe(10);
+  });
+
+  test('two devices reporting at once: every report lands, one write each, nothing lost', async () => {
+    const openid = 'o-two-devices';
+    const phone = Array.from({ length: 12 }, (_, i) => report('py-101-2', 20 + i * 45, 600, T0 + i * 2000));
+    const tablet = Array.from({ length: 12 }, (_, i) => report('py-101-3', 10 + i * 17, 200, T0 + i * 2000 + 1000));
+    const replies = await Promise.all(
+      phone.flatMap((p, i) => [world.call('learning', openid, p), world.call('learning', openid, tablet[i] ?? p)]),
+    );
+    expect(replies.every((r) => r.ok)).toBe(true);
+    const doc = await getById<CourseProgressDoc>(world.db, 'courseProgress', progressId(openid, COURSE_ID));
+    expect(doc?.lessons['py-101-2']).toMatchObject({ pos: 515, max: 515, at: T0 + 22_000, done: false });
+    expect(doc?.lessons['py-101-3']).toMatchObject({ pos: 197, max: 197, at: T0 + 23_000, done: true });
+    expect(doc).toMatchObject({ percent: 25, lastLessonId: 'py-101-3', lastPositionSec: 197 });
+    // The revision counts the writes: at most one per report (a report overtaken by a newer one writes nothing).
+    expect(doc?.rev).toBeLessThanOrEqual(24);
+  });
+});
+
+describe('learning.myCourses', () => {
+  test('enrolled courses by latest activity, with their percent', async () => {
+    const openid = 'o-my-courses';
+    await world.enrol(openid, COURSE_ID, { createdAt: '2024-03-01T00:00:00.000Z' });
+    let reply = await world.call('learning', openid, { action: 'myCourses' });
+    expect(reply.data.items).toEqual([expect.objectContaining({ percent: 0, updatedAt: '2024-03-01T00:00:00.000Z' })]);
+    expect(reply.data.items[0].course).toMatchObject({ id: COURSE_ID, title: 'Python 入门' });
+    await world.call('learning', openid, report('py-101-3', 190, 200, T0));
+    reply = await world.call('learning', openid, { action: 'myCourses' });
+    expect(reply.data.items[0]).toMatchObject({
+      percent: 25,
+      lastLessonId: 'py-101-3',
+      updatedAt: new Date(T0).toISOString(),
+    });
+  });
+});

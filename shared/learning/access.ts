@@ -1,0 +1,56 @@
+/**
+ * Who may open a lesson: a learner with an active enrollment in its course (a refund revokes it), or anyone signed in
+ * for a free lesson of a published course. Drafts open for nobody; an archived course stays open to its learners.
+ */
+import { AppError } from '../contract';
+import type { CourseDoc, LessonDoc } from '../catalog';
+import { isEnrolled } from '../enrollments';
+import { getById, type Database } from '../orders/db';
+import { invalidField } from './progress';
+import { found } from './query';
+
+export interface LessonAccess {
+  course: CourseDoc;
+  lesson: LessonDoc;
+  /** An active enrollment (false: a free lesson opened without one). */
+  enrolled: boolean;
+}
+
+/** Lesson fields a progress report needs; the media fileID and the body stay in the database. */
+const REPORT_FIELDS = {
+  _id: true,
+  courseId: true,
+  kind: true,
+  durationSec: true,
+  free: true,
+  title: true,
+  order: true,
+};
+
+/**
+ * The course, lesson and enrollment, read at once. `purpose` decides how an unknown lesson is answered: opening it
+ * is NOT_FOUND, reporting progress in it is INVALID_ARGUMENT naming `lessonId`. Anything the caller may not open is
+ * FORBIDDEN with a message the learner can act on.
+ */
+export async function lessonAccess(
+  db: Database,
+  openid: string,
+  ids: { courseId: string; lessonId: string },
+  purpose: 'open' | 'report',
+): Promise<LessonAccess> {
+  const lessonQuery = db.collection('lessons').where({ _id: ids.lessonId }).limit(1);
+  const [course, lessons, enrolled] = await Promise.all([
+    getById<CourseDoc>(db, 'courses', ids.courseId),
+    found<LessonDoc>(purpose === 'report' ? lessonQuery.field(REPORT_FIELDS) : lessonQuery),
+    isEnrolled(db, openid, ids.courseId),
+  ]);
+  if (course === null || course.status === 'draft') throw new AppError('FORBIDDEN', '该课程不存在或尚未上架');
+  const lesson = lessons[0];
+  if (lesson === undefined || lesson.courseId !== ids.courseId) {
+    if (purpose === 'report') throw invalidField('lessonId', 'lessonId must be a lesson of the course');
+    throw new AppError('NOT_FOUND', '该课时不存在或已被删除');
+  }
+  if (enrolled) return { course, lesson, enrolled };
+  if (lesson.free && course.status === 'published') return { course, lesson, enrolled };
+  throw new AppError('FORBIDDEN', '购买本课程后即可学习该课时');
+}

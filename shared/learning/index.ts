@@ -1,0 +1,5 @@
+export * from './access';
+export * from './identity';
+export * from './progress';
+export * from './service';
+export * from './query';
