@@ -20,16 +20,26 @@ export type AdminReply = Record<string, unknown> | { raw: Buffer; contentType: s
 
 export type AdminHandler = (request: AdminRequest) => Promise<AdminReply> | AdminReply;
 
+/** Sees every server-API request that names a registered action, before it runs (tests and benchmarks count calls). */
+export type AdminObserver = (request: Omit<AdminRequest, 'requestId'>) => void;
+
 /**
  * Dispatches server-API actions to the handlers the parts of the local cloud register
  * (`database.*`, `functions.*`, `storage.*`, `wx.openApi`, `wx.wxPayApi`).
  */
 export class AdminRouter {
   private readonly handlers = new Map<string, AdminHandler>();
+  private readonly observers = new Set<AdminObserver>();
 
   register(action: string, handler: AdminHandler): void {
     if (this.handlers.has(action)) throw new Error(`admin action ${action} is registered twice`);
     this.handlers.set(action, handler);
+  }
+
+  /** Shows `observer` every request from now on; returns the function that stops it. */
+  observe(observer: AdminObserver): () => void {
+    this.observers.add(observer);
+    return () => this.observers.delete(observer);
   }
 
   async handle(req: IncomingMessage, url: URL): Promise<{ status: number; body: AdminReply }> {
@@ -42,6 +52,7 @@ export class AdminRouter {
       if (!handler) throw new CloudApiError(ErrorCodes.invalidAction, `unknown action ${action}`);
       const envName = String(params.envName ?? url.searchParams.get('env') ?? '');
       const apiToken = typeof params.wxCloudApiToken === 'string' ? params.wxCloudApiToken : undefined;
+      for (const observer of this.observers) observer({ action, params, envName, apiToken });
       const reply = await handler({ action, params, requestId, envName, apiToken });
       return { status: 200, body: 'raw' in reply ? reply : { requestId, ...reply } };
     } catch (error) {

@@ -15,6 +15,7 @@ import {
   type CourseDoc,
   type CourseFile,
   type CreatorDoc,
+  type ImportedCourse,
   type LessonDoc,
 } from '../../shared/catalog';
 import { DEMO_CATEGORIES, DEMO_COURSES, DEMO_CREATORS, type DemoCourse } from './content';
@@ -31,11 +32,22 @@ export interface DemoFile {
   bytes: Buffer;
 }
 
+/** A demo course as the import's upsert takes it (scripts/lib/catalog-store.ts `saveCourse`). */
+export interface DemoImport {
+  imported: ImportedCourse;
+  /** When the course appeared: its createdAt, updatedAt and publishedAt. */
+  at: string;
+  /** Its learners and ratings, which a real course gets from sales and reviews. */
+  seed: Pick<CourseDoc, 'learnerCount' | 'rating'>;
+}
+
 export interface DemoCatalog {
   categories: CategoryDoc[];
   creators: CreatorDoc[];
+  /** The documents `imports` gives, for tests and tools that read them directly. */
   courses: CourseDoc[];
   lessons: LessonDoc[];
+  imports: DemoImport[];
   files: DemoFile[];
 }
 
@@ -156,6 +168,7 @@ export function buildDemoCatalog(options: DemoCatalogOptions = {}): DemoCatalog 
 
   const courses: CourseDoc[] = [];
   const lessons: LessonDoc[] = [];
+  const imports: DemoImport[] = [];
   const creators = new Map<string, CreatorDoc>();
   DEMO_COURSES.forEach((demo, index) => {
     const category = DEMO_CATEGORIES.findIndex((c) => c.id === demo.category);
@@ -177,7 +190,9 @@ export function buildDemoCatalog(options: DemoCatalogOptions = {}): DemoCatalog 
     // Demo courses appear one day apart, the newest last.
     const at = new Date(Date.UTC(2024, 0, 1 + index, 8)).toISOString();
     const plan = planCourseUpsert(null, imported, at);
-    courses.push({ ...plan.course, ...demoStats(demo, index) });
+    const seed = demoStats(demo, index);
+    courses.push({ ...plan.course, ...seed });
+    imports.push({ imported, at, seed });
     lessons.push(...plan.upsertLessons);
     creators.set(plan.creator._id, plan.creator);
   });
@@ -187,6 +202,7 @@ export function buildDemoCatalog(options: DemoCatalogOptions = {}): DemoCatalog 
     creators: [...creators.values()],
     courses,
     lessons,
+    imports,
     files: [...files.values()],
   };
 }

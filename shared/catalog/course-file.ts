@@ -339,7 +339,7 @@ export function toImportedCourse(course: CourseFile, assets: ResolvedAssets): Im
 }
 
 /** JSON with sorted keys and without undefined fields: equal content ⇔ equal string. */
-function canonical(value: unknown): string {
+export function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
     v !== null && typeof v === 'object' && !Array.isArray(v)
       ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))

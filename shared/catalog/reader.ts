@@ -21,6 +21,15 @@ export interface SkippedCourse {
   message: string;
 }
 
+/** What is logged about a course that fails its schema. */
+export function skippedCourse(read: Extract<CourseRead, { ok: false }>): SkippedCourse {
+  return {
+    id: read.id,
+    fields: read.problems.map((p) => p.path),
+    message: `course ${read.id} left out: ${read.problems.map((p) => p.message).join('; ')}`,
+  };
+}
+
 /**
  * The valid courses of `raws`, in order; each invalid one goes to `onSkip` (the catalog logs it:
  * `course py-101 left out: priceFen must be an integer between 0 and 10000000`).
@@ -30,12 +39,7 @@ export function readCourses(raws: readonly unknown[], onSkip: (skipped: SkippedC
   for (const raw of raws) {
     const read = readCourse(raw);
     if (read.ok) courses.push(read.course);
-    else
-      onSkip({
-        id: read.id,
-        fields: read.problems.map((p) => p.path),
-        message: `course ${read.id} left out: ${read.problems.map((p) => p.message).join('; ')}`,
-      });
+    else onSkip(skippedCourse(read));
   }
   return courses;
 }

@@ -1,0 +1,378 @@
+/**
+ * The `catalog` function through the local cloud: the client gateway, the function host, the real wx-server-sdk and
+ * the local database, seeded with the demo catalog through the import's own upsert.
+ */
+import type { LocalCloud } from '../../../local/cloud';
+import { adminDatabase, demoCatalogFor, loadDemoCatalog } from '../../../local/demo';
+import { startTestCloud } from '../../../local/testing';
+import type { DemoCatalog } from '../../../scripts/demo-catalog';
+import type { NodeDb } from '../../../scripts/lib/catalog-store';
+import { CATALOG_SORT_ORDERS, type CourseDoc } from '../../../shared/catalog';
+import type { CatalogSort, CourseCard, Err, Ok } from '../../../shared/contract';
+import { enrollmentId } from '../../../shared/enrollments';
+import { collections } from '../../../database/collections';
+
+interface AdminCall {
+  action: string;
+  params: Record<string, unknown>;
+  apiToken?: string;
+}
+
+let cloud: LocalCloud;
+let db: NodeDb;
+let demo: DemoCatalog;
+const calls: AdminCall[] = [];
+const LEARNER = 'o-learner-1';
+
+beforeAll(async () => {
+  cloud = await startTestCloud();
+  await loadDemoCatalog(cloud);
+  demo = demoCatalogFor(cloud);
+  db = adminDatabase(cloud);
+  cloud.admin.observe(({ action, params, apiToken }) => calls.push({ action, params, apiToken }));
+}, 60_000);
+
+afterAll(() => cloud.close());
+
+/** Invokes the function as a mini-program user; returns its reply and the server calls the invocation made. */
+async function call<T = unknown>(data: unknown, openid = LEARNER): Promise<{ reply: Ok<T> | Err; made: AdminCall[] }> {
+  const before = calls.length;
+  const response = await fetch(`${cloud.url}/client/functions/catalog`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-wx-openid': openid },
+    body: JSON.stringify({ data }),
+  });
+  expect(response.status).toBe(200);
+  const { result } = (await response.json()) as { result: Ok<T> | Err };
+  return { reply: result, made: calls.slice(before) };
+}
+
+async function ok<T>(data: unknown, openid?: string): Promise<T> {
+  const { reply } = await call<T>(data, openid);
+  if (!reply.ok) throw new Error(`expected ok, got ${JSON.stringify(reply.error)}`);
+  return reply.data;
+}
+
+interface ListData {
+  items: CourseCard[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+const published = (): CourseDoc[] => demo.courses.filter((c) => c.status === 'published');
+
+/** The catalog's order for a sort, computed here from the documents. */
+function sortedIds(courses: CourseDoc[], sort: CatalogSort): string[] {
+  const value = (c: CourseDoc, field: string): unknown =>
+    field.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], c);
+  return [...courses]
+    .sort((a, b) => {
+      for (const [field, direction] of CATALOG_SORT_ORDERS[sort]) {
+        const x = value(a, field) as number | string;
+        const y = value(b, field) as number | string;
+        if (x !== y) return (x < y ? -1 : 1) * (direction === 'asc' ? 1 : -1);
+      }
+      return 0;
+    })
+    .map((c) => c._id);
+}
+
+/** The first field of each index of a collection. */
+function indexLeads(collection: string): string[] {
+  const spec = collections.find((c) => c.name === collection);
+  return ['_id', ...(spec?.indexes ?? []).map((index) => Object.keys(index.keys)[0] as string)];
+}
+
+/** Whether the filter a call sent fixes the first field of one of the collection's indexes by equality. */
+function usesIndex(made: AdminCall): boolean {
+  const collection = String(made.params.collectionName);
+  let filter: Record<string, unknown>;
+  if (made.action === 'database.aggregateDocuments') {
+    const [first] = made.params.stages as { stageKey: string; stageValue: string }[];
+    if (first?.stageKey !== '$match') return false;
+    filter = JSON.parse(first.stageValue) as Record<string, unknown>;
+  } else {
+    filter = JSON.parse(String(made.params.query)) as Record<string, unknown>;
+  }
+  const parts = Array.isArray(filter.$and) ? (filter.$and as Record<string, unknown>[]) : [filter];
+  return indexLeads(collection).some((field) =>
+    parts.some((part) => typeof part[field] === 'string' || typeof part[field] === 'number'),
+  );
+}
+
+describe('catalog.list', () => {
+  it('answers the first page of published courses, most popular first, with the total', async () => {
+    const data = await ok<ListData>({ action: 'list' });
+    expect(data.total).toBe(published().length);
+    expect(data.page).toBe(1);
+    expect(data.pageSize).toBe(20);
+    expect(data.items.map((c) => c.id)).toEqual(sortedIds(published(), 'popular').slice(0, 20));
+    expect(Object.keys(data.items[0] as object).sort()).toEqual(
+      [
+        'category',
+        'cover',
+        'creatorName',
+        'id',
+        'learnerCount',
+        'lessonCount',
+        'level',
+        'priceFen',
+        'rating',
+        'subtitle',
+        'tags',
+        'title',
+      ].sort(),
+    );
+  });
+
+  it.each(['popular', 'newest', 'rating', 'priceAsc', 'priceDesc'] as const)(
+    'pages through the whole catalog by %s without repeating or skipping a course',
+    async (sort) => {
+      const seen: string[] = [];
+      for (let page = 1; ; page += 1) {
+        const data = await ok<ListData>({ action: 'list', sort, page, pageSize: 7 });
+        expect(data.total).toBe(published().length);
+        if (data.items.length === 0) break;
+        seen.push(...data.items.map((c) => c.id));
+      }
+      expect(seen).toEqual(sortedIds(published(), sort));
+    },
+  );
+
+  it('answers a page beyond the end with an empty list and the right total', async () => {
+    const data = await ok<ListData>({ action: 'list', category: 'python', page: 99, pageSize: 50 });
+    expect(data.items).toEqual([]);
+    expect(data.total).toBe(published().filter((c) => c.category === 'python').length);
+    expect(data.total).toBeGreaterThan(0);
+  });
+
+  it('filters by category and by tag', async () => {
+    const byCategory = await ok<ListData>({ action: 'list', category: 'frontend', pageSize: 50 });
+    expect(byCategory.items.map((c) => c.id).sort()).toEqual(
+      published()
+        .filter((c) => c.category === 'frontend')
+        .map((c) => c._id)
+        .sort(),
+    );
+    const byTag = await ok<ListData>({ action: 'list', tag: 'JavaScript', pageSize: 50 });
+    const expected = published().filter((c) => c.tags.includes('JavaScript'));
+    expect(expected.length).toBeGreaterThan(1);
+    expect(byTag.items.map((c) => c.id).sort()).toEqual(expected.map((c) => c._id).sort());
+  });
+
+  it('matches the keyword in title, subtitle and tags, case-insensitively', async () => {
+    const matching = (keyword: string) =>
+      published()
+        .filter((c) => [c.title, c.subtitle, ...c.tags].some((t) => t.toLowerCase().includes(keyword.toLowerCase())))
+        .map((c) => c._id)
+        .sort();
+    for (const keyword of ['python', 'NODE.JS', '入门', 'docker']) {
+      const data = await ok<ListData>({ action: 'list', keyword, pageSize: 50 });
+      expect(matching(keyword).length).toBeGreaterThan(0);
+      expect(data.items.map((c) => c.id).sort()).toEqual(matching(keyword));
+      expect(data.total).toBe(matching(keyword).length);
+    }
+  });
+
+  it('matches regular-expression characters literally', async () => {
+    const template = demo.courses[0] as CourseDoc;
+    await db.collection('courses').add([
+      { ...template, _id: 'literal-dot', title: '数据 a.b 实战', tags: [], subtitle: '' },
+      { ...template, _id: 'literal-axb', title: '数据 axb 实战', tags: [], subtitle: '' },
+      { ...template, _id: 'literal-cpp', title: 'C++ (a+)+$ 入门', tags: ['C++'], subtitle: '' },
+    ]);
+    try {
+      const ids = async (keyword: string) =>
+        (await ok<ListData>({ action: 'list', keyword, pageSize: 50 })).items.map((c) => c.id).sort();
+      expect(await ids('a.b')).toEqual(['literal-dot']);
+      expect(await ids('c++')).toEqual(['literal-cpp']);
+      expect(await ids('(A+)+$')).toEqual(['literal-cpp']);
+      for (const keyword of ['.*', '[', '\\', '^数据', '|', '?', '{2}']) expect(await ids(keyword)).toEqual([]);
+      const started = Date.now();
+      expect(await ids('(a+)+b'.repeat(6))).toEqual([]);
+      expect(Date.now() - started).toBeLessThan(2000);
+    } finally {
+      await db
+        .collection('courses')
+        .where({ _id: db.command.in(['literal-dot', 'literal-axb', 'literal-cpp']) })
+        .remove();
+    }
+  });
+
+  it('leaves out a course document broken by hand and logs its id and failing field', async () => {
+    const template = demo.courses[0] as CourseDoc;
+    await db.collection('courses').add({ ...template, _id: 'broken-by-hand', priceFen: '99', learnerCount: 1e9 });
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const data = await ok<ListData>({ action: 'list', pageSize: 5 });
+      expect(data.items.map((c) => c.id)).toEqual(sortedIds(published(), 'popular').slice(0, 4));
+      expect(data.total).toBe(published().length + 1);
+      const logged = warn.mock.calls.map((args) => args.join(' ')).join('\n');
+      expect(logged).toContain('broken-by-hand');
+      expect(logged).toContain('priceFen');
+      const detail = await call({ action: 'detail', courseId: 'broken-by-hand' });
+      expect(detail.reply).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    } finally {
+      warn.mockRestore();
+      await db.collection('courses').doc('broken-by-hand').remove();
+    }
+  });
+
+  it('makes at most two database calls, each on an index', async () => {
+    for (const data of [
+      { action: 'list' },
+      { action: 'list', category: 'python', sort: 'newest' },
+      { action: 'list', tag: 'Python', sort: 'rating', page: 2, pageSize: 3 },
+      { action: 'list', keyword: 'Python', sort: 'priceDesc' },
+    ]) {
+      const { reply, made } = await call(data);
+      expect(reply.ok).toBe(true);
+      expect(made.map((m) => m.action).sort()).toEqual(['database.calculateDocument', 'database.getDocument']);
+      expect(made.every((m) => m.action.startsWith('database.') && usesIndex(m))).toBe(true);
+      expect(new Set(made.map((m) => m.apiToken)).size).toBe(1);
+    }
+  });
+});
+
+describe('catalog.detail', () => {
+  const paid = () => published().find((c) => c.priceFen > 0) as CourseDoc;
+
+  it('answers the course with its outline in order, not enrolled, with no media, body or URL', async () => {
+    const course = paid();
+    const { reply, made } = await call({ action: 'detail', courseId: course._id });
+    if (!reply.ok) throw new Error(JSON.stringify(reply));
+    const data = reply.data as { course: { lessons: { id: string }[]; description: string }; enrolled: boolean };
+    expect(data.enrolled).toBe(false);
+    expect(data).not.toHaveProperty('progress');
+    expect(data.course.description).toBe(course.description);
+    const lessons = demo.lessons.filter((l) => l.courseId === course._id).sort((a, b) => a.order - b.order);
+    expect(data.course.lessons).toEqual(
+      lessons.map((l) => ({ id: l._id, title: l.title, kind: l.kind, durationSec: l.durationSec, free: l.free })),
+    );
+    expect(made.map((m) => m.action).sort()).toEqual([
+      'database.aggregateDocuments',
+      'database.getDocument',
+      'database.getDocument',
+    ]);
+    expect(made.every(usesIndex)).toBe(true);
+  });
+
+  it('tells an enrolled learner so, with their progress; a revoked enrollment is not enrolled', async () => {
+    const course = paid();
+    const owner = 'o-owner';
+    const enrollment = {
+      _openid: owner,
+      courseId: course._id,
+      source: 'paid',
+      orderId: 'ord-1',
+      createdAt: '2024-05-01T00:00:00.000Z',
+    };
+    const id = enrollmentId(owner, course._id);
+    await db.collection('enrollments').add({ _id: id, ...enrollment, status: 'active' });
+    await db.collection('courseProgress').add({
+      _openid: owner,
+      courseId: course._id,
+      percent: 40,
+      completedLessonIds: [`${course._id}_l1`],
+      lastLessonId: `${course._id}_l2`,
+      updatedAt: '2024-05-02T00:00:00.000Z',
+    });
+    const { reply, made } = await call({ action: 'detail', courseId: course._id }, owner);
+    expect(reply).toMatchObject({
+      ok: true,
+      data: {
+        enrolled: true,
+        progress: {
+          percent: 40,
+          completedLessonIds: [`${course._id}_l1`],
+          lastLessonId: `${course._id}_l2`,
+          updatedAt: '2024-05-02T00:00:00.000Z',
+        },
+      },
+    });
+    expect(made).toHaveLength(3);
+    expect(made.every(usesIndex)).toBe(true);
+    expect(await ok({ action: 'detail', courseId: course._id }, 'o-someone-else')).toMatchObject({ enrolled: false });
+
+    await db
+      .collection('enrollments')
+      .doc(id)
+      .set({ ...enrollment, status: 'revoked' });
+    const revoked = await ok<Record<string, unknown>>({ action: 'detail', courseId: course._id }, owner);
+    expect(revoked.enrolled).toBe(false);
+    expect(revoked).not.toHaveProperty('progress');
+  });
+
+  it('answers NOT_FOUND naming courseId for an unknown course and for one that is not published', async () => {
+    const draft = { ...(demo.courses[1] as CourseDoc), _id: 'draft-course', status: 'draft' };
+    await db.collection('courses').add(draft);
+    for (const courseId of ['no-such-course', 'draft-course']) {
+      const { reply, made } = await call({ action: 'detail', courseId });
+      expect(reply).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+      if (!reply.ok) expect(reply.error.message).toContain('courseId');
+      expect(made.length).toBeLessThanOrEqual(3);
+    }
+    await db.collection('courses').doc('draft-course').remove();
+  });
+});
+
+describe('catalog.categories', () => {
+  it('lists every category in order with its number of published courses', async () => {
+    const { reply, made } = await call({ action: 'categories' });
+    expect(reply).toEqual({
+      ok: true,
+      data: {
+        items: demo.categories.map((c) => ({
+          id: c._id,
+          name: c.name,
+          count: published().filter((course) => course.category === c._id).length,
+        })),
+      },
+    });
+    expect(made.length).toBeLessThanOrEqual(2);
+  });
+});
+
+describe('what no reply reveals', () => {
+  it('carries no media fileID, article body or temp URL in any answer', async () => {
+    const replies = [
+      await call({ action: 'list', pageSize: 50 }),
+      await call({ action: 'categories' }),
+      ...(await Promise.all(published().map((c) => call({ action: 'detail', courseId: c._id })))),
+    ].map(({ reply }) => JSON.stringify(reply));
+    const media = new Set(demo.lessons.flatMap((l) => (l.media ? [l.media] : [])));
+    const bodies = demo.lessons.flatMap((l) => (l.body ? [l.body.slice(0, 40)] : []));
+    expect(media.size).toBeGreaterThan(0);
+    for (const text of replies) {
+      expect(text).not.toMatch(/\/media\/|"media"|"body"|tempFileURL|sign=|\/tcb\//);
+      for (const fileID of media) expect(text).not.toContain(fileID);
+      for (const body of bodies) expect(text).not.toContain(JSON.stringify(body).slice(1, -1));
+    }
+  });
+});
+
+describe('bad events', () => {
+  it.each([
+    [{ action: 'remove' }, 'INVALID_ARGUMENT', 'action'],
+    [{}, 'INVALID_ARGUMENT', 'action'],
+    [{ action: 'list', page: 'x' }, 'INVALID_ARGUMENT', 'page'],
+    [{ action: 'list', page: 0 }, 'INVALID_ARGUMENT', 'page'],
+    [{ action: 'list', pageSize: 0 }, 'INVALID_ARGUMENT', 'pageSize'],
+    [{ action: 'list', pageSize: 51 }, 'INVALID_ARGUMENT', 'pageSize'],
+    [{ action: 'list', pageSize: 2.5 }, 'INVALID_ARGUMENT', 'pageSize'],
+    [{ action: 'list', sort: 'cheapest' }, 'INVALID_ARGUMENT', 'sort'],
+    [{ action: 'list', keyword: 42 }, 'INVALID_ARGUMENT', 'keyword'],
+    [{ action: 'list', category: { $ne: null } }, 'INVALID_ARGUMENT', 'category'],
+    [{ action: 'list', limit: 5 }, 'INVALID_ARGUMENT', 'limit'],
+    [{ action: 'detail' }, 'INVALID_ARGUMENT', 'courseId'],
+    [{ action: 'detail', courseId: 7 }, 'INVALID_ARGUMENT', 'courseId'],
+    [{ action: 'detail', courseId: 'a/../b' }, 'INVALID_ARGUMENT', 'courseId'],
+    [{ action: 'categories', page: 1 }, 'INVALID_ARGUMENT', 'page'],
+  ])('%j → %s naming %s, with no database call', async (event, code, field) => {
+    const { reply, made } = await call(event);
+    expect(reply).toMatchObject({ ok: false, error: { code } });
+    if (!reply.ok) expect(reply.error.message).toContain(field);
+    expect(made).toEqual([]);
+  });
+});

@@ -1,0 +1,167 @@
+/**
+ * The `catalog` function's actions (API.md §1), over wx-server-sdk's database. The function entry supplies the
+ * database and the caller; everything else is here.
+ *
+ * Database calls per action, each fixing the first field of an index of database/collections.ts by equality:
+ * - `list`: 2, in parallel — the page (`status` [+ `category` | `tags`], ordered like an index) and its count;
+ * - `detail`: 3, in parallel — the course with its lesson outline (one aggregate: `_id` match, lookup of `lessons` by
+ *   `courseId`, projection without media or body), the enrollment (`_id` derived from openid and course), and the
+ *   progress (`_openid` + `courseId`);
+ * - `categories`: 2, in parallel — the categories and a count of published courses per category.
+ */
+import type { database } from 'wx-server-sdk';
+import {
+  AppError,
+  type CatalogCategoriesData,
+  type CatalogDetailData,
+  type CatalogDetailParams,
+  type CatalogListData,
+  type CatalogListParams,
+  type CourseProgressBrief,
+  validate,
+} from '../contract';
+import { isEnrolled } from '../enrollments';
+import { LESSON_OUTLINE_FIELDS, toCourseCard, toCourseDetail, type LessonOutlineDoc } from './projections';
+import { catalogListQuery } from './query';
+import { readCourse, readCourses, skippedCourse, type SkippedCourse } from './reader';
+import { CategoryDoc, CourseDoc } from './schema';
+
+export type Database = ReturnType<typeof database>;
+
+export interface CatalogDeps {
+  db: Database;
+  /** Where a course document that fails its schema is reported (it is left out of the answer). */
+  logSkipped: (skipped: SkippedCourse) => void;
+}
+
+/** The fields of a course the detail aggregate keeps: the schema's, nothing a console edit may have added. */
+const COURSE_FIELDS = Object.keys(CourseDoc.properties);
+/** Far more categories than a catalog shows; one page of the server's default limit. */
+const MAX_CATEGORIES = 100;
+
+type Rows<T> = { data: T[] };
+
+/** A page of published courses and the total that match the filters. */
+export async function listCourses(deps: CatalogDeps, params: CatalogListParams): Promise<CatalogListData> {
+  const { db, logSkipped } = deps;
+  const query = catalogListQuery(params);
+  const _ = db.command;
+  let where: object = query.where;
+  if (query.keyword) {
+    const { pattern, options, fields } = query.keyword;
+    const matches = fields.map((field) => ({ [field]: db.RegExp({ regexp: pattern, options }) }));
+    where = _.and([query.where, _.or(matches)]);
+  }
+  const courses = db.collection('courses');
+  let page = courses.where(where);
+  for (const [field, direction] of query.orderBy) page = page.orderBy(field, direction);
+  const [found, counted] = await Promise.all([
+    page.skip(query.skip).limit(query.limit).get() as Promise<Rows<unknown>>,
+    courses.where(where).count() as Promise<{ total: number }>,
+  ]);
+  return {
+    items: readCourses(found.data, logSkipped).map(toCourseCard),
+    total: counted.total,
+    page: query.page,
+    pageSize: query.limit,
+  };
+}
+
+interface CourseWithOutline {
+  outline?: unknown;
+}
+
+/** A published course with its outline, whether the caller is enrolled, and their progress if they are. */
+export async function courseDetail(
+  deps: CatalogDeps,
+  params: CatalogDetailParams,
+  openid: string,
+): Promise<CatalogDetailData> {
+  const { db, logSkipped } = deps;
+  const { courseId } = params;
+  const projection: Record<string, 1> = {};
+  for (const field of COURSE_FIELDS) projection[field] = 1;
+  for (const field of Object.keys(LESSON_OUTLINE_FIELDS)) projection[`outline.${field}`] = 1;
+  const [aggregated, enrolled, progressRows] = await Promise.all([
+    db
+      .collection('courses')
+      .aggregate()
+      .match({ _id: courseId })
+      .lookup({ from: 'lessons', localField: '_id', foreignField: 'courseId', as: 'outline' })
+      .project(projection)
+      .end() as Promise<{ list: CourseWithOutline[] }>,
+    isEnrolled(db, openid, courseId),
+    db.collection('courseProgress').where({ _openid: openid, courseId }).limit(1).get() as Promise<Rows<unknown>>,
+  ]);
+  const raw = aggregated.list[0];
+  const notFound = new AppError('NOT_FOUND', `courseId 对应的课程不存在或未上架：${courseId}`, { field: 'courseId' });
+  if (raw === undefined) throw notFound;
+  const { outline, ...doc } = raw;
+  const read = readCourse(doc);
+  if (!read.ok) {
+    logSkipped(skippedCourse(read));
+    throw notFound;
+  }
+  if (read.course.status !== 'published') throw notFound;
+  const lessons = (Array.isArray(outline) ? outline : []).filter(isLessonOutline);
+  const data: CatalogDetailData = { course: toCourseDetail(read.course, lessons), enrolled };
+  const progress = enrolled ? toProgressBrief(progressRows.data[0]) : undefined;
+  if (progress) data.progress = progress;
+  return data;
+}
+
+function isLessonOutline(value: unknown): value is LessonOutlineDoc {
+  const l = value as Partial<Record<keyof LessonOutlineDoc, unknown>> | null;
+  return (
+    typeof l === 'object' &&
+    l !== null &&
+    typeof l._id === 'string' &&
+    typeof l.order === 'number' &&
+    typeof l.title === 'string' &&
+    (l.kind === 'video' || l.kind === 'audio' || l.kind === 'article') &&
+    typeof l.durationSec === 'number' &&
+    typeof l.free === 'boolean'
+  );
+}
+
+/** The learning function's `courseProgress` document, as much of it as `detail` shows; undefined when unusable. */
+export function toProgressBrief(raw: unknown): CourseProgressBrief | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const doc = raw as Record<string, unknown>;
+  if (typeof doc.percent !== 'number' || !Number.isFinite(doc.percent)) return undefined;
+  const updatedAt = doc.updatedAt instanceof Date ? doc.updatedAt.toISOString() : doc.updatedAt;
+  if (typeof updatedAt !== 'string') return undefined;
+  const brief: CourseProgressBrief = {
+    percent: Math.min(100, Math.max(0, Math.round(doc.percent))),
+    completedLessonIds: Array.isArray(doc.completedLessonIds)
+      ? doc.completedLessonIds.filter((id): id is string => typeof id === 'string')
+      : [],
+    updatedAt,
+  };
+  if (typeof doc.lastLessonId === 'string') brief.lastLessonId = doc.lastLessonId;
+  if (typeof doc.lastPositionSec === 'number' && Number.isInteger(doc.lastPositionSec) && doc.lastPositionSec >= 0) {
+    brief.lastPositionSec = doc.lastPositionSec;
+  }
+  return brief;
+}
+
+/** Every category in display order, with its number of published courses (0 for an empty one). */
+export async function listCategories(deps: Pick<CatalogDeps, 'db'>): Promise<CatalogCategoriesData> {
+  const { db } = deps;
+  const $ = db.command.aggregate;
+  const [categories, counts] = await Promise.all([
+    db.collection('categories').orderBy('order', 'asc').limit(MAX_CATEGORIES).get() as Promise<Rows<unknown>>,
+    db
+      .collection('courses')
+      .aggregate()
+      .match({ status: 'published' })
+      .group({ _id: '$category', count: $.sum(1) })
+      .end() as Promise<{ list: { _id: unknown; count: number }[] }>,
+  ]);
+  const byCategory = new Map(counts.list.map((row) => [row._id, row.count]));
+  return {
+    items: categories.data
+      .filter((raw): raw is CategoryDoc => validate(CategoryDoc, raw).ok)
+      .map((c) => ({ id: c._id, name: c.name, count: byCategory.get(c._id) ?? 0 })),
+  };
+}
