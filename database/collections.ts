@@ -26,6 +26,7 @@ import progressRule from './rules/progress.json';
 import recModelsRule from './rules/recModels.json';
 import recommendationsRule from './rules/recommendations.json';
 import reviewsRule from './rules/reviews.json';
+import settingsRule from './rules/settings.json';
 
 export interface IndexSpec {
   /** Index name as shown in the console. */
@@ -107,6 +108,10 @@ export const collections: CollectionSpec[] = [
       // `order.list`, newest first; and "is there a pending order for this course already?".
       { name: 'owner_created', keys: { _openid: 1, createdAt: -1 } },
       { name: 'owner_course_status', keys: { _openid: 1, courseId: 1, status: 1 } },
+      // `order.create`: the learner's latest attempt for a course (the n-th order's _id is fixed, see shared/orders).
+      { name: 'owner_course_attempt', keys: { _openid: 1, courseId: 1, attempt: -1 } },
+      // Sweeper: paid orders whose shipping information is not uploaded yet.
+      { name: 'status_shipping', keys: { status: 1, 'shipping.status': 1 } },
       // Sweeper: pending orders past their expiry.
       { name: 'status_expires', keys: { status: 1, expiresAt: 1 } },
     ],
@@ -119,7 +124,8 @@ export const collections: CollectionSpec[] = [
   },
   {
     name: 'enrollments',
-    description: 'A learner owns a course (paid or free): _openid, courseId, orderId?, createdAt.',
+    description:
+      'A learner owns a course (shared/enrollments EnrollmentDoc): _openid, courseId, source paid|free, orderId, status active|revoked, createdAt, revokedAt?; _id derived from openid and course.',
     rules: enrollmentsRule,
     indexes: [
       // Fulfilment is idempotent: any number of deliveries gives one enrollment.
@@ -157,24 +163,27 @@ export const collections: CollectionSpec[] = [
   },
   {
     name: 'interactions',
-    description: 'Compact per-learner signal snapshot for the nightly retrain (one document per learner).',
+    description:
+      'Compact signal snapshot of one learner (_id = openid): course-id sets paid/free/q1-q4/r1-r5 and interest cats, ' +
+      'kept by shared/recommender/signals.ts with one atomic update per signal; the nightly retrain reads only these.',
     rules: interactionsRule,
     indexes: [{ name: 'owner', keys: { _openid: 1 }, unique: true }],
   },
   {
     name: 'recommendations',
-    description: 'A learner\'s precomputed "for you" list: _openid, modelVersion, items, updatedAt.',
+    description:
+      'Precomputed "for you" lists, sharded: _id <version>-<shard>, lists { openid: entries } for up to 250 learners ' +
+      'of one model version (shared/recommender/lists.ts); read only through the recommend function.',
     rules: recommendationsRule,
-    indexes: [{ name: 'owner', keys: { _openid: 1 }, unique: true }],
+    indexes: [{ name: 'version_shard', keys: { version: 1, shard: 1 }, unique: true }],
   },
   {
     name: 'recModels',
-    description: 'Model versions: metrics, factor file IDs in storage, status; one is current.',
+    description:
+      'The current model pointer (_id "current": version, item factor fileID, shard count, metrics), switched in one ' +
+      'transactional update once a version is completely written.',
     rules: recModelsRule,
-    indexes: [
-      { name: 'version', keys: { version: 1 }, unique: true },
-      { name: 'status_created', keys: { status: 1, createdAt: -1 } },
-    ],
+    indexes: [],
   },
   {
     name: 'courseStats',
@@ -186,8 +195,17 @@ export const collections: CollectionSpec[] = [
     ],
   },
   {
+    name: 'settings',
+    description:
+      'Editable configuration (shared/settings AppSettings): one document _id "app" — merchant number, pay rail, order lifetime, refund policy, shipping upload. Functions only.',
+    rules: settingsRule,
+    indexes: [],
+  },
+  {
     name: 'jobRuns',
-    description: 'Each timer run (retrain, order sweep): job, status, cursor to resume from, timings.',
+    description:
+      'Each timer run (retrain, order sweep): job, status, checkpoint to resume from, timings; retrain-lock holds the ' +
+      'lease that keeps two retrain invocations from interleaving.',
     rules: jobRunsRule,
     indexes: [{ name: 'job_started', keys: { job: 1, startedAt: -1 } }],
   },

@@ -30,7 +30,7 @@ describe('collections', () => {
     ['courseProgress', { _openid: 1, courseId: 1 }],
     ['reviews', { courseId: 1, _openid: 1 }],
     ['lessons', { courseId: 1, order: 1 }],
-    ['recommendations', { _openid: 1 }],
+    ['recommendations', { version: 1, shard: 1 }],
   ])('make the business key of %s unique', (name, keys) => {
     expect(byName.get(name)?.indexes).toContainEqual(expect.objectContaining({ keys, unique: true }));
   });

@@ -9,6 +9,7 @@ import { catalogActions, type CatalogResponses } from './catalog';
 import { orderActions, type OrderResponses } from './order';
 import { learningActions, type LearningResponses } from './learning';
 import { reviewActions, type ReviewResponses } from './review';
+import { recommendActions, type RecommendResponses } from './recommend';
 
 export * from './envelope';
 export * from './validation';
@@ -17,6 +18,7 @@ export * from './catalog';
 export * from './order';
 export * from './learning';
 export * from './review';
+export * from './recommend';
 
 export interface FunctionContract<S extends ActionSchemas, R extends ActionResponses<S>> {
   actions: S;
@@ -29,6 +31,7 @@ export interface ClientFunctions {
   order: FunctionContract<typeof orderActions, OrderResponses>;
   learning: FunctionContract<typeof learningActions, LearningResponses>;
   review: FunctionContract<typeof reviewActions, ReviewResponses>;
+  recommend: FunctionContract<typeof recommendActions, RecommendResponses>;
 }
 
 export type FunctionName = keyof ClientFunctions;

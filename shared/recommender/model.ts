@@ -205,7 +205,7 @@ export class FactorModel {
 }
 
 /** Indices of the n highest scores outside `excluded`, best first; ties go to the lower index (deterministic). */
-function topN(scores: Float64Array, n: number, excluded: ReadonlySet<number>): number[] {
+export function topN(scores: Float64Array, n: number, excluded: ReadonlySet<number>): number[] {
   const top: number[] = [];
   if (n === 0) return top;
   for (let i = 0; i < scores.length; i++) {

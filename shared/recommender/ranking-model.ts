@@ -1,6 +1,6 @@
 import { Matrix } from 'ml-matrix';
 import { backSubstituteInPlace, choleskyInPlace, forwardSubstituteInPlace, symmetrizeFromUpper } from './dense';
-import { buildInteractionMatrix, type Interaction } from './interactions';
+import { buildInteractionMatrix, type Interaction, type InteractionMatrix } from './interactions';
 import { FactorModel } from './model';
 import { checkRankingModelOptions, type RankingModelOptions } from './options';
 import { SeededRandom } from './random';
@@ -17,19 +17,12 @@ export function fitRankingModel(signals: readonly Interaction[], options: Rankin
     if (!(value > 0)) throw new Error(`Implicit signals must be positive, got ${value}`);
   }
   const m = buildInteractionMatrix(signals, 'sum');
-  const k = settings.factors;
-  const random = new SeededRandom(settings.seed);
-  const userFactors = new Float64Array(m.users.size * k);
-  const itemFactors = new Float64Array(m.items.size * k);
-  for (let x = 0; x < userFactors.length; x++) userFactors[x] = settings.initScale * random.normal();
-  for (let x = 0; x < itemFactors.length; x++) itemFactors[x] = settings.initScale * random.normal();
-  for (let iteration = 0; iteration < settings.iterations; iteration++) {
-    solveSide(userFactors, itemFactors, m.userPointers, m.userItems, m.userValues, k, settings);
-    solveSide(itemFactors, userFactors, m.itemPointers, m.itemUsers, m.itemValues, k, settings);
-  }
+  const { userFactors, itemFactors } = initialRankingFactors(m.users.size, m.items.size, settings);
+  for (let iteration = 0; iteration < settings.iterations; iteration++)
+    rankingSweep(m, userFactors, itemFactors, settings);
   return new FactorModel({
     kind: 'ranking',
-    factors: k,
+    factors: settings.factors,
     globalMean: 0,
     clip: null,
     userIds: m.users.ids,
@@ -40,6 +33,33 @@ export function fitRankingModel(signals: readonly Interaction[], options: Rankin
     itemBias: new Float64Array(m.items.size),
     popularity: itemCounts(m),
   });
+}
+
+/** The seeded random starting factors of a fit (users first, then items, from one random stream). */
+export function initialRankingFactors(
+  users: number,
+  items: number,
+  settings: Required<RankingModelOptions>,
+): { userFactors: Float64Array; itemFactors: Float64Array } {
+  const k = settings.factors;
+  const random = new SeededRandom(settings.seed);
+  const userFactors = new Float64Array(users * k);
+  const itemFactors = new Float64Array(items * k);
+  for (let x = 0; x < userFactors.length; x++) userFactors[x] = settings.initScale * random.normal();
+  for (let x = 0; x < itemFactors.length; x++) itemFactors[x] = settings.initScale * random.normal();
+  return { userFactors, itemFactors };
+}
+
+/** One alternating sweep: every user given the items, then every item given the users (both updated in place). */
+export function rankingSweep(
+  m: InteractionMatrix,
+  userFactors: Float64Array,
+  itemFactors: Float64Array,
+  settings: Required<RankingModelOptions>,
+): void {
+  const k = settings.factors;
+  solveSide(userFactors, itemFactors, m.userPointers, m.userItems, m.userValues, k, settings);
+  solveSide(itemFactors, userFactors, m.itemPointers, m.itemUsers, m.itemValues, k, settings);
 }
 
 /**

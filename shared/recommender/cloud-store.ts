@@ -1,0 +1,222 @@
+/**
+ * The recommender's database and storage access through wx-server-sdk: the retrain job's store and the serving
+ * store. Every method is one server call unless it says otherwise.
+ */
+import type * as WxServerSdk from 'wx-server-sdk';
+import { LIST_COLLECTION, type ListShardDoc } from './lists';
+import {
+  CURRENT_MODEL_ID,
+  RETRAIN_LOCK_ID,
+  type ModelPointer,
+  type RetrainLock,
+  type RetrainRun,
+  type RetrainStore,
+} from './retrain';
+import type { ServingStore } from './serving';
+import { SNAPSHOT_COLLECTION, type InteractionSnapshot } from './signals';
+
+export type Cloud = typeof WxServerSdk;
+
+export const JOB_RUNS_COLLECTION = 'jobRuns';
+export const MODELS_COLLECTION = 'recModels';
+const COURSES_COLLECTION = 'courses';
+/** cloud.deleteFile takes at most 50 file IDs per call. */
+const DELETE_BATCH = 50;
+const LEASE_LOST = 'retrain lease lost';
+
+type Doc = Record<string, unknown>;
+
+/** The data of a query result (the SDK types it loosely). */
+function listOf<T>(result: unknown): T[] {
+  return (result as { data: T[] }).data;
+}
+
+function updatedOf(result: unknown): number {
+  return (result as { stats: { updated: number } }).stats.updated;
+}
+
+function withoutId<T extends { _id: string }>(doc: T): Omit<T, '_id'> {
+  const { _id: _ignored, ...rest } = doc;
+  return rest;
+}
+
+function isDuplicateKey(error: unknown): boolean {
+  return error instanceof Error && /E11000|duplicate key/i.test(error.message);
+}
+
+async function currentModel(db: ReturnType<Cloud['database']>): Promise<ModelPointer | null> {
+  const found = listOf<ModelPointer>(
+    await db.collection(MODELS_COLLECTION).where({ _id: CURRENT_MODEL_ID }).limit(1).get(),
+  );
+  return found[0] ?? null;
+}
+
+async function download(cloud: Cloud, fileID: string): Promise<Buffer> {
+  const { fileContent } = await cloud.downloadFile({ fileID });
+  return fileContent as Buffer;
+}
+
+export function cloudRetrainStore(cloud: Cloud): RetrainStore {
+  const db = cloud.database();
+  const _ = db.command;
+  const runs = () => db.collection(JOB_RUNS_COLLECTION);
+  const shards = () => db.collection(LIST_COLLECTION);
+  return {
+    async acquireLock(owner, now, leaseMs) {
+      const taken = await runs()
+        .where({ _id: RETRAIN_LOCK_ID, leaseUntil: _.lt(now) })
+        .update({ data: { owner, leaseUntil: now + leaseMs, beats: _.inc(1) } });
+      if (updatedOf(taken) === 1) {
+        return listOf<RetrainLock>(await runs().where({ _id: RETRAIN_LOCK_ID }).get())[0] ?? null;
+      }
+      const lock: RetrainLock = {
+        _id: RETRAIN_LOCK_ID,
+        job: 'retrain-lock',
+        owner,
+        leaseUntil: now + leaseMs,
+        activeRunId: null,
+        lastFinishedAt: null,
+      };
+      try {
+        await runs().add({ data: lock });
+        return lock;
+      } catch (error) {
+        if (isDuplicateKey(error)) return null;
+        throw error;
+      }
+    },
+    async renewLock(owner, now, leaseMs) {
+      const renewed = await runs()
+        .where({ _id: RETRAIN_LOCK_ID, owner })
+        .update({ data: { leaseUntil: now + leaseMs, beats: _.inc(1) } });
+      return updatedOf(renewed) === 1;
+    },
+    async releaseLock(owner, head) {
+      await runs()
+        .where({ _id: RETRAIN_LOCK_ID, owner })
+        .update({
+          data: { owner: null, leaseUntil: 0, activeRunId: head.activeRunId, lastFinishedAt: head.lastFinishedAt },
+        });
+    },
+    async getRun(id) {
+      return listOf<RetrainRun>(await runs().where({ _id: id }).limit(1).get())[0] ?? null;
+    },
+    async putRun(run) {
+      await runs()
+        .doc(run._id)
+        .set({ data: withoutId(run) });
+    },
+    async readSnapshots(afterId, limit) {
+      const where = afterId === null ? {} : { _id: _.gt(afterId) };
+      return listOf<InteractionSnapshot>(
+        await db.collection(SNAPSHOT_COLLECTION).where(where).orderBy('_id', 'asc').limit(limit).get(),
+      );
+    },
+    async publishedCourseIds() {
+      const ids: string[] = [];
+      for (;;) {
+        const after = ids.length === 0 ? {} : { _id: _.gt(ids[ids.length - 1]) };
+        const page = listOf<{ _id: string }>(
+          await db
+            .collection(COURSES_COLLECTION)
+            .where({ status: 'published', ...after })
+            .orderBy('_id', 'asc')
+            .field({ _id: true })
+            .limit(1000)
+            .get(),
+        );
+        ids.push(...page.map((doc) => doc._id));
+        if (page.length < 1000) return ids;
+      }
+    },
+    currentModel: () => currentModel(db),
+    async insertShards(docs: ListShardDoc[]) {
+      if (docs.length > 0) await shards().add({ data: docs });
+    },
+    async removeShards(version, fromShard) {
+      await shards()
+        .where({ version, shard: _.gte(fromShard) })
+        .remove();
+    },
+    async removeShardsExcept(keep) {
+      await shards()
+        .where({ version: _.nin(keep) })
+        .remove();
+    },
+    async switchModel(owner, pointer, now, leaseMs) {
+      try {
+        await db.runTransaction(async (t: ReturnType<Cloud['database']>) => {
+          const lock = (await t.collection(JOB_RUNS_COLLECTION).doc(RETRAIN_LOCK_ID).get()) as unknown as {
+            data: RetrainLock;
+          };
+          if (lock.data.owner !== owner || lock.data.leaseUntil < now) throw new Error(LEASE_LOST);
+          await t
+            .collection(JOB_RUNS_COLLECTION)
+            .doc(RETRAIN_LOCK_ID)
+            .update({ data: { leaseUntil: now + leaseMs, beats: _.inc(1) } });
+          await t
+            .collection(MODELS_COLLECTION)
+            .doc(CURRENT_MODEL_ID)
+            .set({ data: withoutId(pointer) });
+        });
+        return true;
+      } catch (error) {
+        if (error instanceof Error && error.message.includes(LEASE_LOST)) return false;
+        throw error;
+      }
+    },
+    async upload(cloudPath, bytes) {
+      const { fileID } = await cloud.uploadFile({ cloudPath, fileContent: bytes });
+      return fileID;
+    },
+    download: (fileID) => download(cloud, fileID),
+    async deleteFiles(fileIds) {
+      for (let i = 0; i < fileIds.length; i += DELETE_BATCH) {
+        await cloud.deleteFile({ fileList: fileIds.slice(i, i + DELETE_BATCH) });
+      }
+    },
+  };
+}
+
+export function cloudServingStore(cloud: Cloud): ServingStore {
+  const db = cloud.database();
+  const _ = db.command;
+  const courses = () => db.collection(COURSES_COLLECTION);
+  return {
+    currentModel: () => currentModel(db),
+    async learner(openid, shardId) {
+      let query = db.collection(SNAPSHOT_COLLECTION).aggregate().match({ _id: openid });
+      if (shardId !== null) {
+        query = query.lookup({
+          from: LIST_COLLECTION,
+          pipeline: [{ $match: { _id: shardId } }, { $project: { _id: 0, list: `$lists.${openid}` } }],
+          as: 'shard',
+        });
+      }
+      const [found] = ((await query.end()) as { list: unknown[] }).list as (InteractionSnapshot & {
+        shard?: { list?: unknown }[];
+      })[];
+      if (found === undefined) return { snapshot: null, list: null };
+      const { shard, ...snapshot } = found;
+      const list = shard?.[0]?.list;
+      return { snapshot, list: Array.isArray(list) ? list : null };
+    },
+    async coursesByIds(ids) {
+      if (ids.length === 0) return [];
+      return listOf<Doc>(
+        await courses()
+          .where({ _id: _.in(ids) })
+          .limit(ids.length)
+          .get(),
+      );
+    },
+    async popularCourses(categories, limit) {
+      const where: Doc = { status: 'published' };
+      if (categories !== null) where.category = _.in(categories);
+      return listOf<Doc>(
+        await courses().where(where).orderBy('learnerCount', 'desc').orderBy('_id', 'asc').limit(limit).get(),
+      );
+    },
+    download: (fileID) => download(cloud, fileID),
+  };
+}
