@@ -3,15 +3,17 @@ import { attachDatabase } from './db/attach';
 import { attachFunctionHost } from './functions';
 import { attachOpenApi } from './openapi';
 import { attachSecuritySandbox } from './sandbox/security';
+import { attachPaySandbox } from './sandbox/pay';
 import { attachStorage } from './storage';
 
 /** Builds every part of the local cloud and starts listening. */
 export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
   const cloud = new LocalCloud(options);
-  attachDatabase(cloud);
-  attachFunctionHost(cloud);
+  const db = attachDatabase(cloud);
+  const host = attachFunctionHost(cloud);
   attachStorage(cloud);
   attachOpenApi(cloud);
+  attachPaySandbox(cloud, { host, db });
   // A persistent cloud (`npm start`) answers msgSecCheck from the sandbox's word list. An in-memory test cloud starts
   // without it, so a test can register its own handler; tests of the product attach it with attachSecuritySandbox.
   if (cloud.options.dataDir) attachSecuritySandbox(cloud);

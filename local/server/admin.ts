@@ -23,6 +23,14 @@ export type AdminHandler = (request: AdminRequest) => Promise<AdminReply> | Admi
 /** Sees every server-API request that names a registered action, before it runs (tests and benchmarks count calls). */
 export type AdminObserver = (request: Omit<AdminRequest, 'requestId'>) => void;
 
+/** A way to make a family of actions misbehave, for tests of callers' error paths (e.g. the database going away). */
+export interface AdminFault {
+  /** Answer with a system error instead of running the action. */
+  unavailable?: boolean;
+  /** Milliseconds to wait before answering (or failing). */
+  delayMs?: number;
+}
+
 /**
  * Dispatches server-API actions to the handlers the parts of the local cloud register
  * (`database.*`, `functions.*`, `storage.*`, `wx.openApi`, `wx.wxPayApi`).
@@ -30,10 +38,20 @@ export type AdminObserver = (request: Omit<AdminRequest, 'requestId'>) => void;
 export class AdminRouter {
   private readonly handlers = new Map<string, AdminHandler>();
   private readonly observers = new Set<AdminObserver>();
+  private readonly faults = new Map<string, AdminFault>();
 
   register(action: string, handler: AdminHandler): void {
     if (this.handlers.has(action)) throw new Error(`admin action ${action} is registered twice`);
     this.handlers.set(action, handler);
+  }
+
+  /** Makes every action starting with `prefix` (`database.`, `storage.`, …) misbehave until `clearFault(prefix)`. */
+  setFault(prefix: string, fault: AdminFault): void {
+    this.faults.set(prefix, { ...fault });
+  }
+
+  clearFault(prefix: string): void {
+    this.faults.delete(prefix);
   }
 
   /** Shows `observer` every request from now on; returns the function that stops it. */
@@ -50,6 +68,12 @@ export class AdminRouter {
       if (typeof action !== 'string') throw new CloudApiError(ErrorCodes.invalidParam, 'action is required');
       const handler = this.handlers.get(action);
       if (!handler) throw new CloudApiError(ErrorCodes.invalidAction, `unknown action ${action}`);
+      for (const [prefix, fault] of this.faults) {
+        if (!action.startsWith(prefix)) continue;
+        if (fault.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+        if (fault.unavailable)
+          throw new CloudApiError(ErrorCodes.internal, `${action} is unavailable (injected fault)`);
+      }
       const envName = String(params.envName ?? url.searchParams.get('env') ?? '');
       const apiToken = typeof params.wxCloudApiToken === 'string' ? params.wxCloudApiToken : undefined;
       for (const observer of this.observers) observer({ action, params, envName, apiToken });

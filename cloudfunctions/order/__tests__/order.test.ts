@@ -1,0 +1,441 @@
+/**
+ * The order, payNotify and orderSweep functions through the local cloud: the client gateway, the pay sandbox's
+ * callbacks and timers, with the real wx-server-sdk inside the functions.
+ */
+import type { LocalCloud } from '../../../local/cloud';
+import { openApisOf } from '../../../local/openapi';
+import { paySandboxOf, SANDBOX_MCH_ID, type PaySandbox } from '../../../local/sandbox/pay';
+import { startTestCloud } from '../../../local/testing';
+import type { Order, WxPayment } from '../../../shared/contract';
+import { enrollmentId, type EnrollmentDoc } from '../../../shared/enrollments';
+import { findMany, getById, type Database } from '../../../shared/orders/db';
+import type { OrderDoc } from '../../../shared/orders/model';
+
+import * as sdk from 'wx-server-sdk';
+
+let cloud: LocalCloud;
+let sandbox: PaySandbox;
+let db: Database;
+let learners = 0;
+
+beforeAll(async () => {
+  cloud = await startTestCloud();
+  sandbox = paySandboxOf(cloud);
+  sdk.init({ env: cloud.envId });
+  db = sdk.database();
+});
+afterAll(() => cloud.close());
+
+/** A fresh learner per test, so tests share nothing. */
+function learner(): string {
+  learners += 1;
+  return `oLearner${String(learners).padStart(4, '0')}`;
+}
+
+let courses = 0;
+async function course(priceFen = 9900, status = 'published'): Promise<string> {
+  courses += 1;
+  const id = `course-${courses}`;
+  await db.collection('courses').add({
+    data: { _id: id, status, title: `课程 ${courses}`, priceFen, category: 'dev', learnerCount: 0 },
+  });
+  return id;
+}
+
+type Envelope<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
+
+async function call<T>(fn: string, openid: string, data: Record<string, unknown>): Promise<Envelope<T>> {
+  const res = await fetch(`${cloud.url}/client/functions/${fn}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-wx-openid': openid },
+    body: JSON.stringify({ data }),
+  });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { result: Envelope<T> }).result;
+}
+
+function data<T>(reply: Envelope<T>): T {
+  if (!reply.ok) throw new Error(`expected ok, got ${reply.error.code}: ${reply.error.message}`);
+  return reply.data;
+}
+
+function errorCode(reply: Envelope<unknown>): string | undefined {
+  return reply.ok ? undefined : reply.error.code;
+}
+
+type Created = { order: Order; payment?: WxPayment };
+const create = (openid: string, courseId: string) => call<Created>('order', openid, { action: 'create', courseId });
+const get = async (openid: string, orderId: string) =>
+  data(await call<{ order: Order }>('order', openid, { action: 'get', orderId })).order;
+
+async function orderDoc(id: string): Promise<OrderDoc> {
+  return (await getById<OrderDoc>(db, 'orders', id)) as OrderDoc;
+}
+
+async function enrollment(openid: string, courseId: string): Promise<EnrollmentDoc | undefined> {
+  const found = await findMany<EnrollmentDoc>(db, 'enrollments', { _openid: openid, courseId }, { limit: 10 });
+  expect(found.length).toBeLessThanOrEqual(1);
+  return found[0];
+}
+
+async function payHttp(body: Record<string, unknown>) {
+  const res = await fetch(`${cloud.url}/sandbox/pay`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as { deliveries: { result?: unknown; error?: string }[] } };
+}
+
+async function sweep(): Promise<unknown> {
+  const res = await fetch(`${cloud.url}/sandbox/timers/orderSweep`, { method: 'POST' });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { result: unknown }).result;
+}
+
+/** A pending order for a new learner and course. */
+async function pendingOrder(priceFen = 9900) {
+  const openid = learner();
+  const courseId = await course(priceFen);
+  const { order, payment } = data(await create(openid, courseId));
+  const doc = await orderDoc(order.id);
+  return { openid, courseId, order, payment, outTradeNo: doc.outTradeNo };
+}
+
+async function expire(orderId: string): Promise<void> {
+  await db
+    .collection('orders')
+    .doc(orderId)
+    .update({ data: { expiresAt: new Date(Date.now() - 60_000).toISOString() } });
+}
+
+const ACK = { errcode: 0, errmsg: 'OK' };
+
+describe('order.create', () => {
+  test('prices the order from the course and makes a cloudPay order called back to payNotify', async () => {
+    const calls: Record<string, unknown>[] = [];
+    const { order, payment, outTradeNo } = await pendingOrder(12_345);
+    const trade = sandbox.trade(outTradeNo);
+    calls.push(trade as unknown as Record<string, unknown>);
+    expect(order).toMatchObject({ amountFen: 12_345, status: 'pending', rail: 'wxpay' });
+    expect(new Date(order.expiresAt).getTime() - new Date(order.createdAt).getTime()).toBe(30 * 60_000);
+    expect(outTradeNo).toMatch(/^[0-9A-Za-z_-]{1,32}$/);
+    expect(payment?.package).toBe(`prepay_id=${trade?.prepayId}`);
+    expect(trade).toMatchObject({
+      totalFee: 12_345,
+      functionName: 'payNotify',
+      envId: cloud.envId,
+      subMchId: SANDBOX_MCH_ID,
+      spbillCreateIp: '127.0.0.1',
+      state: 'NOTPAY',
+    });
+  });
+
+  test('takes nothing but the course from the client', async () => {
+    const reply = await call('order', learner(), { action: 'create', courseId: await course(), priceFen: 1 });
+    expect(reply).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', message: 'priceFen is not allowed' } });
+  });
+
+  test('does not sell an unknown or unpublished course', async () => {
+    expect(errorCode(await create(learner(), 'no-such-course'))).toBe('NOT_FOUND');
+    expect(errorCode(await create(learner(), await course(100, 'archived')))).toBe('NOT_FOUND');
+  });
+
+  test('50 concurrent creates give one pending order and the same payment', async () => {
+    const openid = learner();
+    const courseId = await course();
+    const replies = await Promise.all(Array.from({ length: 50 }, () => create(openid, courseId)));
+    const ids = new Set(replies.map((reply) => data(reply).order.id));
+    const packages = new Set(replies.map((reply) => data(reply).payment?.package));
+    expect(ids.size).toBe(1);
+    expect(packages.size).toBe(1);
+    const stored = await findMany<OrderDoc>(db, 'orders', { _openid: openid, courseId }, { limit: 100 });
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({ status: 'pending' });
+  });
+
+  test('a free course enrols at once, without a payment', async () => {
+    const openid = learner();
+    const courseId = await course(0);
+    const { order, payment } = data(await create(openid, courseId));
+    expect(order).toMatchObject({ status: 'paid', amountFen: 0 });
+    expect(payment).toBeUndefined();
+    expect(await enrollment(openid, courseId)).toMatchObject({ status: 'active', source: 'free', orderId: order.id });
+    expect(errorCode(await create(openid, courseId))).toBe('CONFLICT');
+  });
+
+  test('the platform being down answers UNAVAILABLE, and the next try gets the same order', async () => {
+    const openid = learner();
+    const courseId = await course();
+    const payApi = openApisOf(cloud).payApi;
+    payApi.setFault('unifiedOrder', { unavailable: true });
+    try {
+      expect(errorCode(await create(openid, courseId))).toBe('UNAVAILABLE');
+    } finally {
+      payApi.clearFault('unifiedOrder');
+    }
+    const { order, payment } = data(await create(openid, courseId));
+    expect(payment?.package).toMatch(/^prepay_id=/);
+    expect((await findMany<OrderDoc>(db, 'orders', { _openid: openid }, { limit: 100 })).map((d) => d._id)).toEqual([
+      order.id,
+    ]);
+  });
+});
+
+describe('payNotify', () => {
+  test('one delivery: paid, enrolled, shipping uploaded, every change in the history; buying again is a CONFLICT', async () => {
+    const { openid, courseId, order, outTradeNo } = await pendingOrder();
+    const { status, body } = await payHttp({ outTradeNo });
+    expect(status).toBe(200);
+    expect(body.deliveries).toEqual([{ result: ACK }]);
+    const doc = await orderDoc(order.id);
+    expect(doc).toMatchObject({ status: 'paid', shipping: { status: 'uploaded', attempts: 1 } });
+    expect(doc.transactionId).toBe(sandbox.trade(outTradeNo)?.transactionId);
+    expect(doc.history.map((h) => [h.source, h.event])).toEqual([
+      ['order.create', 'created'],
+      ['payNotify', 'pending→paid'],
+      ['payNotify', 'shipping.uploaded'],
+    ]);
+    const upload = sandbox.shippingUploads.find(
+      (u) => (u.params.order_key as { transaction_id?: string }).transaction_id === doc.transactionId,
+    );
+    expect(upload?.params).toMatchObject({ logistics_type: 3, payer: { openid } });
+    expect(await enrollment(openid, courseId)).toMatchObject({ status: 'active', source: 'paid', orderId: order.id });
+    expect(await getById(db, 'courses', courseId)).toMatchObject({ learnerCount: 1 });
+    expect(errorCode(await create(openid, courseId))).toBe('CONFLICT');
+  });
+
+  test('20 concurrent deliveries give one enrollment and all acknowledge', async () => {
+    const { openid, courseId, order, outTradeNo } = await pendingOrder();
+    const { body } = await payHttp({ outTradeNo, deliveries: 20, concurrent: true });
+    expect(body.deliveries).toHaveLength(20);
+    expect(body.deliveries.every((d) => JSON.stringify(d.result) === JSON.stringify(ACK))).toBe(true);
+    expect(await enrollment(openid, courseId)).toMatchObject({ status: 'active', orderId: order.id });
+    expect(await getById(db, 'courses', courseId)).toMatchObject({ learnerCount: 1 });
+    const doc = await orderDoc(order.id);
+    expect(doc.history.filter((h) => h.event === 'pending→paid')).toHaveLength(1);
+    // A late duplicate, long after: still acknowledged, still one enrollment.
+    expect((await payHttp({ outTradeNo, deliveries: 2 })).body.deliveries).toEqual([{ result: ACK }, { result: ACK }]);
+    expect(await enrollment(openid, courseId)).toMatchObject({ status: 'active' });
+  });
+
+  test('a payment one fen short fails the order with the reason and enrols no one', async () => {
+    const { openid, courseId, order, outTradeNo } = await pendingOrder(9900);
+    const outcomes = await sandbox.pay(outTradeNo, { totalFee: 9899 });
+    expect(outcomes).toEqual([{ result: ACK }]);
+    expect(await orderDoc(order.id)).toMatchObject({ status: 'failed', note: expect.stringContaining('9899') });
+    expect(await enrollment(openid, courseId)).toBeUndefined();
+  });
+
+  test('a payment to another merchant fails the order and enrols no one', async () => {
+    const { openid, courseId, order, outTradeNo } = await pendingOrder();
+    await sandbox.pay(outTradeNo, { subMchId: '1999999999' });
+    expect(await orderDoc(order.id)).toMatchObject({ status: 'failed', note: expect.stringContaining('商户') });
+    expect(await enrollment(openid, courseId)).toBeUndefined();
+  });
+
+  test('a forged success event with a made-up transaction enrols no one', async () => {
+    const { openid, courseId, order, outTradeNo } = await pendingOrder(9900);
+    const forged = {
+      returnCode: 'SUCCESS',
+      resultCode: 'SUCCESS',
+      outTradeNo,
+      transactionId: '4200000000000000000000000000',
+      totalFee: 9900,
+      subMchId: SANDBOX_MCH_ID,
+      timeEnd: '20240101000000',
+    };
+    const outcome = await sandbox.deliver('payNotify', forged);
+    expect((outcome as { result: { errcode: number } }).result.errcode).not.toBe(0);
+    expect(await orderDoc(order.id)).toMatchObject({ status: 'pending' });
+    expect(await enrollment(openid, courseId)).toBeUndefined();
+    // An event for an order that is not ours is acknowledged and changes nothing.
+    expect(await sandbox.deliver('payNotify', { ...forged, outTradeNo: 'CCnotours' })).toEqual({ result: ACK });
+  });
+
+  test('a failed payment is acknowledged and closes the order', async () => {
+    const { order, outTradeNo } = await pendingOrder();
+    expect((await payHttp({ outTradeNo, result: 'FAIL' })).body.deliveries).toEqual([{ result: ACK }]);
+    expect((await orderDoc(order.id)).status).toBe('closed');
+  });
+
+  test('invoked through the client gateway it refuses and does nothing', async () => {
+    const { openid, courseId, order, outTradeNo } = await pendingOrder();
+    sandbox.trade(outTradeNo)!.state = 'SUCCESS';
+    const reply = await call('payNotify', openid, { outTradeNo, returnCode: 'SUCCESS', resultCode: 'SUCCESS' });
+    expect(errorCode(reply)).toBe('FORBIDDEN');
+    expect(await orderDoc(order.id)).toMatchObject({ status: 'pending' });
+    expect(await enrollment(openid, courseId)).toBeUndefined();
+    expect(errorCode(await call('orderSweep', openid, {}))).toBe('FORBIDDEN');
+  });
+
+  test('a database error answers non-zero, and the retry succeeds', async () => {
+    const { openid, courseId, order, outTradeNo } = await pendingOrder();
+    cloud.admin.setFault('database.', { unavailable: true });
+    let first;
+    try {
+      first = await sandbox.pay(outTradeNo);
+    } finally {
+      cloud.admin.clearFault('database.');
+    }
+    expect((first[0] as { result: { errcode: number } }).result.errcode).not.toBe(0);
+    expect(await orderDoc(order.id)).toMatchObject({ status: 'pending' });
+    expect((await payHttp({ outTradeNo })).body.deliveries).toEqual([{ result: ACK }]);
+    expect(await enrollment(openid, courseId)).toMatchObject({ status: 'active' });
+  });
+
+  test('the platform being unreachable answers non-zero', async () => {
+    const { order, outTradeNo } = await pendingOrder();
+    const payApi = openApisOf(cloud).payApi;
+    payApi.setFault('queryOrder', { unavailable: true });
+    let outcomes;
+    try {
+      outcomes = await sandbox.pay(outTradeNo);
+    } finally {
+      payApi.clearFault('queryOrder');
+    }
+    expect((outcomes[0] as { result: { errcode: number } }).result.errcode).not.toBe(0);
+    expect((await orderDoc(order.id)).status).toBe('pending');
+  });
+});
+
+describe('order.get, order.list', () => {
+  test('no callback at all: get asks the platform and unlocks the course', async () => {
+    const { openid, courseId, order, outTradeNo } = await pendingOrder();
+    expect((await payHttp({ outTradeNo, deliveries: 0 })).body.deliveries).toEqual([]);
+    expect(await enrollment(openid, courseId)).toBeUndefined();
+    expect(await get(openid, order.id)).toMatchObject({ status: 'paid', paidAt: expect.any(String) });
+    expect(await enrollment(openid, courseId)).toMatchObject({ status: 'active' });
+    expect((await orderDoc(order.id)).history.map((h) => h.source)).toContain('order.get');
+  });
+
+  test("another learner's order is not found; list shows only one's own, newest first", async () => {
+    const { openid, order } = await pendingOrder();
+    expect(errorCode(await call('order', learner(), { action: 'get', orderId: order.id }))).toBe('NOT_FOUND');
+    const second = data(await create(openid, await course())).order;
+    const list = data(await call<{ items: Order[]; total: number }>('order', openid, { action: 'list' }));
+    expect(list.total).toBe(2);
+    expect(list.items.map((o) => o.id)).toEqual([second.id, order.id]);
+    expect(Object.keys(list.items[0]!)).not.toContain('history');
+  });
+});
+
+describe('orderSweep', () => {
+  test('closes an expired unpaid order at the platform; the next create makes a new order', async () => {
+    const { openid, courseId, order, outTradeNo } = await pendingOrder();
+    await expire(order.id);
+    expect(await sweep()).toMatchObject({ expired: expect.any(Number), errors: 0 });
+    expect(await orderDoc(order.id)).toMatchObject({ status: 'closed', closedAt: expect.any(String) });
+    expect(sandbox.trade(outTradeNo)?.state).toBe('CLOSED');
+    const next = data(await create(openid, courseId)).order;
+    expect(next.id).not.toBe(order.id);
+    expect(next.status).toBe('pending');
+  });
+
+  test('honours a payment made after our expiry', async () => {
+    const { openid, courseId, order, outTradeNo } = await pendingOrder();
+    await expire(order.id);
+    await payHttp({ outTradeNo, deliveries: 0 });
+    await sweep();
+    expect((await orderDoc(order.id)).status).toBe('paid');
+    expect(await enrollment(openid, courseId)).toMatchObject({ status: 'active' });
+  });
+
+  test('refunds a late payment for a course no longer sold', async () => {
+    const { openid, courseId, order, outTradeNo } = await pendingOrder();
+    await expire(order.id);
+    await db
+      .collection('courses')
+      .doc(courseId)
+      .update({ data: { status: 'archived' } });
+    await payHttp({ outTradeNo, deliveries: 0 });
+    await sweep();
+    expect(await orderDoc(order.id)).toMatchObject({ status: 'refunded', note: '课程已下架，已自动退款' });
+    expect(sandbox.trade(outTradeNo)?.state).toBe('REFUND');
+    expect(await enrollment(openid, courseId)).toBeUndefined();
+  });
+
+  test('retries a rejected shipping upload until it is accepted, recording each outcome', async () => {
+    const { order, outTradeNo } = await pendingOrder();
+    sandbox.rejectShipping = 1;
+    await payHttp({ outTradeNo });
+    expect(await orderDoc(order.id)).toMatchObject({ shipping: { status: 'failed', attempts: 1 } });
+    await sweep();
+    const doc = await orderDoc(order.id);
+    expect(doc.shipping).toMatchObject({ status: 'uploaded', attempts: 2 });
+    expect(doc.history.map((h) => h.event)).toEqual([
+      'created',
+      'pending→paid',
+      'shipping.failed',
+      'shipping.uploaded',
+    ]);
+  });
+});
+
+describe('order.refund', () => {
+  async function paidOrder() {
+    const bought = await pendingOrder();
+    await payHttp({ outTradeNo: bought.outTradeNo });
+    return bought;
+  }
+  const refund = (openid: string, orderId: string) =>
+    call<{ order: Order }>('order', openid, { action: 'refund', orderId, reason: '不想学了' });
+
+  test('within the policy: refunded at the platform, enrollment revoked; buying again reactivates it', async () => {
+    const { openid, courseId, order, outTradeNo } = await paidOrder();
+    expect(data(await refund(openid, order.id)).order).toMatchObject({ status: 'refunded' });
+    expect(sandbox.trade(outTradeNo)?.state).toBe('REFUND');
+    const revoked = await enrollment(openid, courseId);
+    expect(revoked).toMatchObject({ status: 'revoked', revokedAt: expect.any(String) });
+    expect(await getById(db, 'courses', courseId)).toMatchObject({ learnerCount: 0 });
+
+    const again = data(await create(openid, courseId));
+    await payHttp({ outTradeNo: (await orderDoc(again.order.id)).outTradeNo });
+    const reactivated = await enrollment(openid, courseId);
+    expect(reactivated).toMatchObject({
+      _id: enrollmentId(openid, courseId),
+      status: 'active',
+      orderId: again.order.id,
+    });
+    expect(reactivated?.createdAt).toBe(revoked?.createdAt);
+  });
+
+  test('a refund the platform settles later stays refunding until confirmed', async () => {
+    const { openid, courseId, order } = await paidOrder();
+    sandbox.refundMode = 'manual';
+    try {
+      expect(data(await refund(openid, order.id)).order.status).toBe('refunding');
+      expect(await enrollment(openid, courseId)).toMatchObject({ status: 'active' });
+      sandbox.settleRefunds();
+      expect(await get(openid, order.id)).toMatchObject({ status: 'refunded', refundedAt: expect.any(String) });
+      expect(await enrollment(openid, courseId)).toMatchObject({ status: 'revoked' });
+    } finally {
+      sandbox.refundMode = 'immediately';
+    }
+  });
+
+  test('outside the policy: FAILED_PRECONDITION with the reason', async () => {
+    const late = await paidOrder();
+    await db
+      .collection('orders')
+      .doc(late.order.id)
+      .update({ data: { paidAt: new Date(Date.now() - 8 * 86_400_000).toISOString() } });
+    expect(await refund(late.openid, late.order.id)).toMatchObject({
+      ok: false,
+      error: { code: 'FAILED_PRECONDITION', message: expect.stringContaining('7 天') },
+    });
+
+    const studied = await paidOrder();
+    await db.collection('courseProgress').add({
+      data: { _openid: studied.openid, courseId: studied.courseId, percent: 20, updatedAt: new Date().toISOString() },
+    });
+    expect(await refund(studied.openid, studied.order.id)).toMatchObject({
+      ok: false,
+      error: { code: 'FAILED_PRECONDITION', message: expect.stringContaining('20%') },
+    });
+    expect(await enrollment(studied.openid, studied.courseId)).toMatchObject({ status: 'active' });
+
+    const unpaid = await pendingOrder();
+    expect(errorCode(await refund(unpaid.openid, unpaid.order.id))).toBe('FAILED_PRECONDITION');
+  });
+});

@@ -1,0 +1,143 @@
+/**
+ * The order document and its state machine, the same for every payment rail. Every change of state is appended to
+ * the order's `history` with its time and source, so a creator can read in the console what happened to a payment.
+ */
+import { createHash } from 'node:crypto';
+import type { Order, OrderStatus, PayRail, WxPayment } from '../contract';
+
+export const ORDERS_COLLECTION = 'orders';
+export const PAY_EVENTS_COLLECTION = 'payEvents';
+
+/** Who changed an order: a client action, the pay callback, or the timer. */
+export type OrderSource = 'order.create' | 'order.get' | 'order.refund' | 'payNotify' | 'orderSweep';
+
+export interface HistoryEntry {
+  /** ISO-8601. */
+  at: string;
+  source: OrderSource;
+  /** What happened: a transition (`pending→paid`) or an event (`shipping.uploaded`, `refund.requested`, …). */
+  event: string;
+  detail?: string;
+}
+
+export type ShippingStatus = 'pending' | 'uploaded' | 'failed';
+
+export interface RefundInfo {
+  /** Our refund number at the platform (≤ 64 chars), fixed once, so a retried refund is the same refund. */
+  outRefundNo: string;
+  reason: string;
+  by: 'learner' | 'system';
+  /** ISO-8601. */
+  requestedAt: string;
+  /** The platform's last answer when it refused or could not be reached. */
+  lastError?: string;
+}
+
+/** `orders` documents. Written only by functions; readable by their owner (`_openid`). */
+export interface OrderDoc {
+  _id: string;
+  _openid: string;
+  courseId: string;
+  courseTitle: string;
+  amountFen: number;
+  rail: PayRail;
+  status: OrderStatus;
+  /** The learner's n-th order for this course; with openid and course it makes `_id`. */
+  attempt: number;
+  /** Merchant order number at the pay platform: ≤ 32 of [0-9A-Za-z_-]. */
+  outTradeNo: string;
+  /** The merchant the order was made for (from settings at creation). */
+  merchantId: string;
+  /** Description the platform shows on the bill (≤ 128). */
+  body: string;
+  /** The caller's IP when the order was made (unifiedOrder's spbillCreateIp). */
+  clientIp: string;
+  createdAt: string;
+  expiresAt: string;
+  paidAt?: string;
+  closedAt?: string;
+  refundedAt?: string;
+  transactionId?: string;
+  /** Why a `failed` order failed, or why the system refunded it; shown to the learner. */
+  note?: string;
+  /** What `wx.requestPayment` needs, once the platform has a prepay order. */
+  payment?: WxPayment;
+  refund?: RefundInfo;
+  shipping?: { status: ShippingStatus; attempts: number; uploadedAt?: string; lastError?: string };
+  history: HistoryEntry[];
+}
+
+/** The order id of a learner's n-th order for a course: concurrent creates of the same attempt collide on `_id`. */
+export function orderId(openid: string, courseId: string, attempt: number): string {
+  const slot = createHash('sha256').update(`${openid}\u0000${courseId}`).digest('hex').slice(0, 24);
+  return `${slot}-${attempt}`;
+}
+
+/** `CC` + yyMMddHHmmss (UTC+8) + 14 random hex: 28 characters, unique per merchant. */
+export function newOutTradeNo(now: Date, randomHex: string): string {
+  return `CC${beijingStamp(now).slice(2)}${randomHex.slice(0, 14)}`;
+}
+
+/** yyyyMMddHHmmss in UTC+8, the pay platform's time format. */
+export function beijingStamp(time: Date): string {
+  return new Date(time.getTime() + 8 * 3600_000).toISOString().replace(/[-:T]/g, '').slice(0, 14);
+}
+
+/** The inverse of beijingStamp; undefined when `stamp` is not one. */
+export function parseBeijingStamp(stamp: unknown): Date | undefined {
+  if (typeof stamp !== 'string' || !/^\d{14}$/.test(stamp)) return undefined;
+  const iso = `${stamp.slice(0, 4)}-${stamp.slice(4, 6)}-${stamp.slice(6, 8)}T${stamp.slice(8, 10)}:${stamp.slice(10, 12)}:${stamp.slice(12, 14)}+08:00`;
+  const time = new Date(iso);
+  return Number.isNaN(time.getTime()) ? undefined : time;
+}
+
+/** The allowed transitions; anything else is a bug and is refused. */
+const TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
+  pending: ['paid', 'closed', 'failed'],
+  closed: ['paid', 'failed'],
+  paid: ['refunding'],
+  refunding: ['refunded'],
+  refunded: [],
+  failed: [],
+};
+
+export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
+  return TRANSITIONS[from].includes(to);
+}
+
+export function transitionEntry(
+  from: OrderStatus,
+  to: OrderStatus,
+  at: string,
+  source: OrderSource,
+  detail?: string,
+): HistoryEntry {
+  if (!canTransition(from, to)) throw new Error(`order transition ${from}→${to} is not allowed`);
+  return detail === undefined ? { at, source, event: `${from}→${to}` } : { at, source, event: `${from}→${to}`, detail };
+}
+
+/** What the learner sees of an order. */
+export function toOrder(doc: OrderDoc): Order {
+  const order: Order = {
+    id: doc._id,
+    courseId: doc.courseId,
+    courseTitle: doc.courseTitle,
+    amountFen: doc.amountFen,
+    status: doc.status,
+    rail: doc.rail,
+    createdAt: doc.createdAt,
+    expiresAt: doc.expiresAt,
+  };
+  if (doc.paidAt) order.paidAt = doc.paidAt;
+  if (doc.closedAt) order.closedAt = doc.closedAt;
+  if (doc.refund) order.refundRequestedAt = doc.refund.requestedAt;
+  if (doc.refundedAt) order.refundedAt = doc.refundedAt;
+  if (doc.note) order.note = doc.note;
+  return order;
+}
+
+/** A bill description of at most `max` characters. */
+export function billBody(courseTitle: string, max = 128): string {
+  const body = `课程-${courseTitle}`;
+  return body.length <= max ? body : `${body.slice(0, max - 1)}…`;
+}

@@ -1,0 +1,657 @@
+/**
+ * The orders domain: create, get, list, refund, the pay callback and the timer's sweep, over one state machine
+ * (model.ts) and any payment rail (rail.ts). Everything the platform gives (database, rail, clock, randomness,
+ * settings) comes in as `OrderDeps`, so the same code runs in the functions and in tests with a fake clock.
+ *
+ * Rules kept here:
+ * - a payment is believed only when the rail's query says so, for our amount and merchant;
+ * - fulfilment (order paid + enrollment) is one transaction that reads the order first, so any number of
+ *   concurrent deliveries give one enrollment;
+ * - a learner has at most one pending order per course: the n-th order's `_id` is fixed, so concurrent creates
+ *   collide and all answer with the same order;
+ * - a paid order that cannot be honoured (already enrolled by another payment, or a late payment for a course no
+ *   longer sold) is refunded by the system.
+ */
+import { AppError, ORDER_LIST_DEFAULTS, type OrderCreateData, type OrderCreateParams } from '../contract';
+import type { Order, OrderListData, OrderListParams, OrderRefundParams, OrderStatus, WxPayment } from '../contract';
+import type { CourseDoc } from '../catalog/schema';
+import {
+  activeEnrollment,
+  ENROLLMENTS_COLLECTION,
+  enrollmentId,
+  getEnrollment,
+  type EnrollmentDoc,
+} from '../enrollments';
+import type { AppSettings } from '../settings';
+import { countWhere, findMany, getById, inTransaction, txGet, type Database, type Transaction } from './db';
+import {
+  billBody,
+  newOutTradeNo,
+  orderId,
+  ORDERS_COLLECTION,
+  PAY_EVENTS_COLLECTION,
+  toOrder,
+  transitionEntry,
+  type HistoryEntry,
+  type OrderDoc,
+  type OrderSource,
+  type RefundInfo,
+} from './model';
+import { RailError, type PaymentRail, type TradeStatus } from './rail';
+import type { ShippingUploader } from './shipping';
+
+const COURSES_COLLECTION = 'courses';
+const COURSE_PROGRESS_COLLECTION = 'courseProgress';
+/** How many orders of each kind one sweep handles; the next run takes the rest. */
+export const SWEEP_BATCH = 100;
+
+export interface OrderDeps {
+  db: Database;
+  rail: PaymentRail;
+  shipping: ShippingUploader;
+  settings: AppSettings;
+  clock: () => Date;
+  /** `bytes` random bytes as hex. */
+  randomHex: (bytes: number) => string;
+  /** The recommender's signals, sent after the change committed; failures are logged, not fatal. */
+  signals?: EnrollmentSignals;
+  log?: (message: string, detail?: unknown) => void;
+}
+
+export interface EnrollmentSignals {
+  enrolled(openid: string, signal: { courseId: string; category: string; paid: boolean }, at: Date): Promise<void>;
+  refunded(openid: string, courseId: string, at: Date): Promise<void>;
+}
+
+export interface Caller {
+  openid: string;
+  /** From the caller's context; the platform needs the payer's IP. */
+  clientIp: string;
+}
+
+function log(deps: OrderDeps, message: string, detail?: unknown): void {
+  (deps.log ?? console.error)(message, detail);
+}
+
+function unavailable(): AppError {
+  return new AppError('UNAVAILABLE', '支付平台暂时无法访问，请稍后再试');
+}
+
+async function loadOrder(db: Database, id: string): Promise<OrderDoc | null> {
+  return getById<OrderDoc>(db, ORDERS_COLLECTION, id);
+}
+
+async function ownOrder(deps: OrderDeps, openid: string, id: string): Promise<OrderDoc> {
+  const order = await loadOrder(deps.db, id);
+  // Someone else's order is "not found": its existence is not the caller's business.
+  if (!order || order._openid !== openid) throw new AppError('NOT_FOUND', '订单不存在');
+  return order;
+}
+
+/** `$push` of history entries with the other fields set, in one update. */
+function withHistory(db: Database, set: Record<string, unknown>, entries: HistoryEntry[]): Record<string, unknown> {
+  return { ...set, history: db.command.push(entries) };
+}
+
+/** Applies a guarded change outside a transaction: only if the order is still in `from`. Returns whether it applied. */
+async function transition(
+  deps: OrderDeps,
+  order: OrderDoc,
+  to: OrderStatus,
+  source: OrderSource,
+  set: Record<string, unknown> = {},
+  detail?: string,
+): Promise<boolean> {
+  const at = deps.clock().toISOString();
+  const entry = transitionEntry(order.status, to, at, source, detail);
+  const result = (await deps.db
+    .collection(ORDERS_COLLECTION)
+    .where({ _id: order._id, status: order.status })
+    .update({ data: withHistory(deps.db, { ...set, status: to }, [entry]) })) as { stats: { updated: number } };
+  return result.stats.updated === 1;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// order.create
+
+export async function createOrder(
+  deps: OrderDeps,
+  caller: Caller,
+  params: OrderCreateParams,
+): Promise<OrderCreateData> {
+  const { db } = deps;
+  const course = await getById<CourseDoc>(db, COURSES_COLLECTION, params.courseId);
+  if (!course || course.status !== 'published') throw new AppError('NOT_FOUND', '课程不存在或已下架');
+  const rail = params.rail ?? deps.settings.payRail;
+  if (rail !== 'wxpay') throw new AppError('FAILED_PRECONDITION', '暂不支持该支付方式');
+  if ((await getEnrollment(db, caller.openid, course._id))?.status === 'active') {
+    throw new AppError('CONFLICT', '你已拥有这门课程');
+  }
+
+  const [latest] = await findMany<OrderDoc>(
+    db,
+    ORDERS_COLLECTION,
+    { _openid: caller.openid, courseId: course._id },
+    { orderBy: ['attempt', 'desc'], limit: 1 },
+  );
+  if (latest?.status === 'pending') {
+    if (deps.clock() < new Date(latest.expiresAt)) return pendingReply(deps, latest);
+    // Expired: settle it at the platform first (it may have been paid), so a learner never pays twice.
+    const settled = await settleOrFail(deps, latest, 'order.create', true);
+    if (settled.status === 'paid') throw new AppError('CONFLICT', '你已拥有这门课程');
+    if (settled.status === 'pending') throw unavailable();
+  }
+
+  const now = deps.clock();
+  const attempt = (latest?.attempt ?? 0) + 1;
+  const free = course.priceFen === 0;
+  if (!free && deps.settings.subMchId === '') throw new AppError('FAILED_PRECONDITION', '商家尚未开通支付');
+  const doc: OrderDoc = {
+    _id: orderId(caller.openid, course._id, attempt),
+    _openid: caller.openid,
+    courseId: course._id,
+    courseTitle: course.title,
+    amountFen: course.priceFen,
+    rail,
+    status: 'pending',
+    attempt,
+    outTradeNo: newOutTradeNo(now, deps.randomHex(7)),
+    merchantId: deps.settings.subMchId,
+    body: billBody(course.title),
+    clientIp: caller.clientIp,
+    createdAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + deps.settings.orderLifetimeMinutes * 60_000).toISOString(),
+    history: [{ at: now.toISOString(), source: 'order.create', event: 'created' }],
+  };
+  if (free) return { order: toOrder(await enrolFree(deps, doc)) };
+
+  try {
+    await db.collection(ORDERS_COLLECTION).add({ data: doc });
+  } catch (error) {
+    // Lost the race for this attempt's id: answer with the order that won.
+    const winner = await loadOrder(db, doc._id);
+    if (!winner) throw error;
+    if (winner.status !== 'pending') return { order: toOrder(winner) };
+    return pendingReply(deps, winner);
+  }
+  return pendingReply(deps, doc);
+}
+
+/**
+ * A pending order with the payment object for it. The platform order is created on first need; repeating
+ * unifiedOrder with the same order's parameters gives the same prepay order, so concurrent callers agree.
+ */
+async function pendingReply(deps: OrderDeps, order: OrderDoc): Promise<OrderCreateData> {
+  if (order.payment) return { order: toOrder(order), payment: order.payment };
+  let prepaid: Awaited<ReturnType<PaymentRail['prepay']>>;
+  try {
+    prepaid = await deps.rail.prepay(order);
+  } catch (error) {
+    if (!(error instanceof RailError)) throw error;
+    log(deps, `[orders] prepay of ${order._id} failed`, error.message);
+    throw unavailable();
+  }
+  if (prepaid.kind === 'paid') {
+    const settled = await settleOrFail(deps, order, 'order.create', false);
+    return { order: toOrder(settled) };
+  }
+  const payment: WxPayment = prepaid.payment;
+  await deps.db
+    .collection(ORDERS_COLLECTION)
+    .where({ _id: order._id, status: 'pending' })
+    .update({ data: { payment } });
+  return { order: toOrder({ ...order, payment }), payment };
+}
+
+/** A free course: the zero-amount order and the enrollment in one transaction. */
+async function enrolFree(deps: OrderDeps, doc: OrderDoc): Promise<OrderDoc> {
+  const at = doc.createdAt;
+  const paid: OrderDoc = {
+    ...doc,
+    status: 'paid',
+    paidAt: at,
+    history: [...doc.history, transitionEntry('pending', 'paid', at, 'order.create', '免费课程')],
+  };
+  const enrolled = await inTransaction(deps.db, async (tx) => {
+    if (await txGet<OrderDoc>(tx, ORDERS_COLLECTION, doc._id)) return null;
+    const { _id, ...data } = paid;
+    await tx.collection(ORDERS_COLLECTION).doc(_id).set({ data });
+    return activate(tx, deps, paid, 'free', at);
+  });
+  if (enrolled) await signal(deps, (signals) => signals.enrolled(paid._openid, enrolled, deps.clock()));
+  return (await loadOrder(deps.db, doc._id)) ?? paid;
+}
+
+/** A newly active enrollment, for the recommender's signal. */
+interface Activation {
+  courseId: string;
+  category: string;
+  paid: boolean;
+}
+
+/** Inside a transaction: makes the learner's enrollment active for `order`. Null if it already was. */
+async function activate(
+  tx: Transaction,
+  deps: OrderDeps,
+  order: OrderDoc,
+  source: EnrollmentDoc['source'],
+  at: string,
+): Promise<Activation | null> {
+  const id = enrollmentId(order._openid, order.courseId);
+  const previous = await txGet<EnrollmentDoc>(tx, ENROLLMENTS_COLLECTION, id);
+  if (previous?.status === 'active') return null;
+  const course = await txGet<CourseDoc>(tx, COURSES_COLLECTION, order.courseId);
+  await tx
+    .collection(ENROLLMENTS_COLLECTION)
+    .doc(id)
+    .set({ data: activeEnrollment(order._openid, order.courseId, source, order._id, at, previous) });
+  await tx
+    .collection(COURSES_COLLECTION)
+    .doc(order.courseId)
+    .update({ data: { learnerCount: deps.db.command.inc(1) } });
+  return { courseId: order.courseId, category: course?.category ?? '', paid: source === 'paid' };
+}
+
+/** Sends a recommender signal after the commit; a lost signal only makes recommendations staler. */
+async function signal(deps: OrderDeps, send: (signals: EnrollmentSignals) => Promise<void>): Promise<void> {
+  if (!deps.signals) return;
+  try {
+    await send(deps.signals);
+  } catch (error) {
+    log(deps, '[orders] recommender signal failed', error);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Settling with the platform
+
+/** settle(), turning a platform failure into UNAVAILABLE for a client action. */
+async function settleOrFail(deps: OrderDeps, order: OrderDoc, source: OrderSource, close: boolean): Promise<OrderDoc> {
+  try {
+    return await settle(deps, order, source, close);
+  } catch (error) {
+    if (!(error instanceof RailError)) throw error;
+    log(deps, `[orders] settling ${order._id} failed`, error.message);
+    throw unavailable();
+  }
+}
+
+/**
+ * Asks the platform about a pending order and acts on the answer: paid → fulfil; closed or failed at the platform →
+ * closed here; with `close`, a still unpaid order is closed at the platform first. Returns the order as it is now.
+ * Throws RailError when the platform cannot be reached.
+ */
+export async function settle(deps: OrderDeps, order: OrderDoc, source: OrderSource, close: boolean): Promise<OrderDoc> {
+  if (order.status !== 'pending') return order;
+  let trade = await deps.rail.query(order);
+  if (close && (trade.state === 'NOTPAY' || trade.state === 'NOTFOUND')) {
+    if ((await deps.rail.close(order)) === 'paid') trade = await deps.rail.query(order);
+    else trade = { state: 'CLOSED' };
+  }
+  if (trade.state === 'SUCCESS') return (await fulfil(deps, order._id, trade, source)).order;
+  if (trade.state === 'CLOSED' || trade.state === 'REVOKED' || trade.state === 'PAYERROR' || trade.state === 'REFUND') {
+    const at = deps.clock().toISOString();
+    await transition(deps, order, 'closed', source, { closedAt: at }, `支付平台状态 ${trade.state}`);
+  }
+  return (await loadOrder(deps.db, order._id)) ?? order;
+}
+
+export type FulfilOutcome = 'fulfilled' | 'duplicate' | 'mismatch' | 'refunding';
+
+/**
+ * Records a payment the platform confirmed: in one transaction the order becomes paid and the enrollment active, or,
+ * when the payment cannot be honoured, the order goes to `refunding`. Idempotent: an order already past `pending`/
+ * `closed` is left as it is. Afterwards (outside the transaction) starts the system refund or the shipping upload.
+ */
+export async function fulfil(
+  deps: OrderDeps,
+  id: string,
+  trade: TradeStatus,
+  source: OrderSource,
+): Promise<{ order: OrderDoc; outcome: FulfilOutcome }> {
+  const { db } = deps;
+  const result = await inTransaction(db, async (tx) => {
+    const now = deps.clock();
+    const at = now.toISOString();
+    const order = await txGet<OrderDoc>(tx, ORDERS_COLLECTION, id);
+    if (!order) throw new Error(`order ${id} vanished`);
+    if (order.status !== 'pending' && order.status !== 'closed')
+      return { outcome: 'duplicate' as const, enrolled: null };
+    const orders = tx.collection(ORDERS_COLLECTION).doc(id);
+
+    const mismatch =
+      trade.amountFen !== order.amountFen
+        ? `支付金额 ${String(trade.amountFen)} 分与订单金额 ${order.amountFen} 分不符`
+        : trade.merchantId !== order.merchantId
+          ? `收款商户 ${String(trade.merchantId)} 与订单商户不符`
+          : undefined;
+    if (mismatch) {
+      const entry = transitionEntry(order.status, 'failed', at, source, mismatch);
+      await orders.update({
+        data: withHistory(db, { status: 'failed', note: mismatch, ...transactionOf(trade) }, [entry]),
+      });
+      return { outcome: 'mismatch' as const, enrolled: null };
+    }
+
+    const paidAt = (trade.paidAt ?? now).toISOString();
+    const paidEntry = transitionEntry(order.status, 'paid', at, source, `交易号 ${String(trade.transactionId)}`);
+    const paidFields = { paidAt, ...transactionOf(trade) };
+    const enrollment = await txGet<EnrollmentDoc>(
+      tx,
+      ENROLLMENTS_COLLECTION,
+      enrollmentId(order._openid, order.courseId),
+    );
+    const course = await txGet<CourseDoc>(tx, COURSES_COLLECTION, order.courseId);
+    const late = order.status === 'closed' || new Date(paidAt) > new Date(order.expiresAt);
+    const reason =
+      enrollment?.status === 'active'
+        ? '重复支付，已自动退款'
+        : late && course?.status !== 'published'
+          ? '课程已下架，已自动退款'
+          : undefined;
+    if (reason) {
+      const refund: RefundInfo = { outRefundNo: `R${order.outTradeNo}`, reason, by: 'system', requestedAt: at };
+      const entries = [paidEntry, transitionEntry('paid', 'refunding', at, source, reason)];
+      await orders.update({
+        data: withHistory(db, { ...paidFields, status: 'refunding', note: reason, refund }, entries),
+      });
+      return { outcome: 'refunding' as const, enrolled: null };
+    }
+    const shipping = deps.settings.shipping.upload ? { shipping: { status: 'pending', attempts: 0 } } : {};
+    await orders.update({ data: withHistory(db, { ...paidFields, ...shipping, status: 'paid' }, [paidEntry]) });
+    const enrolled = await activate(tx, deps, order, 'paid', at);
+    return { outcome: 'fulfilled' as const, enrolled };
+  });
+
+  let order = (await loadOrder(db, id)) as OrderDoc;
+  const enrolled = result.enrolled;
+  if (enrolled) await signal(deps, (signals) => signals.enrolled(order._openid, enrolled, deps.clock()));
+  if (result.outcome === 'refunding') order = await advanceRefund(deps, order, source);
+  if (result.outcome === 'fulfilled' && order.shipping?.status === 'pending')
+    order = await uploadShipping(deps, order, source);
+  return { order, outcome: result.outcome };
+}
+
+function transactionOf(trade: TradeStatus): { transactionId?: string } {
+  return trade.transactionId === undefined ? {} : { transactionId: trade.transactionId };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Shipping information
+
+/** Uploads the shipping information once; the outcome (and each failure) is recorded, the timer retries failures. */
+export async function uploadShipping(deps: OrderDeps, order: OrderDoc, source: OrderSource): Promise<OrderDoc> {
+  const now = deps.clock();
+  const at = now.toISOString();
+  const attempts = (order.shipping?.attempts ?? 0) + 1;
+  let set: Record<string, unknown>;
+  let entry: HistoryEntry;
+  try {
+    await deps.shipping.upload(order, deps.settings.shipping.itemDesc, now);
+    set = { shipping: { status: 'uploaded', attempts, uploadedAt: at } };
+    entry = { at, source, event: 'shipping.uploaded' };
+  } catch (error) {
+    const reason = describeError(error);
+    set = { shipping: { status: 'failed', attempts, lastError: reason } };
+    entry = { at, source, event: 'shipping.failed', detail: reason };
+  }
+  await deps.db
+    .collection(ORDERS_COLLECTION)
+    .where({ _id: order._id, 'shipping.status': deps.db.command.neq('uploaded') })
+    .update({ data: withHistory(deps.db, set, [entry]) });
+  return (await loadOrder(deps.db, order._id)) ?? order;
+}
+
+function describeError(error: unknown): string {
+  const e = error as { errCode?: unknown; errMsg?: unknown; message?: unknown } | null;
+  const text = [e?.errCode, e?.errMsg ?? e?.message].filter((part) => part !== undefined).join(' ');
+  return (text || String(error)).slice(0, 300);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Refunds
+
+/**
+ * Moves a `refunding` order on: asks the platform for the refund (again, if it has none; the same refund number
+ * makes that safe), and when the platform confirms it, marks the order refunded and revokes the enrollment in one
+ * transaction. Platform failures are recorded on the order and left for the timer.
+ */
+export async function advanceRefund(deps: OrderDeps, order: OrderDoc, source: OrderSource): Promise<OrderDoc> {
+  const refund = order.refund;
+  if (order.status !== 'refunding' || !refund) return order;
+  try {
+    let state = await deps.rail.queryRefund(order, refund);
+    if (state === 'NOTFOUND' || state === 'FAILED') {
+      await deps.rail.refund(order, refund);
+      state = await deps.rail.queryRefund(order, refund);
+    }
+    if (state === 'SUCCESS') await confirmRefund(deps, order._id, source);
+  } catch (error) {
+    if (!(error instanceof RailError)) throw error;
+    const at = deps.clock().toISOString();
+    await deps.db
+      .collection(ORDERS_COLLECTION)
+      .where({ _id: order._id, status: 'refunding' })
+      .update({
+        data: withHistory(deps.db, { 'refund.lastError': error.message }, [
+          { at, source, event: 'refund.retry', detail: error.message },
+        ]),
+      });
+  }
+  return (await loadOrder(deps.db, order._id)) ?? order;
+}
+
+async function confirmRefund(deps: OrderDeps, id: string, source: OrderSource): Promise<void> {
+  const { db } = deps;
+  const revoked = await inTransaction(db, async (tx) => {
+    const order = await txGet<OrderDoc>(tx, ORDERS_COLLECTION, id);
+    if (!order || order.status !== 'refunding') return null;
+    const at = deps.clock().toISOString();
+    await tx
+      .collection(ORDERS_COLLECTION)
+      .doc(id)
+      .update({
+        data: withHistory(db, { status: 'refunded', refundedAt: at }, [
+          transitionEntry('refunding', 'refunded', at, source),
+        ]),
+      });
+    const enrollmentKey = enrollmentId(order._openid, order.courseId);
+    const enrollment = await txGet<EnrollmentDoc>(tx, ENROLLMENTS_COLLECTION, enrollmentKey);
+    // Only the enrollment this order paid for; a refunded duplicate payment leaves the learner's course alone.
+    if (enrollment?.status !== 'active' || enrollment.orderId !== id) return null;
+    await tx
+      .collection(ENROLLMENTS_COLLECTION)
+      .doc(enrollmentKey)
+      .update({ data: { status: 'revoked', revokedAt: at } });
+    await tx
+      .collection(COURSES_COLLECTION)
+      .doc(order.courseId)
+      .update({ data: { learnerCount: db.command.inc(-1) } });
+    return order;
+  });
+  if (revoked) await signal(deps, (signals) => signals.refunded(revoked._openid, revoked.courseId, deps.clock()));
+}
+
+/** Why the policy refuses a refund, or undefined when it allows it. */
+export async function refundRefusal(deps: OrderDeps, order: OrderDoc): Promise<string | undefined> {
+  const policy = deps.settings.refund;
+  if (order.amountFen === 0) return '免费课程无需退款';
+  const paidAt = new Date(order.paidAt ?? order.createdAt);
+  if (deps.clock().getTime() - paidAt.getTime() > policy.windowDays * 86_400_000) {
+    return `已超过支付后 ${policy.windowDays} 天的退款期限`;
+  }
+  const [progress] = await findMany<{ percent?: number }>(
+    deps.db,
+    COURSE_PROGRESS_COLLECTION,
+    { _openid: order._openid, courseId: order.courseId },
+    { limit: 1 },
+  );
+  const percent = progress?.percent ?? 0;
+  if (percent >= policy.maxProgressPercent) {
+    return `学习进度已达 ${percent}%，达到 ${policy.maxProgressPercent}% 后不支持退款`;
+  }
+  return undefined;
+}
+
+export async function requestRefund(deps: OrderDeps, openid: string, params: OrderRefundParams): Promise<Order> {
+  const order = await ownOrder(deps, openid, params.orderId);
+  if (order.status === 'refunding' || order.status === 'refunded') return toOrder(order);
+  if (order.status !== 'paid') throw new AppError('FAILED_PRECONDITION', '该订单未支付，无需退款');
+  const refusal = await refundRefusal(deps, order);
+  if (refusal) throw new AppError('FAILED_PRECONDITION', refusal);
+  const at = deps.clock().toISOString();
+  const refund: RefundInfo = {
+    outRefundNo: `R${order.outTradeNo}`,
+    reason: params.reason,
+    by: 'learner',
+    requestedAt: at,
+  };
+  await transition(deps, order, 'refunding', 'order.refund', { refund }, params.reason);
+  const current = (await loadOrder(deps.db, order._id)) as OrderDoc;
+  return toOrder(await advanceRefund(deps, current, 'order.refund'));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// order.get and order.list
+
+export async function getOrder(deps: OrderDeps, openid: string, id: string): Promise<Order> {
+  let order = await ownOrder(deps, openid, id);
+  try {
+    if (order.status === 'pending') order = await settle(deps, order, 'order.get', false);
+    else if (order.status === 'refunding') order = await advanceRefund(deps, order, 'order.get');
+  } catch (error) {
+    // The learner still sees the order; the timer settles it when the platform is back.
+    if (!(error instanceof RailError)) throw error;
+    log(deps, `[orders] settling ${id} on get failed`, error.message);
+  }
+  return toOrder(order);
+}
+
+export async function listOrders(deps: OrderDeps, openid: string, params: OrderListParams): Promise<OrderListData> {
+  const page = params.page ?? ORDER_LIST_DEFAULTS.page;
+  const pageSize = params.pageSize ?? ORDER_LIST_DEFAULTS.pageSize;
+  const where = { _openid: openid };
+  const [docs, total] = await Promise.all([
+    findMany<OrderDoc>(deps.db, ORDERS_COLLECTION, where, {
+      orderBy: ['createdAt', 'desc'],
+      skip: (page - 1) * pageSize,
+      limit: pageSize,
+    }),
+    countWhere(deps.db, ORDERS_COLLECTION, where),
+  ]);
+  return { items: docs.map(toOrder), total };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The pay callback
+
+/** What the callback answers: `errcode: 0` only once the outcome is durably recorded. */
+export interface NotifyReply {
+  errcode: number;
+  errmsg: string;
+}
+
+const ACK: NotifyReply = { errcode: 0, errmsg: 'OK' };
+
+/** The few event fields kept in `payEvents` (the event itself is never believed). */
+function eventSummary(event: Record<string, unknown>): Record<string, unknown> {
+  const keys = ['returnCode', 'resultCode', 'outTradeNo', 'transactionId', 'totalFee', 'subMchId', 'timeEnd'];
+  return Object.fromEntries(keys.filter((key) => event[key] !== undefined).map((key) => [key, event[key]]));
+}
+
+/**
+ * Handles one delivery of the cloudPay result callback. The event only says which order to look at; the platform's
+ * query decides. Throws when the database or the platform fails, so the caller answers non-zero and it is retried.
+ */
+export async function handlePayNotification(deps: OrderDeps, event: Record<string, unknown>): Promise<NotifyReply> {
+  const { db } = deps;
+  const outTradeNo = typeof event.outTradeNo === 'string' ? event.outTradeNo : undefined;
+  await db.collection(PAY_EVENTS_COLLECTION).add({
+    data: { outTradeNo: outTradeNo ?? null, receivedAt: deps.clock().toISOString(), event: eventSummary(event) },
+  });
+  if (!outTradeNo) return ACK;
+  const [order] = await findMany<OrderDoc>(db, ORDERS_COLLECTION, { outTradeNo }, { limit: 1 });
+  // Not our order: nothing a retry could change.
+  if (!order) return ACK;
+  if (order.status !== 'pending' && order.status !== 'closed') return ACK;
+  const trade = await deps.rail.query(order);
+  if (trade.state === 'SUCCESS') {
+    await fulfil(deps, order._id, trade, 'payNotify');
+    return ACK;
+  }
+  // The event claims a payment the platform does not confirm yet: ask to be told again (the timer also settles it).
+  if (event.resultCode === 'SUCCESS' && (trade.state === 'NOTPAY' || trade.state === 'USERPAYING')) {
+    return { errcode: 1, errmsg: 'payment not confirmed by queryOrder yet' };
+  }
+  if (order.status === 'pending') await settle(deps, order, 'payNotify', false);
+  return ACK;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The timer
+
+export interface SweepReport {
+  expired: number;
+  reconciled: number;
+  refunds: number;
+  shipping: number;
+  errors: number;
+}
+
+/**
+ * One run of the order timer: closes expired pending orders at the platform (a payment that beat the close is
+ * fulfilled), reconciles recent pending ones, pushes unfinished refunds and retries shipping uploads.
+ */
+export async function sweepOrders(deps: OrderDeps): Promise<SweepReport> {
+  const { db } = deps;
+  const _ = db.command;
+  const now = deps.clock();
+  const report: SweepReport = { expired: 0, reconciled: 0, refunds: 0, shipping: 0, errors: 0 };
+  const each = async (
+    orders: OrderDoc[],
+    key: keyof Omit<SweepReport, 'errors'>,
+    run: (o: OrderDoc) => Promise<unknown>,
+  ) => {
+    for (const order of orders) {
+      try {
+        await run(order);
+        report[key] += 1;
+      } catch (error) {
+        report.errors += 1;
+        log(deps, `[orders] sweep of ${order._id} failed`, error instanceof RailError ? error.message : error);
+      }
+    }
+  };
+  const batch = { limit: SWEEP_BATCH };
+  const nowIso = now.toISOString();
+  await each(
+    await findMany<OrderDoc>(db, ORDERS_COLLECTION, { status: 'pending', expiresAt: _.lte(nowIso) }, batch),
+    'expired',
+    (order) => settle(deps, order, 'orderSweep', true),
+  );
+  const since = new Date(now.getTime() - deps.settings.reconcileWindowMinutes * 60_000).toISOString();
+  await each(
+    await findMany<OrderDoc>(
+      db,
+      ORDERS_COLLECTION,
+      { status: 'pending', expiresAt: _.gt(nowIso), createdAt: _.gte(since) },
+      batch,
+    ),
+    'reconciled',
+    (order) => settle(deps, order, 'orderSweep', false),
+  );
+  await each(await findMany<OrderDoc>(db, ORDERS_COLLECTION, { status: 'refunding' }, batch), 'refunds', (order) =>
+    advanceRefund(deps, order, 'orderSweep'),
+  );
+  await each(
+    await findMany<OrderDoc>(
+      db,
+      ORDERS_COLLECTION,
+      { status: 'paid', 'shipping.status': _.in(['pending', 'failed']) },
+      batch,
+    ),
+    'shipping',
+    (order) => uploadShipping(deps, order, 'orderSweep'),
+  );
+  return report;
+}

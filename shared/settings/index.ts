@@ -1,0 +1,91 @@
+/**
+ * The product's editable configuration: one document `settings/app`, edited in the CloudBase console (数据库 →
+ * settings → app). Every field is optional in the document; what is absent takes the default below. A document that
+ * does not validate stops payments (with the problems logged) rather than selling at a guessed configuration.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import { AppError, PAY_RAILS, StringEnum, validate, type Problem } from '../contract';
+import type { Database } from '../orders/db';
+
+export const SETTINGS_COLLECTION = 'settings';
+export const SETTINGS_DOC_ID = 'app';
+
+export const AppSettings = Type.Object(
+  {
+    /** The WeChat Pay merchant number (商户号) cloudPay orders are made for; empty = paid courses cannot be sold. */
+    subMchId: Type.String({ pattern: '^[0-9]{0,32}$', description: 'a merchant number of digits' }),
+    /** The rail `order.create` uses when the client names none. @default 'wxpay' */
+    payRail: StringEnum(PAY_RAILS),
+    /** How long a pending order can be paid (the platform's prepay id lives 2 h). @default 30 */
+    orderLifetimeMinutes: Type.Integer({ minimum: 5, maximum: 120 }),
+    /** The timer asks the platform about pending orders created this recently. @default 180 */
+    reconcileWindowMinutes: Type.Integer({ minimum: 5, maximum: 2880 }),
+    refund: Type.Object(
+      {
+        /** Days after payment a learner may ask for a refund. @default 7 */
+        windowDays: Type.Integer({ minimum: 0, maximum: 365 }),
+        /** A refund is refused once course progress reaches this percent. @default 20 */
+        maxProgressPercent: Type.Integer({ minimum: 0, maximum: 100 }),
+      },
+      { additionalProperties: false },
+    ),
+    shipping: Type.Object(
+      {
+        /** Upload shipping information (虚拟发货) after fulfilment so WeChat releases the funds. @default true */
+        upload: Type.Boolean(),
+        /** The item description shown in the learner's WeChat order. @default '在线课程' */
+        itemDesc: Type.String({ minLength: 1, maxLength: 120 }),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+export type AppSettings = Static<typeof AppSettings>;
+
+export const DEFAULT_SETTINGS: AppSettings = {
+  subMchId: '',
+  payRail: 'wxpay',
+  orderLifetimeMinutes: 30,
+  reconcileWindowMinutes: 180,
+  refund: { windowDays: 7, maxProgressPercent: 20 },
+  shipping: { upload: true, itemDesc: '在线课程' },
+};
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The defaults overlaid with what the document sets (nested objects merged field by field). */
+export function mergeSettings(stored: Record<string, unknown>): unknown {
+  const merged: Record<string, unknown> = { ...DEFAULT_SETTINGS };
+  for (const [key, value] of Object.entries(stored)) {
+    if (key === '_id' || key === '_openid') continue;
+    const base = merged[key];
+    merged[key] = isObject(base) && isObject(value) ? { ...base, ...value } : value;
+  }
+  return merged;
+}
+
+export type SettingsCheck = { ok: true; settings: AppSettings } | { ok: false; problems: Problem[] };
+
+export function checkSettings(stored: Record<string, unknown>): SettingsCheck {
+  const checked = validate(AppSettings, mergeSettings(stored), 'settings');
+  return checked.ok ? { ok: true, settings: checked.value } : { ok: false, problems: checked.problems };
+}
+
+/**
+ * Reads `settings/app` with defaults. An invalid document throws UNAVAILABLE for the learner and logs every problem
+ * for the creator.
+ */
+export async function readSettings(
+  db: Database,
+  log: (message: string, detail?: unknown) => void = console.error,
+): Promise<AppSettings> {
+  const found = await db.collection(SETTINGS_COLLECTION).where({ _id: SETTINGS_DOC_ID }).limit(1).get();
+  const stored = (found as { data: Record<string, unknown>[] }).data[0] ?? {};
+  const checked = checkSettings(stored);
+  if (checked.ok) return checked.settings;
+  log('[settings] settings/app is invalid:', checked.problems.map((p) => p.message).join('; '));
+  throw new AppError('UNAVAILABLE', '系统配置有误，暂时无法处理订单，请稍后再试');
+}
