@@ -135,30 +135,40 @@ export const collections: CollectionSpec[] = [
   },
   {
     name: 'progress',
-    description: "A learner's position in one lesson: _openid, courseId, lessonId, positionSec, completed, reportedAt.",
+    description:
+      'Not written by this version: a lesson position lives in courseProgress.lessons, so that a progress report ' +
+      'is one write. Empty in new environments; drop it from the console once no older data is needed.',
     rules: progressRule,
     indexes: [{ name: 'owner_course_lesson', keys: { _openid: 1, courseId: 1, lessonId: 1 }, unique: true }],
   },
   {
     name: 'courseProgress',
-    description: "A learner's progress in one course (percent, last lesson), kept with each progress write.",
+    description:
+      "A learner's progress in one course (shared/learning/progress.ts): lessons.<lessonId> {pos, at, max, done}, " +
+      'completedLessonIds, percent, lastLessonId, lastPositionSec, updatedAt, enrolled, rev; one conditional write ' +
+      'per report. The refund policy reads percent.',
     rules: courseProgressRule,
     indexes: [
       { name: 'owner_course', keys: { _openid: 1, courseId: 1 }, unique: true },
       // `learning.myCourses`: most recently studied first.
       { name: 'owner_updated', keys: { _openid: 1, updatedAt: -1 } },
-      // Nightly completion numbers per course.
-      { name: 'course', keys: { courseId: 1 } },
+      // Nightly completion numbers per course (enrolled learners only).
+      { name: 'course_enrolled', keys: { courseId: 1, enrolled: 1 } },
     ],
   },
   {
     name: 'reviews',
     description:
-      'One rating (1–5) and text per learner and course; the public list goes through `review.list` without openids.',
+      'One rating (1–5) and text per learner and course (shared/reviews): status visible | pending | rejected (a ' +
+      'creator approves or rejects pending ones here), counted = the rating the course summary counts; the public ' +
+      'list goes through `review.list` without openids.',
     rules: reviewsRule,
     indexes: [
       { name: 'course_owner', keys: { courseId: 1, _openid: 1 }, unique: true },
-      { name: 'course_created', keys: { courseId: 1, createdAt: -1 } },
+      // `review.list`: the visible reviews of a course, newest first.
+      { name: 'course_status_created', keys: { courseId: 1, status: 1, createdAt: -1 } },
+      // Settling console moderation: visible but not counted, counted but no longer visible.
+      { name: 'status_counted', keys: { status: 1, counted: 1 } },
     ],
   },
   {
@@ -187,12 +197,11 @@ export const collections: CollectionSpec[] = [
   },
   {
     name: 'courseStats',
-    description: 'Nightly per-course numbers for creators: sales, learners, completion, rating; _id is courseId_date.',
+    description:
+      'Nightly per-course numbers for creators (shared/stats), one document per course, _id = courseId: learners, ' +
+      'paid orders, revenue and refunds in fen, completion, progress, rating; all time and the last 7 and 30 days.',
     rules: courseStatsRule,
-    indexes: [
-      { name: 'course_date', keys: { courseId: 1, date: -1 }, unique: true },
-      { name: 'creator_date', keys: { creatorId: 1, date: -1 } },
-    ],
+    indexes: [{ name: 'creator', keys: { creatorId: 1 } }],
   },
   {
     name: 'settings',

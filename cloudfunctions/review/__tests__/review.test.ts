@@ -1,0 +1,166 @@
+/**
+ * The `review` function through the local cloud's client gateway, with the real wx-server-sdk inside and the
+ * msgSecCheck sandbox answering the content check.
+ */
+import { openApisOf } from '../../../local/openapi';
+import { attachSecuritySandbox, SECURITY_LABELS, type SecuritySandbox } from '../../../local/sandbox/security';
+import type { CourseDoc } from '../../../shared/catalog';
+import { found } from '../../../shared/learning';
+import { getById } from '../../../shared/orders/db';
+import { COURSE_ID, startWorld, type World } from '../../../shared/learning/__tests__/world';
+import { reviewId, summaryOf, type ReviewDoc } from '../../../shared/reviews';
+
+let world: World;
+let sandbox: SecuritySandbox;
+beforeAll(async () => {
+  world = await startWorld();
+  sandbox = attachSecuritySandbox(world.cloud, [
+    { word: '加我微信', suggest: 'review', label: SECURITY_LABELS.ad },
+    { word: '骗子', suggest: 'risky', label: SECURITY_LABELS.abuse },
+  ]);
+});
+afterAll(() => world.close());
+
+const submit = (openid: string, rating: number, text: string) =>
+  world.call('review', openid, { action: 'submit', courseId: COURSE_ID, rating, text });
+const list = (openid: string, extra: Record<string, unknown> = {}) =>
+  world.call('review', openid, { action: 'list', courseId: COURSE_ID, ...extra });
+const courseRating = async () => (await getById<CourseDoc>(world.db, 'courses', COURSE_ID))?.rating;
+const stored = (openid: string) => getById<ReviewDoc>(world.db, 'reviews', reviewId(openid, COURSE_ID));
+
+/** The summary the visible reviews make, counted from the documents themselves. */
+async function summaryFromReviews() {
+  const all = await found<ReviewDoc>(world.db.collection('reviews').where({ courseId: COURSE_ID }).limit(1000));
+  const histogram = [0, 0, 0, 0, 0];
+  for (const review of all)
+    if (review.status === 'visible') histogram[review.rating - 1] = (histogram[review.rating - 1] ?? 0) + 1;
+  return summaryOf(histogram);
+}
+
+describe('review.submit', () => {
+  test('only an enrolled learner reviews; a refunded one is FORBIDDEN', async () => {
+    expect((await submit('o-stranger', 5, '很好')).error?.code).toBe('FORBIDDEN');
+    await world.enrol('o-refund-review', COURSE_ID, { status: 'revoked', revokedAt: '2024-03-02T00:00:00.000Z' });
+    expect((await submit('o-refund-review', 5, '很好')).error?.code).toBe('FORBIDDEN');
+    expect(await stored('o-stranger')).toBeNull();
+  });
+
+  test('passing text is visible at once, checked with version 2, scene 2 and the learner openid', async () => {
+    await world.enrol('o-r1', COURSE_ID);
+    const reply = await submit('o-r1', 5, '  讲得清楚，例子实用  ');
+    expect(reply.data.review).toMatchObject({ rating: 5, text: '讲得清楚，例子实用', status: 'visible', mine: true });
+    expect(reply.data.review.author).toMatch(/^学员 [0-9A-Z]{4}$/);
+    expect(sandbox.checks.at(-1)).toMatchObject({
+      content: '讲得清楚，例子实用',
+      version: 2,
+      scene: 2,
+      openid: 'o-r1',
+    });
+    expect(await courseRating()).toEqual({ avg: 5, count: 1, histogram: [0, 0, 0, 0, 1] });
+  });
+
+  test('submitting again edits the one review, and the summary follows the new rating', async () => {
+    const first = await stored('o-r1');
+    const reply = await submit('o-r1', 3, '后半部分有点快');
+    expect(reply.data.review).toMatchObject({ rating: 3, status: 'visible', createdAt: first?.createdAt });
+    expect(await courseRating()).toEqual({ avg: 3, count: 1, histogram: [0, 0, 1, 0, 0] });
+    const mine = await world.db.collection('reviews').where({ _openid: 'o-r1' }).count();
+    expect((mine as { total: number }).total).toBe(1);
+  });
+
+  test('risky text is refused with a message saying what to change; the stored review is untouched', async () => {
+    const before = await stored('o-r1');
+    const reply = await submit('o-r1', 1, '老师是骗子');
+    expect(reply).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', details: { label: 20003 } } });
+    expect(reply.error?.message).toBe('评价内容可能含有辱骂信息，未能提交。请修改或删除相关内容后重新提交。');
+    expect(await stored('o-r1')).toEqual(before);
+    expect(await courseRating()).toEqual({ avg: 3, count: 1, histogram: [0, 0, 1, 0, 0] });
+  });
+
+  test('"review" text waits for a creator: only its author sees it, the summary does not count it', async () => {
+    await world.enrol('o-r2', COURSE_ID);
+    const reply = await submit('o-r2', 1, '想交流的加我微信');
+    expect(reply.data.review.status).toBe('pending');
+    expect(await courseRating()).toEqual({ avg: 3, count: 1, histogram: [0, 0, 1, 0, 0] });
+
+    const seenByOthers = await list('o-r1');
+    expect(seenByOthers.data.items.map((r: { text: string }) => r.text)).toEqual(['后半部分有点快']);
+    expect(seenByOthers.data).toMatchObject({ total: 1, summary: { count: 1 } });
+    const seenByAuthor = await list('o-r2');
+    expect(seenByAuthor.data.items[0]).toMatchObject({ text: '想交流的加我微信', status: 'pending', mine: true });
+    expect(seenByAuthor.data.items).toHaveLength(2);
+  });
+
+  test('a creator approving it in the console publishes it, and the summary then counts it', async () => {
+    await world.db
+      .collection('reviews')
+      .doc(reviewId('o-r2', COURSE_ID))
+      .update({ data: { status: 'visible' } });
+    const reply = await list('o-stranger');
+    expect(reply.data.items.map((r: { text: string }) => r.text)).toContain('想交流的加我微信');
+    expect(reply.data).toMatchObject({ total: 2, summary: { avg: 2, count: 2, histogram: [1, 0, 1, 0, 0] } });
+    expect((await stored('o-r2'))?.counted).toBe(1);
+    // Rejecting it later takes it out again.
+    await world.db
+      .collection('reviews')
+      .doc(reviewId('o-r2', COURSE_ID))
+      .update({ data: { status: 'rejected' } });
+    expect((await list('o-stranger')).data).toMatchObject({ total: 1, summary: { count: 1 } });
+    expect(await courseRating()).toEqual(await summaryFromReviews());
+  });
+
+  test('with the check service down the review waits as pending and is not published', async () => {
+    await world.enrol('o-r3', COURSE_ID);
+    const apis = openApisOf(world.cloud).openApi;
+    apis.setFault('security.msgSecCheck', { unavailable: true });
+    const quiet = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const reply = await submit('o-r3', 4, '内容扎实');
+      expect(reply.data.review.status).toBe('pending');
+    } finally {
+      quiet.mockRestore();
+      apis.clearFault('security.msgSecCheck');
+    }
+    expect((await stored('o-r3'))?.moderation.outcome).toBe('unavailable');
+    const others = await list('o-stranger');
+    expect(others.data.items.map((r: { text: string }) => r.text)).not.toContain('内容扎实');
+    expect(await courseRating()).toEqual(await summaryFromReviews());
+  });
+
+  test('concurrent submissions and edits keep the summary exact', async () => {
+    const learners = Array.from({ length: 10 }, (_, i) => `o-crowd-${i}`);
+    for (const openid of learners) await world.enrol(openid, COURSE_ID);
+    const firsts = learners.map((openid, i) => submit(openid, (i % 5) + 1, `第 ${i} 条`));
+    // Half of them change their mind at the same time.
+    const edits = learners.slice(0, 5).map((openid, i) => submit(openid, 5 - (i % 5), `改过的第 ${i} 条`));
+    const replies = await Promise.all([...firsts, ...edits]);
+    expect(replies.every((r) => r.ok)).toBe(true);
+    const summary = await courseRating();
+    expect(summary).toEqual(await summaryFromReviews());
+    expect(summary?.count).toBe(11);
+    const page = await list('o-stranger', { pageSize: 50 });
+    expect(page.data.total).toBe(11);
+    expect(page.data.summary).toEqual(summary);
+  });
+});
+
+describe('review.list', () => {
+  test('visible reviews newest first, paged; the caller flagged as mine', async () => {
+    const first = await list('o-crowd-3', { page: 1, pageSize: 4 });
+    const second = await list('o-crowd-3', { page: 2, pageSize: 4 });
+    const times = [...first.data.items, ...second.data.items].map((r: { createdAt: string }) => r.createdAt);
+    expect(times).toEqual([...times].sort().reverse());
+    const ids = new Set([...first.data.items, ...second.data.items].map((r: { id: string }) => r.id));
+    expect(ids.size).toBe(8);
+    const all = await list('o-crowd-3', { pageSize: 50 });
+    const mine = all.data.items.filter((r: { mine: boolean }) => r.mine);
+    expect(mine).toHaveLength(1);
+    expect(JSON.stringify(all.data)).not.toContain('o-crowd');
+  });
+
+  test('an unknown course is NOT_FOUND; a bad page size names the field', async () => {
+    expect((await world.call('review', 'o-r1', { action: 'list', courseId: 'nope' })).error?.code).toBe('NOT_FOUND');
+    const bad = await list('o-r1', { pageSize: 51 });
+    expect(bad.error).toMatchObject({ code: 'INVALID_ARGUMENT', message: 'pageSize must be <= 50' });
+  });
+});

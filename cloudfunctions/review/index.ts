@@ -1,0 +1,30 @@
+import * as cloud from 'wx-server-sdk';
+import { handleClientCall, reviewActions, type ReviewResponses } from '../../shared/contract';
+import { recordRating } from '../../shared/recommender/signals';
+import { listReviews, submitReview, textChecker, type ReviewDeps } from '../../shared/reviews';
+
+// index.d.ts types `env` as a string, but the SDK documents and accepts the DYNAMIC_CURRENT_ENV symbol.
+cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV as unknown as string });
+const db = cloud.database();
+
+const deps: ReviewDeps = {
+  db,
+  now: () => new Date(),
+  checkText: textChecker((params) => cloud.openapi.security.msgSecCheck(params)),
+  // Set LEARNER_CODE_SECRET in the function's environment variables (云开发控制台 → 云函数 → 配置).
+  identitySecret: process.env.LEARNER_CODE_SECRET ?? '',
+  onRated: (openid, courseId, rating) => recordRating(db, openid, { courseId, rating }),
+};
+
+export async function main(event: unknown, context: { request_id?: string }) {
+  const { OPENID } = cloud.getWXContext();
+  return handleClientCall<typeof reviewActions, ReviewResponses>(
+    event,
+    { openid: OPENID, requestId: context.request_id },
+    reviewActions,
+    {
+      submit: async (params, call) => ({ review: await submitReview(deps, call.openid, params) }),
+      list: (params, call) => listReviews(deps, call.openid, params),
+    },
+  );
+}

@@ -1,0 +1,3 @@
+export * from './moderation';
+export * from './service';
+export * from './summary';

@@ -1,0 +1,245 @@
+/**
+ * The `review` actions, and the settling of moderation decisions made in the console.
+ *
+ * Invariant: a course's `rating` summary (in `courses`, where the catalog reads it) counts exactly the ratings of its
+ * reviews' `counted` fields. `counted` is the review's rating while it counts (status `visible`), null otherwise, and
+ * both change in one transaction. So an edit removes the old rating and adds the new one, and two submissions at once
+ * conflict on the course document and one is retried: the summary never drifts, whatever the interleaving.
+ *
+ * A creator approves (`status: 'visible'`) or rejects (`'rejected'`) a pending review by editing it in the console,
+ * outside any transaction; `settleModeration` then brings `counted` and the summary in line with the new status,
+ * review by review, in the same kind of transaction. `review.list` settles its course first, and the nightly timer
+ * settles every course.
+ */
+import { createHash } from 'node:crypto';
+import {
+  AppError,
+  REVIEW_LIST_DEFAULTS,
+  type Review,
+  type ReviewListData,
+  type ReviewListParams,
+  type ReviewStatus,
+  type ReviewSubmitParams,
+} from '../contract';
+import type { CourseDoc, RatingSummary } from '../catalog';
+import { isEnrolled } from '../enrollments';
+import { authorName } from '../learning/identity';
+import { found } from '../learning/query';
+import { getById, inTransaction, txGet, type Database, type Transaction } from '../orders/db';
+import type { Outcome, Verdict } from './moderation';
+import { riskyRefusal } from './moderation';
+import { adjustSummary, sameSummary, summaryOf } from './summary';
+
+export const REVIEWS_COLLECTION = 'reviews';
+
+/** `reviews`: one per learner and course. Public readers get `Review` (no openid) through `review.list`. */
+export interface ReviewDoc {
+  _id: string;
+  _openid: string;
+  courseId: string;
+  rating: number;
+  text: string;
+  /** Set by `review.submit` from the check; a creator moves `pending` to `visible` or `rejected` in the console. */
+  status: ReviewStatus;
+  /** The rating the course summary counts for this review, or null; changed only together with the summary. */
+  counted: number | null;
+  author: string;
+  moderation: { outcome: Exclude<Outcome, 'risky'>; label?: number; traceId?: string; checkedAt: string };
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ReviewDeps {
+  db: Database;
+  now: () => Date;
+  /** The content check (./moderation.ts `textChecker`); never throws. */
+  checkText: (text: string, openid: string) => Promise<Verdict>;
+  /** Key of the author pseudonym (see ../learning/identity.ts). */
+  identitySecret: string;
+  /** Told after a rating is saved (the recommender's signal); a failure is logged, not returned. */
+  onRated?: (openid: string, courseId: string, rating: number) => Promise<void>;
+}
+
+/** The one review id of a learner and course (no openid in it: ids are shown to everyone). */
+export function reviewId(openid: string, courseId: string): string {
+  return createHash('sha256').update(`review\u0000${openid}\u0000${courseId}`).digest('hex').slice(0, 32);
+}
+
+export function toReview(doc: ReviewDoc, caller: string): Review {
+  return {
+    id: doc._id,
+    courseId: doc.courseId,
+    rating: doc.rating,
+    text: doc.text,
+    status: doc.status,
+    author: doc.author,
+    mine: doc._openid === caller,
+    createdAt: doc.createdAt,
+    updatedAt: doc.updatedAt,
+  };
+}
+
+/** What a review's status makes it count for in the summary. */
+export function countedRating(status: ReviewStatus, rating: number): number | null {
+  return status === 'visible' ? rating : null;
+}
+
+export async function submitReview(deps: ReviewDeps, openid: string, params: ReviewSubmitParams): Promise<Review> {
+  const { db } = deps;
+  const [course, enrolled] = await Promise.all([
+    getById<CourseDoc>(db, 'courses', params.courseId),
+    isEnrolled(db, openid, params.courseId),
+  ]);
+  if (course === null || course.status === 'draft') throw new AppError('NOT_FOUND', '该课程不存在或尚未上架');
+  if (!enrolled) throw new AppError('FORBIDDEN', '购买本课程后才能评价');
+
+  const text = params.text.trim();
+  // A rating without words has nothing to check.
+  const verdict: Verdict = text === '' ? { outcome: 'pass' } : await deps.checkText(text, openid);
+  if (verdict.outcome === 'risky') throw riskyRefusal(verdict.label);
+  const status: ReviewStatus = verdict.outcome === 'pass' ? 'visible' : 'pending';
+  const now = deps.now().toISOString();
+  const moderation: ReviewDoc['moderation'] = { outcome: verdict.outcome, checkedAt: now };
+  if (verdict.label !== undefined) moderation.label = verdict.label;
+  if (verdict.traceId !== undefined) moderation.traceId = verdict.traceId;
+
+  const id = reviewId(openid, params.courseId);
+  const saved = await transact(db, async (tx) => {
+    const prev = await txGet<ReviewDoc>(tx, REVIEWS_COLLECTION, id);
+    const doc: ReviewDoc = {
+      _id: id,
+      _openid: openid,
+      courseId: params.courseId,
+      rating: params.rating,
+      text,
+      status,
+      counted: countedRating(status, params.rating),
+      author: authorName(openid, deps.identitySecret),
+      moderation,
+      createdAt: prev?.createdAt ?? now,
+      updatedAt: now,
+    };
+    const { _id, ...data } = doc;
+    await tx.collection(REVIEWS_COLLECTION).doc(_id).set({ data });
+    await recount(tx, params.courseId, prev?.counted ?? null, doc.counted);
+    return doc;
+  });
+  if (deps.onRated) {
+    try {
+      await deps.onRated(openid, params.courseId, params.rating);
+    } catch (error) {
+      console.error(`[review] rating signal of ${params.courseId} not recorded`, error);
+    }
+  }
+  return toReview(saved, openid);
+}
+
+/**
+ * Last step of a transaction (so the course document, which every review of the course writes, is held briefly):
+ * moves one review's contribution to the summary from `removed` to `added`.
+ */
+async function recount(tx: Transaction, courseId: string, removed: number | null, added: number | null): Promise<void> {
+  if (removed === added) return;
+  const course = await txGet<CourseDoc>(tx, 'courses', courseId);
+  if (course === null) throw new AppError('NOT_FOUND', '该课程不存在或尚未上架');
+  const before = normalized(course.rating);
+  const after = adjustSummary(before, removed, added);
+  if (!sameSummary(before, after)) {
+    await tx
+      .collection('courses')
+      .doc(courseId)
+      .update({ data: { rating: after } });
+  }
+}
+
+function normalized(rating: RatingSummary | undefined): RatingSummary {
+  return summaryOf(rating?.histogram ?? []);
+}
+
+/** Transactions per review write before giving up; each also retries its commit conflicts (see ../orders/db). */
+const TRANSACTION_ATTEMPTS = 3;
+
+/**
+ * One transaction, run again when it lost a race. The SDK's `runTransaction` retries a conflicting commit; on the real
+ * service a write that conflicts with another open transaction fails the operation itself (errCode -501001 with a
+ * write-conflict message), which the SDK does not retry, so it is retried here from the start.
+ */
+async function transact<T>(db: Database, body: (tx: Transaction) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await inTransaction(db, body);
+    } catch (error) {
+      if (attempt >= TRANSACTION_ATTEMPTS || !isWriteConflict(error)) throw error;
+    }
+  }
+}
+
+export function isWriteConflict(error: unknown): boolean {
+  const e = (error ?? {}) as { code?: unknown; errCode?: unknown; errMsg?: unknown; message?: unknown };
+  if (e.code === 'DATABASE_TRANSACTION_CONFLICT') return true;
+  const text = `${String(e.errMsg ?? '')} ${String(e.message ?? '')}`;
+  return e.errCode === -501001 && /conflict/i.test(text);
+}
+
+/** Reviews settled per call; the rest wait for the next call. */
+const SETTLE_BATCH = 100;
+
+/**
+ * Applies console moderation to the summaries: reviews made `visible` that do not count yet, and reviews that count
+ * but are no longer `visible`. Returns how many were settled. Without `courseId`, every course (the nightly timer).
+ */
+export async function settleModeration(db: Database, courseId?: string): Promise<number> {
+  const _ = db.command;
+  const scope = courseId === undefined ? {} : { courseId };
+  const reviews = db.collection(REVIEWS_COLLECTION);
+  const [approved, withdrawn] = await Promise.all([
+    found<ReviewDoc>(reviews.where({ ...scope, status: 'visible', counted: null }).limit(SETTLE_BATCH)),
+    found<ReviewDoc>(reviews.where({ ...scope, status: _.neq('visible'), counted: _.neq(null) }).limit(SETTLE_BATCH)),
+  ]);
+  let settled = 0;
+  for (const stale of [...approved, ...withdrawn]) {
+    const changed = await transact(db, async (tx) => {
+      const review = await txGet<ReviewDoc>(tx, REVIEWS_COLLECTION, stale._id);
+      if (review === null) return false;
+      const want = countedRating(review.status, review.rating);
+      if (review.counted === want) return false;
+      await tx
+        .collection(REVIEWS_COLLECTION)
+        .doc(review._id)
+        .update({ data: { counted: want } });
+      await recount(tx, review.courseId, review.counted, want);
+      return true;
+    });
+    if (changed) settled += 1;
+  }
+  return settled;
+}
+
+export async function listReviews(deps: ReviewDeps, openid: string, params: ReviewListParams): Promise<ReviewListData> {
+  const { db } = deps;
+  try {
+    await settleModeration(db, params.courseId);
+  } catch (error) {
+    // The list still answers; the summary catches up on the next call or at night.
+    console.error(`[review] settling moderation of ${params.courseId} failed`, error);
+  }
+  const page = params.page ?? REVIEW_LIST_DEFAULTS.page;
+  const pageSize = params.pageSize ?? REVIEW_LIST_DEFAULTS.pageSize;
+  const visible = db.collection(REVIEWS_COLLECTION).where({ courseId: params.courseId, status: 'visible' });
+  const [course, items, total, own] = await Promise.all([
+    getById<CourseDoc>(db, 'courses', params.courseId),
+    found<ReviewDoc>(
+      visible
+        .orderBy('createdAt', 'desc')
+        .orderBy('_id', 'asc')
+        .skip((page - 1) * pageSize)
+        .limit(pageSize),
+    ),
+    visible.count() as Promise<{ total: number }>,
+    getById<ReviewDoc>(db, REVIEWS_COLLECTION, reviewId(openid, params.courseId)),
+  ]);
+  if (course === null || course.status === 'draft') throw new AppError('NOT_FOUND', '该课程不存在或尚未上架');
+  const reviews = items.map((doc) => toReview(doc, openid));
+  if (own !== null && own.status !== 'visible' && page === 1) reviews.unshift(toReview(own, openid));
+  return { items: reviews, total: total.total, summary: normalized(course.rating) };
+}
