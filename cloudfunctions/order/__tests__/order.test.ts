@@ -182,6 +182,30 @@ describe('order.create', () => {
   });
 });
 
+describe('configuration and the sandbox', () => {
+  test('an invalid settings document stops sales with UNAVAILABLE until it is fixed', async () => {
+    const courseId = await course();
+    const settings = db.collection('settings').doc('app');
+    await settings.update({ data: { orderLifetimeMinutes: 1 } });
+    try {
+      expect(await create(learner(), courseId)).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE' } });
+    } finally {
+      await settings.update({ data: { orderLifetimeMinutes: db.command.remove() } });
+    }
+    expect(data(await create(learner(), courseId)).order.status).toBe('pending');
+  });
+
+  test('/sandbox/pay validates its body and cannot pay a closed trade', async () => {
+    expect((await payHttp({})).status).toBe(400);
+    expect((await payHttp({ outTradeNo: 'CCnone' })).status).toBe(404);
+    const { order, outTradeNo } = await pendingOrder();
+    expect((await payHttp({ outTradeNo, deliveries: -1 })).status).toBe(400);
+    await expire(order.id);
+    await sweep();
+    expect((await payHttp({ outTradeNo })).status).toBe(409);
+  });
+});
+
 describe('payNotify', () => {
   test('one delivery: paid, enrolled, shipping uploaded, every change in the history; buying again is a CONFLICT', async () => {
     const { openid, courseId, order, outTradeNo } = await pendingOrder();

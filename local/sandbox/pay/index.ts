@@ -103,7 +103,8 @@ export class PaySandbox {
   rejectShipping = 0;
   /** When a refund settles: at once, or when `settleRefunds()` is called. */
   refundMode: 'immediately' | 'manual';
-  private readonly clock: () => Date;
+  /** The platform's clock (payment times, prepay timestamps); tests may replace it with their fake clock. */
+  clock: () => Date;
   private sequence = 0;
 
   constructor(

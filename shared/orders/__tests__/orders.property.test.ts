@@ -1,0 +1,248 @@
+/**
+ * Random interleavings of create, pay (with 0–3 deliveries, concurrent or not), late re-delivery, time passing,
+ * sweep, get, refund and un/publishing, for two learners and two courses per run, through the real wx-server-sdk
+ * against the local cloud and its pay sandbox, with one fake clock for the domain and the platform. After every step:
+ * - a learner is enrolled in a course iff the platform holds a successful, unrefunded trade of theirs for it (except
+ *   trades whose callback has not reached us yet; those must be settled by the end of the run after one sweep);
+ * - at most one enrollment per learner and course;
+ * - every paid order's amount is what the platform's successful trade took, and vice versa.
+ */
+import fc from 'fast-check';
+import { randomBytes } from 'node:crypto';
+import * as sdk from 'wx-server-sdk';
+import type { LocalCloud } from '../../../local/cloud';
+import { paySandboxOf, SANDBOX_MCH_ID, type PaySandbox } from '../../../local/sandbox/pay';
+import { startTestCloud } from '../../../local/testing';
+import { isAppError } from '../../contract';
+import type { EnrollmentDoc } from '../../enrollments';
+import { DEFAULT_SETTINGS } from '../../settings';
+import { findMany, type Database } from '../db';
+import type { OrderDoc } from '../model';
+import { wxPayRail, type CloudPayApi } from '../rail';
+import { createOrder, getOrder, handlePayNotification, requestRefund, sweepOrders, type OrderDeps } from '../service';
+import { openApiShipping, type UploadShippingInfo } from '../shipping';
+
+let cloud: LocalCloud;
+let sandbox: PaySandbox;
+let db: Database;
+let now = Date.now();
+let deps: OrderDeps;
+
+beforeAll(async () => {
+  cloud = await startTestCloud();
+  sandbox = paySandboxOf(cloud);
+  sandbox.clock = () => new Date(now);
+  sdk.init({ env: cloud.envId });
+  db = sdk.database();
+  const apis = sdk as unknown as {
+    cloudPay: CloudPayApi;
+    openapi: { wxa: { sec: { order: { uploadShippingInfo: UploadShippingInfo } } } };
+  };
+  deps = {
+    db,
+    rail: wxPayRail({
+      cloudPay: apis.cloudPay,
+      envId: cloud.envId,
+      callbackFunction: 'payNotify',
+      nonce: () => randomBytes(8).toString('hex'),
+    }),
+    shipping: openApiShipping((params) => apis.openapi.wxa.sec.order.uploadShippingInfo(params)),
+    settings: { ...DEFAULT_SETTINGS, subMchId: SANDBOX_MCH_ID },
+    clock: () => new Date(now),
+    randomHex: (bytes) => randomBytes(bytes).toString('hex'),
+    log: () => undefined,
+  };
+});
+afterAll(() => cloud.close());
+
+const LEARNERS = 2;
+const COURSES = 2;
+const who = fc.record({ l: fc.nat(LEARNERS - 1), c: fc.nat(COURSES - 1) });
+const op = fc.oneof(
+  who.map((w) => ({ kind: 'create' as const, ...w })),
+  fc
+    .record({ l: fc.nat(LEARNERS - 1), c: fc.nat(COURSES - 1), deliveries: fc.nat(3), concurrent: fc.boolean() })
+    .map((w) => ({ kind: 'pay' as const, ...w })),
+  who.map((w) => ({ kind: 'redeliver' as const, ...w })),
+  who.map((w) => ({ kind: 'get' as const, ...w })),
+  who.map((w) => ({ kind: 'refund' as const, ...w })),
+  fc.nat(COURSES - 1).map((c) => ({ kind: 'togglePublished' as const, c })),
+  // Minutes: within an order's life, past it, past the refund window.
+  fc.constantFrom(5, 31, 200, 60 * 24 * 8).map((minutes) => ({ kind: 'advance' as const, minutes })),
+  fc.constant({ kind: 'sweep' as const }),
+);
+type Op = typeof op extends fc.Arbitrary<infer T> ? T : never;
+
+let run = 0;
+
+interface World {
+  learners: string[];
+  courses: string[];
+  /** Trades paid whose callback has not been delivered (or the order not otherwise settled) yet. */
+  undelivered: Set<string>;
+}
+
+async function latestOrder(world: World, l: number, c: number): Promise<OrderDoc | undefined> {
+  const [order] = await findMany<OrderDoc>(
+    db,
+    'orders',
+    { _openid: world.learners[l], courseId: world.courses[c] },
+    { orderBy: ['attempt', 'desc'], limit: 1 },
+  );
+  return order;
+}
+
+/** Runs `body`, accepting the expected refusals a learner can meet. */
+async function expected(body: () => Promise<unknown>): Promise<void> {
+  try {
+    await body();
+  } catch (error) {
+    if (isAppError(error) && ['CONFLICT', 'FAILED_PRECONDITION', 'NOT_FOUND'].includes(error.code)) return;
+    throw error;
+  }
+}
+
+async function deliver(outTradeNo: string, count: number, concurrent: boolean): Promise<void> {
+  const trade = sandbox.trade(outTradeNo);
+  if (!trade) return;
+  const one = async () => expect(await handlePayNotification(deps, sandbox.callbackEvent(trade))).toEqual(ACK);
+  if (concurrent) await Promise.all(Array.from({ length: count }, one));
+  else for (let i = 0; i < count; i += 1) await one();
+}
+
+const ACK = { errcode: 0, errmsg: 'OK' };
+
+async function step(world: World, action: Op): Promise<void> {
+  switch (action.kind) {
+    case 'create':
+      return expected(() =>
+        createOrder(
+          deps,
+          { openid: world.learners[action.l]!, clientIp: '10.0.0.1' },
+          { courseId: world.courses[action.c]! },
+        ),
+      ).then(() => settledBy(world, action.l, action.c));
+    case 'pay': {
+      const order = await latestOrder(world, action.l, action.c);
+      const trade = order && sandbox.trade(order.outTradeNo);
+      if (!order || !trade || trade.state !== 'NOTPAY') return;
+      await sandbox.pay(order.outTradeNo, { deliveries: 0 });
+      if (action.deliveries === 0) world.undelivered.add(order.outTradeNo);
+      return deliver(order.outTradeNo, action.deliveries, action.concurrent);
+    }
+    case 'redeliver': {
+      const order = await latestOrder(world, action.l, action.c);
+      if (!order || !sandbox.trade(order.outTradeNo)) return;
+      await deliver(order.outTradeNo, 1, false);
+      world.undelivered.delete(order.outTradeNo);
+      return;
+    }
+    case 'get': {
+      const order = await latestOrder(world, action.l, action.c);
+      if (!order) return;
+      await getOrder(deps, world.learners[action.l]!, order._id);
+      world.undelivered.delete(order.outTradeNo);
+      return;
+    }
+    case 'refund': {
+      const order = await latestOrder(world, action.l, action.c);
+      if (!order) return;
+      return expected(() => requestRefund(deps, world.learners[action.l]!, { orderId: order._id, reason: '测试' }));
+    }
+    case 'togglePublished': {
+      const id = world.courses[action.c]!;
+      const [course] = await findMany<{ status: string }>(db, 'courses', { _id: id }, { limit: 1 });
+      await db
+        .collection('courses')
+        .doc(id)
+        .update({ data: { status: course?.status === 'published' ? 'archived' : 'published' } });
+      return;
+    }
+    case 'advance':
+      now += action.minutes * 60_000;
+      return;
+    case 'sweep':
+      expect(await sweepOrders(deps)).toMatchObject({ errors: 0 });
+      world.undelivered.clear();
+      return;
+  }
+}
+
+/** A create that found an expired pending order settled it at the platform. */
+async function settledBy(world: World, l: number, c: number): Promise<void> {
+  for (const order of await findMany<OrderDoc>(
+    db,
+    'orders',
+    { _openid: world.learners[l], courseId: world.courses[c], status: db.command.neq('pending') },
+    { limit: 100 },
+  )) {
+    world.undelivered.delete(order.outTradeNo);
+  }
+}
+
+async function checkInvariants(world: World, strict: boolean): Promise<void> {
+  const orders = await findMany<OrderDoc>(db, 'orders', { _openid: db.command.in(world.learners) }, { limit: 1000 });
+  const enrollments = await findMany<EnrollmentDoc>(
+    db,
+    'enrollments',
+    { _openid: db.command.in(world.learners) },
+    { limit: 1000 },
+  );
+  for (const [l, openid] of world.learners.entries()) {
+    for (const [c, courseId] of world.courses.entries()) {
+      const mine = enrollments.filter((e) => e._openid === openid && e.courseId === courseId);
+      expect(mine.length).toBeLessThanOrEqual(1);
+      const theirs = orders.filter((o) => o._openid === openid && o.courseId === courseId);
+      const successful = theirs.filter((o) => sandbox.trade(o.outTradeNo)?.state === 'SUCCESS');
+      const pendingNews = successful.filter((o) => !strict && world.undelivered.has(o.outTradeNo));
+      const enrolled = mine[0]?.status === 'active';
+      const label = `learner ${l} course ${c}`;
+      if (pendingNews.length === 0) expect([label, enrolled]).toEqual([label, successful.length > 0]);
+      else if (enrolled) expect(successful.length).toBeGreaterThan(0);
+      expect(successful.length).toBeLessThanOrEqual(1);
+    }
+  }
+  for (const order of orders) {
+    const trade = sandbox.trade(order.outTradeNo);
+    if (order.status === 'paid') {
+      expect(trade?.state).toBe('SUCCESS');
+      expect(trade?.paidFee).toBe(order.amountFen);
+    }
+    if (trade?.state === 'SUCCESS' && !(world.undelivered.has(order.outTradeNo) && !strict)) {
+      expect([order._id, order.status]).toEqual([order._id, 'paid']);
+    }
+    if (order.status === 'refunded') expect(trade?.state).toBe('REFUND');
+  }
+}
+
+test('random interleavings keep enrollments equal to the platform’s successful, unrefunded trades', async () => {
+  await fc.assert(
+    fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 18 }), fc.nat(3), async (ops, priceSeed) => {
+      run += 1;
+      const world: World = {
+        learners: Array.from({ length: LEARNERS }, (_, i) => `oRun${run}L${i}`),
+        courses: Array.from({ length: COURSES }, (_, i) => `run${run}-c${i}`),
+        undelivered: new Set(),
+      };
+      for (const [i, id] of world.courses.entries()) {
+        await db.collection('courses').add({
+          data: {
+            _id: id,
+            status: 'published',
+            title: id,
+            priceFen: 100 * (priceSeed + i + 1),
+            category: 'dev',
+            learnerCount: 0,
+          },
+        });
+      }
+      for (const action of ops) {
+        await step(world, action);
+        await checkInvariants(world, false);
+      }
+      await sweepOrders(deps);
+      await checkInvariants(world, true);
+    }),
+    { numRuns: 20 },
+  );
+});
