@@ -36,8 +36,8 @@ export function shardOf(openid: string, shards: number): number {
   return hash % shards;
 }
 
-export function shardCount(learners: number): number {
-  return Math.max(1, Math.ceil(learners / LEARNERS_PER_SHARD));
+export function shardCount(learners: number, perShard = LEARNERS_PER_SHARD): number {
+  return Math.max(1, Math.ceil(learners / perShard));
 }
 
 export function shardId(version: string, shard: number): string {

@@ -12,7 +12,7 @@
  * pointer switches.
  */
 import { ItemFactors } from './item-factors';
-import { buildShards, shardCount, type ListShardDoc } from './lists';
+import { buildShards, LEARNERS_PER_SHARD, shardCount, type ListShardDoc } from './lists';
 import { checkRankingModelOptions, type RankingModelOptions } from './options';
 import { initialRankingFactors, rankingSweep } from './ranking-model';
 import type { InteractionSnapshot } from './signals';
@@ -48,6 +48,8 @@ export interface RetrainSettings {
   pageSize?: number;
   /** List shard documents per batch insert. @default 20 */
   shardsPerWrite?: number;
+  /** Learners per list shard document. @default LEARNERS_PER_SHARD (250) */
+  learnersPerShard?: number;
   /** Seed of the held-out sample. @default 42 */
   seed?: number;
 }
@@ -62,6 +64,7 @@ export const retrainDefaults: Readonly<Required<Omit<RetrainSettings, 'model'>>>
   leaseMs: 120_000,
   pageSize: 1000,
   shardsPerWrite: 20,
+  learnersPerShard: LEARNERS_PER_SHARD,
   seed: 42,
 };
 
@@ -197,7 +200,9 @@ export function checkRetrainSettings(settings: RetrainSettings = {}): Settings {
     }
   }
   if (merged.pageSize < 1 || merged.pageSize > 1000) throw new RangeError('Retrain setting pageSize must be 1–1000');
-  if (merged.shardsPerWrite < 1) throw new RangeError('Retrain setting shardsPerWrite must be at least 1');
+  for (const key of ['shardsPerWrite', 'learnersPerShard'] as const) {
+    if (merged[key] < 1) throw new RangeError(`Retrain setting ${key} must be at least 1`);
+  }
   return { ...merged, model: checkRankingModelOptions(model) };
 }
 
@@ -291,7 +296,7 @@ class Job {
     while (this.run.phase !== 'done') {
       const phase = this.run.phase;
       const estimate = this.measured.get(phase) ?? FIRST_STEP_ESTIMATE[phase];
-      if (steps > 0 && this.env.timeLeft() < estimate) return false;
+      if (steps > 0 && this.env.timeLeft() <= estimate) return false;
       const started = this.env.now();
       await this.step();
       this.measured.set(phase, Math.max(this.measured.get(phase) ?? 0, this.env.now() - started));
@@ -491,7 +496,7 @@ class Job {
       `recommender/models/${this.run.version}/items.bin`,
       candidate.encode(),
     );
-    this.run.checkpoint.shards = shardCount(data.active.length);
+    this.run.checkpoint.shards = shardCount(data.active.length, this.settings.learnersPerShard);
     this.run.checkpoint.shardsWritten = 0;
     this.run.phase = 'lists';
     await this.store.putRun(this.run);
@@ -503,7 +508,7 @@ class Job {
     const data = this.requireData();
     const candidate = this.requireCandidate();
     const { checkpoint } = this.run;
-    const shards = checkpoint.shards ?? shardCount(data.active.length);
+    const shards = checkpoint.shards as number;
     if (!this.listsResumed) {
       // A batch that was written but not recorded (an interrupted invocation) is removed and written again.
       await this.store.removeShards(this.run.version, checkpoint.shardsWritten);
