@@ -1,7 +1,9 @@
 /**
  * `npm start`: the local cloud on PORT (default 8787) with its data in LOCAL_CLOUD_DATA (default .local-cloud/).
  */
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
+import { loadDemoCatalog } from './demo';
 import { useLocalCloudFromThisProcess } from './sdk-env';
 import { startLocalCloud } from './start';
 
@@ -10,11 +12,17 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`PORT must be a port number, not ${process.env.PORT}`);
   const dataDir = path.resolve(process.env.LOCAL_CLOUD_DATA || '.local-cloud');
+  const firstStart = isNewFolder(dataDir);
   const cloud = await startLocalCloud({ port, dataDir });
   // Scripts run in this process (the demo catalog loading) talk to the cloud through the SDKs as an admin.
   useLocalCloudFromThisProcess(`${cloud.url}/admin`, cloud.envId);
 
-  // Demo catalog: loaded here on the first start with an empty data folder (comes with the catalog import).
+  if (firstStart) {
+    const report = await loadDemoCatalog(cloud);
+    console.log(
+      `demo catalog loaded: ${report.courses.created} courses, ${report.files} files (${(report.ms / 1000).toFixed(1)} s)`,
+    );
+  }
 
   console.log(`local cloud listening on http://127.0.0.1:${cloud.port}`);
 
@@ -32,6 +40,16 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
+}
+
+/** A data folder that does not exist yet or holds nothing: the first start. */
+function isNewFolder(dir: string): boolean {
+  try {
+    return readdirSync(dir).length === 0;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return true;
+    throw error;
+  }
 }
 
 main().catch((error: unknown) => {

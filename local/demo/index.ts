@@ -5,7 +5,7 @@
  */
 import tcb from '@cloudbase/node-sdk';
 import { buildDemoCatalog, type DemoCatalog } from '../../scripts/demo-catalog';
-import { saveCourse, upsertById, type NodeDb } from '../../scripts/lib/catalog-store';
+import { saveCourse, upsertById, type NodeApp, type NodeDb } from '../../scripts/lib/catalog-store';
 import type { LocalCloud } from '../cloud';
 import { storageOf } from '../storage';
 
@@ -27,16 +27,19 @@ export function demoCatalogFor(cloud: LocalCloud): DemoCatalog {
   return catalog;
 }
 
-/** An admin database of `cloud` through @cloudbase/node-sdk, whatever this process's SDK environment points at. */
-export function adminDatabase(cloud: LocalCloud): NodeDb {
-  const app = tcb.init({
+/** An admin app (node-sdk) of `cloud`, whatever this process's SDK environment points at. */
+export function adminApp(cloud: LocalCloud): NodeApp {
+  return tcb.init({
     env: cloud.envId,
     serviceUrl: `${cloud.url}/admin`,
     secretId: 'local-secret-id',
     secretKey: 'local-secret-key',
     throwOnCode: true,
   });
-  return app.database();
+}
+
+export function adminDatabase(cloud: LocalCloud): NodeDb {
+  return adminApp(cloud).database();
 }
 
 export interface DemoLoadReport {

@@ -46,6 +46,7 @@ import {
   EMPTY_RATING,
   MAX_PRICE_FEN,
   Tag,
+  type CategoryDoc,
   type CreatorDoc,
   type LessonDoc,
 } from './schema';
@@ -141,9 +142,7 @@ function semanticProblems(course: CourseFile, options: ValidateOptions): Problem
   const add = (path: string, text: string): void => {
     problems.push({ path, message: `${path} ${text}` });
   };
-  if (options.categories && !options.categories.has(course.category)) {
-    add('category', `"${course.category}" is not a known category (${[...options.categories].join(', ')})`);
-  }
+  problems.push(...categoryProblems(course, options));
   const coverProblem = assetRefProblem(course.cover, EXTENSIONS.cover);
   if (coverProblem) add('cover', coverProblem);
   const firstIndex = new Map<string, number>();
@@ -177,6 +176,14 @@ function semanticProblems(course: CourseFile, options: ValidateOptions): Problem
   return problems;
 }
 
+/** An unknown category of a file that fails its schema elsewhere, so it is reported in the same run. */
+function categoryProblems(data: unknown, options: ValidateOptions): Problem[] {
+  const category = (data as { category?: unknown } | null)?.category;
+  if (!options.categories || typeof category !== 'string' || options.categories.has(category)) return [];
+  const known = [...options.categories].join(', ');
+  return [{ path: 'category', message: `category "${category}" is not a known category (${known})` }];
+}
+
 /** A hint for the mistakes creators make most, in place of a bare "is not allowed". */
 function withHint(problem: Problem): Problem {
   if (problem.path === 'price' || problem.path === 'priceYuan') {
@@ -191,26 +198,31 @@ function withHint(problem: Problem): Problem {
 /** Validates an already parsed course file and reports every problem at once, each prefixed with `file`. */
 export function validateCourseFile(file: string, data: unknown, options: ValidateOptions = {}): CourseFileResult {
   const checked = validate(CourseFile, data, 'course');
-  const problems = checked.ok ? semanticProblems(checked.value, options) : checked.problems.map(withHint);
+  const problems = checked.ok
+    ? semanticProblems(checked.value, options)
+    : [...checked.problems.map(withHint), ...categoryProblems(data, options)];
   if (checked.ok && problems.length === 0) return { ok: true, course: checked.value };
   return { ok: false, problems: problems.map((p) => ({ file, path: p.path, message: `${file}: ${p.message}` })) };
 }
 
-/** Parses YAML or JSON by the file's extension, then validates. Syntax errors carry their line and column. */
-export function parseCourseFile(file: string, text: string, options: ValidateOptions = {}): CourseFileResult {
+/** Parses YAML or JSON by the file's extension. Syntax errors carry their line and column. */
+export function parseDataFile(
+  file: string,
+  text: string,
+): { ok: true; data: unknown } | { ok: false; problems: FileProblem[] } {
   const ext = posix.extname(file).toLowerCase();
-  const fail = (message: string): CourseFileResult => ({
-    ok: false,
+  const fail = (message: string) => ({
+    ok: false as const,
     problems: [{ file, path: '', message: `${file}: ${message}` }],
   });
-  let data: unknown;
   if (ext === '.json') {
     try {
-      data = JSON.parse(text);
+      return { ok: true, data: JSON.parse(text) };
     } catch (error) {
       return fail(`invalid JSON: ${(error as Error).message}`);
     }
-  } else if (ext === '.yaml' || ext === '.yml') {
+  }
+  if (ext === '.yaml' || ext === '.yml') {
     const lineCounter = new LineCounter();
     const doc = parseDocument(text, { lineCounter, prettyErrors: false });
     const first = doc.errors[0];
@@ -218,11 +230,59 @@ export function parseCourseFile(file: string, text: string, options: ValidateOpt
       const { line, col } = lineCounter.linePos(first.pos[0]);
       return fail(`invalid YAML: line ${line}, column ${col}: ${first.message.split('\n')[0]}`);
     }
-    data = doc.toJS();
-  } else {
-    return fail('a course file must end in .yaml, .yml or .json');
+    return { ok: true, data: doc.toJS() };
   }
-  return validateCourseFile(file, data, options);
+  return fail('a course file must end in .yaml, .yml or .json');
+}
+
+/** Parses YAML or JSON by the file's extension, then validates. Syntax errors carry their line and column. */
+export function parseCourseFile(file: string, text: string, options: ValidateOptions = {}): CourseFileResult {
+  const parsed = parseDataFile(file, text);
+  return parsed.ok ? validateCourseFile(file, parsed.data, options) : parsed;
+}
+
+/**
+ * `categories.yaml` (or `.yml`/`.json`) beside the course files: the categories they may use, created or updated by
+ * the import.
+ *
+ * ```yaml
+ * - { id: python, name: Python, order: 0, description: 从入门语法到自动化 }
+ * ```
+ */
+export const CategoriesFile = Type.Array(
+  Type.Object(
+    {
+      id: Slug(40),
+      name: Type.String({ minLength: 1, maxLength: 12 }),
+      order: Type.Integer({ minimum: 0 }),
+      description: Type.Optional(Type.String({ maxLength: 200 })),
+    },
+    { additionalProperties: false },
+  ),
+  { maxItems: 100 },
+);
+
+/** Whether a file name is a categories file rather than a course file. */
+export function isCategoriesFile(file: string): boolean {
+  return /^categories\.(ya?ml|json)$/i.test(posix.basename(file));
+}
+
+export type CategoriesFileResult = { ok: true; categories: CategoryDoc[] } | { ok: false; problems: FileProblem[] };
+
+export function parseCategoriesFile(file: string, text: string): CategoriesFileResult {
+  const parsed = parseDataFile(file, text);
+  if (!parsed.ok) return parsed;
+  const checked = validate(CategoriesFile, parsed.data, 'categories');
+  if (!checked.ok) {
+    return {
+      ok: false,
+      problems: checked.problems.map((p) => ({ file, path: p.path, message: `${file}: ${p.message}` })),
+    };
+  }
+  return {
+    ok: true,
+    categories: checked.value.map(({ id, ...rest }) => ({ _id: id, ...rest })),
+  };
 }
 
 // ---- files to upload --------------------------------------------------------------------------------------------
