@@ -1,0 +1,129 @@
+/**
+ * The nightly `courseStats` timer through the local cloud: fired with `POST /sandbox/timers/courseStats`, refused from
+ * the client gateway, and checked against figures worked out by hand.
+ */
+import { found } from '../../../shared/learning';
+import { getById } from '../../../shared/orders/db';
+import { COURSE_ID, insert, startWorld, type World } from '../../../shared/learning/__tests__/world';
+import type { CourseStatsDoc } from '../../../shared/stats';
+
+let world: World;
+const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
+
+beforeAll(async () => {
+  world = await startWorld();
+  await world.enrol('o-a', COURSE_ID, { createdAt: daysAgo(2) });
+  await world.enrol('o-b', COURSE_ID, { createdAt: daysAgo(20) });
+  await world.enrol('o-c', COURSE_ID, { createdAt: daysAgo(100) });
+  await world.enrol('o-d', COURSE_ID, { createdAt: daysAgo(12), status: 'revoked', revokedAt: daysAgo(10) });
+  const order = (openid: string, amountFen: number, status: string, extra: object = {}) => ({
+    _openid: openid,
+    courseId: COURSE_ID,
+    amountFen,
+    status,
+    outTradeNo: `t-${openid}-${status}`,
+    createdAt: daysAgo(200),
+    ...extra,
+  });
+  await insert(world.db, 'orders', [
+    order('o-a', 9900, 'paid', { paidAt: daysAgo(2) }),
+    order('o-b', 9900, 'paid', { paidAt: daysAgo(20) }),
+    order('o-c', 5000, 'paid', { paidAt: daysAgo(100) }),
+    order('o-d', 9900, 'refunded', { paidAt: daysAgo(12), refundedAt: daysAgo(10) }),
+    order('o-e', 9900, 'pending'),
+    order('o-e', 9900, 'closed'),
+    order('o-free', 0, 'paid', { paidAt: daysAgo(1) }),
+  ]);
+  const progress = (openid: string, percent: number, updatedAt: string, extra: object = {}) => ({
+    _openid: openid,
+    courseId: COURSE_ID,
+    enrolled: true,
+    percent,
+    updatedAt,
+    lessons: {},
+    completedLessonIds: [],
+    ...extra,
+  });
+  await insert(world.db, 'courseProgress', [
+    progress('o-a', 100, daysAgo(1), { completedAt: daysAgo(1) }),
+    progress('o-b', 50, daysAgo(15)),
+    // A free-lesson visitor is no learner of the course.
+    progress('o-visitor', 25, daysAgo(1), { enrolled: false }),
+  ]);
+  const review = (openid: string, rating: number, status: string, createdAt: string) => ({
+    _openid: openid,
+    courseId: COURSE_ID,
+    rating,
+    status,
+    counted: status === 'visible' ? rating : null,
+    text: '',
+    createdAt,
+    updatedAt: createdAt,
+  });
+  await insert(world.db, 'reviews', [
+    review('o-a', 5, 'visible', daysAgo(1)),
+    review('o-b', 3, 'visible', daysAgo(20)),
+    review('o-c', 1, 'pending', daysAgo(3)),
+  ]);
+});
+afterAll(() => world.close());
+
+test('a client-gateway call is refused and writes nothing', async () => {
+  const reply = await world.call('courseStats', 'o-a', {});
+  expect(reply).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+  expect(await found(world.db.collection('courseStats').where({}))).toEqual([]);
+});
+
+test('the timer writes one document per course with all-time, 7-day and 30-day figures', async () => {
+  const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  const res = await fetch(`${world.cloud.url}/sandbox/timers/courseStats`, { method: 'POST' });
+  expect(log).toHaveBeenCalledWith('[courseStats] 2 courses written, 0 moderated reviews settled');
+  log.mockRestore();
+  expect(res.status).toBe(200);
+  expect(((await res.json()) as { result: unknown }).result).toEqual({ ok: true, data: { courses: 2, settled: 0 } });
+
+  const stats = await getById<CourseStatsDoc>(world.db, 'courseStats', COURSE_ID);
+  expect(stats).toMatchObject({
+    courseId: COURSE_ID,
+    creatorId: 'lin',
+    learners: 3,
+    paidOrders: 4,
+    revenueFen: 34_700,
+    refunds: 1,
+    refundsFen: 9900,
+    netRevenueFen: 24_800,
+    activeLearners: 2,
+    completions: 1,
+    completionRate: 0.3333,
+    avgProgress: 50,
+    rating: { avg: 4, count: 2, histogram: [0, 0, 1, 0, 1] },
+    last7: {
+      learners: 1,
+      paidOrders: 1,
+      revenueFen: 9900,
+      refunds: 0,
+      refundsFen: 0,
+      activeLearners: 1,
+      completions: 1,
+      completionRate: 1,
+      avgProgress: 100,
+      rating: { avg: 5, count: 1, histogram: [0, 0, 0, 0, 1] },
+    },
+    last30: {
+      learners: 3,
+      paidOrders: 3,
+      revenueFen: 29_700,
+      refunds: 1,
+      refundsFen: 9900,
+      netRevenueFen: 19_800,
+      activeLearners: 2,
+      completions: 1,
+      completionRate: 0.5,
+      avgProgress: 75,
+      rating: { avg: 4, count: 2 },
+    },
+  });
+
+  const draft = await getById<CourseStatsDoc>(world.db, 'courseStats', 'draft-1');
+  expect(draft).toMatchObject({ learners: 0, revenueFen: 0, completionRate: 0, avgProgress: 0, rating: { count: 0 } });
+});

@@ -1,0 +1,234 @@
+/**
+ * The nightly numbers a creator reads in the console (`courseStats`, one document per course, `_id` = course id).
+ *
+ * Computed from four aggregate calls (enrollments, orders, courseProgress, reviews), each grouped by course with
+ * conditional sums for the last 7 and 30 days, plus one read of the courses: a fixed number of large calls whatever
+ * the number of learners (more only past 1000 courses, one page each). Then one write per course.
+ *
+ * Every time in the database is an ISO-8601 UTC string, so "since" is a string comparison.
+ */
+import type { CourseDoc, RatingSummary } from '../catalog';
+import { ENROLLMENTS_COLLECTION } from '../enrollments';
+import { found } from '../learning/query';
+import { PROGRESS_COLLECTION } from '../learning/progress';
+import type { Database } from '../orders/db';
+import { REVIEWS_COLLECTION } from '../reviews/service';
+import { summaryOf } from '../reviews/summary';
+
+export const STATS_COLLECTION = 'courseStats';
+
+export const WINDOWS = { last7: 7, last30: 30 } as const;
+export type WindowName = keyof typeof WINDOWS;
+
+/** Order statuses that mean the learner paid (a refund keeps the order counted as paid and adds a refund). */
+export const PAID_STATUSES = ['paid', 'refunding', 'refunded'];
+
+/** Figures of one period. */
+export interface PeriodFigures {
+  /** Enrollments (paid or free) made in the period; all time: active enrollments now. */
+  learners: number;
+  /** Orders with an amount, paid in the period (free enrollments are not orders worth counting). */
+  paidOrders: number;
+  /** Sum of those orders, fen. */
+  revenueFen: number;
+  /** Orders refunded in the period, and their sum in fen. */
+  refunds: number;
+  refundsFen: number;
+  /** revenueFen − refundsFen. */
+  netRevenueFen: number;
+  /** Enrolled learners who studied in the period; all time: enrolled learners who ever reported progress. */
+  activeLearners: number;
+  /** Enrolled learners who finished every lesson in the period (all time: who have). */
+  completions: number;
+  /** completions / learners for all time, completions / activeLearners for a period; 0–1, four decimals. */
+  completionRate: number;
+  /** Mean course percent (0–100, one decimal) of all learners (all time) or of the active ones (a period). */
+  avgProgress: number;
+  /** Visible reviews (all time), or visible reviews written in the period. */
+  rating: RatingSummary;
+}
+
+export interface CourseStatsDoc extends PeriodFigures {
+  _id: string;
+  courseId: string;
+  creatorId: string;
+  title: string;
+  status: CourseDoc['status'];
+  last7: PeriodFigures;
+  last30: PeriodFigures;
+  /** ISO-8601 time the figures were computed. */
+  computedAt: string;
+}
+
+/** One `$group` row per course: sums named `<figure>` (all time) and `<figure>_<window>`. */
+export type GroupRow = { _id: string } & Record<string, number | string>;
+
+export interface GroupedFigures {
+  enrollments: Map<string, GroupRow>;
+  orders: Map<string, GroupRow>;
+  progress: Map<string, GroupRow>;
+  reviews: Map<string, GroupRow>;
+}
+
+/** ISO time `days` before `now`. */
+export function since(now: Date, days: number): string {
+  return new Date(now.getTime() - days * 86_400_000).toISOString();
+}
+
+type Expr = Record<string, unknown>;
+const count = (condition: Expr) => ({ $sum: { $cond: [condition, 1, 0] } });
+const total = (condition: Expr, field: string) => ({ $sum: { $cond: [condition, `$${field}`, 0] } });
+const after = (field: string, iso: string): Expr => ({ $gte: [`$${field}`, iso] });
+const is = (field: string, value: unknown): Expr => ({ $eq: [`$${field}`, value] });
+const both = (...conditions: Expr[]): Expr => ({ $and: conditions });
+
+/** Adds `<name>` and `<name>_<window>` for each window, where the window restricts by `field` being recent. */
+function withWindows(group: Expr, now: Date, name: string, field: string, make: (windowed: Expr | null) => Expr) {
+  group[name] = make(null);
+  for (const [window, days] of Object.entries(WINDOWS))
+    group[`${name}_${window}`] = make(after(field, since(now, days)));
+}
+
+/** The four `$match` + `$group` stages, built for `now`; `_` is the database's command builder. */
+export function pipelines(
+  now: Date,
+  _: Database['command'],
+): Record<keyof GroupedFigures, { match: Expr; group: Expr }> {
+  const enrollments: Expr = { _id: '$courseId', learners: count(is('status', 'active')) };
+  withWindows(enrollments, now, 'new', 'createdAt', (w) => (w ? count(w) : { $sum: 1 }));
+
+  const orders: Expr = { _id: '$courseId' };
+  withWindows(orders, now, 'paidOrders', 'paidAt', (w) => (w ? count(w) : { $sum: 1 }));
+  withWindows(orders, now, 'revenueFen', 'paidAt', (w) => (w ? total(w, 'amountFen') : { $sum: '$amountFen' }));
+  const refunded = is('status', 'refunded');
+  withWindows(orders, now, 'refunds', 'refundedAt', (w) => count(w ? both(refunded, w) : refunded));
+  withWindows(orders, now, 'refundsFen', 'refundedAt', (w) => total(w ? both(refunded, w) : refunded, 'amountFen'));
+
+  const progress: Expr = { _id: '$courseId' };
+  const complete = is('percent', 100);
+  withWindows(progress, now, 'active', 'updatedAt', (w) => (w ? count(w) : { $sum: 1 }));
+  withWindows(progress, now, 'percentActive', 'updatedAt', (w) => (w ? total(w, 'percent') : { $sum: '$percent' }));
+  withWindows(progress, now, 'completions', 'completedAt', (w) => count(w ? both(complete, w) : complete));
+
+  const reviews: Expr = { _id: '$courseId' };
+  for (let star = 1; star <= 5; star++) {
+    withWindows(reviews, now, `stars${star}`, 'createdAt', (w) =>
+      count(w ? both(is('rating', star), w) : is('rating', star)),
+    );
+  }
+  return {
+    enrollments: { match: {}, group: enrollments },
+    orders: { match: { status: _.in(PAID_STATUSES), amountFen: _.gt(0) }, group: orders },
+    progress: { match: { enrolled: true }, group: progress },
+    reviews: { match: { status: 'visible' }, group: reviews },
+  };
+}
+
+const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
+const ratio = (part: number, whole: number) => (whole > 0 ? Math.min(1, part / whole) : 0);
+
+/** The figures of one course for one period (`suffix` '' for all time, `_last7`, `_last30`). */
+function period(courseId: string, groups: GroupedFigures, suffix: string): PeriodFigures {
+  const get = (rows: Map<string, GroupRow>, name: string) => Number(rows.get(courseId)?.[name] ?? 0);
+  const allTime = suffix === '';
+  const learners = allTime ? get(groups.enrollments, 'learners') : get(groups.enrollments, `new${suffix}`);
+  const revenueFen = get(groups.orders, `revenueFen${suffix}`);
+  const refundsFen = get(groups.orders, `refundsFen${suffix}`);
+  const activeLearners = get(groups.progress, `active${suffix}`);
+  const completions = get(groups.progress, `completions${suffix}`);
+  const percentSum = get(groups.progress, `percentActive${suffix}`);
+  // All time, a learner who never reported progress is at 0 %: the mean is over every active enrollment.
+  const progressBase = allTime ? Math.max(learners, activeLearners) : activeLearners;
+  return {
+    learners,
+    paidOrders: get(groups.orders, `paidOrders${suffix}`),
+    revenueFen,
+    refunds: get(groups.orders, `refunds${suffix}`),
+    refundsFen,
+    netRevenueFen: revenueFen - refundsFen,
+    activeLearners,
+    completions,
+    completionRate: round(ratio(completions, allTime ? learners : activeLearners), 4),
+    avgProgress: progressBase > 0 ? round(percentSum / progressBase, 1) : 0,
+    rating: summaryOf([1, 2, 3, 4, 5].map((star) => get(groups.reviews, `stars${star}${suffix}`))),
+  };
+}
+
+/** The document of one course, pure. */
+export function courseStatsDoc(
+  course: Pick<CourseDoc, '_id' | 'title' | 'status' | 'creator'>,
+  groups: GroupedFigures,
+  now: Date,
+): CourseStatsDoc {
+  return {
+    _id: course._id,
+    courseId: course._id,
+    creatorId: course.creator.id,
+    title: course.title,
+    status: course.status,
+    ...period(course._id, groups, ''),
+    last7: period(course._id, groups, '_last7'),
+    last30: period(course._id, groups, '_last30'),
+    computedAt: now.toISOString(),
+  };
+}
+
+/** Rows per aggregate page and courses per read: the server's largest page. */
+const PAGE = 1000;
+/** Documents written at once. */
+const WRITE_CONCURRENCY = 10;
+
+async function groupAll(db: Database, collection: string, stage: { match: Expr; group: Expr }) {
+  const rows = new Map<string, GroupRow>();
+  for (let skip = 0; ; skip += PAGE) {
+    // Aggregates answer 20 rows unless limited; sorting by course makes the pages stable.
+    let pipeline = db.collection(collection).aggregate();
+    if (Object.keys(stage.match).length > 0) pipeline = pipeline.match(stage.match);
+    pipeline = pipeline.group(stage.group).sort({ _id: 1 });
+    if (skip > 0) pipeline = pipeline.skip(skip);
+    const page = ((await pipeline.limit(PAGE).end()) as { list: GroupRow[] }).list;
+    for (const row of page) rows.set(row._id, row);
+    if (page.length < PAGE) return rows;
+  }
+}
+
+async function allCourses(db: Database) {
+  const courses: Pick<CourseDoc, '_id' | 'title' | 'status' | 'creator'>[] = [];
+  for (let skip = 0; ; skip += PAGE) {
+    const page = await found<Pick<CourseDoc, '_id' | 'title' | 'status' | 'creator'>>(
+      db
+        .collection('courses')
+        .where({})
+        .orderBy('_id', 'asc')
+        .skip(skip)
+        .limit(PAGE)
+        .field({ _id: true, title: true, status: true, creator: true }),
+    );
+    courses.push(...page);
+    if (page.length < PAGE) return courses;
+  }
+}
+
+/** Computes and writes every course's document; returns how many were written. */
+export async function writeCourseStats(deps: { db: Database; now: () => Date }): Promise<number> {
+  const { db } = deps;
+  const now = deps.now();
+  const stages = pipelines(now, db.command);
+  const [courses, enrollments, orders, progress, reviews] = await Promise.all([
+    allCourses(db),
+    groupAll(db, ENROLLMENTS_COLLECTION, stages.enrollments),
+    groupAll(db, 'orders', stages.orders),
+    groupAll(db, PROGRESS_COLLECTION, stages.progress),
+    groupAll(db, REVIEWS_COLLECTION, stages.reviews),
+  ]);
+  const groups: GroupedFigures = { enrollments, orders, progress, reviews };
+  const docs = courses.map((course) => courseStatsDoc(course, groups, now));
+  for (let i = 0; i < docs.length; i += WRITE_CONCURRENCY) {
+    await Promise.all(
+      docs
+        .slice(i, i + WRITE_CONCURRENCY)
+        .map(({ _id, ...data }) => db.collection(STATS_COLLECTION).doc(_id).set({ data })),
+    );
+  }
+  return docs.length;
+}
