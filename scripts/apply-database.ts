@@ -1,0 +1,39 @@
+/**
+ * npm run db:apply -- [--env <envId>]
+ *
+ * Creates the collections of database/collections.ts that are missing in the local cloud (`npm start`) or, with
+ * --env and TENCENTCLOUD_SECRETID/TENCENTCLOUD_SECRETKEY, in a real CloudBase environment, and prints the console
+ * steps for its indexes and security rules (see scripts/lib/apply-database.ts for why they are not applied by API).
+ */
+import { collections } from '../database/collections';
+import { applyDatabase } from './lib/apply-database';
+import { connect, parseArgs } from './lib/cloudbase-app';
+
+const USAGE = '用法：npm run db:apply -- [--env <环境 ID>]';
+
+async function main(): Promise<number> {
+  let args;
+  try {
+    args = parseArgs(process.argv.slice(2), { values: ['--env'], flags: ['--help'] });
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (args.flags.has('--help') || args.positional.length > 0) {
+    console.error(USAGE);
+    return args.flags.has('--help') ? 0 : 2;
+  }
+  const envId = args.values.get('--env');
+  const { app, description } = await connect(envId);
+  console.log(`应用数据库配置 → ${description}`);
+  await applyDatabase({ app, specs: collections, real: envId !== undefined });
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);
