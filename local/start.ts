@@ -3,7 +3,7 @@ import { attachDatabase } from './db/attach';
 import { attachFunctionHost } from './functions';
 import { attachOpenApi } from './openapi';
 import { attachSecuritySandbox } from './sandbox/security';
-import { attachPaySandbox } from './sandbox/pay';
+import { attachPaySandbox, providePaySandboxParts } from './sandbox/pay';
 import { attachStorage } from './storage';
 
 /** Builds every part of the local cloud and starts listening. */
@@ -13,10 +13,12 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const host = attachFunctionHost(cloud);
   attachStorage(cloud);
   attachOpenApi(cloud);
-  attachPaySandbox(cloud, { host, db });
+  providePaySandboxParts(cloud, { host, db });
   // A persistent cloud (`npm start`) answers msgSecCheck from the sandbox's word list. An in-memory test cloud starts
   // without it, so a test can register its own handler; tests of the product attach it with attachSecuritySandbox.
   if (cloud.options.dataDir) attachSecuritySandbox(cloud);
+  // The same for the pay sandbox: tests of the product call attachPaySandbox(cloud).
+  if (cloud.options.dataDir) attachPaySandbox(cloud);
   await cloud.listen();
   return cloud;
 }

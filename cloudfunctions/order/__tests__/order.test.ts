@@ -4,7 +4,7 @@
  */
 import type { LocalCloud } from '../../../local/cloud';
 import { openApisOf } from '../../../local/openapi';
-import { paySandboxOf, SANDBOX_MCH_ID, type PaySandbox } from '../../../local/sandbox/pay';
+import { attachPaySandbox, SANDBOX_MCH_ID, type PaySandbox } from '../../../local/sandbox/pay';
 import { startTestCloud } from '../../../local/testing';
 import type { Order, WxPayment } from '../../../shared/contract';
 import { enrollmentId, type EnrollmentDoc } from '../../../shared/enrollments';
@@ -20,7 +20,7 @@ let learners = 0;
 
 beforeAll(async () => {
   cloud = await startTestCloud();
-  sandbox = paySandboxOf(cloud);
+  sandbox = attachPaySandbox(cloud);
   sdk.init({ env: cloud.envId });
   db = sdk.database();
 });

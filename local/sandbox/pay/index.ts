@@ -344,16 +344,23 @@ class SandboxError extends Error {
 }
 
 const attached = new WeakMap<LocalCloud, PaySandbox>();
+const provided = new WeakMap<LocalCloud, { host: FunctionHost; db: LocalDatabase }>();
+
+/** Gives the sandbox the parts it works with (start.ts); nothing is served until `attachPaySandbox`. */
+export function providePaySandboxParts(cloud: LocalCloud, parts: { host: FunctionHost; db: LocalDatabase }): void {
+  provided.set(cloud, parts);
+}
 
 /**
  * Registers the sandbox on the cloud's open-API transports, adds `POST /sandbox/pay`, and seeds `settings/app` with
- * the sandbox merchant when the database has no settings yet.
+ * the sandbox merchant when the database has no settings yet. A persistent cloud (`npm start`) attaches it at start;
+ * an in-memory test cloud starts without it (so a transport test can register its own handlers), and tests of the
+ * product attach it themselves.
  */
-export function attachPaySandbox(
-  cloud: LocalCloud,
-  parts: { host: FunctionHost; db: LocalDatabase },
-  options: PaySandboxOptions = {},
-): PaySandbox {
+export function attachPaySandbox(cloud: LocalCloud, options: PaySandboxOptions = {}): PaySandbox {
+  const parts = provided.get(cloud);
+  if (!parts) throw new Error('this cloud was not started with startLocalCloud: the pay sandbox has no function host');
+  if (attached.has(cloud)) throw new Error('the pay sandbox is already attached to this cloud');
   const sandbox = new PaySandbox(parts.host, options);
   const apis = openApisOf(cloud);
   for (const name of ['unifiedOrder', 'queryOrder', 'closeOrder', 'refund', 'queryRefund']) {
@@ -391,12 +398,5 @@ export function attachPaySandbox(
     }
   });
   attached.set(cloud, sandbox);
-  return sandbox;
-}
-
-/** The pay sandbox attached to a cloud (tests hold only the cloud). */
-export function paySandboxOf(cloud: LocalCloud): PaySandbox {
-  const sandbox = attached.get(cloud);
-  if (!sandbox) throw new Error('no pay sandbox is attached to this cloud');
   return sandbox;
 }

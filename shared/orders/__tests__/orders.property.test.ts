@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { randomBytes } from 'node:crypto';
 import * as sdk from 'wx-server-sdk';
 import type { LocalCloud } from '../../../local/cloud';
-import { paySandboxOf, SANDBOX_MCH_ID, type PaySandbox } from '../../../local/sandbox/pay';
+import { attachPaySandbox, SANDBOX_MCH_ID, type PaySandbox } from '../../../local/sandbox/pay';
 import { startTestCloud } from '../../../local/testing';
 import { isAppError } from '../../contract';
 import type { EnrollmentDoc } from '../../enrollments';
@@ -30,7 +30,7 @@ let deps: OrderDeps;
 
 beforeAll(async () => {
   cloud = await startTestCloud();
-  sandbox = paySandboxOf(cloud);
+  sandbox = attachPaySandbox(cloud);
   sandbox.clock = () => new Date(now);
   sdk.init({ env: cloud.envId });
   db = sdk.database();
