@@ -1,0 +1,62 @@
+import { isWriteConflict } from '../service';
+import { riskyRefusal, textChecker, verdictOf, type MsgSecCheck } from '../moderation';
+
+const quiet = () => jest.spyOn(console, 'error').mockImplementation(() => undefined);
+
+describe('verdictOf', () => {
+  test('reads suggest, label and trace id; anything unreadable is unavailable', () => {
+    expect(verdictOf({ result: { suggest: 'review', label: 10001 }, traceId: 't1' })).toEqual({
+      outcome: 'review',
+      label: 10001,
+      traceId: 't1',
+    });
+    expect(verdictOf({ result: { suggest: 'maybe' } })).toEqual({ outcome: 'unavailable' });
+    expect(verdictOf(undefined)).toEqual({ outcome: 'unavailable' });
+  });
+});
+
+describe('textChecker', () => {
+  test('asks version 2, scene 2 with the openid', async () => {
+    const calls: unknown[] = [];
+    const check = textChecker(async (params) => {
+      calls.push(params);
+      return { result: { suggest: 'pass', label: 100 } };
+    });
+    expect(await check('好课', 'o1')).toEqual({ outcome: 'pass', label: 100 });
+    expect(calls).toEqual([{ content: '好课', version: 2, scene: 2, openid: 'o1' }]);
+  });
+
+  test('a thrown 87014 is risky; any other failure is unavailable', async () => {
+    expect(await textChecker(() => Promise.reject({ errCode: 87014 }))('x', 'o1')).toEqual({ outcome: 'risky' });
+    const log = quiet();
+    expect(await textChecker(() => Promise.reject({ errCode: -501001 }))('x', 'o1')).toEqual({
+      outcome: 'unavailable',
+    });
+    log.mockRestore();
+  });
+
+  test('no answer in time is unavailable', async () => {
+    const never: MsgSecCheck = () => new Promise(() => undefined);
+    const log = quiet();
+    expect(await textChecker(never, 1)('x', 'o1')).toEqual({ outcome: 'unavailable' });
+    log.mockRestore();
+  });
+});
+
+test('the refusal names the kind of content and what to do', () => {
+  expect(riskyRefusal(10001).message).toBe('评价内容可能含有广告引流信息，未能提交。请修改或删除相关内容后重新提交。');
+  expect(riskyRefusal(undefined)).toMatchObject({
+    code: 'INVALID_ARGUMENT',
+    details: { problems: [{ path: 'text' }] },
+  });
+  expect(riskyRefusal(21000).message).toContain('不适宜公开');
+});
+
+test('write conflicts are recognised from a failed commit and from a failed operation', () => {
+  expect(isWriteConflict({ code: 'DATABASE_TRANSACTION_CONFLICT' })).toBe(true);
+  expect(isWriteConflict({ errCode: -501001, errMsg: 'WriteConflict: write conflict during plan execution' })).toBe(
+    true,
+  );
+  expect(isWriteConflict({ errCode: -501001, errMsg: 'system error' })).toBe(false);
+  expect(isWriteConflict(new Error('E11000 duplicate key'))).toBe(false);
+});
