@@ -1,0 +1,39 @@
+import type { LocalCloud } from '../../cloud';
+import { storageOf } from '../../storage';
+import { startTestCloud } from '../../testing';
+import { adminDatabase, demoCatalogFor, loadDemoCatalog } from '..';
+
+let cloud: LocalCloud;
+
+beforeAll(async () => {
+  cloud = await startTestCloud();
+});
+
+afterAll(() => cloud.close());
+
+describe('loadDemoCatalog', () => {
+  it('loads every course, lesson and file through the import upsert, and a second load changes nothing', async () => {
+    const demo = demoCatalogFor(cloud);
+    const first = await loadDemoCatalog(cloud);
+    expect(first.courses).toEqual({ created: demo.courses.length, updated: 0, unchanged: 0 });
+    expect(first.files).toBe(demo.files.length);
+
+    const db = adminDatabase(cloud);
+    const courses = (await db.collection('courses').limit(1000).get()).data;
+    expect(courses.sort((a, b) => (a._id < b._id ? -1 : 1))).toEqual(
+      [...demo.courses].sort((a, b) => (a._id < b._id ? -1 : 1)),
+    );
+    expect((await db.collection('lessons').count()).total).toBe(demo.lessons.length);
+    expect((await db.collection('categories').count()).total).toBe(demo.categories.length);
+    const storage = storageOf(cloud);
+    for (const file of demo.files) expect(await storage.exists(file.fileID)).toBe(true);
+
+    const writes: string[] = [];
+    cloud.admin.observe(({ action }) => {
+      if (/insert|modify|remove/.test(action)) writes.push(action);
+    });
+    const second = await loadDemoCatalog(cloud);
+    expect(second.courses).toEqual({ created: 0, updated: 0, unchanged: demo.courses.length });
+    expect(writes).toEqual([]);
+  }, 60_000);
+});
