@@ -24,8 +24,15 @@ export function buildRoot(): string {
 
 export type Rendered = ReturnType<typeof simulate.render>;
 
+/** Registered ids by path: simulate runs a component's JS through `require`, which jest caches, so load once. */
+const loaded = new Map<string, string>();
+
 export function renderComponent(rel: string, props: Record<string, unknown> = {}): Rendered {
-  const id = simulate.load(path.join(buildRoot(), rel, 'index'), { rootPath: buildRoot(), compiler: 'simulate' });
+  let id = loaded.get(rel);
+  if (!id) {
+    id = simulate.load(path.join(buildRoot(), rel, 'index'), { rootPath: buildRoot(), compiler: 'simulate' });
+    loaded.set(rel, id);
+  }
   const comp = simulate.render(id, props);
   comp.attach(document.createElement('parent-wrapper'));
   return comp;
@@ -109,9 +116,23 @@ export function installWx(stubs: WxStubs = {}): CloudStub {
   return cloud;
 }
 
+type Node = NonNullable<ReturnType<Rendered['querySelector']>>;
+
+/**
+ * The first element matching `selector` in the component's own tree; `a >>> b` looks for `b` inside the custom
+ * component with class `a` (e.g. `.state >>> .retry`; tag names do not match custom components).
+ */
+export function find(comp: Rendered | Node, selector: string): Node | undefined {
+  let current: Rendered | Node | undefined = comp;
+  for (const part of selector.split('>>>').map((p) => p.trim())) {
+    current = current?.querySelector(part);
+  }
+  return current === comp ? undefined : (current as Node | undefined);
+}
+
 /** The text of the first element matching `selector` inside the rendered tree (trimmed, whitespace collapsed). */
 export function textOf(comp: Rendered, selector: string): string {
-  const node = comp.querySelector(selector);
+  const node = find(comp, selector);
   return node ? (node.dom?.textContent ?? '').replace(/\s+/g, ' ').trim() : '';
 }
 
@@ -126,10 +147,15 @@ export function listen(comp: Rendered, event: string, handler: (...args: unknown
   ).addEventListener(event, handler);
 }
 
-/** Taps the first element matching `selector` and lets the handlers (delivered asynchronously) run. */
-export async function tap(comp: Rendered, selector: string): Promise<void> {
-  const node = comp.querySelector(selector);
+/** Dispatches a tap on the first element matching `selector` (handlers run asynchronously). */
+export function press(comp: Rendered, selector: string): void {
+  const node = find(comp, selector);
   if (!node) throw new Error(`nothing matches ${selector}`);
   node.dispatchEvent('tap');
+}
+
+/** Taps and lets the handlers run (real timers; with fake timers use `press` and advance them). */
+export async function tap(comp: Rendered, selector: string): Promise<void> {
+  press(comp, selector);
   await settle();
 }

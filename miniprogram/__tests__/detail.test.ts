@@ -1,0 +1,214 @@
+/** @jest-environment jsdom */
+import { WxApiError } from '../services/wx-api';
+import { detailData, order, payment, review } from './helpers/fixtures';
+import {
+  allText,
+  find,
+  installWx,
+  openPage,
+  press,
+  settle,
+  StubError,
+  tap,
+  textOf,
+  type CloudStub,
+} from './helpers/simulate';
+
+afterEach(() => jest.useRealTimers());
+
+function catalogWith(cloud: CloudStub, enrolled: () => boolean): void {
+  cloud
+    .on('catalog.detail', () =>
+      detailData(
+        'py',
+        enrolled()
+          ? {
+              enrolled: true,
+              progress: {
+                percent: 33,
+                completedLessonIds: ['l1'],
+                lastLessonId: 'l2',
+                updatedAt: '2024-05-03T00:00:00Z',
+              },
+            }
+          : {},
+      ),
+    )
+    .on('review.list', () => ({
+      items: [review('r1')],
+      total: 1,
+      summary: { avg: 5, count: 1, histogram: [0, 0, 0, 0, 1] },
+    }))
+    .on('recommend.similar', () => ({ items: [] }))
+    .on('order.list', () => ({ items: [], total: 0 }));
+}
+
+describe('课程详情', () => {
+  it('shows a visitor the price, the outline with 试看 badges and a buy button', async () => {
+    const cloud = installWx();
+    catalogWith(cloud, () => false);
+    const page = openPage('detail', { courseId: 'py' });
+    await settle();
+    expect(textOf(page, '.course-title')).toBe('课程 py');
+    expect(textOf(page, '.main-action')).toBe('立即购买 ¥99');
+    expect(page.querySelectorAll('.trial')).toHaveLength(1);
+    expect(allText(page)).toContain('讲得很清楚');
+    expect(page.querySelector('.write-review')).toBeFalsy();
+  });
+
+  it('shows an enrolled learner 继续学习 and opens the last lesson', async () => {
+    const cloud = installWx();
+    catalogWith(cloud, () => true);
+    const page = openPage('detail', { courseId: 'py' });
+    await settle();
+    expect(textOf(page, '.main-action')).toBe('继续学习');
+    expect(allText(page)).toContain('已完成 33%');
+    await tap(page, '.main-action');
+    expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/lesson/index?courseId=py&lessonId=l2' });
+  });
+
+  it('shows the error with a retry that loads again', async () => {
+    const cloud = installWx();
+    catalogWith(cloud, () => false);
+    cloud.on('catalog.detail', () => {
+      throw new StubError('UNAVAILABLE', '服务维护中');
+    });
+    const page = openPage('detail', { courseId: 'py' });
+    await settle();
+    expect(find(page, '.state >>> .retry')).toBeTruthy();
+    catalogWith(cloud, () => false);
+    await tap(page, '.state >>> .retry');
+    await settle();
+    expect(textOf(page, '.main-action')).toBe('立即购买 ¥99');
+  });
+
+  it('buys: create → requestPayment → polls order.get until paid, then unlocks from the server answer', async () => {
+    let paid = false;
+    const cloud = installWx({ requestPayment: jest.fn((o: { success: () => void }) => o.success()) });
+    catalogWith(cloud, () => paid);
+    let polls = 0;
+    cloud.on('order.create', () => ({ order: order('o1'), payment }));
+    cloud.on('order.get', () => {
+      polls += 1;
+      paid = polls >= 2;
+      return { order: order('o1', { status: paid ? 'paid' : 'pending' }) };
+    });
+    const page = openPage('detail', { courseId: 'py' });
+    await settle();
+    jest.useFakeTimers();
+    press(page, '.main-action');
+    await jest.advanceTimersByTimeAsync(5000);
+    jest.useRealTimers();
+    await settle();
+    expect(wx.requestPayment).toHaveBeenCalledWith(expect.objectContaining({ package: 'prepay_id=wx1' }));
+    expect(cloud.callsOf('order.get')).toHaveLength(2);
+    expect(allText(page)).toContain('购买成功，课程已解锁');
+    expect(textOf(page, '.main-action')).toBe('继续学习');
+  });
+
+  it('does not unlock when the payment sheet succeeds but the server never confirms', async () => {
+    const cloud = installWx({ requestPayment: jest.fn((o: { success: () => void }) => o.success()) });
+    catalogWith(cloud, () => false);
+    cloud.on('order.create', () => ({ order: order('o1'), payment }));
+    cloud.on('order.get', () => ({ order: order('o1') }));
+    const page = openPage('detail', { courseId: 'py' });
+    await settle();
+    jest.useFakeTimers();
+    press(page, '.main-action');
+    await jest.advanceTimersByTimeAsync(60_000);
+    jest.useRealTimers();
+    await settle();
+    expect(allText(page)).toContain('支付结果还在确认中');
+    expect(textOf(page, '.main-action')).toBe('立即购买 ¥99');
+    expect(find(page, '.purchase >>> .recheck')).toBeTruthy();
+  });
+
+  it('says so when the learner cancels the payment sheet', async () => {
+    const cloud = installWx({
+      requestPayment: jest.fn((o: { fail: (e: { errMsg: string }) => void }) =>
+        o.fail({ errMsg: 'requestPayment:fail cancel' }),
+      ),
+    });
+    catalogWith(cloud, () => false);
+    cloud.on('order.create', () => ({ order: order('o1'), payment }));
+    const page = openPage('detail', { courseId: 'py' });
+    await settle();
+    await tap(page, '.main-action');
+    await settle();
+    expect(allText(page)).toContain('你已取消支付');
+    expect(cloud.callsOf('order.get')).toHaveLength(0);
+    await tap(page, '.purchase >>> .close');
+    expect(allText(page)).not.toContain('你已取消支付');
+  });
+
+  it('on iOS asks for the virtual rail and, without it, explains the rule instead of opening WeChat Pay', async () => {
+    const cloud = installWx({ getDeviceInfo: () => ({ platform: 'ios' }), requestPayment: jest.fn() });
+    catalogWith(cloud, () => false);
+    cloud.on('order.create', () => {
+      throw new StubError('FAILED_PRECONDITION', '未开通虚拟支付');
+    });
+    const page = openPage('detail', { courseId: 'py' });
+    await settle();
+    await tap(page, '.main-action');
+    await settle();
+    expect(cloud.callsOf('order.create')[0]).toMatchObject({ courseId: 'py', rail: 'virtual' });
+    expect(wx.requestPayment).not.toHaveBeenCalled();
+    expect(allText(page)).toContain('iOS 设备上不能使用微信支付购买虚拟课程');
+  });
+
+  it('on iOS pays through wx.requestVirtualPayment when the backend returns virtualPayment', async () => {
+    let paid = false;
+    const requestVirtualPayment = jest.fn((o: { success: () => void }) => {
+      paid = true;
+      o.success();
+    });
+    const cloud = installWx({ getDeviceInfo: () => ({ platform: 'ios' }), requestVirtualPayment });
+    catalogWith(cloud, () => paid);
+    const virtualPayment = { signData: '{"offerId":"1"}', paySig: 'p', signature: 's', mode: 'short_series_goods' };
+    cloud.on('order.create', () => ({ order: order('o1', { rail: 'virtual' }), virtualPayment }));
+    cloud.on('order.get', () => ({ order: order('o1', { status: paid ? 'paid' : 'pending' }) }));
+    const page = openPage('detail', { courseId: 'py' });
+    await settle();
+    await tap(page, '.main-action');
+    await settle(12);
+    expect(requestVirtualPayment).toHaveBeenCalledWith(
+      expect.objectContaining({ paySig: 'p', mode: 'short_series_goods' }),
+    );
+    expect(textOf(page, '.main-action')).toBe('继续学习');
+  });
+
+  it('reports a failed payment the server confirms as failed', async () => {
+    const cloud = installWx({
+      requestPayment: jest.fn((o: { fail: (e: { errMsg: string }) => void }) =>
+        o.fail({ errMsg: 'requestPayment:fail 余额不足' }),
+      ),
+    });
+    catalogWith(cloud, () => false);
+    cloud.on('order.create', () => ({ order: order('o1'), payment }));
+    cloud.on('order.get', () => ({ order: order('o1', { status: 'failed', note: '银行卡余额不足' }) }));
+    const page = openPage('detail', { courseId: 'py' });
+    await settle();
+    await tap(page, '.main-action');
+    await settle();
+    expect(allText(page)).toContain('支付未成功：银行卡余额不足');
+  });
+
+  it('keeps 试看 lessons open to a visitor and locks the rest', async () => {
+    const cloud = installWx();
+    catalogWith(cloud, () => false);
+    const page = openPage('detail', { courseId: 'py' });
+    await settle();
+    const lessons = page.querySelectorAll('.lesson');
+    lessons[1]?.dispatchEvent('tap');
+    await settle();
+    expect(wx.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '购买课程后即可学习本节' }));
+    lessons[0]?.dispatchEvent('tap');
+    await settle();
+    expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/lesson/index?courseId=py&lessonId=l1' });
+  });
+});
+
+it('WxApiError knows a cancelled sheet', () => {
+  expect(new WxApiError('requestPayment:fail cancel').cancelled).toBe(true);
+  expect(new WxApiError('requestPayment:fail').cancelled).toBe(false);
+});

@@ -1,0 +1,52 @@
+/** 课程详情 (`?courseId=`): binds CourseStore; buying, opening lessons and writing a review are forwarded to it. */
+import { call } from '../../services/call';
+import { navigate, queryParam } from '../../services/nav';
+import { purchaseDeps } from '../../services/payment';
+import { toast } from '../../services/wx-api';
+import { CourseStore, initialCourse } from '../../stores/course';
+import { definePage } from '../../stores/page';
+
+type LessonTap = WechatMiniprogram.TouchEvent<Record<string, never>, Record<string, never>, { id: string }>;
+
+definePage({
+  initial: initialCourse(),
+  createStore: (query) => new CourseStore(queryParam(query, 'courseId'), { call, purchase: purchaseDeps() }),
+  onLoad() {
+    void this.store.load();
+  },
+  onShow() {
+    // Back from a lesson or the review editor: refresh progress and reviews without a spinner.
+    if (this.store.state.status === 'ready') void this.store.load(true);
+  },
+  methods: {
+    onRetry(): void {
+      void this.store.load();
+    },
+    onMainAction(): void {
+      const { action, course, resumeLessonId } = this.store.state;
+      if (!course) return;
+      if (action.kind === 'learn') navigate('lesson', { courseId: course.id, lessonId: resumeLessonId });
+      else if (action.kind === 'buy' || action.kind === 'enroll') void this.store.buy();
+    },
+    onLessonTap(event: LessonTap): void {
+      const { course } = this.store.state;
+      const lessonId = event.currentTarget.dataset.id;
+      if (!course) return;
+      if (this.store.canOpen(lessonId)) navigate('lesson', { courseId: course.id, lessonId });
+      else toast('购买课程后即可学习本节');
+    },
+    onWriteReview(): void {
+      const { course } = this.store.state;
+      if (course) navigate('review', { courseId: course.id, title: course.title });
+    },
+    onRecheck(): void {
+      void this.store.recheck();
+    },
+    onClosePurchase(): void {
+      this.store.purchase.reset();
+    },
+    onOrders(): void {
+      navigate('orders');
+    },
+  },
+});

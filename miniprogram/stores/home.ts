@@ -1,0 +1,103 @@
+/** 首页: continue learning, 为你推荐 (with its reason), categories, popular and new courses. */
+import type { CategoryItem } from '../../shared/contract';
+import type { call } from '../services/call';
+import { messageOf } from '../services/call';
+import { cardView, type CardView } from './format';
+import type { LoadStatus } from './store';
+import { Store } from './store';
+
+export interface ContinueView {
+  courseId: string;
+  lessonId: string;
+  title: string;
+  cover: string;
+  percent: number;
+}
+
+export interface RecommendView {
+  course: CardView;
+  reason: string;
+}
+
+export interface HomeState {
+  status: LoadStatus;
+  error: string;
+  continueItem: ContinueView | null;
+  recommended: RecommendView[];
+  categories: CategoryItem[];
+  popular: CardView[];
+  newest: CardView[];
+}
+
+export interface HomeDeps {
+  call: typeof call;
+  /** Category ids the learner picked on 我的 (for a new learner's recommendations). */
+  interests(): string[];
+}
+
+export function initialHome(): HomeState {
+  return { status: 'loading', error: '', continueItem: null, recommended: [], categories: [], popular: [], newest: [] };
+}
+
+export class HomeStore extends Store<HomeState> {
+  constructor(private readonly deps: HomeDeps) {
+    super(initialHome());
+  }
+
+  async load(): Promise<void> {
+    if (this.state.status !== 'ready') this.update({ status: 'loading', error: '' });
+    const { call } = this.deps;
+    try {
+      // The catalog is the page; personal parts are extras that must not take it down.
+      const [categories, popular, newest, mine, forMe] = await Promise.all([
+        call('catalog', { action: 'categories' }),
+        call('catalog', { action: 'list', sort: 'popular', pageSize: 6 }),
+        call('catalog', { action: 'list', sort: 'newest', pageSize: 4 }),
+        call('learning', { action: 'myCourses' }).catch(() => ({ items: [] })),
+        call('recommend', { action: 'forMe', limit: 6 }).catch(() => ({ items: [], modelVersion: 'cold-start' })),
+      ]);
+      const latest = mine.items[0];
+      const categoryNames = new Map(categories.items.map((c) => [c.id, c.name]));
+      let recommended: RecommendView[] = forMe.items.map((item) => ({
+        course: cardView(item.course),
+        reason: item.reason,
+      }));
+      const interests = this.deps.interests().filter((id) => categoryNames.has(id));
+      if (forMe.modelVersion === 'cold-start' && interests.length > 0) {
+        recommended = await this.fromInterests(interests, categoryNames).catch(() => recommended);
+      }
+      this.update({
+        status: popular.items.length === 0 && categories.items.length === 0 ? 'empty' : 'ready',
+        continueItem:
+          latest && latest.lastLessonId
+            ? {
+                courseId: latest.course.id,
+                lessonId: latest.lastLessonId,
+                title: latest.course.title,
+                cover: latest.course.cover,
+                percent: latest.percent,
+              }
+            : null,
+        recommended,
+        categories: categories.items,
+        popular: popular.items.map(cardView),
+        newest: newest.items.map(cardView),
+      });
+    } catch (error) {
+      this.update({ status: 'error', error: messageOf(error) });
+    }
+  }
+
+  /** A new learner with chosen interests: the most popular courses of those categories, two per category. */
+  private async fromInterests(ids: string[], names: Map<string, string>): Promise<RecommendView[]> {
+    const lists = await Promise.all(
+      ids.slice(0, 3).map((category) => this.deps.call('catalog', { action: 'list', category, pageSize: 2 })),
+    );
+    const views: RecommendView[] = [];
+    lists.forEach((list, i) => {
+      const reason = `你关注的「${names.get(ids[i] ?? '') ?? ''}」热门`;
+      for (const course of list.items) views.push({ course: cardView(course), reason });
+    });
+    return views;
+  }
+}
