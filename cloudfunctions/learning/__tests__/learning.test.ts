@@ -135,6 +135,8 @@ describe('learning.progress', () => {
     reply = await world.call('learning', learner, report('py-101-2', 30, 600, T0 + 2000));
     expect(reply.data.progress.lesson).toMatchObject({ positionSec: 30, furthestSec: 540, completed: true });
     expect(reply.data.progress).toMatchObject({ percent: 25, lastLessonId: 'py-101-2', lastPositionSec: 30 });
+    // The recommender's snapshot heard of the quarter reached.
+    expect(await getById(world.db, 'interactions', learner)).toMatchObject({ q1: [COURSE_ID] });
   });
 
   test('a report older than the stored one does not rewind the resume position or the last lesson', async () => {

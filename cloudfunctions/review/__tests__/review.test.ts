@@ -64,6 +64,8 @@ describe('review.submit', () => {
     const reply = await submit('o-r1', 3, '后半部分有点快');
     expect(reply.data.review).toMatchObject({ rating: 3, status: 'visible', createdAt: first?.createdAt });
     expect(await courseRating()).toEqual({ avg: 3, count: 1, histogram: [0, 0, 1, 0, 0] });
+    // The recommender's snapshot holds the learner's current rating only.
+    expect(await getById(world.db, 'interactions', 'o-r1')).toMatchObject({ r3: [COURSE_ID], r5: [] });
     const mine = await world.db.collection('reviews').where({ _openid: 'o-r1' }).count();
     expect((mine as { total: number }).total).toBe(1);
   });
