@@ -114,6 +114,11 @@ export class ListStore extends Store<ListState> {
     }
   }
 
+  /** The search box as typed; applied by `setFilters` (search button or the keyboard's search key). */
+  setKeywordDraft(keyword: string): void {
+    this.update({ keyword });
+  }
+
   setFilters(patch: Partial<Filters>): Promise<void> {
     this.update(patch);
     return this.reload();

@@ -1,0 +1,37 @@
+/** 首页: binds HomeStore; search, categories and continue-learning taps navigate. */
+import { call } from '../../services/call';
+import { loadInterests } from '../../services/interests';
+import { navigate } from '../../services/nav';
+import { HomeStore, initialHome } from '../../stores/home';
+import { definePage } from '../../stores/page';
+
+type IdTap = WechatMiniprogram.TouchEvent<Record<string, never>, Record<string, never>, { id: string }>;
+
+definePage({
+  initial: initialHome(),
+  createStore: () => new HomeStore({ call, interests: loadInterests }),
+  onLoad() {
+    void this.store.load();
+  },
+  onPullDownRefresh() {
+    void this.store.load();
+  },
+  methods: {
+    onRetry(): void {
+      void this.store.load();
+    },
+    onSearch(): void {
+      navigate('list');
+    },
+    onCategory(event: IdTap): void {
+      navigate('list', { category: event.currentTarget.dataset.id });
+    },
+    onMore(): void {
+      navigate('list');
+    },
+    onContinue(): void {
+      const item = this.store.state.continueItem;
+      if (item) navigate('lesson', { courseId: item.courseId, lessonId: item.lessonId });
+    },
+  },
+});

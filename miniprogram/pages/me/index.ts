@@ -1,0 +1,46 @@
+/** 我的: privacy agreement, interests, and the way to orders and courses. */
+import { call } from '../../services/call';
+import { loadInterests, saveInterests } from '../../services/interests';
+import { navigate } from '../../services/nav';
+import { getPrivacySetting } from '../../services/wx-api';
+import { initialMe, MeStore } from '../../stores/me';
+import { definePage } from '../../stores/page';
+
+type IdTap = WechatMiniprogram.TouchEvent<Record<string, never>, Record<string, never>, { id: string }>;
+
+definePage({
+  initial: initialMe(),
+  createStore: () =>
+    new MeStore({
+      call,
+      privacySetting: () => getPrivacySetting({}),
+      loadInterests,
+      saveInterests,
+    }),
+  onLoad() {
+    void this.store.load();
+  },
+  onShow() {
+    void this.store.refreshPrivacy();
+  },
+  methods: {
+    onRetry(): void {
+      void this.store.load();
+    },
+    onAgreePrivacy(): void {
+      this.store.agreed();
+    },
+    onOpenPrivacy(): void {
+      wx.openPrivacyContract({});
+    },
+    onInterest(event: IdTap): void {
+      this.store.toggleInterest(event.currentTarget.dataset.id);
+    },
+    onOrders(): void {
+      navigate('orders');
+    },
+    onMyCourses(): void {
+      navigate('my-courses');
+    },
+  },
+});

@@ -1,0 +1,51 @@
+/** 订单: every order with its status; a paid order can ask for a refund under the policy shown beside the form. */
+import { call } from '../../services/call';
+import { navigate } from '../../services/nav';
+import { requirePrivacyAuthorize, toast } from '../../services/wx-api';
+import { definePage } from '../../stores/page';
+import { initialOrders, OrdersStore } from '../../stores/simple';
+
+type IdTap = WechatMiniprogram.TouchEvent<Record<string, never>, Record<string, never>, { id: string }>;
+
+definePage({
+  initial: initialOrders(),
+  createStore: () => new OrdersStore({ call }),
+  onLoad() {
+    void this.store.load();
+  },
+  onPullDownRefresh() {
+    void this.store.load();
+  },
+  methods: {
+    onRetry(): void {
+      void this.store.load();
+    },
+    onBrowse(): void {
+      navigate('list');
+    },
+    onCourse(event: IdTap): void {
+      navigate('detail', { courseId: event.currentTarget.dataset.id });
+    },
+    onRefund(event: IdTap): void {
+      this.store.openRefund(event.currentTarget.dataset.id);
+    },
+    onReasonInput(event: WechatMiniprogram.TextareaInput): void {
+      this.store.setReason(event.detail.value);
+    },
+    onCancelRefund(): void {
+      this.store.closeRefund();
+    },
+    async onSubmitRefund(): Promise<void> {
+      if (await this.store.submitRefund()) toast('退款申请已提交', 'success');
+    },
+    /** Copying to the clipboard is a privacy API: ask for the learner's agreement first. */
+    async onCopy(event: IdTap): Promise<void> {
+      try {
+        await requirePrivacyAuthorize({});
+        wx.setClipboardData({ data: event.currentTarget.dataset.id });
+      } catch {
+        toast('需要同意隐私保护指引后才能复制');
+      }
+    },
+  },
+});
