@@ -22,7 +22,6 @@ import jobRunsRule from './rules/jobRuns.json';
 import lessonsRule from './rules/lessons.json';
 import ordersRule from './rules/orders.json';
 import payEventsRule from './rules/payEvents.json';
-import progressRule from './rules/progress.json';
 import recModelsRule from './rules/recModels.json';
 import recommendationsRule from './rules/recommendations.json';
 import reviewsRule from './rules/reviews.json';
@@ -134,14 +133,6 @@ export const collections: CollectionSpec[] = [
     ],
   },
   {
-    name: 'progress',
-    description:
-      'Not written by this version: a lesson position lives in courseProgress.lessons, so that a progress report ' +
-      'is one write. Empty in new environments; drop it from the console once no older data is needed.',
-    rules: progressRule,
-    indexes: [{ name: 'owner_course_lesson', keys: { _openid: 1, courseId: 1, lessonId: 1 }, unique: true }],
-  },
-  {
     name: 'courseProgress',
     description:
       "A learner's progress in one course (shared/learning/progress.ts): lessons.<lessonId> {pos, at, max, done}, " +
@@ -177,7 +168,11 @@ export const collections: CollectionSpec[] = [
       'Compact signal snapshot of one learner (_id = openid): course-id sets paid/free/q1-q4/r1-r5 and interest cats, ' +
       'kept by shared/recommender/signals.ts with one atomic update per signal; the nightly retrain reads only these.',
     rules: interactionsRule,
-    indexes: [{ name: 'owner', keys: { _openid: 1 }, unique: true }],
+    indexes: [
+      { name: 'owner', keys: { _openid: 1 }, unique: true },
+      // The retrain reads the snapshots by ranges of this fixed hash bucket of the openid.
+      { name: 'bucket', keys: { b: 1 } },
+    ],
   },
   {
     name: 'recommendations',

@@ -26,7 +26,6 @@ describe('collections', () => {
   it.each([
     ['orders', { outTradeNo: 1 }],
     ['enrollments', { _openid: 1, courseId: 1 }],
-    ['progress', { _openid: 1, courseId: 1, lessonId: 1 }],
     ['courseProgress', { _openid: 1, courseId: 1 }],
     ['reviews', { courseId: 1, _openid: 1 }],
     ['lessons', { courseId: 1, order: 1 }],

@@ -56,7 +56,7 @@ describe('the product rules', () => {
     expect(checkAccess(rulesOf('enrollments'), read(null, { _openid: 'o-alice' })).allowed).toBe(false);
   });
 
-  it.each(['enrollments', 'progress', 'courseProgress', 'reviews'])('keep %s to their owner', (name) => {
+  it.each(['enrollments', 'courseProgress', 'reviews', 'orders'])('keep %s to their owner', (name) => {
     expect(checkAccess(rulesOf(name), read(alice, { _openid: 'o-alice', courseId: 'c' })).allowed).toBe(true);
     expect(checkAccess(rulesOf(name), read(alice, { _openid: 'o-bob' })).allowed).toBe(false);
     expect(checkAccess(rulesOf(name), read(alice, { courseId: 'c' })).allowed).toBe(false);
