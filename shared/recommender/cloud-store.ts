@@ -106,8 +106,9 @@ export function cloudRetrainStore(cloud: Cloud): RetrainStore {
         .doc(run._id)
         .set({ data: withoutId(run) });
     },
-    async readSnapshots(afterId, limit) {
-      const where = afterId === null ? {} : { _id: _.gt(afterId) };
+    async readSnapshots(fromBucket, toBucket, afterId, limit) {
+      const buckets = Array.from({ length: toBucket - fromBucket }, (_v, i) => fromBucket + i);
+      const where = afterId === null ? { b: _.in(buckets) } : { b: _.in(buckets), _id: _.gt(afterId) };
       return listOf<InteractionSnapshot>(
         await db.collection(SNAPSHOT_COLLECTION).where(where).orderBy('_id', 'asc').limit(limit).get(),
       );

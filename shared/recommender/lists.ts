@@ -5,6 +5,7 @@
  * A list entry is the string `courseId:score[:becauseCourseId]` (ids never contain `:`), compact on the wire.
  */
 import type { ItemFactors } from './item-factors';
+import { fnv1a } from './signals';
 import { userStrengths, type SnapshotData } from './snapshot-data';
 
 export const LIST_COLLECTION = 'recommendations';
@@ -28,12 +29,7 @@ export interface ListEntry {
 
 /** FNV-1a of the openid, modulo the shard count. */
 export function shardOf(openid: string, shards: number): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < openid.length; i++) {
-    hash ^= openid.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash % shards;
+  return fnv1a(openid) % shards;
 }
 
 export function shardCount(learners: number, perShard = LEARNERS_PER_SHARD): number {

@@ -15,7 +15,7 @@ import { ItemFactors } from './item-factors';
 import { buildShards, LEARNERS_PER_SHARD, shardCount, type ListShardDoc } from './lists';
 import { checkRankingModelOptions, type RankingModelOptions } from './options';
 import { initialRankingFactors, rankingSweep } from './ranking-model';
-import type { InteractionSnapshot } from './signals';
+import { SNAPSHOT_BUCKETS, type InteractionSnapshot } from './signals';
 import {
   decodeSnapshotData,
   encodeSnapshotData,
@@ -132,8 +132,13 @@ export interface RetrainStore {
   releaseLock(owner: string, head: Pick<RetrainLock, 'activeRunId' | 'lastFinishedAt'>): Promise<void>;
   getRun(id: string): Promise<RetrainRun | null>;
   putRun(run: RetrainRun): Promise<void>;
-  /** Snapshots in `_id` order after `afterId`. */
-  readSnapshots(afterId: string | null, limit: number): Promise<InteractionSnapshot[]>;
+  /** Snapshots with a bucket in [fromBucket, toBucket), in `_id` order after `afterId`, at most `limit`. */
+  readSnapshots(
+    fromBucket: number,
+    toBucket: number,
+    afterId: string | null,
+    limit: number,
+  ): Promise<InteractionSnapshot[]>;
   publishedCourseIds(): Promise<string[]>;
   currentModel(): Promise<ModelPointer | null>;
   insertShards(docs: ListShardDoc[]): Promise<void>;
@@ -261,6 +266,40 @@ export async function runRetrain(
   }
 }
 
+/**
+ * Reads every snapshot in bucket ranges sized from the density seen so far, aiming at 80 % of a page: a range that
+ * fills the page is read again in halves (or, for one bucket, continued after its last id). Returns the reads made.
+ */
+export async function readAllSnapshots(
+  store: Pick<RetrainStore, 'readSnapshots'>,
+  pageSize: number,
+  take: (doc: InteractionSnapshot) => void,
+): Promise<number> {
+  let reads = 0;
+  let from = 0;
+  let width = 1;
+  let after: string | null = null;
+  while (from < SNAPSHOT_BUCKETS) {
+    const to = Math.min(SNAPSHOT_BUCKETS, from + width);
+    const page = await store.readSnapshots(from, to, after, pageSize);
+    reads++;
+    if (page.length >= pageSize && width > 1) {
+      width = Math.max(1, Math.floor(width / 2));
+      continue;
+    }
+    for (const doc of page) take(doc);
+    if (page.length >= pageSize) {
+      after = (page[page.length - 1] as InteractionSnapshot)._id;
+      continue;
+    }
+    const density = page.length / (to - from);
+    after = null;
+    from = to;
+    width = Math.max(1, Math.min(SNAPSHOT_BUCKETS, Math.floor((0.8 * pageSize) / Math.max(density, 1e-3))));
+  }
+  return reads;
+}
+
 function newRun(now: number, owner: string): RetrainRun {
   // Sortable, unique and safe in document ids and storage paths.
   const stamp = new Date(now).toISOString().replace(/[-:.]/g, '').replace('T', '-').replace('Z', '');
@@ -385,15 +424,7 @@ class Job {
       seed: this.settings.seed,
       activeDays: this.settings.activeDays,
     });
-    let after: string | null = null;
-    let pages = 0;
-    for (;;) {
-      const page = await this.store.readSnapshots(after, this.settings.pageSize);
-      pages++;
-      for (const doc of page) collector.add(doc);
-      if (page.length < this.settings.pageSize) break;
-      after = (page[page.length - 1] as InteractionSnapshot)._id;
-    }
+    const pages = await readAllSnapshots(this.store, this.settings.pageSize, (doc) => collector.add(doc));
     const data = collector.finish(await this.store.publishedCourseIds());
     this.state.data = data;
     this.run.data = {

@@ -25,6 +25,25 @@ import type * as WxServerSdk from 'wx-server-sdk';
 export type Database = ReturnType<typeof WxServerSdk.database>;
 
 export const SNAPSHOT_COLLECTION = 'interactions';
+/**
+ * Every snapshot carries `b`, a fixed hash bucket of its openid (indexed), so the retrain reads the collection in
+ * bucket ranges of about 1,000 documents: each read touches only its own documents, whatever the collection's size.
+ */
+export const SNAPSHOT_BUCKETS = 1024;
+
+/** FNV-1a (32-bit) of a string. */
+export function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash;
+}
+
+export function snapshotBucket(openid: string): number {
+  return fnv1a(openid) % SNAPSHOT_BUCKETS;
+}
 
 const PROGRESS_FIELDS = ['q1', 'q2', 'q3', 'q4'] as const;
 const RATING_FIELDS = ['r1', 'r2', 'r3', 'r4', 'r5'] as const;
@@ -34,6 +53,8 @@ export interface InteractionSnapshot {
   /** The learner's openid. */
   _id: string;
   _openid: string;
+  /** snapshotBucket(openid), set when the document is created. */
+  b: number;
   paid?: string[];
   free?: string[];
   q1?: string[];
@@ -181,7 +202,9 @@ async function applySignal(db: Database, openid: string, now: Date, update: Reco
   const first = await doc.update({ data });
   if (updatedCount(first) > 0) return;
   try {
-    await db.collection(SNAPSHOT_COLLECTION).add({ data: { _id: openid, _openid: openid, n: 0 } });
+    await db
+      .collection(SNAPSHOT_COLLECTION)
+      .add({ data: { _id: openid, _openid: openid, b: snapshotBucket(openid), n: 0 } });
   } catch (error) {
     if (!isDuplicateKey(error)) throw error;
   }

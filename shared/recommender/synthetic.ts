@@ -5,7 +5,7 @@
  */
 import type { CourseDoc } from '../catalog';
 import { SeededRandom } from './random';
-import type { InteractionSnapshot } from './signals';
+import { snapshotBucket, type InteractionSnapshot } from './signals';
 
 export interface PlatformSpec {
   users: number;
@@ -145,6 +145,7 @@ export class SyntheticPlatform {
     const doc: Required<Omit<InteractionSnapshot, 'n' | 'activeAt'>> & { n: number; activeAt: string } = {
       _id: openid,
       _openid: openid,
+      b: snapshotBucket(openid),
       paid: [],
       free: [],
       q1: [],

@@ -246,18 +246,19 @@ describe('the lease', () => {
         // The second batch lands, but the invocation dies before recording it.
         if (++inserts === 2) throw new Error('instance frozen');
       },
-      async readSnapshots(after, limit) {
+      async readSnapshots(from, to, after, limit) {
         reads++;
-        return store.readSnapshots(after, limit);
+        return store.readSnapshots(from, to, after, limit);
       },
     };
     await expect(runRetrain(flaky, settings, env(now, 'inv-flaky'))).rejects.toThrow('instance frozen');
-    expect(reads).toBe(1);
+    const readsOfFirst = reads;
+    expect(readsOfFirst).toBeGreaterThan(0);
     const outcome = await runRetrain(flaky, settings, env(now + 1000, 'inv-resume'));
     const run = outcome.run as RetrainRun;
     expect(outcome.status).toBe('done');
     expect(run.invocations).toBe(2);
-    expect(reads).toBe(1);
+    expect(reads).toBe(readsOfFirst);
     expect(logs).toContain(`retrain ${run._id}: resuming at lists (invocation 2)`);
     expect((await shardsOf(run.version)).length).toBe(run.checkpoint.shards);
     expect(await listsOf(run.version)).toEqual(reference);
