@@ -1,0 +1,226 @@
+/**
+ * Screenshots of every page and state, rendered by miniprogram-simulate in Debian's Chromium against the local cloud
+ * with the demo catalog. A visitor browses; a learner buys a course through the page (sandbox payment), learns and
+ * writes a review. Each shot fails when the page threw, rendered nothing, or is still loading.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { startChildCloud, type ChildCloud } from './cloud';
+import { startPreview, type PreviewServer } from './server';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+export const VIEWPORT = { width: 390, height: 844 };
+
+export interface Shot {
+  name: string;
+  file: string;
+  textLength: number;
+  errors: string[];
+}
+
+export interface Session {
+  cloud: ChildCloud | undefined;
+  cloudUrl: string;
+  preview: PreviewServer;
+  browser: BrowserContext;
+  close(): Promise<void>;
+}
+
+/** Debian's Chromium with a fresh profile in `userDataDir` (playwright passes it as --user-data-dir). */
+export async function launchChromium(userDataDir: string, headless = true): Promise<BrowserContext> {
+  const args = [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ];
+  return chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless,
+    args: headless ? ['--headless', ...args] : args,
+    viewport: VIEWPORT,
+    deviceScaleFactor: 2,
+  });
+}
+
+/** A local cloud (a child on a free port unless `cloudUrl` is given), the preview server and Chromium. */
+export async function openSession(cloudUrl?: string): Promise<Session> {
+  const cloud = cloudUrl ? undefined : await startChildCloud();
+  const url = cloudUrl ?? (cloud as ChildCloud).url;
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cloudcourse-preview-'));
+  const preview = await startPreview({ cloudUrl: url, buildDir: path.join(work, 'mp') });
+  const browser = await launchChromium(path.join(work, 'profile'));
+  return {
+    cloud,
+    cloudUrl: url,
+    preview,
+    browser,
+    async close() {
+      await browser.close();
+      await preview.close();
+      await cloud?.stop();
+      fs.rmSync(work, { recursive: true, force: true });
+    },
+  };
+}
+
+async function gateway<T>(cloudUrl: string, openid: string, name: string, data: object): Promise<T> {
+  const response = await fetch(`${cloudUrl}/client/functions/${name}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-wx-openid': openid },
+    body: JSON.stringify({ data }),
+  });
+  const body = (await response.json()) as { result: { ok: boolean; data: T; error?: { message: string } } };
+  if (!body.result.ok) throw new Error(`${name}.${JSON.stringify(data)}: ${body.result.error?.message}`);
+  return body.result.data;
+}
+
+// Browser-side expressions are strings: this file is type-checked for Node, without the DOM library.
+const SETTLED = `window.__preview && window.__preview.pending === 0
+  && !document.querySelector('[class*="state-loading"], [class*="loading-more"]')
+  && Array.from(document.images).every((img) => img.complete)`;
+
+const VISIBLE_TEXT = `({
+  text: Array.from(document.querySelectorAll('.pv-page')).filter((el) => el.style.display !== 'none')
+    .map((el) => el.innerText).join(' ').trim(),
+  errors: window.__preview.errors,
+})`;
+
+const bodyHas = (pattern: RegExp): string => `${pattern.toString()}.test(document.body.innerText)`;
+
+/** Waits until no call is in flight, nothing is loading and images have loaded. */
+async function settled(page: Page): Promise<void> {
+  await page.waitForFunction(SETTLED, undefined, { timeout: 20_000, polling: 100 });
+  await page.waitForTimeout(300);
+}
+
+export async function openPage(
+  session: Session,
+  query: Record<string, string>,
+): Promise<{ page: Page; errors: string[] }> {
+  const page = await session.browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  await page.goto(`${session.preview.url}/?${new URLSearchParams(query).toString()}`);
+  await settled(page);
+  return { page, errors };
+}
+
+async function capture(page: Page, errors: string[], name: string, outDir: string): Promise<Shot> {
+  await settled(page);
+  const file = path.join(outDir, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: false });
+  const text = await page.evaluate<{ text: string; errors: string[] }>(VISIBLE_TEXT);
+  return { name, file, textLength: text.text.length, errors: [...errors, ...text.errors] };
+}
+
+/** Takes every screenshot into `outDir` and returns what each showed. */
+export async function takeScreenshots(session: Session, outDir: string): Promise<Shot[]> {
+  fs.mkdirSync(outDir, { recursive: true });
+  const shots: Shot[] = [];
+  const visitor = { openid: 'shots-visitor' };
+  const learner = { openid: 'shots-learner', autopay: '1' };
+  const { items } = await gateway<{ items: { id: string; priceFen: number }[] }>(
+    session.cloudUrl,
+    visitor.openid,
+    'catalog',
+    { action: 'list', sort: 'priceDesc', pageSize: 1 },
+  );
+  const courseId = items[0]?.id;
+  if (!courseId) throw new Error('the demo catalog has no course');
+
+  const take = async (name: string, query: Record<string, string>, act?: (page: Page) => Promise<void>) => {
+    const { page, errors } = await openPage(session, query);
+    if (act) await act(page);
+    shots.push(await capture(page, errors, name, outDir));
+    await page.close();
+  };
+
+  await take('home', { ...visitor, page: 'home' });
+  await take('list', { ...visitor, page: 'list' });
+  await take('detail-visitor', { ...visitor, page: 'detail', courseId });
+  await take('detail-not-found', { ...visitor, page: 'detail', courseId: 'no-such-course' });
+  // The learner buys on the page: order.create → sandbox payment sheet → order.get until the server says paid.
+  await take('detail-enrolled', { ...learner, page: 'detail', courseId }, async (page) => {
+    await page.locator('[class*="main-action"]').click();
+    await page.waitForFunction(bodyHas(/购买成功/), undefined, { timeout: 30_000 });
+  });
+  const { course } = await gateway<{ course: { lessons: { id: string; kind: string }[] } }>(
+    session.cloudUrl,
+    learner.openid,
+    'catalog',
+    { action: 'detail', courseId },
+  );
+  const video = course.lessons.find((l) => l.kind === 'video') ?? course.lessons[0];
+  const article = course.lessons.find((l) => l.kind === 'article');
+  if (video) {
+    await gateway(session.cloudUrl, learner.openid, 'learning', {
+      action: 'progress',
+      courseId,
+      lessonId: video.id,
+      positionSec: 3,
+      durationSec: (await lessonDuration(session.cloudUrl, learner.openid, courseId, video.id)) ?? 1,
+    });
+    await take('lesson', { ...learner, page: 'lesson', courseId, lessonId: video.id });
+  }
+  if (article) await take('lesson-article', { ...learner, page: 'lesson', courseId, lessonId: article.id });
+  await take('my-courses', { ...learner, page: 'my-courses' });
+  await take('orders', { ...learner, page: 'orders' });
+  await take('review', { ...learner, page: 'review', courseId, title: '课程评价' });
+  await take('review-submitted', { ...learner, page: 'review', courseId, title: '课程评价' }, async (page) => {
+    await page.locator('[class*="star"]').nth(4).click();
+    await page.locator('textarea').fill('讲解清晰，案例贴近实际工作，推荐！');
+    await page.locator('[class*="submit"]').click();
+    await page.waitForFunction(bodyHas(/评价已|审核/), undefined, { timeout: 15_000 });
+  });
+  await take('me', { ...learner, page: 'me' });
+  return shots;
+}
+
+async function lessonDuration(cloudUrl: string, openid: string, courseId: string, lessonId: string) {
+  const { lesson } = await gateway<{ lesson: { durationSec: number } }>(cloudUrl, openid, 'learning', {
+    action: 'lesson',
+    courseId,
+    lessonId,
+  });
+  return lesson.durationSec;
+}
+
+/** Why a shot is not acceptable, or '' when it is. */
+export function problemOf(shot: Shot): string {
+  if (shot.errors.length) return `${shot.name}: script errors: ${shot.errors.join(' | ')}`;
+  if (shot.textLength < 20) return `${shot.name}: rendered (almost) nothing`;
+  return '';
+}
+
+async function main(): Promise<void> {
+  const outDir = path.resolve(__dirname, '../../artifacts/screenshots');
+  const session = await openSession(process.env.CLOUD_URL);
+  try {
+    const shots = await takeScreenshots(session, outDir);
+    const problems = shots.map(problemOf).filter(Boolean);
+    for (const shot of shots)
+      console.log(`${path.relative(process.cwd(), shot.file)}  (${shot.textLength} characters)`);
+    if (problems.length) {
+      console.error(problems.join('\n'));
+      process.exitCode = 1;
+    }
+  } finally {
+    await session.close();
+  }
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
