@@ -1,6 +1,7 @@
 /**
  * The `order` function: what each action takes and answers (API.md §1). Prices, order numbers, expiry and states come
- * from the server; the client only names the course (and, later, the payment rail it can use).
+ * from the server; the client only names the course, the payment rail it can use and, for the virtual rail, a fresh
+ * `wx.login` code (the server exchanges it for the learner's session key, which never leaves the server).
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { DocId } from './catalog';
@@ -26,8 +27,13 @@ export const orderActions = {
   create: Type.Object(
     {
       courseId: DocId,
-      /** The rail the client can pay with; absent = the configured default. */
+      /** The rail the client can pay with; absent = the configured default. iOS must ask for `virtual`. */
       rail: Type.Optional(StringEnum(PAY_RAILS)),
+      /**
+       * A fresh `wx.login` code. Needed when the order is paid on the `virtual` rail: the server exchanges it
+       * (jscode2session) for the session key that signs the payment for this learner; ignored on `wxpay`.
+       */
+      loginCode: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
     },
     { additionalProperties: false },
   ),
@@ -88,7 +94,13 @@ export const WxPayment = Type.Object({
 });
 export type WxPayment = Static<typeof WxPayment>;
 
-/** What `wx.requestVirtualPayment` takes (issue 8; not produced yet). */
+/** The `mode` of a one-off item purchase (道具直购) in `wx.requestVirtualPayment`. */
+export const VIRTUAL_PAYMENT_MODE = 'short_series_goods';
+
+/**
+ * What `wx.requestVirtualPayment` takes: `signData` is the exact JSON text the server signed (pass it on unchanged),
+ * `paySig` its signature with the AppKey, `signature` its signature with the learner's session key.
+ */
 export const VirtualPayment = Type.Object({
   signData: Type.String(),
   paySig: Type.String(),
@@ -101,6 +113,7 @@ export interface OrderCreateData {
   order: Order;
   /** Present for a pending `wxpay` order; a free course is enrolled at once and has none. */
   payment?: WxPayment;
+  /** Present for a pending `virtual` order. */
   virtualPayment?: VirtualPayment;
 }
 

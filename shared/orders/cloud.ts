@@ -1,7 +1,7 @@
 /**
  * Builds the orders domain's dependencies from wx-server-sdk inside a cloud function: the database, cloudPay as the
- * `wxpay` rail (callbacks to `payNotify` in this environment), the order-shipping open API, the settings document,
- * the real clock and crypto randomness.
+ * `wxpay` rail (callbacks to `payNotify` in this environment, shipping through the order-shipping open API), the
+ * `virtual` rail when it is configured (xpay/config.ts), the settings document, the real clock and crypto randomness.
  */
 import { randomBytes } from 'node:crypto';
 import type * as WxServerSdk from 'wx-server-sdk';
@@ -11,6 +11,7 @@ import { readSettings } from '../settings';
 import { wxPayRail, type CloudPayApi } from './rail';
 import type { OrderDeps } from './service';
 import { openApiShipping, type UploadShippingInfo } from './shipping';
+import { configuredVirtualRail } from './xpay/config';
 
 /** The function the platform delivers cloudPay results to. */
 export const PAY_CALLBACK_FUNCTION = 'payNotify';
@@ -29,16 +30,21 @@ export async function cloudOrderDeps(sdk: Sdk, envId: string | undefined): Promi
   const db = sdk.database();
   const apis = sdk as unknown as UntypedApis;
   const hex = (bytes: number) => randomBytes(bytes).toString('hex');
+  const settings = await readSettings(db);
   return {
     db,
-    settings: await readSettings(db),
-    rail: wxPayRail({
-      cloudPay: apis.cloudPay,
-      envId,
-      callbackFunction: PAY_CALLBACK_FUNCTION,
-      nonce: () => hex(16),
-    }),
-    shipping: openApiShipping((params) => apis.openapi.wxa.sec.order.uploadShippingInfo(params)),
+    settings,
+    rails: {
+      wxpay: wxPayRail({
+        cloudPay: apis.cloudPay,
+        merchantId: settings.subMchId,
+        envId,
+        callbackFunction: PAY_CALLBACK_FUNCTION,
+        nonce: () => hex(16),
+        shipping: openApiShipping((params) => apis.openapi.wxa.sec.order.uploadShippingInfo(params)),
+      }),
+      virtual: configuredVirtualRail(settings, process.env),
+    },
     clock: () => new Date(),
     randomHex: hex,
     signals: {

@@ -3,13 +3,13 @@
  * the order's `history` with its time and source, so a creator can read in the console what happened to a payment.
  */
 import { createHash } from 'node:crypto';
-import type { Order, OrderStatus, PayRail, WxPayment } from '../contract';
+import type { Order, OrderStatus, PayRail, VirtualPayment, WxPayment } from '../contract';
 
 export const ORDERS_COLLECTION = 'orders';
 export const PAY_EVENTS_COLLECTION = 'payEvents';
 
-/** Who changed an order: a client action, the pay callback, or the timer. */
-export type OrderSource = 'order.create' | 'order.get' | 'order.refund' | 'payNotify' | 'orderSweep';
+/** Who changed an order: a client action, a pay callback or push, or the timer. */
+export type OrderSource = 'order.create' | 'order.get' | 'order.refund' | 'payNotify' | 'xpayNotify' | 'orderSweep';
 
 export interface HistoryEntry {
   /** ISO-8601. */
@@ -22,11 +22,21 @@ export interface HistoryEntry {
 
 export type ShippingStatus = 'pending' | 'uploaded' | 'failed';
 
+/** The per-order, per-learner-independent part of a virtual payment; the user signature is added per request. */
+export type VirtualOffer = Omit<VirtualPayment, 'signature'>;
+
+/** What a rail's prepay leaves on the order for the client: cloudPay's payment, or the signed virtual offer. */
+export interface PreparedPayment {
+  payment?: WxPayment;
+  virtualPayment?: VirtualOffer;
+}
+
 export interface RefundInfo {
   /** Our refund number at the platform (≤ 64 chars), fixed once, so a retried refund is the same refund. */
   outRefundNo: string;
   reason: string;
-  by: 'learner' | 'system';
+  /** `platform`: refunded outside the product (the MP backend, or Apple on iOS) and learned from the platform. */
+  by: 'learner' | 'system' | 'platform';
   /** ISO-8601. */
   requestedAt: string;
   /** The platform's last answer when it refused or could not be reached. */
@@ -60,8 +70,12 @@ export interface OrderDoc {
   transactionId?: string;
   /** Why a `failed` order failed, or why the system refunded it; shown to the learner. */
   note?: string;
-  /** What `wx.requestPayment` needs, once the platform has a prepay order. */
+  /** What `wx.requestPayment` needs, once the platform has a prepay order (`wxpay`). */
   payment?: WxPayment;
+  /** signData, paySig and mode for `wx.requestVirtualPayment` (`virtual`). */
+  virtualPayment?: VirtualOffer;
+  /** How the learner paid (`other`: not WeChat Pay, e.g. Apple on iOS, which the developer cannot refund). */
+  payChannel?: 'wxpay' | 'other';
   refund?: RefundInfo;
   shipping?: { status: ShippingStatus; attempts: number; uploadedAt?: string; lastError?: string };
   history: HistoryEntry[];

@@ -1,9 +1,10 @@
 /**
  * A payment rail as the order state machine sees it. `wxpay` (cloudPay, WeChat Pay v2) is implemented here; the
- * virtual-payment rail of issue 8 implements the same interface, so the state machine does not change.
+ * virtual-payment rail (xpay/rail.ts) implements the same interface, so the state machine does not change.
  */
-import type { WxPayment } from '../contract';
-import { beijingStamp, parseBeijingStamp, type OrderDoc, type RefundInfo } from './model';
+import type { OrderCreateData, PayRail, WxPayment } from '../contract';
+import { beijingStamp, parseBeijingStamp, type OrderDoc, type PreparedPayment, type RefundInfo } from './model';
+import type { ShippingUploader } from './shipping';
 
 /** The platform could not be reached or refused in a way worth retrying later. */
 export class RailError extends Error {
@@ -34,19 +35,49 @@ export interface TradeStatus {
   merchantId?: string;
   transactionId?: string;
   paidAt?: Date;
+  /** How the learner paid, when the rail can tell: through WeChat Pay, or another channel (Apple on iOS). */
+  channel?: 'wxpay' | 'other';
 }
 
 export type RefundState = 'SUCCESS' | 'PROCESSING' | 'FAILED' | 'NOTFOUND';
 
+/** Who is about to pay, as the client call tells it. */
+export interface Payer {
+  openid: string;
+  /** A fresh `wx.login` code, for rails that sign per learner. */
+  loginCode?: string;
+}
+
+/** What the client gets to open the payment sheet. */
+export type ClientPayment = Pick<OrderCreateData, 'payment' | 'virtualPayment'>;
+
 export interface PaymentRail {
-  /** Creates (or, with the same order, repeats) the platform order; `paid` if the platform says it is already paid. */
-  prepay(order: OrderDoc): Promise<{ kind: 'payment'; payment: WxPayment } | { kind: 'paid' }>;
+  readonly name: PayRail;
+  /** Whom the money goes to (merchant number, or offer and environment); recorded on the order and checked. */
+  readonly merchantId: string;
+  /**
+   * Creates (or, with the same order, repeats) the platform order and returns what is stored on the order for it;
+   * `paid` if the platform says it is already paid. The same order gives the same result.
+   */
+  prepay(order: OrderDoc): Promise<{ kind: 'payment'; prepared: PreparedPayment } | { kind: 'paid' }>;
+  /** The client's payment object for a prepared order, adding what belongs to this payer (a user signature). */
+  checkout(prepared: PreparedPayment, payer: Payer): Promise<ClientPayment>;
   query(order: OrderDoc): Promise<TradeStatus>;
   /** `paid`: too late to close, the learner has paid. */
   close(order: OrderDoc): Promise<'closed' | 'paid'>;
   /** Asks for a full refund; idempotent per `refund.outRefundNo`. */
   refund(order: OrderDoc, refund: RefundInfo): Promise<void>;
   queryRefund(order: OrderDoc, refund: RefundInfo): Promise<RefundState>;
+  /** Why the platform cannot refund this paid order, in words for the learner; undefined when it can. */
+  refundBlocker(order: OrderDoc): string | undefined;
+  /** Tells the platform the course was delivered (rejects with the platform's reason). */
+  ship(order: OrderDoc, itemDesc: string, at: Date): Promise<void>;
+}
+
+/** The rails a deployment offers: cloudPay always exists in CloudBase; virtual payment only once configured. */
+export interface Rails {
+  wxpay: PaymentRail;
+  virtual?: PaymentRail;
 }
 
 type Reply = Record<string, unknown>;
@@ -62,6 +93,10 @@ export interface CloudPayApi {
 
 export interface WxPayRailOptions {
   cloudPay: CloudPayApi;
+  /** The merchant number (商户号) from settings; empty = paid courses cannot be sold on this rail. */
+  merchantId: string;
+  /** The order-shipping upload that releases the funds. */
+  shipping: ShippingUploader;
   /** The full environment id, from the function's context (the callback never fires with an alias). */
   envId: string;
   /** The function the platform calls with the result. */
@@ -111,6 +146,9 @@ function failure(operation: string, reply: Reply): RailError {
 export function wxPayRail(options: WxPayRailOptions): PaymentRail {
   const { cloudPay, envId } = options;
   return {
+    name: 'wxpay',
+    merchantId: options.merchantId,
+
     async prepay(order) {
       const reply = await call('unifiedOrder', () =>
         cloudPay.unifiedOrder({
@@ -133,7 +171,12 @@ export function wxPayRail(options: WxPayRailOptions): PaymentRail {
       }
       const payment = reply.payment as WxPayment | undefined;
       if (!payment || typeof payment.package !== 'string') throw new RailError('unifiedOrder', 'no payment in reply');
-      return { kind: 'payment', payment };
+      return { kind: 'payment', prepared: { payment } };
+    },
+
+    async checkout(prepared) {
+      if (!prepared.payment) throw new RailError('checkout', 'the order was not prepared for cloudPay');
+      return { payment: prepared.payment };
     },
 
     async query(order) {
@@ -151,6 +194,7 @@ export function wxPayRail(options: WxPayRailOptions): PaymentRail {
       const merchant = reply.subMchId ?? reply.mchId;
       if (typeof merchant === 'string') status.merchantId = merchant;
       if (typeof reply.transactionId === 'string') status.transactionId = reply.transactionId;
+      if (state === 'SUCCESS' || state === 'REFUND') status.channel = 'wxpay';
       const paidAt = parseBeijingStamp(reply.timeEnd);
       if (paidAt) status.paidAt = paidAt;
       return status;
@@ -199,6 +243,14 @@ export function wxPayRail(options: WxPayRailOptions): PaymentRail {
       if (status === 'SUCCESS') return 'SUCCESS';
       if (status === 'PROCESSING') return 'PROCESSING';
       return 'FAILED';
+    },
+
+    refundBlocker() {
+      return undefined;
+    },
+
+    ship(order, itemDesc, at) {
+      return options.shipping.upload(order, itemDesc, at);
     },
   };
 }

@@ -13,7 +13,7 @@
  *   longer sold) is refunded by the system.
  */
 import { AppError, ORDER_LIST_DEFAULTS, type OrderCreateData, type OrderCreateParams } from '../contract';
-import type { Order, OrderListData, OrderListParams, OrderRefundParams, OrderStatus, WxPayment } from '../contract';
+import type { Order, OrderListData, OrderListParams, OrderRefundParams, OrderStatus } from '../contract';
 import type { CourseDoc } from '../catalog/schema';
 import {
   activeEnrollment,
@@ -35,10 +35,10 @@ import {
   type HistoryEntry,
   type OrderDoc,
   type OrderSource,
+  type PreparedPayment,
   type RefundInfo,
 } from './model';
-import { RailError, type PaymentRail, type TradeStatus } from './rail';
-import type { ShippingUploader } from './shipping';
+import { RailError, type Payer, type PaymentRail, type Rails, type TradeStatus } from './rail';
 
 const COURSES_COLLECTION = 'courses';
 const COURSE_PROGRESS_COLLECTION = 'courseProgress';
@@ -47,8 +47,8 @@ export const SWEEP_BATCH = 100;
 
 export interface OrderDeps {
   db: Database;
-  rail: PaymentRail;
-  shipping: ShippingUploader;
+  /** Each order is handled by the rail it was made on. */
+  rails: Rails;
   settings: AppSettings;
   clock: () => Date;
   /** `bytes` random bytes as hex. */
@@ -75,6 +75,13 @@ function log(deps: OrderDeps, message: string, detail?: unknown): void {
 
 function unavailable(): AppError {
   return new AppError('UNAVAILABLE', '支付平台暂时无法访问，请稍后再试');
+}
+
+/** The rail an order was made on; RailError when this deployment no longer offers it (retried like an outage). */
+function railOf(deps: OrderDeps, order: OrderDoc): PaymentRail {
+  const rail = deps.rails[order.rail];
+  if (!rail) throw new RailError(order.rail, 'this payment rail is not configured');
+  return rail;
 }
 
 async function loadOrder(db: Database, id: string): Promise<OrderDoc | null> {
@@ -122,11 +129,20 @@ export async function createOrder(
   const { db } = deps;
   const course = await getById<CourseDoc>(db, COURSES_COLLECTION, params.courseId);
   if (!course || course.status !== 'published') throw new AppError('NOT_FOUND', '课程不存在或已下架');
-  const rail = params.rail ?? deps.settings.payRail;
-  if (rail !== 'wxpay') throw new AppError('FAILED_PRECONDITION', '暂不支持该支付方式');
+  const railName = params.rail ?? deps.settings.payRail;
+  const free = course.priceFen === 0;
+  const rail = deps.rails[railName];
+  if (!free) {
+    if (!rail) throw new AppError('FAILED_PRECONDITION', '暂不支持该支付方式');
+    if (rail.merchantId === '') throw new AppError('FAILED_PRECONDITION', '商家尚未开通支付');
+    if (railName === 'virtual' && !params.loginCode) {
+      throw new AppError('INVALID_ARGUMENT', 'loginCode is required for the virtual rail');
+    }
+  }
   if ((await getEnrollment(db, caller.openid, course._id))?.status === 'active') {
     throw new AppError('CONFLICT', '你已拥有这门课程');
   }
+  const payer: Payer = { openid: caller.openid, loginCode: params.loginCode };
 
   const [latest] = await findMany<OrderDoc>(
     db,
@@ -135,7 +151,7 @@ export async function createOrder(
     { orderBy: ['attempt', 'desc'], limit: 1 },
   );
   if (latest?.status === 'pending') {
-    if (deps.clock() < new Date(latest.expiresAt)) return pendingReply(deps, latest);
+    if (deps.clock() < new Date(latest.expiresAt)) return pendingReply(deps, latest, payer);
     // Expired: settle it at the platform first (it may have been paid), so a learner never pays twice.
     const settled = await settleOrFail(deps, latest, 'order.create', true);
     if (settled.status === 'paid') throw new AppError('CONFLICT', '你已拥有这门课程');
@@ -144,19 +160,17 @@ export async function createOrder(
 
   const now = deps.clock();
   const attempt = (latest?.attempt ?? 0) + 1;
-  const free = course.priceFen === 0;
-  if (!free && deps.settings.subMchId === '') throw new AppError('FAILED_PRECONDITION', '商家尚未开通支付');
   const doc: OrderDoc = {
     _id: orderId(caller.openid, course._id, attempt),
     _openid: caller.openid,
     courseId: course._id,
     courseTitle: course.title,
     amountFen: course.priceFen,
-    rail,
+    rail: railName,
     status: 'pending',
     attempt,
     outTradeNo: newOutTradeNo(now, deps.randomHex(7)),
-    merchantId: deps.settings.subMchId,
+    merchantId: rail?.merchantId ?? '',
     body: billBody(course.title),
     clientIp: caller.clientIp,
     createdAt: now.toISOString(),
@@ -172,35 +186,45 @@ export async function createOrder(
     const winner = await loadOrder(db, doc._id);
     if (!winner) throw error;
     if (winner.status !== 'pending') return { order: toOrder(winner) };
-    return pendingReply(deps, winner);
+    return pendingReply(deps, winner, payer);
   }
-  return pendingReply(deps, doc);
+  return pendingReply(deps, doc, payer);
+}
+
+/** What an earlier prepay left on the order, if any. */
+function preparedOf(order: OrderDoc): PreparedPayment | undefined {
+  if (order.payment) return { payment: order.payment };
+  if (order.virtualPayment) return { virtualPayment: order.virtualPayment };
+  return undefined;
 }
 
 /**
- * A pending order with the payment object for it. The platform order is created on first need; repeating
- * unifiedOrder with the same order's parameters gives the same prepay order, so concurrent callers agree.
+ * A pending order with the payment object for it. The platform order is prepared on first need; preparing the same
+ * order again gives the same result (cloudPay returns the same prepay order, a virtual offer is deterministic), so
+ * concurrent callers agree. The payer's own part (the virtual rail's user signature) is added per call.
  */
-async function pendingReply(deps: OrderDeps, order: OrderDoc): Promise<OrderCreateData> {
-  if (order.payment) return { order: toOrder(order), payment: order.payment };
-  let prepaid: Awaited<ReturnType<PaymentRail['prepay']>>;
+async function pendingReply(deps: OrderDeps, order: OrderDoc, payer: Payer): Promise<OrderCreateData> {
   try {
-    prepaid = await deps.rail.prepay(order);
+    const rail = railOf(deps, order);
+    let prepared: PreparedPayment | undefined = preparedOf(order);
+    if (!prepared) {
+      const prepaid = await rail.prepay(order);
+      if (prepaid.kind === 'paid') {
+        const settled = await settleOrFail(deps, order, 'order.create', false);
+        return { order: toOrder(settled) };
+      }
+      prepared = prepaid.prepared;
+      await deps.db
+        .collection(ORDERS_COLLECTION)
+        .where({ _id: order._id, status: 'pending' })
+        .update({ data: { ...prepared } });
+    }
+    return { order: toOrder(order), ...(await rail.checkout(prepared, payer)) };
   } catch (error) {
     if (!(error instanceof RailError)) throw error;
-    log(deps, `[orders] prepay of ${order._id} failed`, error.message);
+    log(deps, `[orders] preparing the payment of ${order._id} failed`, error.message);
     throw unavailable();
   }
-  if (prepaid.kind === 'paid') {
-    const settled = await settleOrFail(deps, order, 'order.create', false);
-    return { order: toOrder(settled) };
-  }
-  const payment: WxPayment = prepaid.payment;
-  await deps.db
-    .collection(ORDERS_COLLECTION)
-    .where({ _id: order._id, status: 'pending' })
-    .update({ data: { payment } });
-  return { order: toOrder({ ...order, payment }), payment };
 }
 
 /** A free course: the zero-amount order and the enrollment in one transaction. */
@@ -283,9 +307,10 @@ async function settleOrFail(deps: OrderDeps, order: OrderDoc, source: OrderSourc
  */
 export async function settle(deps: OrderDeps, order: OrderDoc, source: OrderSource, close: boolean): Promise<OrderDoc> {
   if (order.status !== 'pending') return order;
-  let trade = await deps.rail.query(order);
+  const rail = railOf(deps, order);
+  let trade = await rail.query(order);
   if (close && (trade.state === 'NOTPAY' || trade.state === 'NOTFOUND')) {
-    if ((await deps.rail.close(order)) === 'paid') trade = await deps.rail.query(order);
+    if ((await rail.close(order)) === 'paid') trade = await rail.query(order);
     else trade = { state: 'CLOSED' };
   }
   if (trade.state === 'SUCCESS') return (await fulfil(deps, order._id, trade, source)).order;
@@ -335,7 +360,7 @@ export async function fulfil(
 
     const paidAt = (trade.paidAt ?? now).toISOString();
     const paidEntry = transitionEntry(order.status, 'paid', at, source, `交易号 ${String(trade.transactionId)}`);
-    const paidFields = { paidAt, ...transactionOf(trade) };
+    const paidFields = { paidAt, ...transactionOf(trade), ...(trade.channel ? { payChannel: trade.channel } : {}) };
     const enrollment = await txGet<EnrollmentDoc>(
       tx,
       ENROLLMENTS_COLLECTION,
@@ -387,7 +412,7 @@ export async function uploadShipping(deps: OrderDeps, order: OrderDoc, source: O
   let set: Record<string, unknown>;
   let entry: HistoryEntry;
   try {
-    await deps.shipping.upload(order, deps.settings.shipping.itemDesc, now);
+    await railOf(deps, order).ship(order, deps.settings.shipping.itemDesc, now);
     set = { shipping: { status: 'uploaded', attempts, uploadedAt: at } };
     entry = { at, source, event: 'shipping.uploaded' };
   } catch (error) {
@@ -420,10 +445,11 @@ export async function advanceRefund(deps: OrderDeps, order: OrderDoc, source: Or
   const refund = order.refund;
   if (order.status !== 'refunding' || !refund) return order;
   try {
-    let state = await deps.rail.queryRefund(order, refund);
+    const rail = railOf(deps, order);
+    let state = await rail.queryRefund(order, refund);
     if (state === 'NOTFOUND' || state === 'FAILED') {
-      await deps.rail.refund(order, refund);
-      state = await deps.rail.queryRefund(order, refund);
+      await rail.refund(order, refund);
+      state = await rail.queryRefund(order, refund);
     }
     if (state === 'SUCCESS') await confirmRefund(deps, order._id, source);
   } catch (error) {
@@ -497,7 +523,7 @@ export async function requestRefund(deps: OrderDeps, openid: string, params: Ord
   const order = await ownOrder(deps, openid, params.orderId);
   if (order.status === 'refunding' || order.status === 'refunded') return toOrder(order);
   if (order.status !== 'paid') throw new AppError('FAILED_PRECONDITION', '该订单未支付，无需退款');
-  const refusal = await refundRefusal(deps, order);
+  const refusal = (await refundRefusal(deps, order)) ?? deps.rails[order.rail]?.refundBlocker(order);
   if (refusal) throw new AppError('FAILED_PRECONDITION', refusal);
   const at = deps.clock().toISOString();
   const refund: RefundInfo = {
@@ -560,31 +586,81 @@ function eventSummary(event: Record<string, unknown>): Record<string, unknown> {
 }
 
 /**
- * Handles one delivery of the cloudPay result callback. The event only says which order to look at; the platform's
- * query decides. Throws when the database or the platform fails, so the caller answers non-zero and it is retried.
+ * What a pay callback or push means once checked with the platform: `handled` (the outcome is durably recorded, or
+ * nothing a retry could change), or `unconfirmed` (the event claims a payment the platform does not confirm yet: ask
+ * to be told again; the timer also settles it). The event itself only says which order to look at. Throws when the
+ * database or the platform fails, so the caller answers with a failure and the platform retries.
  */
-export async function handlePayNotification(deps: OrderDeps, event: Record<string, unknown>): Promise<NotifyReply> {
-  const { db } = deps;
-  const outTradeNo = typeof event.outTradeNo === 'string' ? event.outTradeNo : undefined;
-  await db.collection(PAY_EVENTS_COLLECTION).add({
-    data: { outTradeNo: outTradeNo ?? null, receivedAt: deps.clock().toISOString(), event: eventSummary(event) },
-  });
-  if (!outTradeNo) return ACK;
-  const [order] = await findMany<OrderDoc>(db, ORDERS_COLLECTION, { outTradeNo }, { limit: 1 });
+export async function settleNotified(
+  deps: OrderDeps,
+  outTradeNo: string | undefined,
+  claimsPaid: boolean,
+  source: OrderSource,
+): Promise<'handled' | 'unconfirmed'> {
+  if (!outTradeNo) return 'handled';
+  const [order] = await findMany<OrderDoc>(deps.db, ORDERS_COLLECTION, { outTradeNo }, { limit: 1 });
   // Not our order: nothing a retry could change.
-  if (!order) return ACK;
-  if (order.status !== 'pending' && order.status !== 'closed') return ACK;
-  const trade = await deps.rail.query(order);
+  if (!order) return 'handled';
+  if (order.status !== 'pending' && order.status !== 'closed') return 'handled';
+  const trade = await railOf(deps, order).query(order);
   if (trade.state === 'SUCCESS') {
-    await fulfil(deps, order._id, trade, 'payNotify');
-    return ACK;
+    await fulfil(deps, order._id, trade, source);
+    return 'handled';
   }
-  // The event claims a payment the platform does not confirm yet: ask to be told again (the timer also settles it).
-  if (event.resultCode === 'SUCCESS' && (trade.state === 'NOTPAY' || trade.state === 'USERPAYING')) {
-    return { errcode: 1, errmsg: 'payment not confirmed by queryOrder yet' };
+  if (claimsPaid && (trade.state === 'NOTPAY' || trade.state === 'USERPAYING' || trade.state === 'NOTFOUND')) {
+    return 'unconfirmed';
   }
-  if (order.status === 'pending') await settle(deps, order, 'payNotify', false);
-  return ACK;
+  if (order.status === 'pending') await settle(deps, order, source, false);
+  return 'handled';
+}
+
+/** Keeps the few fields of a platform event worth seeing in the console (`payEvents`); never believed. */
+export async function recordPayEvent(
+  deps: OrderDeps,
+  outTradeNo: string | undefined,
+  summary: Record<string, unknown>,
+): Promise<void> {
+  await deps.db.collection(PAY_EVENTS_COLLECTION).add({
+    data: { outTradeNo: outTradeNo ?? null, receivedAt: deps.clock().toISOString(), event: summary },
+  });
+}
+
+/** Handles one delivery of the cloudPay result callback. */
+export async function handlePayNotification(deps: OrderDeps, event: Record<string, unknown>): Promise<NotifyReply> {
+  const outTradeNo = typeof event.outTradeNo === 'string' ? event.outTradeNo : undefined;
+  await recordPayEvent(deps, outTradeNo, eventSummary(event));
+  const outcome = await settleNotified(deps, outTradeNo, event.resultCode === 'SUCCESS', 'payNotify');
+  return outcome === 'handled' ? ACK : { errcode: 1, errmsg: 'payment not confirmed by queryOrder yet' };
+}
+
+/**
+ * The platform says a paid order was refunded outside the product (the MP backend, or Apple on iOS): if its query
+ * confirms the trade is refunded, the order moves through `refunding` to `refunded` and the enrollment it paid for is
+ * revoked. A refund the product started itself is pushed on as usual. Returns the order as it is now.
+ */
+export async function settlePlatformRefund(
+  deps: OrderDeps,
+  outTradeNo: string,
+  outRefundNo: string | undefined,
+  source: OrderSource,
+): Promise<OrderDoc | undefined> {
+  const [order] = await findMany<OrderDoc>(deps.db, ORDERS_COLLECTION, { outTradeNo }, { limit: 1 });
+  if (!order) return undefined;
+  if (order.status === 'refunding') return advanceRefund(deps, order, source);
+  if (order.status !== 'paid') return order;
+  const trade = await railOf(deps, order).query(order);
+  if (trade.state !== 'REFUND') return order;
+  const at = deps.clock().toISOString();
+  const reason = '已在支付平台退款';
+  const refund: RefundInfo = {
+    outRefundNo: outRefundNo ?? `R${order.outTradeNo}`,
+    reason,
+    by: 'platform',
+    requestedAt: at,
+  };
+  await transition(deps, order, 'refunding', source, { refund, note: reason }, reason);
+  await confirmRefund(deps, order._id, source);
+  return (await loadOrder(deps.db, order._id)) ?? order;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -14,8 +14,26 @@ export const AppSettings = Type.Object(
   {
     /** The WeChat Pay merchant number (商户号) cloudPay orders are made for; empty = paid courses cannot be sold. */
     subMchId: Type.String({ pattern: '^[0-9]{0,32}$', description: 'a merchant number of digits' }),
-    /** The rail `order.create` uses when the client names none. @default 'wxpay' */
+    /** The rail `order.create` uses when the client names none (iOS clients always ask for `virtual`). @default 'wxpay' */
     payRail: StringEnum(PAY_RAILS),
+    /**
+     * 小程序虚拟支付. Only what is not secret lives here: the AppSecret and the AppKeys are function environment
+     * variables (see shared/orders/xpay/config.ts), never in the database. The rail is offered once `appId` and
+     * `offerId` are set and the secrets are present.
+     */
+    virtualPayment: Type.Object(
+      {
+        /** The mini-program's AppID (jscode2session and the access token need it). @default '' */
+        appId: Type.String({ pattern: '^(wx[0-9A-Za-z]{16})?$', description: 'an AppID like wx0123456789abcdef' }),
+        /** 虚拟支付 → 基本配置 → 支付应用 ID (OfferID). @default '' */
+        offerId: Type.String({ pattern: '^[0-9]{0,20}$', description: 'an OfferID of digits' }),
+        /** 0 = 现网 (real money), 1 = 沙箱. Selects which AppKey signs. @default 0 */
+        env: Type.Union([Type.Literal(0), Type.Literal(1)]),
+        /** Item (道具) ids are this prefix plus the course id, e.g. `course_py101`. @default 'course_' */
+        productIdPrefix: Type.String({ pattern: '^[0-9A-Za-z_-]{0,20}$' }),
+      },
+      { additionalProperties: false },
+    ),
     /** How long a pending order can be paid (the platform's prepay id lives 2 h). @default 30 */
     orderLifetimeMinutes: Type.Integer({ minimum: 5, maximum: 120 }),
     /** The timer asks the platform about pending orders created this recently. @default 180 */
@@ -46,6 +64,7 @@ export type AppSettings = Static<typeof AppSettings>;
 export const DEFAULT_SETTINGS: AppSettings = {
   subMchId: '',
   payRail: 'wxpay',
+  virtualPayment: { appId: '', offerId: '', env: 0, productIdPrefix: 'course_' },
   orderLifetimeMinutes: 30,
   reconcileWindowMinutes: 180,
   refund: { windowDays: 7, maxProgressPercent: 20 },

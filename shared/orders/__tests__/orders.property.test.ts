@@ -1,7 +1,8 @@
 /**
  * Random interleavings of create, pay (with 0–3 deliveries, concurrent or not), late re-delivery, time passing,
  * sweep, get, refund and un/publishing, for two learners and two courses per run, through the real wx-server-sdk
- * against the local cloud and its pay sandbox, with one fake clock for the domain and the platform. After every step:
+ * against the local cloud and its sandboxes, with one fake clock for the domain and the platform; once per payment
+ * rail (cloudPay and virtual payment, through the harnesses of rails.ts). After every step:
  * - a learner is enrolled in a course iff the platform holds a successful, unrefunded trade of theirs for it (except
  *   trades whose callback has not reached us yet; those must be settled by the end of the run after one sweep);
  * - at most one enrollment per learner and course;
@@ -11,43 +12,31 @@ import fc from 'fast-check';
 import { randomBytes } from 'node:crypto';
 import * as sdk from 'wx-server-sdk';
 import type { LocalCloud } from '../../../local/cloud';
-import { attachPaySandbox, SANDBOX_MCH_ID, type PaySandbox } from '../../../local/sandbox/pay';
 import { startTestCloud } from '../../../local/testing';
-import { isAppError } from '../../contract';
+import { isAppError, PAY_RAILS, type OrderCreateParams } from '../../contract';
 import type { EnrollmentDoc } from '../../enrollments';
-import { DEFAULT_SETTINGS } from '../../settings';
 import { findMany, type Database } from '../db';
 import type { OrderDoc } from '../model';
-import { wxPayRail, type CloudPayApi } from '../rail';
-import { createOrder, getOrder, handlePayNotification, requestRefund, sweepOrders, type OrderDeps } from '../service';
-import { openApiShipping, type UploadShippingInfo } from '../shipping';
+import { createOrder, getOrder, requestRefund, sweepOrders, type OrderDeps } from '../service';
+import { attachPlatforms, SANDBOX_SETTINGS, type Platforms, type RailHarness } from './rails';
 
 let cloud: LocalCloud;
-let sandbox: PaySandbox;
+let platforms: Platforms;
 let db: Database;
 let now = Date.now();
 let deps: OrderDeps;
 
 beforeAll(async () => {
   cloud = await startTestCloud();
-  sandbox = attachPaySandbox(cloud);
-  sandbox.clock = () => new Date(now);
+  platforms = attachPlatforms(cloud);
+  platforms.pay.clock = () => new Date(now);
+  platforms.xpay.clock = () => new Date(now);
   sdk.init({ env: cloud.envId });
   db = sdk.database();
-  const apis = sdk as unknown as {
-    cloudPay: CloudPayApi;
-    openapi: { wxa: { sec: { order: { uploadShippingInfo: UploadShippingInfo } } } };
-  };
   deps = {
     db,
-    rail: wxPayRail({
-      cloudPay: apis.cloudPay,
-      envId: cloud.envId,
-      callbackFunction: 'payNotify',
-      nonce: () => randomBytes(8).toString('hex'),
-    }),
-    shipping: openApiShipping((params) => apis.openapi.wxa.sec.order.uploadShippingInfo(params)),
-    settings: { ...DEFAULT_SETTINGS, subMchId: SANDBOX_MCH_ID },
+    rails: platforms.rails(),
+    settings: SANDBOX_SETTINGS,
     clock: () => new Date(now),
     randomHex: (bytes) => randomBytes(bytes).toString('hex'),
     log: () => undefined,
@@ -76,6 +65,7 @@ type Op = typeof op extends fc.Arbitrary<infer T> ? T : never;
 let run = 0;
 
 interface World {
+  harness: RailHarness;
   learners: string[];
   courses: string[];
   /** Trades paid whose callback has not been delivered (or the order not otherwise settled) yet. */
@@ -102,38 +92,34 @@ async function expected(body: () => Promise<unknown>): Promise<void> {
   }
 }
 
-async function deliver(outTradeNo: string, count: number, concurrent: boolean): Promise<void> {
-  const trade = sandbox.trade(outTradeNo);
-  if (!trade) return;
-  const one = async () => expect(await handlePayNotification(deps, sandbox.callbackEvent(trade))).toEqual(ACK);
+async function deliver(world: World, order: OrderDoc, count: number, concurrent: boolean): Promise<void> {
+  const { harness } = world;
+  if (harness.state(order.outTradeNo) === undefined) return;
+  const one = async () => expect(await harness.handle(deps, harness.event(order))).toEqual(harness.ack);
   if (concurrent) await Promise.all(Array.from({ length: count }, one));
   else for (let i = 0; i < count; i += 1) await one();
 }
 
-const ACK = { errcode: 0, errmsg: 'OK' };
-
 async function step(world: World, action: Op): Promise<void> {
   switch (action.kind) {
-    case 'create':
-      return expected(() =>
-        createOrder(
-          deps,
-          { openid: world.learners[action.l]!, clientIp: '10.0.0.1' },
-          { courseId: world.courses[action.c]! },
-        ),
-      ).then(() => settledBy(world, action.l, action.c));
+    case 'create': {
+      const openid = world.learners[action.l]!;
+      const params = { courseId: world.courses[action.c]!, ...world.harness.createParams(openid) } as OrderCreateParams;
+      return expected(() => createOrder(deps, { openid, clientIp: '10.0.0.1' }, params)).then(() =>
+        settledBy(world, action.l, action.c),
+      );
+    }
     case 'pay': {
       const order = await latestOrder(world, action.l, action.c);
-      const trade = order && sandbox.trade(order.outTradeNo);
-      if (!order || !trade || trade.state !== 'NOTPAY') return;
-      await sandbox.pay(order.outTradeNo, { deliveries: 0 });
+      if (!order || !world.harness.payable(order)) return;
+      await world.harness.pay(order, { deliveries: 0 });
       if (action.deliveries === 0) world.undelivered.add(order.outTradeNo);
-      return deliver(order.outTradeNo, action.deliveries, action.concurrent);
+      return deliver(world, order, action.deliveries, action.concurrent);
     }
     case 'redeliver': {
       const order = await latestOrder(world, action.l, action.c);
-      if (!order || !sandbox.trade(order.outTradeNo)) return;
-      await deliver(order.outTradeNo, 1, false);
+      if (!order) return;
+      await deliver(world, order, 1, false);
       world.undelivered.delete(order.outTradeNo);
       return;
     }
@@ -193,7 +179,7 @@ async function checkInvariants(world: World, strict: boolean): Promise<void> {
       const mine = enrollments.filter((e) => e._openid === openid && e.courseId === courseId);
       expect(mine.length).toBeLessThanOrEqual(1);
       const theirs = orders.filter((o) => o._openid === openid && o.courseId === courseId);
-      const successful = theirs.filter((o) => sandbox.trade(o.outTradeNo)?.state === 'SUCCESS');
+      const successful = theirs.filter((o) => world.harness.state(o.outTradeNo) === 'SUCCESS');
       const pendingNews = successful.filter((o) => !strict && world.undelivered.has(o.outTradeNo));
       const enrolled = mine[0]?.status === 'active';
       const label = `learner ${l} course ${c}`;
@@ -203,46 +189,56 @@ async function checkInvariants(world: World, strict: boolean): Promise<void> {
     }
   }
   for (const order of orders) {
-    const trade = sandbox.trade(order.outTradeNo);
+    const state = world.harness.state(order.outTradeNo);
     if (order.status === 'paid') {
-      expect(trade?.state).toBe('SUCCESS');
-      expect(trade?.paidFee).toBe(order.amountFen);
+      expect(state).toBe('SUCCESS');
+      expect(world.harness.paid(order.outTradeNo)).toBe(order.amountFen);
     }
-    if (trade?.state === 'SUCCESS' && !(world.undelivered.has(order.outTradeNo) && !strict)) {
+    if (state === 'SUCCESS' && !(world.undelivered.has(order.outTradeNo) && !strict)) {
       expect([order._id, order.status]).toEqual([order._id, 'paid']);
     }
-    if (order.status === 'refunded') expect(trade?.state).toBe('REFUND');
+    if (order.status === 'refunded') expect(state).toBe('REFUND');
   }
 }
 
-test('random interleavings keep enrollments equal to the platform’s successful, unrefunded trades', async () => {
-  await fc.assert(
-    fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 18 }), fc.nat(3), async (ops, priceSeed) => {
-      run += 1;
-      const world: World = {
-        learners: Array.from({ length: LEARNERS }, (_, i) => `oRun${run}L${i}`),
-        courses: Array.from({ length: COURSES }, (_, i) => `run${run}-c${i}`),
-        undelivered: new Set(),
-      };
-      for (const [i, id] of world.courses.entries()) {
-        await db.collection('courses').add({
-          data: {
-            _id: id,
-            status: 'published',
-            title: id,
-            priceFen: 100 * (priceSeed + i + 1),
-            category: 'dev',
-            learnerCount: 0,
-          },
-        });
-      }
-      for (const action of ops) {
-        await step(world, action);
-        await checkInvariants(world, false);
-      }
-      await sweepOrders(deps);
-      await checkInvariants(world, true);
-    }),
-    { numRuns: 20 },
-  );
-});
+test.each(PAY_RAILS)(
+  '%s: random interleavings keep enrollments equal to the platform’s successful, unrefunded trades',
+  async (rail) => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(op, { minLength: 1, maxLength: 18, size: 'max' }),
+        fc.nat(3),
+        async (ops, priceSeed) => {
+          run += 1;
+          const world: World = {
+            harness: platforms.harness[rail],
+            learners: Array.from({ length: LEARNERS }, (_, i) => `oRun${run}L${i}`),
+            courses: Array.from({ length: COURSES }, (_, i) => `run${run}-c${i}`),
+            undelivered: new Set(),
+          };
+          for (const [i, id] of world.courses.entries()) {
+            await db.collection('courses').add({
+              data: {
+                _id: id,
+                status: 'published',
+                title: id,
+                priceFen: 100 * (priceSeed + i + 1),
+                category: 'dev',
+                learnerCount: 0,
+              },
+            });
+          }
+          for (const action of ops) {
+            await step(world, action);
+            await world.harness.idle();
+            await checkInvariants(world, false);
+          }
+          await sweepOrders(deps);
+          await world.harness.idle();
+          await checkInvariants(world, true);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  },
+);
