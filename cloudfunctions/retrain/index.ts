@@ -22,7 +22,8 @@ export async function main(_event: unknown, context: { request_id: string; getRe
       now: () => Date.now(),
       owner: context.request_id,
       timeLeft: () => context.getRemainingTimeInMillis() - SAFETY_MS,
-      log: (message) => console.log(`[retrain] ${message}`),
+      // The resident set size tells whether memorySize in config.json still fits the platform's data.
+      log: (message) => console.log(`[retrain] ${message} (rss ${Math.round(process.memoryUsage.rss() / 1048576)} MB)`),
     },
   );
   // The platform discards a timer's result; the run record in jobRuns and the log are what remain.

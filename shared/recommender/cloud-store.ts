@@ -110,7 +110,13 @@ export function cloudRetrainStore(cloud: Cloud): RetrainStore {
       const buckets = Array.from({ length: toBucket - fromBucket }, (_v, i) => fromBucket + i);
       const where = afterId === null ? { b: _.in(buckets) } : { b: _.in(buckets), _id: _.gt(afterId) };
       return listOf<InteractionSnapshot>(
-        await db.collection(SNAPSHOT_COLLECTION).where(where).orderBy('_id', 'asc').limit(limit).get(),
+        await db
+          .collection(SNAPSHOT_COLLECTION)
+          .where(where)
+          .orderBy('_id', 'asc')
+          .field({ _openid: false, cats: false, n: false })
+          .limit(limit)
+          .get(),
       );
     },
     async publishedCourseIds() {
