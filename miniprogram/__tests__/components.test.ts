@@ -13,3 +13,83 @@ describe('state-view', () => {
     expect(retry).toHaveBeenCalled();
   });
 });
+
+describe('course-card', () => {
+  it('shows the card and opens the course on tap', async () => {
+    const comp = renderComponent('components/course-card', {
+      course: {
+        id: 'py',
+        title: 'Python 入门',
+        subtitle: '副标题',
+        cover: '',
+        price: '¥99',
+        free: false,
+        rating: '4.6',
+        meta: '入门 · 3 课',
+      },
+      reason: '猜你喜欢',
+    });
+    expect(allText(comp)).toContain('Python 入门');
+    expect(allText(comp)).toContain('猜你喜欢');
+    expect(allText(comp)).not.toContain('副标题');
+    await tap(comp, '.card');
+    expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/detail/index?courseId=py' });
+  });
+});
+
+describe('rating-stars', () => {
+  it('lights the stars of the value and, when editable, reports a tapped star', async () => {
+    const comp = renderComponent('components/rating-stars', { value: 3, editable: true });
+    expect(comp.querySelectorAll('.star-on')).toHaveLength(3);
+    const change = jest.fn();
+    listen(comp, 'change', change);
+    comp.querySelectorAll('.star')[4]?.dispatchEvent('tap');
+    await new Promise((r) => setTimeout(r, 0));
+    expect(change).toHaveBeenCalledWith(expect.objectContaining({ detail: { value: 5 } }));
+    expect(comp.querySelectorAll('.star-on')).toHaveLength(5);
+  });
+
+  it('ignores taps when read-only', async () => {
+    const comp = renderComponent('components/rating-stars', { value: 2 });
+    comp.querySelectorAll('.star')[4]?.dispatchEvent('tap');
+    await new Promise((r) => setTimeout(r, 0));
+    expect(comp.querySelectorAll('.star-on')).toHaveLength(2);
+  });
+});
+
+describe('watermark', () => {
+  it('tiles the text and renders nothing without it', () => {
+    expect(renderComponent('components/watermark', { text: '学员 A3F' }).querySelectorAll('.tile')).toHaveLength(6);
+    expect(renderComponent('components/watermark', { text: '' }).querySelector('.watermark')).toBeFalsy();
+  });
+});
+
+describe('purchase-panel', () => {
+  it('offers a recheck while a payment is unconfirmed', async () => {
+    const comp = renderComponent('components/purchase-panel', { phase: 'unconfirmed', message: '确认中' });
+    const recheck = jest.fn();
+    listen(comp, 'recheck', recheck);
+    await tap(comp, '.recheck');
+    expect(recheck).toHaveBeenCalled();
+    expect(comp.querySelector('.close')).toBeFalsy();
+  });
+
+  it('is hidden when idle', () => {
+    expect(allText(renderComponent('components/purchase-panel', { phase: 'idle' }))).toBe('');
+  });
+});
+
+describe('state-view', () => {
+  it('shows the slot when ready and the empty action otherwise', async () => {
+    const comp = renderComponent('components/state-view', {
+      status: 'empty',
+      emptyText: '空空如也',
+      emptyAction: '去逛逛',
+    });
+    expect(allText(comp)).toContain('空空如也');
+    const action = jest.fn();
+    listen(comp, 'action', action);
+    await tap(comp, '.state-button');
+    expect(action).toHaveBeenCalled();
+  });
+});

@@ -24,12 +24,16 @@ export function buildRoot(): string {
 
 export type Rendered = ReturnType<typeof simulate.render>;
 
-/** Registered ids by path: simulate runs a component's JS through `require`, which jest caches, so load once. */
+/**
+ * Registered ids by path. simulate runs each component's JS through `require` on every load (a page registers its
+ * child components again), and jest's module registry would return the cached module without running it: reset it.
+ */
 const loaded = new Map<string, string>();
 
 export function renderComponent(rel: string, props: Record<string, unknown> = {}): Rendered {
   let id = loaded.get(rel);
   if (!id) {
+    jest.resetModules();
     id = simulate.load(path.join(buildRoot(), rel, 'index'), { rootPath: buildRoot(), compiler: 'simulate' });
     loaded.set(rel, id);
   }

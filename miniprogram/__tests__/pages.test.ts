@@ -1,0 +1,319 @@
+/** @jest-environment jsdom */
+import { card, detailData, lesson, myCourse, order, review } from './helpers/fixtures';
+import { allText, find, installWx, openPage, settle, StubError, tap, textOf } from './helpers/simulate';
+
+const categories = { items: [{ id: 'python', name: 'Python', count: 3 }] };
+
+describe('首页', () => {
+  it('shows continue learning, recommendations with their reason, categories and popular courses', async () => {
+    const cloud = installWx({ getStorageSync: () => [] });
+    cloud
+      .on('catalog.categories', () => categories)
+      .on('catalog.list', (r) => ({
+        items: [card(r.sort === 'newest' ? 'new1' : 'hot1')],
+        total: 1,
+        page: 1,
+        pageSize: 6,
+      }))
+      .on('learning.myCourses', () => ({ items: [myCourse('py')] }))
+      .on('recommend.forMe', () => ({
+        items: [{ course: card('rec1'), score: 1, reason: '因为你学习了《课程 py》' }],
+        modelVersion: 'v1',
+      }));
+    const page = openPage('home');
+    await settle();
+    expect(textOf(page, '.continue-title')).toBe('课程 py');
+    expect(allText(page)).toContain('因为你学习了《课程 py》');
+    expect(allText(page)).toContain('课程 hot1');
+    await tap(page, '.category');
+    expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/list/index?category=python' });
+    await tap(page, '.continue');
+    expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/lesson/index?courseId=py&lessonId=l2' });
+  });
+
+  it('recommends popular courses of the chosen interests to a new learner', async () => {
+    const cloud = installWx({ getStorageSync: () => ['python'] });
+    cloud
+      .on('catalog.categories', () => categories)
+      .on('catalog.list', (r) => ({ items: [card(r.category ? 'py-hot' : 'any')], total: 1, page: 1, pageSize: 6 }))
+      .on('learning.myCourses', () => ({ items: [] }))
+      .on('recommend.forMe', () => ({ items: [], modelVersion: 'cold-start' }));
+    const page = openPage('home');
+    await settle();
+    expect(allText(page)).toContain('你关注的「Python」热门');
+    expect(page.querySelector('.continue')).toBeFalsy();
+  });
+
+  it('shows the error and retries', async () => {
+    const cloud = installWx();
+    cloud.on('catalog.categories', () => {
+      throw new StubError('UNAVAILABLE', '');
+    });
+    const page = openPage('home');
+    await settle();
+    expect(allText(page)).toContain('服务暂时不可用');
+    cloud
+      .on('catalog.categories', () => ({ items: [] }))
+      .on('catalog.list', () => ({ items: [], total: 0, page: 1, pageSize: 6 }));
+    await tap(page, '.state >>> .retry');
+    expect(allText(page)).toContain('还没有上架的课程');
+  });
+});
+
+describe('课程列表', () => {
+  it('filters by category, sorts, loads more pages and shows the end', async () => {
+    const cloud = installWx();
+    cloud
+      .on('catalog.categories', () => categories)
+      .on('catalog.list', (r) => {
+        const page = Number(r.page);
+        return {
+          items: [card(`c${page}a`), card(`c${page}b`)].slice(0, page === 2 ? 1 : 2),
+          total: 3,
+          page,
+          pageSize: 10,
+        };
+      });
+    const page = openPage('list', { tag: 'Python' });
+    await settle();
+    expect(cloud.callsOf('catalog.list')[0]).toMatchObject({ tag: 'Python', sort: 'popular', page: 1 });
+    expect(textOf(page, '.load-more')).toContain('加载更多');
+    page.page.onReachBottom();
+    await settle();
+    expect(allText(page)).toContain('课程 c2a');
+    expect(textOf(page, '.end')).toContain('没有更多了');
+    await tap(page, '.category');
+    expect(cloud.callsOf('catalog.list').pop()).toMatchObject({ category: 'python', page: 1 });
+    const sorts = page.querySelectorAll('.sort');
+    sorts[1]?.dispatchEvent('tap');
+    await settle();
+    expect(cloud.callsOf('catalog.list').pop()).toMatchObject({ sort: 'newest' });
+  });
+
+  it('shows the empty state for a search without results', async () => {
+    const cloud = installWx();
+    cloud
+      .on('catalog.categories', () => categories)
+      .on('catalog.list', () => ({ items: [], total: 0, page: 1, pageSize: 10 }));
+    const page = openPage('list', { keyword: '不存在' });
+    await settle();
+    expect(cloud.callsOf('catalog.list')[0]).toMatchObject({ keyword: '不存在' });
+    expect(allText(page)).toContain('没有找到相关课程');
+  });
+});
+
+describe('学习', () => {
+  function stubCourse(cloud: ReturnType<typeof installWx>): void {
+    cloud.on('catalog.detail', () => detailData('py', { enrolled: true }));
+  }
+
+  it('resumes a video at the saved position, overlays the watermark and reports progress throttled and on leaving', async () => {
+    const cloud = installWx();
+    stubCourse(cloud);
+    cloud
+      .on('learning.lesson', () => ({
+        lesson: lesson('l1', {
+          progress: { lessonId: 'l1', positionSec: 120, furthestSec: 120, completed: false, updatedAt: '' },
+        }),
+      }))
+      .on('learning.progress', () => ({ progress: {} }));
+    const page = openPage('lesson', { courseId: 'py', lessonId: 'l1' });
+    await settle();
+    expect(allText(page)).toContain('已从 02:00 继续播放');
+    expect(allText(page)).toContain('学员 A3F·0427');
+    const video = find(page, '.video');
+    video?.dispatchEvent('timeupdate', { detail: { currentTime: 121, duration: 300 } });
+    video?.dispatchEvent('timeupdate', { detail: { currentTime: 122, duration: 300 } });
+    await settle();
+    expect(cloud.callsOf('learning.progress')).toHaveLength(1);
+    expect(cloud.callsOf('learning.progress')[0]).toMatchObject({ lessonId: 'l1', positionSec: 121, durationSec: 300 });
+    page.page.onUnload();
+    await settle();
+    expect(cloud.callsOf('learning.progress').pop()).toMatchObject({ positionSec: 122 });
+  });
+
+  it('goes to the next lesson', async () => {
+    const cloud = installWx();
+    stubCourse(cloud);
+    cloud.on('learning.lesson', () => ({ lesson: lesson('l1') }));
+    const page = openPage('lesson', { courseId: 'py', lessonId: 'l1' });
+    await settle();
+    expect(textOf(page, '.next-title')).toBe('第二课：变量与类型');
+    await tap(page, '.next');
+    expect(wx.redirectTo).toHaveBeenCalledWith({ url: '/pages/lesson/index?courseId=py&lessonId=l2' });
+  });
+
+  it('renders an article and marks it read', async () => {
+    const cloud = installWx();
+    stubCourse(cloud);
+    cloud
+      .on('learning.lesson', () => ({
+        lesson: lesson('l3', { kind: 'article', mediaUrl: undefined, body: '# 标题\n\n正文**一段**\n\n- 要点' }),
+      }))
+      .on('learning.progress', () => ({ progress: {} }));
+    const page = openPage('lesson', { courseId: 'py', lessonId: 'l3' });
+    await settle();
+    expect(textOf(page, '.block-h1')).toBe('标题');
+    expect(textOf(page, '.block-p')).toBe('正文一段');
+    await tap(page, '.finish');
+    expect(cloud.callsOf('learning.progress').pop()).toMatchObject({ positionSec: 300, durationSec: 300 });
+    expect(textOf(page, '.finish')).toBe('已读完');
+  });
+
+  it('plays audio through InnerAudioContext', async () => {
+    const audio = {
+      src: '',
+      startTime: 0,
+      paused: true,
+      currentTime: 0,
+      play: jest.fn(),
+      pause: jest.fn(),
+      seek: jest.fn(),
+      destroy: jest.fn(),
+      onTimeUpdate: jest.fn(),
+      onPause: jest.fn(),
+      onEnded: jest.fn(),
+      onError: jest.fn(),
+    };
+    audio.play.mockImplementation(() => (audio.paused = false));
+    const cloud = installWx({ createInnerAudioContext: () => audio });
+    stubCourse(cloud);
+    cloud.on('learning.lesson', () => ({ lesson: lesson('l2', { kind: 'audio', mediaUrl: 'https://x.test/a.wav' }) }));
+    const page = openPage('lesson', { courseId: 'py', lessonId: 'l2' });
+    await settle();
+    expect(audio.src).toBe('https://x.test/a.wav');
+    await tap(page, '.play');
+    expect(audio.play).toHaveBeenCalled();
+    expect(textOf(page, '.play')).toBe('暂停');
+  });
+
+  it('leads a learner without access to the course page', async () => {
+    const cloud = installWx();
+    stubCourse(cloud);
+    cloud.on('learning.lesson', () => {
+      throw new StubError('FORBIDDEN', '请先购买课程');
+    });
+    const page = openPage('lesson', { courseId: 'py', lessonId: 'l2' });
+    await settle();
+    expect(allText(page)).toContain('购买课程后即可学习本节');
+  });
+});
+
+describe('我的课程', () => {
+  it('lists enrolments with progress and resumes', async () => {
+    const cloud = installWx();
+    cloud.on('learning.myCourses', () => ({ items: [myCourse('py')] }));
+    const page = openPage('my-courses');
+    await settle();
+    expect(allText(page)).toContain('已完成 40%');
+    await tap(page, '.resume');
+    expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/lesson/index?courseId=py&lessonId=l2' });
+  });
+
+  it('shows the empty state with a way to the catalog', async () => {
+    const cloud = installWx();
+    cloud.on('learning.myCourses', () => ({ items: [] }));
+    const page = openPage('my-courses');
+    await settle();
+    expect(allText(page)).toContain('你还没有加入任何课程');
+  });
+});
+
+describe('订单', () => {
+  it('shows statuses and asks for a refund under the policy', async () => {
+    const cloud = installWx();
+    cloud
+      .on('order.list', () => ({
+        items: [order('o1', { status: 'paid' }), order('o2', { status: 'closed' })],
+        total: 2,
+      }))
+      .on('order.refund', (r) => ({ order: order(String(r.orderId), { status: 'refunding' }) }));
+    const page = openPage('orders');
+    await settle();
+    expect(allText(page)).toContain('已支付');
+    expect(allText(page)).toContain('已关闭');
+    expect(page.querySelectorAll('.refund')).toHaveLength(1);
+    await tap(page, '.refund');
+    expect(textOf(page, '.policy')).toContain('支付后 7 天内');
+    await tap(page, '.submit-refund');
+    expect(textOf(page, '.form-error')).toBe('请填写退款原因');
+    find(page, '.reason')?.dispatchEvent('input', { detail: { value: '买错了' } });
+    await settle();
+    await tap(page, '.submit-refund');
+    expect(cloud.callsOf('order.refund')[0]).toMatchObject({ orderId: 'o1', reason: '买错了' });
+    expect(allText(page)).toContain('退款中');
+  });
+
+  it('shows the server reason when a refund is refused', async () => {
+    const cloud = installWx();
+    cloud
+      .on('order.list', () => ({ items: [order('o1', { status: 'paid' })], total: 1 }))
+      .on('order.refund', () => {
+        throw new StubError('FAILED_PRECONDITION', '已超过 7 天退款期限');
+      });
+    const page = openPage('orders');
+    await settle();
+    await tap(page, '.refund');
+    find(page, '.reason')?.dispatchEvent('input', { detail: { value: '不想学了' } });
+    await settle();
+    await tap(page, '.submit-refund');
+    expect(textOf(page, '.form-error')).toBe('已超过 7 天退款期限');
+  });
+});
+
+describe('写评价', () => {
+  it('requires stars, submits and shows the moderation outcome', async () => {
+    const cloud = installWx();
+    cloud
+      .on('review.list', () => ({ items: [], total: 0, summary: { avg: 0, count: 0, histogram: [0, 0, 0, 0, 0] } }))
+      .on('review.submit', (r) => ({
+        review: review('r1', { rating: Number(r.rating), status: 'pending', mine: true }),
+      }));
+    const page = openPage('review', { courseId: 'py', title: '课程 py' });
+    await settle();
+    await tap(page, '.submit');
+    expect(textOf(page, '.form-error')).toBe('请先选择评分');
+    const stars = find(page, '.stars')?.querySelectorAll('.star') ?? [];
+    stars[3]?.dispatchEvent('tap');
+    await settle();
+    await tap(page, '.submit');
+    expect(cloud.callsOf('review.submit')[0]).toMatchObject({ courseId: 'py', rating: 4 });
+    expect(textOf(page, '.outcome')).toContain('正在审核中');
+  });
+
+  it('shows a rejected review of the learner with the reason to edit it', async () => {
+    const cloud = installWx();
+    cloud.on('review.list', () => ({
+      items: [review('r1', { mine: true, status: 'rejected', text: '广告' })],
+      total: 0,
+      summary: { avg: 0, count: 0, histogram: [0, 0, 0, 0, 0] },
+    }));
+    const page = openPage('review', { courseId: 'py' });
+    await settle();
+    expect(textOf(page, '.outcome')).toContain('未通过内容审核');
+    expect(textOf(page, '.submit')).toBe('重新提交');
+  });
+});
+
+describe('我的', () => {
+  it('asks for the privacy agreement and saves interests', async () => {
+    const setStorageSync = jest.fn();
+    const cloud = installWx({
+      getPrivacySetting: (o: { success: (r: object) => void }) =>
+        o.success({ needAuthorization: true, privacyContractName: '《隐私指引》' }),
+      getStorageSync: () => [],
+      setStorageSync,
+    });
+    cloud.on('catalog.categories', () => categories);
+    const page = openPage('me');
+    await settle();
+    expect(textOf(page, '.privacy-need')).toContain('《隐私指引》');
+    await tap(page, '.agree');
+    find(page, '.agree')?.dispatchEvent('agreeprivacyauthorization');
+    await settle();
+    expect(page.querySelector('.privacy-need')).toBeFalsy();
+    await tap(page, '.interest');
+    expect(setStorageSync).toHaveBeenCalledWith('interests', ['python']);
+    expect(textOf(page, '.interest')).toContain('✓');
+  });
+});
