@@ -3,12 +3,13 @@ import type { VirtualPayment, WxPayment } from '../../shared/contract';
 import type { PurchaseDeps } from '../stores/purchase';
 import { call } from './call';
 import { currentPlatform } from './platform';
-import { requestPayment, requestVirtualPayment, sleep } from './wx-api';
+import { login, requestPayment, requestVirtualPayment, sleep } from './wx-api';
 
 export function purchaseDeps(): PurchaseDeps {
   return {
     call,
     platform: currentPlatform,
+    login: async () => (await login({})).code,
     requestPayment: (payment: WxPayment) =>
       requestPayment({ ...payment, signType: payment.signType as WechatMiniprogram.RequestPaymentOption['signType'] }),
     requestVirtualPayment: (payment: VirtualPayment) =>

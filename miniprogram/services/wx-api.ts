@@ -41,6 +41,9 @@ export function promisify<O extends object>(
 
 export const requestPayment = promisify((o: WechatMiniprogram.RequestPaymentOption) => wx.requestPayment(o));
 
+/** A fresh login code (the virtual rail's server side exchanges it for the session key that signs the payment). */
+export const login = promisify((o: WechatMiniprogram.LoginOption) => wx.login(o));
+
 export const requestVirtualPayment = promisify((o: WechatMiniprogram.RequestVirtualPaymentOption) =>
   wx.requestVirtualPayment(o),
 );

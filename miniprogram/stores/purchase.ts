@@ -5,6 +5,8 @@
  * Rails: a `payment` object goes to `wx.requestPayment` (cloudPay), a `virtualPayment` object to
  * `wx.requestVirtualPayment` (小程序虚拟支付, issue 8). On iOS WeChat Pay may not be used for virtual goods, so the
  * flow asks for the `virtual` rail there and, when the backend cannot offer it, explains the rule instead of paying.
+ * Every create carries a fresh `wx.login` code: the virtual rail (chosen here on iOS, or by the backend's default)
+ * signs the payment with the session key the server gets for it; cloudPay ignores it.
  */
 import type { OrderCreateData, VirtualPayment, WxPayment } from '../../shared/contract';
 import type { call } from '../services/call';
@@ -49,6 +51,8 @@ const VIRTUAL_MODES: readonly string[] = ['short_series_goods', 'short_series_co
 export interface PurchaseDeps {
   call: typeof call;
   platform(): Platform;
+  /** A fresh `wx.login` code. */
+  login(): Promise<string>;
   requestPayment(payment: WxPayment): Promise<unknown>;
   requestVirtualPayment(payment: VirtualPayment): Promise<unknown>;
   sleep(ms: number): Promise<void>;
@@ -78,10 +82,14 @@ export class Purchase extends Store<PurchaseState> {
     this.enter('creating');
     let created: OrderCreateData;
     try {
-      created = await this.deps.call(
-        'order',
-        ios ? { action: 'create', courseId, rail: 'virtual' } : { action: 'create', courseId },
-      );
+      // Without a code the order can still be paid with cloudPay; the virtual rail then answers with the reason.
+      const loginCode = await this.deps.login().catch(() => undefined);
+      created = await this.deps.call('order', {
+        action: 'create',
+        courseId,
+        ...(ios ? { rail: 'virtual' as const } : {}),
+        ...(loginCode ? { loginCode } : {}),
+      });
     } catch (error) {
       // A backend without the virtual rail refuses it; on iOS that means there is no compliant way to pay here.
       if (ios && error instanceof CallError && ['INVALID_ARGUMENT', 'FAILED_PRECONDITION'].includes(error.code)) {
