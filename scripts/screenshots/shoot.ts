@@ -153,7 +153,7 @@ export async function takeScreenshots(session: Session, outDir: string): Promise
     await page.locator('[class*="main-action"]').click();
     await page.waitForFunction(bodyHas(/购买成功/), undefined, { timeout: 30_000 });
   });
-  const { course } = await gateway<{ course: { lessons: { id: string; kind: string }[] } }>(
+  const { course } = await gateway<{ course: { title: string; lessons: { id: string; kind: string }[] } }>(
     session.cloudUrl,
     learner.openid,
     'catalog',
@@ -174,9 +174,9 @@ export async function takeScreenshots(session: Session, outDir: string): Promise
   if (article) await take('lesson-article', { ...learner, page: 'lesson', courseId, lessonId: article.id });
   await take('my-courses', { ...learner, page: 'my-courses' });
   await take('orders', { ...learner, page: 'orders' });
-  await take('review', { ...learner, page: 'review', courseId, title: '课程评价' });
-  await take('review-submitted', { ...learner, page: 'review', courseId, title: '课程评价' }, async (page) => {
-    await page.locator('[class*="star"]').nth(4).click();
+  await take('review', { ...learner, page: 'review', courseId, title: course.title });
+  await take('review-submitted', { ...learner, page: 'review', courseId, title: course.title }, async (page) => {
+    await page.locator('wx-view.rating-stars--star').nth(4).click();
     await page.locator('textarea').fill('讲解清晰，案例贴近实际工作，推荐！');
     await page.locator('[class*="submit"]').click();
     await page.waitForFunction(bodyHas(/评价已|审核/), undefined, { timeout: 15_000 });
