@@ -115,18 +115,37 @@ export class ItemFactors {
   /** Scores of every item for a learner vector. */
   scoreAll(user: Float64Array, out = new Float64Array(this.items.size)): Float64Array {
     const k = this.k;
-    for (let i = 0; i < this.items.size; i++) {
+    const factors = this.factors;
+    for (let i = 0, base = 0; i < out.length; i++, base += k) {
       let dot = 0;
-      for (let a = 0; a < k; a++) dot += user[a]! * this.factors[i * k + a]!;
+      for (let a = 0; a < k; a++) dot += user[a]! * factors[base + a]!;
       out[i] = dot;
     }
     return out;
   }
 
-  /** The n best items outside `excluded` for a learner vector, best first. */
-  top(user: Float64Array, n: number, excluded: ReadonlySet<number>): { index: number; score: number }[] {
+  /** A mask (1 = left out) of these item indexes, for `top`. */
+  mask(...groups: Iterable<number>[]): Uint8Array {
+    const mask = new Uint8Array(this.items.size);
+    for (const group of groups) for (const index of group) mask[index] = 1;
+    return mask;
+  }
+
+  /** The n best items outside `excluded` (a mask from `mask`) for a learner vector, best first; ties by index. */
+  top(user: Float64Array, n: number, excluded: Uint8Array): { index: number; score: number }[] {
     const scores = this.scoreAll(user);
-    return topN(scores, n, excluded).map((index) => ({ index, score: scores[index]! }));
+    const best: number[] = [];
+    let floor = -Infinity;
+    for (let i = 0; i < scores.length; i++) {
+      const score = scores[i]!;
+      if (excluded[i] === 1 || (best.length === n && score <= floor)) continue;
+      let at = best.length === n ? n - 1 : best.length;
+      while (at > 0 && scores[best[at - 1]!]! < score) at--;
+      if (best.length === n) best.pop();
+      best.splice(at, 0, i);
+      if (best.length === n) floor = scores[best[n - 1]!]!;
+    }
+    return best.map((index) => ({ index, score: scores[index]! }));
   }
 
   /** Cosine similarity of two items' factors (0 when either is all zero). */

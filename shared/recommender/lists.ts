@@ -72,8 +72,7 @@ export function recommendFromSignals(
   const signals = model.indexSignals(strengths);
   const vector = model.foldIn(signals);
   if (vector === null) return [];
-  const excluded = new Set([...blocked, ...signals.keys()]);
-  return model.top(vector, length, excluded).map(({ index, score }) => {
+  return model.top(vector, length, model.mask(blocked, signals.keys())).map(({ index, score }) => {
     const because = model.mostSimilar(index, signals.keys());
     const entry: ListEntry = { courseId: model.items.idAt(index), score };
     if (because !== undefined) entry.because = model.items.idAt(because);

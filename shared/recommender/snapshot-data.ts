@@ -224,7 +224,7 @@ export function evaluateHeldOut(data: SnapshotData, model: ItemFactors): HeldOut
     const target = model.items.indexOf(data.itemIds[heldItem]!);
     const vector = model.foldIn(signals);
     if (vector === null || target === undefined) continue;
-    const ranked = model.top(vector, 10, new Set(signals.keys())).map((entry) => entry.index);
+    const ranked = model.top(vector, 10, model.mask(signals.keys())).map((entry) => entry.index);
     const relevant = new Set([target]);
     if (ranked.includes(target)) recall += 1;
     ndcg += ndcgAtK(ranked, relevant, 10);

@@ -244,7 +244,7 @@ describe('recommend validation', () => {
   });
 
   it('answers UNAUTHENTICATED without an OPENID (a call from another function without identity)', async () => {
-    const { result } = (await wx.callFunction({ name: 'recommend', data: { action: 'forMe' } })) as {
+    const { result } = (await wx.callFunction({ name: 'recommend', data: { action: 'forMe' } })) as unknown as {
       result: Err;
     };
     expect(result.error.code).toBe('UNAUTHENTICATED');

@@ -32,7 +32,7 @@ describe('item factors', () => {
     // One signal of strength 1 on a: c = 2; x = c·y_a / (yᵀy + λ + (c − 1)·y_a²) = 2 / (5 + 1 + 1) = 2/7.
     const x = model.foldIn(new Map([[0, 1]])) as Float64Array;
     expect(x[0]).toBeCloseTo(2 / 7, 12);
-    expect(model.top(x, 1, new Set([0]))).toEqual([{ index: 1, score: expect.closeTo(4 / 7, 12) }]);
+    expect(model.top(x, 1, model.mask([0]))).toEqual([{ index: 1, score: expect.closeTo(4 / 7, 12) }]);
     expect(model.foldIn(new Map())).toBeNull();
   });
 
