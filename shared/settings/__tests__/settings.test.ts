@@ -24,4 +24,18 @@ describe('settings/app', () => {
       ]),
     );
   });
+
+  test('virtual payment: only non-secret fields, validated', () => {
+    const checked = checkSettings({ virtualPayment: { appId: 'wx0123456789abcdef', offerId: '1450000001', env: 1 } });
+    expect(checked.ok && checked.settings.virtualPayment).toEqual({
+      appId: 'wx0123456789abcdef',
+      offerId: '1450000001',
+      env: 1,
+      productIdPrefix: 'course_',
+    });
+    const bad = checkSettings({ virtualPayment: { env: 2, appKey: 'secret' } });
+    expect(bad.ok ? [] : bad.problems.map((p) => p.path)).toEqual(
+      expect.arrayContaining(['virtualPayment.env', 'virtualPayment.appKey']),
+    );
+  });
 });
