@@ -6,7 +6,7 @@
  * Learning and reviews ask `isEnrolled(db, openid, courseId)`; only the orders domain writes enrollments.
  */
 import { createHash } from 'node:crypto';
-import { getById, type Database } from '../orders/db';
+import { getById, type Database } from '../db';
 
 export const ENROLLMENTS_COLLECTION = 'enrollments';
 

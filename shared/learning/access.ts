@@ -5,9 +5,9 @@
 import { AppError } from '../contract';
 import type { CourseDoc, LessonDoc } from '../catalog';
 import { isEnrolled } from '../enrollments';
-import { getById, type Database } from '../orders/db';
+import { getById, type Database } from '../db';
 import { invalidField } from './progress';
-import { found } from './query';
+import { found } from '../db';
 
 export interface LessonAccess {
   course: CourseDoc;

@@ -2,4 +2,3 @@ export * from './access';
 export * from './identity';
 export * from './progress';
 export * from './service';
-export * from './query';

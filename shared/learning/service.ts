@@ -13,10 +13,10 @@ import {
 } from '../contract';
 import { toCourseCard, type CourseDoc } from '../catalog';
 import { ENROLLMENTS_COLLECTION, type EnrollmentDoc } from '../enrollments';
-import { getById, type Database } from '../orders/db';
+import { getById, type Database } from '../db';
 import { lessonAccess } from './access';
 import { watermarkText } from './identity';
-import { found, isDuplicateKey, updated } from './query';
+import { found, isDuplicateKey, updated } from '../db';
 import {
   PROGRESS_COLLECTION,
   acceptReport,

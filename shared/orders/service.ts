@@ -23,7 +23,7 @@ import {
   type EnrollmentDoc,
 } from '../enrollments';
 import type { AppSettings } from '../settings';
-import { countWhere, findMany, getById, inTransaction, txGet, type Database, type Transaction } from './db';
+import { countWhere, findMany, getById, inTransaction, txGet, type Database, type Transaction } from '../db';
 import {
   billBody,
   newOutTradeNo,

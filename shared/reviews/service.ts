@@ -24,8 +24,8 @@ import {
 import type { CourseDoc, RatingSummary } from '../catalog';
 import { isEnrolled } from '../enrollments';
 import { authorName } from '../learning/identity';
-import { found } from '../learning/query';
-import { getById, inTransaction, txGet, type Database, type Transaction } from '../orders/db';
+import { found } from '../db';
+import { getById, inTransaction, txGet, type Database, type Transaction } from '../db';
 import type { Outcome, Verdict } from './moderation';
 import { riskyRefusal } from './moderation';
 import { adjustSummary, sameSummary, summaryOf } from './summary';
@@ -156,7 +156,7 @@ function normalized(rating: RatingSummary | undefined): RatingSummary {
   return summaryOf(rating?.histogram ?? []);
 }
 
-/** Transactions per review write before giving up; each also retries its commit conflicts (see ../orders/db). */
+/** Transactions per review write before giving up; each also retries its commit conflicts (see ../db). */
 const TRANSACTION_ATTEMPTS = 3;
 
 /**

@@ -5,7 +5,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { AppError, PAY_RAILS, StringEnum, validate, type Problem } from '../contract';
-import type { Database } from '../orders/db';
+import type { Database } from '../db';
 
 export const SETTINGS_COLLECTION = 'settings';
 export const SETTINGS_DOC_ID = 'app';

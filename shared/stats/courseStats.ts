@@ -9,9 +9,9 @@
  */
 import type { CourseDoc, RatingSummary } from '../catalog';
 import { ENROLLMENTS_COLLECTION } from '../enrollments';
-import { found } from '../learning/query';
+import { found } from '../db';
 import { PROGRESS_COLLECTION } from '../learning/progress';
-import type { Database } from '../orders/db';
+import type { Database } from '../db';
 import { REVIEWS_COLLECTION } from '../reviews/service';
 import { summaryOf } from '../reviews/summary';
 

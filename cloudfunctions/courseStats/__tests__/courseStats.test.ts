@@ -2,8 +2,7 @@
  * The nightly `courseStats` timer through the local cloud: fired with `POST /sandbox/timers/courseStats`, refused from
  * the client gateway, and checked against figures worked out by hand.
  */
-import { found } from '../../../shared/learning';
-import { getById } from '../../../shared/orders/db';
+import { found, getById } from '../../../shared/db';
 import { COURSE_ID, insert, startWorld, type World } from '../../../shared/learning/__tests__/world';
 import type { CourseStatsDoc } from '../../../shared/stats';
 

@@ -2,7 +2,7 @@
  * The `learning` function through the local cloud's client gateway, with the real wx-server-sdk inside.
  */
 import { progressId, type CourseProgressDoc } from '../../../shared/learning';
-import { getById } from '../../../shared/orders/db';
+import { getById } from '../../../shared/db';
 import { COURSE_ID, startWorld, type World } from '../../../shared/learning/__tests__/world';
 
 let world: World;

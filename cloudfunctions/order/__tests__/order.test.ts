@@ -9,7 +9,7 @@ import { SANDBOX_MCH_ID, type PaySandbox } from '../../../local/sandbox/pay';
 import { startTestCloud } from '../../../local/testing';
 import { PAY_RAILS, type Order, type PayRail, type VirtualPayment, type WxPayment } from '../../../shared/contract';
 import { enrollmentId, type EnrollmentDoc } from '../../../shared/enrollments';
-import { findMany, getById, type Database } from '../../../shared/orders/db';
+import { findMany, getById, type Database } from '../../../shared/db';
 import type { OrderDoc } from '../../../shared/orders/model';
 import { attachPlatforms, type Platforms } from '../../../shared/orders/__tests__/rails';
 

@@ -5,8 +5,7 @@
 import { openApisOf } from '../../../local/openapi';
 import { attachSecuritySandbox, SECURITY_LABELS, type SecuritySandbox } from '../../../local/sandbox/security';
 import type { CourseDoc } from '../../../shared/catalog';
-import { found } from '../../../shared/learning';
-import { getById } from '../../../shared/orders/db';
+import { found, getById } from '../../../shared/db';
 import { COURSE_ID, startWorld, type World } from '../../../shared/learning/__tests__/world';
 import { reviewId, summaryOf, type ReviewDoc } from '../../../shared/reviews';
 

@@ -10,7 +10,7 @@ import type { LocalCloud } from '../../../local/cloud';
 import { XPAY_SANDBOX_CONFIG, type XpaySandbox } from '../../../local/sandbox/xpay';
 import { startTestCloud } from '../../../local/testing';
 import type { Order, VirtualPayment } from '../../../shared/contract';
-import { findMany, getById, type Database } from '../../../shared/orders/db';
+import { findMany, getById, type Database } from '../../../shared/db';
 import type { OrderDoc } from '../../../shared/orders/model';
 import { attachPlatforms } from '../../../shared/orders/__tests__/rails';
 import { IOS_REFUND_BLOCKER } from '../../../shared/orders/xpay/rail';

@@ -8,7 +8,7 @@ import { startTestCloud } from '../../../local/testing';
 import { course, lesson } from '../../catalog/__tests__/fixtures';
 import type { CourseDoc, LessonDoc } from '../../catalog';
 import { enrollmentId, type EnrollmentDoc } from '../../enrollments';
-import type { Database } from '../../orders/db';
+import type { Database } from '../../db';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the envelope is asserted field by field
 export type Reply = { ok: boolean; data?: any; error?: { code: string; message: string; details?: any } };

@@ -15,7 +15,7 @@ import type { LocalCloud } from '../../../local/cloud';
 import { startTestCloud } from '../../../local/testing';
 import { isAppError, PAY_RAILS, type OrderCreateParams } from '../../contract';
 import type { EnrollmentDoc } from '../../enrollments';
-import { findMany, type Database } from '../db';
+import { findMany, type Database } from '../../db';
 import type { OrderDoc } from '../model';
 import { createOrder, getOrder, requestRefund, sweepOrders, type OrderDeps } from '../service';
 import { attachPlatforms, SANDBOX_SETTINGS, type Platforms, type RailHarness } from './rails';

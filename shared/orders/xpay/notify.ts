@@ -11,7 +11,7 @@
  *   answered from our own records (enrollment, progress, refund policy), without calling the platform.
  */
 import { enrollmentId, ENROLLMENTS_COLLECTION, type EnrollmentDoc } from '../../enrollments';
-import { findMany, getById } from '../db';
+import { findMany, getById } from '../../db';
 import { beijingStamp, ORDERS_COLLECTION, type OrderDoc } from '../model';
 import { recordPayEvent, settleNotified, settlePlatformRefund, type OrderDeps } from '../service';
 

@@ -1,5 +1,5 @@
 /**
- * The few typed views of wx-server-sdk's database that the orders domain needs. The SDK types its results as
+ * The few typed views of wx-server-sdk's database that the domain code needs. The SDK types its results as
  * `Promise<…> | void | string`, so each read is narrowed once here rather than at every call.
  */
 import type { database } from 'wx-server-sdk';
@@ -34,6 +34,22 @@ export async function txGet<T>(tx: Transaction, collection: string, id: string):
     if (isNotFound(error)) return null;
     throw error;
   }
+}
+
+/** The documents a `where(…)….get()` query returns. */
+export async function found<T>(query: { get(): unknown }): Promise<T[]> {
+  return ((await query.get()) as { data: T[] }).data;
+}
+
+/** How many documents a `where(…).update()` changed. */
+export async function updated(write: unknown): Promise<number> {
+  return ((await write) as { stats: { updated: number } }).stats.updated;
+}
+
+/** The SDK's error for a unique index or `_id` that is already taken. */
+export function isDuplicateKey(error: unknown): boolean {
+  const message = (error as { errMsg?: unknown; message?: unknown } | null)?.errMsg ?? (error as Error)?.message;
+  return typeof message === 'string' && /E11000|duplicate key/i.test(message);
 }
 
 function isNotFound(error: unknown): boolean {
