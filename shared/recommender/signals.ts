@@ -17,8 +17,9 @@
  * Each call is one atomic update of the learner's document (array and counter operators, no read-modify-write), so
  * concurrent signals of the same learner never overwrite each other. Course ids are stored as array members (plain
  * strings travel compactly through the server API): `paid`/`free` hold what the learner owns, `q1`…`q4` the courses
- * they reached 25/50/75/100 % of, `r1`…`r5` their rating of a course (exactly one of them), `cats` the categories
- * they showed interest in. Only the first signal of a learner costs more: it creates the empty document first.
+ * whose highest progress report reached 25/50/75/100 % (the highest array an id is in counts, so a late, lower report
+ * never takes progress back), `r1`…`r5` their rating of a course (exactly one of them), `cats` the categories they
+ * showed interest in. Only the first signal of a learner costs more: it creates the empty document first.
  */
 import type * as WxServerSdk from 'wx-server-sdk';
 
@@ -93,7 +94,11 @@ export function snapshotStrengths(doc: InteractionSnapshot): Map<string, number>
   };
   add(doc.paid, SIGNAL_WEIGHTS.paid);
   add(doc.free, SIGNAL_WEIGHTS.free);
-  for (const field of PROGRESS_FIELDS) add(doc[field], SIGNAL_WEIGHTS.quarter);
+  const quarters = new Map<string, number>();
+  PROGRESS_FIELDS.forEach((field, index) => {
+    for (const id of doc[field] ?? []) quarters.set(id, index + 1);
+  });
+  for (const [id, quarter] of quarters) add([id], quarter * SIGNAL_WEIGHTS.quarter);
   RATING_FIELDS.forEach((field, star) => add(doc[field], SIGNAL_WEIGHTS.rating[star] as number));
   for (const [id, value] of strengths) strengths.set(id, Math.max(SIGNAL_WEIGHTS.min, value));
   return strengths;
@@ -137,7 +142,10 @@ export async function recordEnrollment(
   });
 }
 
-/** `percent` is the course progress 0–100 (completed lessons over lessons); quarters reached are never taken back. */
+/**
+ * `percent` is the course progress 0–100 (completed lessons over lessons). The course moves to the array of the
+ * quarter reached and leaves the lower ones; it never leaves a higher one, so progress is never taken back.
+ */
 export async function recordProgress(
   db: Database,
   openid: string,
@@ -146,9 +154,12 @@ export async function recordProgress(
 ): Promise<void> {
   if (!(signal.percent >= 0 && signal.percent <= 100)) throw new RangeError('percent must be between 0 and 100');
   const _ = db.command;
-  const reached = PROGRESS_FIELDS.filter((_field, index) => signal.percent >= (index + 1) * 25);
+  const reached = Math.floor(signal.percent / 25);
   const update: Record<string, unknown> = {};
-  for (const field of reached) update[field] = _.addToSet(signal.courseId);
+  PROGRESS_FIELDS.forEach((field, index) => {
+    if (index + 1 < reached) update[field] = _.pull(signal.courseId);
+    if (index + 1 === reached) update[field] = _.addToSet(signal.courseId);
+  });
   await applySignal(db, openid, now, update);
 }
 

@@ -166,7 +166,7 @@ export class SyntheticPlatform {
       const id = syntheticCourseId(course);
       (random.uniform() < 0.7 ? doc.paid : doc.free).push(id);
       const quarters = Math.floor(random.uniform() * 5);
-      for (let q = 1; q <= quarters; q++) doc[`q${q}` as 'q1'].push(id);
+      if (quarters > 0) doc[`q${quarters}` as 'q1'].push(id);
       if (random.uniform() < 0.15) doc[`r${3 + Math.floor(random.uniform() * 3)}` as 'r3'].push(id);
       doc.n += 2 + quarters;
     }
