@@ -237,7 +237,9 @@ export async function runRetrain(
   try {
     let run = lock.activeRunId === null ? null : await store.getRun(lock.activeRunId);
     if (run === null || run.status === 'done') {
-      if (lock.lastFinishedAt !== null && invocationStart - lock.lastFinishedAt < settings.minIntervalMs) {
+      // A run recorded as done whose invocation died before releasing the lock still counts as the last one.
+      const lastFinishedAt = run?.finishedAt === undefined ? lock.lastFinishedAt : Date.parse(run.finishedAt);
+      if (lastFinishedAt !== null && invocationStart - lastFinishedAt < settings.minIntervalMs) {
         return { status: 'idle' };
       }
       run = newRun(invocationStart, env.owner);
@@ -497,7 +499,7 @@ class Job {
     const data = this.requireData();
     const candidate = this.requireCandidate();
     const pointer = await this.store.currentModel();
-    const previous = pointer === null ? null : ItemFactors.decode(await this.store.download(pointer.itemsFile));
+    const previous = pointer === null ? null : await this.previousModel(pointer);
     const candidateScores = evaluateHeldOut(data, candidate);
     const previousScores = previous === null ? null : evaluateHeldOut(data, previous);
     this.run.metrics = {
@@ -515,12 +517,24 @@ class Job {
       this.run.phase = 'done';
     } else {
       this.run.decision =
-        previousScores === null
+        pointer === null
           ? `first model: ${fmt(candidateScores)}`
-          : `candidate ${fmt(candidateScores)} against ${pointer?.version}'s ${fmt(previousScores)}`;
+          : previousScores === null
+            ? `replacing unreadable ${pointer.version}: ${fmt(candidateScores)}`
+            : `candidate ${fmt(candidateScores)} against ${pointer?.version}'s ${fmt(previousScores)}`;
       this.run.phase = 'save';
     }
     this.env.log(`retrain ${this.run._id}: ${this.run.decision}`);
+  }
+
+  /** The current model's item factors; one that cannot be read (its file deleted) is not worth keeping. */
+  private async previousModel(pointer: ModelPointer): Promise<ItemFactors | null> {
+    try {
+      return ItemFactors.decode(await this.store.download(pointer.itemsFile));
+    } catch (error) {
+      this.env.log(`retrain ${this.run._id}: current model ${pointer.version} unreadable (${String(error)})`);
+      return null;
+    }
   }
 
   private async save(): Promise<void> {

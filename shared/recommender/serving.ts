@@ -5,7 +5,9 @@
  */
 import type { CourseCard, ForMeData, SimilarData } from '../contract';
 import { AppError } from '../contract';
-import { readCourses, toCourseCard, type CourseDoc } from '../catalog';
+import { toCourseCard } from '../catalog/projections';
+import { readCourses } from '../catalog/reader';
+import type { CourseDoc } from '../catalog/schema';
 import { ItemFactors } from './item-factors';
 import { parseList, recommendFromSignals, shardId, shardOf, type ListEntry } from './lists';
 import type { ModelPointer } from './retrain';
