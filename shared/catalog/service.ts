@@ -9,7 +9,6 @@
  *   progress (`_openid` + `courseId`);
  * - `categories`: 2, in parallel — the categories and a count of published courses per category.
  */
-import type { database } from 'wx-server-sdk';
 import {
   AppError,
   type CatalogCategoriesData,
@@ -20,13 +19,12 @@ import {
   type CourseProgressBrief,
   validate,
 } from '../contract';
+import type { Database } from '../db';
 import { isEnrolled } from '../enrollments';
 import { LESSON_OUTLINE_FIELDS, toCourseCard, toCourseDetail, type LessonOutlineDoc } from './projections';
 import { catalogListQuery } from './query';
 import { readCourse, readCourses, skippedCourse, type SkippedCourse } from './reader';
 import { CategoryDoc, CourseDoc } from './schema';
-
-export type Database = ReturnType<typeof database>;
 
 export interface CatalogDeps {
   db: Database;

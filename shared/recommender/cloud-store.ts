@@ -3,6 +3,7 @@
  * store. Every method is one server call unless it says otherwise.
  */
 import type * as WxServerSdk from 'wx-server-sdk';
+import { found, isDuplicateKey, updated } from '../db';
 import { LIST_COLLECTION, type ListShardDoc } from './lists';
 import {
   CURRENT_MODEL_ID,
@@ -26,29 +27,16 @@ const LEASE_LOST = 'retrain lease lost';
 
 type Doc = Record<string, unknown>;
 
-/** The data of a query result (the SDK types it loosely). */
-function listOf<T>(result: unknown): T[] {
-  return (result as { data: T[] }).data;
-}
-
-function updatedOf(result: unknown): number {
-  return (result as { stats: { updated: number } }).stats.updated;
-}
-
 function withoutId<T extends { _id: string }>(doc: T): Omit<T, '_id'> {
   const { _id: _ignored, ...rest } = doc;
   return rest;
 }
 
-function isDuplicateKey(error: unknown): boolean {
-  return error instanceof Error && /E11000|duplicate key/i.test(error.message);
-}
-
 async function currentModel(db: ReturnType<Cloud['database']>): Promise<ModelPointer | null> {
-  const found = listOf<ModelPointer>(
-    await db.collection(MODELS_COLLECTION).where({ _id: CURRENT_MODEL_ID }).limit(1).get(),
+  const [pointer] = await found<ModelPointer>(
+    db.collection(MODELS_COLLECTION).where({ _id: CURRENT_MODEL_ID }).limit(1),
   );
-  return found[0] ?? null;
+  return pointer ?? null;
 }
 
 async function download(cloud: Cloud, fileID: string): Promise<Buffer> {
@@ -66,8 +54,8 @@ export function cloudRetrainStore(cloud: Cloud): RetrainStore {
       const taken = await runs()
         .where({ _id: RETRAIN_LOCK_ID, leaseUntil: _.lt(now) })
         .update({ data: { owner, leaseUntil: now + leaseMs, beats: _.inc(1) } });
-      if (updatedOf(taken) === 1) {
-        return listOf<RetrainLock>(await runs().where({ _id: RETRAIN_LOCK_ID }).get())[0] ?? null;
+      if ((await updated(taken)) === 1) {
+        return (await found<RetrainLock>(runs().where({ _id: RETRAIN_LOCK_ID })))[0] ?? null;
       }
       const lock: RetrainLock = {
         _id: RETRAIN_LOCK_ID,
@@ -89,7 +77,7 @@ export function cloudRetrainStore(cloud: Cloud): RetrainStore {
       const renewed = await runs()
         .where({ _id: RETRAIN_LOCK_ID, owner })
         .update({ data: { leaseUntil: now + leaseMs, beats: _.inc(1) } });
-      return updatedOf(renewed) === 1;
+      return (await updated(renewed)) === 1;
     },
     async releaseLock(owner, head) {
       await runs()
@@ -99,7 +87,7 @@ export function cloudRetrainStore(cloud: Cloud): RetrainStore {
         });
     },
     async getRun(id) {
-      return listOf<RetrainRun>(await runs().where({ _id: id }).limit(1).get())[0] ?? null;
+      return (await found<RetrainRun>(runs().where({ _id: id }).limit(1)))[0] ?? null;
     },
     async putRun(run) {
       await runs()
@@ -109,28 +97,26 @@ export function cloudRetrainStore(cloud: Cloud): RetrainStore {
     async readSnapshots(fromBucket, toBucket, afterId, limit) {
       const buckets = Array.from({ length: toBucket - fromBucket }, (_v, i) => fromBucket + i);
       const where = afterId === null ? { b: _.in(buckets) } : { b: _.in(buckets), _id: _.gt(afterId) };
-      return listOf<InteractionSnapshot>(
-        await db
+      return await found<InteractionSnapshot>(
+        db
           .collection(SNAPSHOT_COLLECTION)
           .where(where)
           .orderBy('_id', 'asc')
           .field({ _openid: false, cats: false, n: false })
-          .limit(limit)
-          .get(),
+          .limit(limit),
       );
     },
     async publishedCourseIds() {
       const ids: string[] = [];
       for (;;) {
         const after = ids.length === 0 ? {} : { _id: _.gt(ids[ids.length - 1]) };
-        const page = listOf<{ _id: string }>(
-          await db
+        const page = await found<{ _id: string }>(
+          db
             .collection(COURSES_COLLECTION)
             .where({ status: 'published', ...after })
             .orderBy('_id', 'asc')
             .field({ _id: true })
-            .limit(1000)
-            .get(),
+            .limit(1000),
         );
         ids.push(...page.map((doc) => doc._id));
         if (page.length < 1000) return ids;
@@ -210,18 +196,17 @@ export function cloudServingStore(cloud: Cloud): ServingStore {
     },
     async coursesByIds(ids) {
       if (ids.length === 0) return [];
-      return listOf<Doc>(
-        await courses()
+      return await found<Doc>(
+        courses()
           .where({ _id: _.in(ids) })
-          .limit(ids.length)
-          .get(),
+          .limit(ids.length),
       );
     },
     async popularCourses(categories, limit) {
       const where: Doc = { status: 'published' };
       if (categories !== null) where.category = _.in(categories);
-      return listOf<Doc>(
-        await courses().where(where).orderBy('learnerCount', 'desc').orderBy('_id', 'asc').limit(limit).get(),
+      return await found<Doc>(
+        courses().where(where).orderBy('learnerCount', 'desc').orderBy('_id', 'asc').limit(limit),
       );
     },
     download: (fileID) => download(cloud, fileID),
