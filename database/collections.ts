@@ -201,7 +201,8 @@ export const collections: CollectionSpec[] = [
   {
     name: 'settings',
     description:
-      'Editable configuration (shared/settings AppSettings): one document _id "app" — merchant number, pay rail, order lifetime, refund policy, shipping upload. Functions only.',
+      'Editable configuration (shared/settings AppSettings): one document _id "app" — merchant number, pay rail, order lifetime, refund policy, shipping upload. ' +
+      'And _id "secrets": secrets the environment generated for itself on first use (learnerCode, shared/settings/secrets.ts). Functions only, never sent to a client.',
     rules: settingsRule,
     indexes: [],
   },

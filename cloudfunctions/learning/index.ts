@@ -1,6 +1,6 @@
 import * as cloud from 'wx-server-sdk';
 import { handleClientCall, learningActions, type LearningResponses } from '../../shared/contract';
-import { myCourses, openLesson, reportProgress, type LearningDeps } from '../../shared/learning';
+import { learnerCodeSecret, myCourses, openLesson, reportProgress, type LearningDeps } from '../../shared/learning';
 import { recordProgress } from '../../shared/recommender/signals';
 
 // index.d.ts types `env` as a string, but the SDK documents and accepts the DYNAMIC_CURRENT_ENV symbol.
@@ -18,8 +18,8 @@ const deps: LearningDeps = {
     if (!file || file.status !== 0) throw new Error(`no temp URL for ${fileId}: ${file?.errMsg ?? 'empty reply'}`);
     return file.tempFileURL;
   },
-  // Set LEARNER_CODE_SECRET in the function's environment variables (云开发控制台 → 云函数 → 配置).
-  identitySecret: process.env.LEARNER_CODE_SECRET ?? '',
+  // LEARNER_CODE_SECRET (云开发控制台 → 云函数 → 配置) when set, else the environment's own generated secret.
+  identitySecret: learnerCodeSecret(db, process.env),
   onPercentChanged: (openid, courseId, percent) => recordProgress(db, openid, { courseId, percent }),
 };
 

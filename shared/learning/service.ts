@@ -31,8 +31,8 @@ export interface LearningDeps {
   now: () => Date;
   /** A temp URL of a private storage file, valid for `maxAgeSec` (the platform's `getTempFileURL`). */
   tempFileUrl: (fileId: string, maxAgeSec: number) => Promise<string>;
-  /** Key of the watermark code (see ./identity.ts). */
-  identitySecret: string;
+  /** Key of the watermark code (see ./identity.ts learnerCodeSecret). */
+  identitySecret: () => Promise<string>;
   /** Told when a learner's course percent changed (the recommender's signal); a failure is logged, not returned. */
   onPercentChanged?: (openid: string, courseId: string, percent: number) => Promise<void>;
 }
@@ -58,9 +58,10 @@ async function readProgress(db: Database, openid: string, courseId: string): Pro
 }
 
 export async function openLesson(deps: LearningDeps, openid: string, params: LessonParams): Promise<LessonContent> {
-  const [{ lesson }, progress] = await Promise.all([
+  const [{ lesson }, progress, secret] = await Promise.all([
     lessonAccess(deps.db, openid, params, 'open'),
     readProgress(deps.db, openid, params.courseId),
+    deps.identitySecret(),
   ]);
   const content: LessonContent = {
     id: lesson._id,
@@ -68,7 +69,7 @@ export async function openLesson(deps: LearningDeps, openid: string, params: Les
     kind: lesson.kind,
     durationSec: lesson.durationSec,
     free: lesson.free,
-    watermark: watermarkText(openid, deps.identitySecret),
+    watermark: watermarkText(openid, secret),
   };
   if (lesson.kind === 'article') {
     content.body = lesson.body ?? '';

@@ -1,8 +1,9 @@
 /**
  * The `learning` function through the local cloud's client gateway, with the real wx-server-sdk inside.
  */
-import { progressId, type CourseProgressDoc } from '../../../shared/learning';
+import { progressId, watermarkText, type CourseProgressDoc } from '../../../shared/learning';
 import { getById } from '../../../shared/db';
+import { SECRETS_DOC_ID } from '../../../shared/settings/secrets';
 import { COURSE_ID, startWorld, type World } from '../../../shared/learning/__tests__/world';
 
 let world: World;
@@ -216,5 +217,36 @@ describe('learning.myCourses', () => {
       lastLessonId: 'py-101-3',
       updatedAt: new Date(T0).toISOString(),
     });
+  });
+});
+
+describe('the watermark secret', () => {
+  const openLesson = async (openid: string) => {
+    const reply = await world.call('learning', openid, { action: 'lesson', courseId: COURSE_ID, lessonId: 'py-101-1' });
+    expect(reply.ok).toBe(true);
+    return { watermark: reply.data.lesson.watermark as string, text: JSON.stringify(reply) };
+  };
+  const stored = () => getById<{ learnerCode?: string }>(world.db, 'settings', SECRETS_DOC_ID);
+
+  test('without LEARNER_CODE_SECRET the code is keyed by a random secret the environment stored once', async () => {
+    expect(process.env.LEARNER_CODE_SECRET).toBeUndefined();
+    const first = await openLesson('o-watermarked');
+    const secret = (await stored())?.learnerCode as string;
+    expect(secret).toMatch(/^[0-9a-f]{64}$/);
+    expect(first.watermark).toBe(watermarkText('o-watermarked', secret));
+    // Not the code anyone could compute from the openid with an empty key, and the secret never leaves the server.
+    expect(first.watermark).not.toBe(watermarkText('o-watermarked', ''));
+    expect(first.text).not.toContain(secret);
+    expect((await openLesson('o-watermarked')).watermark).toBe(first.watermark);
+    expect((await stored())?.learnerCode).toBe(secret);
+  });
+
+  test('LEARNER_CODE_SECRET, when set, is the key', async () => {
+    process.env.LEARNER_CODE_SECRET = 'configured-secret';
+    try {
+      expect((await openLesson('o-watermarked')).watermark).toBe(watermarkText('o-watermarked', 'configured-secret'));
+    } finally {
+      delete process.env.LEARNER_CODE_SECRET;
+    }
   });
 });
