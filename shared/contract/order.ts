@@ -43,6 +43,10 @@ export const orderActions = {
       /** 1-based. */
       page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
       pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
+      /** Only the orders of this course (e.g. the pending one on the course page). */
+      courseId: Type.Optional(DocId),
+      /** Only orders in this state. */
+      status: Type.Optional(StringEnum(ORDER_STATUSES)),
     },
     { additionalProperties: false },
   ),
@@ -121,10 +125,25 @@ export interface OrderGetData {
   order: Order;
 }
 
+/** The refund policy as configured (shared/settings `refund`), to show the learner before they ask. */
+export interface RefundPolicy {
+  /** A refund can be asked for this many days after payment. */
+  refundDays: number;
+  /** A refund is refused once the learner's progress in the course reaches this percent. */
+  maxProgressPercent: number;
+}
+
 export interface OrderListData {
   /** Newest first. */
   items: Order[];
+  /** Matching orders (with the filters), over all pages. */
   total: number;
+  policy: RefundPolicy;
+}
+
+/** `details` of the FAILED_PRECONDITION that refuses an `order.refund` (the message says why). */
+export interface RefundRefusalDetails {
+  policy: RefundPolicy;
 }
 
 export interface OrderRefundData {

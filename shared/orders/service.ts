@@ -13,7 +13,15 @@
  *   longer sold) is refunded by the system.
  */
 import { AppError, ORDER_LIST_DEFAULTS, type OrderCreateData, type OrderCreateParams } from '../contract';
-import type { Order, OrderListData, OrderListParams, OrderRefundParams, OrderStatus } from '../contract';
+import type {
+  Order,
+  OrderListData,
+  OrderListParams,
+  OrderRefundParams,
+  OrderStatus,
+  RefundPolicy,
+  RefundRefusalDetails,
+} from '../contract';
 import type { CourseDoc } from '../catalog/schema';
 import {
   activeEnrollment,
@@ -498,6 +506,11 @@ async function confirmRefund(deps: OrderDeps, id: string, source: OrderSource): 
   if (revoked) await signal(deps, (signals) => signals.refunded(revoked._openid, revoked.courseId, deps.clock()));
 }
 
+/** The configured refund policy, as the learner is shown it. */
+export function refundPolicy(settings: AppSettings): RefundPolicy {
+  return { refundDays: settings.refund.windowDays, maxProgressPercent: settings.refund.maxProgressPercent };
+}
+
 /** Why the policy refuses a refund, or undefined when it allows it. */
 export async function refundRefusal(deps: OrderDeps, order: OrderDoc): Promise<string | undefined> {
   const policy = deps.settings.refund;
@@ -524,7 +537,10 @@ export async function requestRefund(deps: OrderDeps, openid: string, params: Ord
   if (order.status === 'refunding' || order.status === 'refunded') return toOrder(order);
   if (order.status !== 'paid') throw new AppError('FAILED_PRECONDITION', '该订单未支付，无需退款');
   const refusal = (await refundRefusal(deps, order)) ?? deps.rails[order.rail]?.refundBlocker(order);
-  if (refusal) throw new AppError('FAILED_PRECONDITION', refusal);
+  if (refusal) {
+    const details: RefundRefusalDetails = { policy: refundPolicy(deps.settings) };
+    throw new AppError('FAILED_PRECONDITION', refusal, details);
+  }
   const at = deps.clock().toISOString();
   const refund: RefundInfo = {
     outRefundNo: `R${order.outTradeNo}`,
@@ -556,7 +572,10 @@ export async function getOrder(deps: OrderDeps, openid: string, id: string): Pro
 export async function listOrders(deps: OrderDeps, openid: string, params: OrderListParams): Promise<OrderListData> {
   const page = params.page ?? ORDER_LIST_DEFAULTS.page;
   const pageSize = params.pageSize ?? ORDER_LIST_DEFAULTS.pageSize;
-  const where = { _openid: openid };
+  // Equality on _openid [+ courseId [+ status]]: the owner_created and owner_course_status indexes.
+  const where: Record<string, unknown> = { _openid: openid };
+  if (params.courseId !== undefined) where.courseId = params.courseId;
+  if (params.status !== undefined) where.status = params.status;
   const [docs, total] = await Promise.all([
     findMany<OrderDoc>(deps.db, ORDERS_COLLECTION, where, {
       orderBy: ['createdAt', 'desc'],
@@ -565,7 +584,7 @@ export async function listOrders(deps: OrderDeps, openid: string, params: OrderL
     }),
     countWhere(deps.db, ORDERS_COLLECTION, where),
   ]);
-  return { items: docs.map(toOrder), total };
+  return { items: docs.map(toOrder), total, policy: refundPolicy(deps.settings) };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -7,7 +7,14 @@ import type { LocalCloud } from '../../../local/cloud';
 import { openApisOf } from '../../../local/openapi';
 import { SANDBOX_MCH_ID, type PaySandbox } from '../../../local/sandbox/pay';
 import { startTestCloud } from '../../../local/testing';
-import { PAY_RAILS, type Order, type PayRail, type VirtualPayment, type WxPayment } from '../../../shared/contract';
+import {
+  PAY_RAILS,
+  type Order,
+  type OrderListData,
+  type PayRail,
+  type VirtualPayment,
+  type WxPayment,
+} from '../../../shared/contract';
 import { enrollmentId, type EnrollmentDoc } from '../../../shared/enrollments';
 import { findMany, getById, type Database } from '../../../shared/db';
 import type { OrderDoc } from '../../../shared/orders/model';
@@ -46,7 +53,7 @@ async function course(priceFen = 9900, status = 'published'): Promise<string> {
   return id;
 }
 
-type Envelope<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
+type Envelope<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string; details?: unknown } };
 
 async function call<T>(fn: string, openid: string, data: Record<string, unknown>): Promise<Envelope<T>> {
   const res = await fetch(`${cloud.url}/client/functions/${fn}`, {
@@ -381,6 +388,58 @@ describe('order.get, order.list', () => {
     expect(list.items.map((o) => o.id)).toEqual([second.id, order.id]);
     expect(Object.keys(list.items[0]!)).not.toContain('history');
   });
+
+  test('filters by course and status (the course page asks for its pending order)', async () => {
+    const { openid, courseId, order } = await pendingOrder();
+    const other = data(await create(openid, await course())).order;
+    const paid = await pendingOrder();
+    await payHttp({ outTradeNo: paid.outTradeNo });
+    const list = (filters: Record<string, unknown>) =>
+      call<OrderListData>('order', openid, { action: 'list', ...filters });
+
+    expect(data(await list({ courseId, status: 'pending', pageSize: 1 }))).toMatchObject({
+      items: [{ id: order.id, courseId, status: 'pending' }],
+      total: 1,
+    });
+    expect(data(await list({ status: 'pending' })).items.map((o) => o.id)).toEqual([other.id, order.id]);
+    expect(data(await list({ courseId, status: 'paid' }))).toMatchObject({ items: [], total: 0 });
+    // Another learner's order of the course is never listed, whatever the filter.
+    expect(data(await list({ courseId: paid.courseId }))).toMatchObject({ items: [], total: 0 });
+    expect(data(await call<OrderListData>('order', paid.openid, { action: 'list', status: 'paid' })).items).toEqual([
+      expect.objectContaining({ id: paid.order.id, status: 'paid' }),
+    ]);
+  });
+
+  test.each([
+    [{ status: 'unpaid' }, 'status'],
+    [{ courseId: 'a/b' }, 'courseId'],
+    [{ pageSize: 0 }, 'pageSize'],
+  ])('rejects the filter %j naming %s', async (filters, field) => {
+    const reply = await call('order', learner(), { action: 'list', ...filters });
+    expect(reply).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT', message: expect.stringContaining(field) },
+    });
+  });
+
+  test('the reply carries the configured refund policy', async () => {
+    const openid = learner();
+    expect(data(await call<OrderListData>('order', openid, { action: 'list' })).policy).toEqual({
+      refundDays: 7,
+      maxProgressPercent: 20,
+    });
+    const settings = db.collection('settings').doc('app');
+    await settings.update({ data: { refund: { windowDays: 3, maxProgressPercent: 50 } } });
+    try {
+      expect(data(await call<OrderListData>('order', openid, { action: 'list' }))).toEqual({
+        items: [],
+        total: 0,
+        policy: { refundDays: 3, maxProgressPercent: 50 },
+      });
+    } finally {
+      await settings.update({ data: { refund: db.command.remove() } });
+    }
+  });
 });
 
 describe('orderSweep', () => {
@@ -457,7 +516,11 @@ describe('order.refund', () => {
       .update({ data: { paidAt: new Date(Date.now() - 8 * 86_400_000).toISOString() } });
     expect(await refund(late.openid, late.order.id)).toMatchObject({
       ok: false,
-      error: { code: 'FAILED_PRECONDITION', message: expect.stringContaining('7 天') },
+      error: {
+        code: 'FAILED_PRECONDITION',
+        message: expect.stringContaining('7 天'),
+        details: { policy: { refundDays: 7, maxProgressPercent: 20 } },
+      },
     });
 
     const studied = await paidOrder();
@@ -466,7 +529,11 @@ describe('order.refund', () => {
     });
     expect(await refund(studied.openid, studied.order.id)).toMatchObject({
       ok: false,
-      error: { code: 'FAILED_PRECONDITION', message: expect.stringContaining('20%') },
+      error: {
+        code: 'FAILED_PRECONDITION',
+        message: expect.stringContaining('20%'),
+        details: { policy: { refundDays: 7, maxProgressPercent: 20 } },
+      },
     });
     expect(await enrollment(studied.openid, studied.courseId)).toMatchObject({ status: 'active' });
 
