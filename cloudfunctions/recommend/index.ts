@@ -1,7 +1,14 @@
 import * as cloud from 'wx-server-sdk';
 import { handleClientCall, RECOMMEND_DEFAULTS, recommendActions, type RecommendResponses } from '../../shared/contract';
 import { cloudServingStore } from '../../shared/recommender/cloud-store';
-import { forMe, ServingCache, similar, type ServingDeps } from '../../shared/recommender/serving';
+import {
+  forMe,
+  interests,
+  ServingCache,
+  setInterests,
+  similar,
+  type ServingDeps,
+} from '../../shared/recommender/serving';
 
 cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV as unknown as string });
 
@@ -13,7 +20,7 @@ const deps: ServingDeps = {
   log: (message) => console.warn(`[recommend] ${message}`),
 };
 
-/** The `recommend` function (API.md §1): `forMe`, `similar`. */
+/** The `recommend` function (API.md §1): `forMe`, `similar`; and the learner's `setInterests`, `interests`. */
 export async function main(event: unknown, context: { request_id?: string }) {
   const { OPENID } = cloud.getWXContext();
   return handleClientCall<typeof recommendActions, RecommendResponses>(
@@ -23,6 +30,8 @@ export async function main(event: unknown, context: { request_id?: string }) {
     {
       forMe: (params, call) => forMe(deps, call.openid, params.limit ?? RECOMMEND_DEFAULTS.limit),
       similar: (params) => similar(deps, params.courseId, params.limit ?? RECOMMEND_DEFAULTS.limit),
+      setInterests: (params, call) => setInterests(deps, call.openid, params.categories),
+      interests: (_params, call) => interests(deps, call.openid),
     },
   );
 }

@@ -14,13 +14,14 @@ import {
   type RetrainStore,
 } from './retrain';
 import type { ServingStore } from './serving';
-import { SNAPSHOT_COLLECTION, type InteractionSnapshot } from './signals';
+import { recordInterests, SNAPSHOT_COLLECTION, type InteractionSnapshot } from './signals';
 
 export type Cloud = typeof WxServerSdk;
 
 export const JOB_RUNS_COLLECTION = 'jobRuns';
 export const MODELS_COLLECTION = 'recModels';
 const COURSES_COLLECTION = 'courses';
+const CATEGORIES_COLLECTION = 'categories';
 /** cloud.deleteFile takes at most 50 file IDs per call. */
 const DELETE_BATCH = 50;
 const LEASE_LOST = 'retrain lease lost';
@@ -102,7 +103,7 @@ export function cloudRetrainStore(cloud: Cloud): RetrainStore {
           .collection(SNAPSHOT_COLLECTION)
           .where(where)
           .orderBy('_id', 'asc')
-          .field({ _openid: false, cats: false, n: false })
+          .field({ _openid: false, cats: false, interests: false, n: false })
           .limit(limit),
       );
     },
@@ -210,5 +211,17 @@ export function cloudServingStore(cloud: Cloud): ServingStore {
       );
     },
     download: (fileID) => download(cloud, fileID),
+    async knownCategories(ids) {
+      if (ids.length === 0) return [];
+      const known = await found<{ _id: string }>(
+        db
+          .collection(CATEGORIES_COLLECTION)
+          .where({ _id: _.in(ids) })
+          .field({ _id: true })
+          .limit(ids.length),
+      );
+      return known.map((doc) => doc._id);
+    },
+    recordInterests: (openid, categories, now) => recordInterests(db, openid, { categories }, now),
   };
 }

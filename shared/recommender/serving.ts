@@ -1,9 +1,10 @@
 /**
- * `recommend.forMe` and `recommend.similar` (API.md §1). The common path of forMe — a learner with a precomputed list
+ * `recommend.forMe` and `recommend.similar` (API.md §1), and the learner's picked interests (`setInterests`,
+ * `interests`) that a new learner's forMe starts from. The common path of forMe — a learner with a precomputed list
  * in a warm instance — is two database calls: the learner's snapshot with their list shard joined in (one aggregate),
  * then the cards of the listed courses. The current-model pointer and the item factors are cached in the instance.
  */
-import type { CourseCard, ForMeData, SimilarData } from '../contract';
+import type { CourseCard, ForMeData, InterestsData, SimilarData } from '../contract';
 import { AppError } from '../contract';
 import { toCourseCard } from '../catalog/projections';
 import { readCourses } from '../catalog/reader';
@@ -11,7 +12,13 @@ import type { CourseDoc } from '../catalog/schema';
 import { ItemFactors } from './item-factors';
 import { parseList, recommendFromSignals, shardId, shardOf, type ListEntry } from './lists';
 import type { ModelPointer } from './retrain';
-import { interestCategories, ownedCourses, snapshotStrengths, type InteractionSnapshot } from './signals';
+import {
+  chosenInterests,
+  interestCategories,
+  ownedCourses,
+  snapshotStrengths,
+  type InteractionSnapshot,
+} from './signals';
 
 export interface ServingStore {
   currentModel(): Promise<ModelPointer | null>;
@@ -25,6 +32,10 @@ export interface ServingStore {
   /** Published courses, most learners first, in `categories` (or all when null). */
   popularCourses(categories: string[] | null, limit: number): Promise<unknown[]>;
   download(fileId: string): Promise<Buffer>;
+  /** Which of `ids` are catalog categories. */
+  knownCategories(ids: string[]): Promise<string[]>;
+  /** Replaces the learner's picked categories: one atomic update of their snapshot (signals.ts recordInterests). */
+  recordInterests(openid: string, categories: string[], now: Date): Promise<void>;
 }
 
 /** How long an instance trusts its copy of the current-model pointer. */
@@ -35,6 +46,7 @@ export const COLD_START_VERSION = 'cold-start';
 export const REASONS = {
   because: (title: string) => `因为你学习了《${title}》`,
   personal: '猜你喜欢',
+  interest: '你关注的方向',
   category: '同类热门',
   popular: '大家都在学',
 } as const;
@@ -146,7 +158,10 @@ export async function forMe(deps: ServingDeps, openid: string, limit: number): P
   return { items: await coldStart(deps, snapshot, owned, limit), modelVersion: COLD_START_VERSION };
 }
 
-/** Popular courses in the learner's interest categories, then popular overall; never an owned course. */
+/**
+ * Popular courses in the categories the learner picked, then in those they showed interest in, then popular
+ * overall; never an owned course.
+ */
 async function coldStart(
   deps: ServingDeps,
   snapshot: InteractionSnapshot | null,
@@ -162,8 +177,16 @@ async function coldStart(
       items.push({ course: toCourseCard(course), score: course.learnerCount, reason });
     }
   };
-  const categories = interestCategories(snapshot);
-  if (categories.length > 0) take(await deps.store.popularCourses(categories, limit + owned.size), REASONS.category);
+  const chosen = chosenInterests(snapshot);
+  const learned = interestCategories(snapshot).filter((category) => !chosen.includes(category));
+  for (const [categories, reason] of [
+    [chosen, REASONS.interest],
+    [learned, REASONS.category],
+  ] as const) {
+    if (categories.length > 0 && items.length < limit) {
+      take(await deps.store.popularCourses(categories, limit + seen.size), reason);
+    }
+  }
   if (items.length < limit) take(await deps.store.popularCourses(null, limit + seen.size), REASONS.popular);
   return items;
 }
@@ -192,4 +215,21 @@ export async function similar(deps: ServingDeps, courseId: string, limit: number
     items.push({ course: toCourseCard(course), score: 0 });
   }
   return { items };
+}
+
+/** `recommend.setInterests`: every id must be a catalog category; the choice replaces the previous one. */
+export async function setInterests(deps: ServingDeps, openid: string, categories: string[]): Promise<InterestsData> {
+  const known = new Set(await deps.store.knownCategories(categories));
+  const unknown = categories.findIndex((id) => !known.has(id));
+  if (unknown >= 0) {
+    throw new AppError('INVALID_ARGUMENT', `categories[${unknown}] is not a known category: ${categories[unknown]}`);
+  }
+  await deps.store.recordInterests(openid, categories, new Date(deps.now()));
+  return { categories };
+}
+
+/** `recommend.interests`: the categories the learner picked, as stored. */
+export async function interests(deps: ServingDeps, openid: string): Promise<InterestsData> {
+  const { snapshot } = await deps.store.learner(openid, null);
+  return { categories: chosenInterests(snapshot) };
 }

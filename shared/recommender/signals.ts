@@ -12,6 +12,7 @@
  * await recordRating(db, openid, { courseId, rating });                              // review.submit
  * await recordRefund(db, openid, { courseId });                                      // order refunded
  * await recordCourseView(db, openid, { category: course.category });                 // catalog.detail (optional)
+ * await recordInterests(db, openid, { categories });                                 // recommend.setInterests
  * ```
  *
  * Each call is one atomic update of the learner's document (array and counter operators, no read-modify-write), so
@@ -19,7 +20,8 @@
  * strings travel compactly through the server API): `paid`/`free` hold what the learner owns, `q1`…`q4` the courses
  * whose highest progress report reached 25/50/75/100 % (the highest array an id is in counts, so a late, lower report
  * never takes progress back), `r1`…`r5` their rating of a course (exactly one of them), `cats` the categories they
- * showed interest in. Only the first signal of a learner costs more: it creates the empty document first.
+ * showed interest in, `interests` the categories they picked themselves on 我的 (replaced as a whole on each choice).
+ * Only the first signal of a learner costs more: it creates the empty document first.
  */
 import type * as WxServerSdk from 'wx-server-sdk';
 
@@ -68,6 +70,8 @@ export interface InteractionSnapshot {
   r4?: string[];
   r5?: string[];
   cats?: string[];
+  /** Categories the learner picked on 我的, in their order; replaced as a whole (recordInterests). */
+  interests?: string[];
   /** Signals recorded so far (also makes every update change the document). */
   n?: number;
   /** ISO-8601 time of the last signal: learners active in the last 30 days get a precomputed list. */
@@ -112,6 +116,11 @@ export function ownedCourses(doc: InteractionSnapshot | null): Set<string> {
 /** Categories the learner showed interest in, in the order they were first shown. */
 export function interestCategories(doc: InteractionSnapshot | null): string[] {
   return [...(doc?.cats ?? [])];
+}
+
+/** Categories the learner picked on 我的, in their order. */
+export function chosenInterests(doc: InteractionSnapshot | null): string[] {
+  return [...(doc?.interests ?? [])];
 }
 
 /** Whether the learner sent a signal in the `days` before `now`. */
@@ -200,6 +209,19 @@ export async function recordCourseView(
   now = new Date(),
 ): Promise<void> {
   await applySignal(db, openid, now, { cats: db.command.addToSet(signal.category) });
+}
+
+/**
+ * The categories the learner picked on 我的 (already checked to exist), replacing the previous choice in the same
+ * update; an empty list clears it. Learned signals (`cats`) are left alone.
+ */
+export async function recordInterests(
+  db: Database,
+  openid: string,
+  signal: { categories: readonly string[] },
+  now = new Date(),
+): Promise<void> {
+  await applySignal(db, openid, now, { interests: db.command.set([...signal.categories]) });
 }
 
 /**

@@ -142,7 +142,7 @@ export class SyntheticPlatform {
       chosen.add(course);
     }
     const openid = syntheticOpenid(user);
-    const doc: Required<Omit<InteractionSnapshot, 'n' | 'activeAt'>> & { n: number; activeAt: string } = {
+    const doc: Required<Omit<InteractionSnapshot, 'n' | 'activeAt' | 'interests'>> & { n: number; activeAt: string } = {
       _id: openid,
       _openid: openid,
       b: snapshotBucket(openid),

@@ -7,7 +7,7 @@ import * as wx from 'wx-server-sdk';
 import type { LocalCloud } from '../../../local/cloud';
 import { startTestCloud } from '../../../local/testing';
 import type { CourseDoc } from '../../../shared/catalog';
-import type { Err, ForMeData, Ok, SimilarData } from '../../../shared/contract';
+import type { Err, ForMeData, InterestsData, Ok, SimilarData } from '../../../shared/contract';
 import type { ModelPointer, RetrainOutcome } from '../../../shared/recommender/retrain';
 import { COLD_START_VERSION, REASONS } from '../../../shared/recommender/serving';
 import {
@@ -197,6 +197,74 @@ describe('recommend.forMe', () => {
   });
 });
 
+describe('recommend.setInterests', () => {
+  const categoryIds = ['cat0', 'cat1', 'cat2', 'cat3'];
+  const popularIn = (categories: string[]) =>
+    courses
+      .filter((c) => categories.includes(c.category) && c.status === 'published')
+      .sort((a, b) => b.learnerCount - a.learnerCount || a._id.localeCompare(b._id))
+      .map((c) => c._id);
+  const snapshotOf = async (openid: string) =>
+    (
+      (await db.collection('interactions').where({ _id: openid }).get()) as unknown as {
+        data: InteractionSnapshot[];
+      }
+    ).data[0];
+
+  beforeAll(async () => {
+    await db.collection('categories').add({
+      data: categoryIds.map((id, order) => ({ _id: id, name: `分类 ${id}`, order })),
+    });
+  });
+
+  it('records the picked categories, and a new learner’s forMe starts from them', async () => {
+    const openid = 'o-picky';
+    await recordCourseView(db, openid, { category: 'cat2' });
+    const set = await ok<InterestsData>('recommend', { action: 'setInterests', categories: ['cat3', 'cat1'] }, openid);
+    expect(set).toEqual({ categories: ['cat3', 'cat1'] });
+    expect(await ok<InterestsData>('recommend', { action: 'interests' }, openid)).toEqual(set);
+    expect(await snapshotOf(openid)).toMatchObject({ interests: ['cat3', 'cat1'], cats: ['cat2'] });
+
+    const data = await ok<ForMeData>('recommend', { action: 'forMe', limit: 20 }, openid);
+    expect(data.modelVersion).toBe(COLD_START_VERSION);
+    const picked = popularIn(['cat3', 'cat1']);
+    const looked = popularIn(['cat2']);
+    expect(data.items.map((i) => [i.course.id, i.reason])).toEqual([
+      ...picked.map((id) => [id, REASONS.interest]),
+      ...looked.map((id) => [id, REASONS.category]),
+      ...popularIn(['cat0']).map((id) => [id, REASONS.popular]),
+    ]);
+  });
+
+  it('replaces the previous choice; an empty choice clears it', async () => {
+    const openid = 'o-changes-mind';
+    await ok('recommend', { action: 'setInterests', categories: ['cat0', 'cat1'] }, openid);
+    await ok('recommend', { action: 'setInterests', categories: ['cat2'] }, openid);
+    expect(await ok<InterestsData>('recommend', { action: 'interests' }, openid)).toEqual({ categories: ['cat2'] });
+    const data = await ok<ForMeData>('recommend', { action: 'forMe', limit: 3 }, openid);
+    expect(data.items.map((i) => i.course.id)).toEqual(popularIn(['cat2']).slice(0, 3));
+    await ok('recommend', { action: 'setInterests', categories: [] }, openid);
+    expect(await ok<InterestsData>('recommend', { action: 'interests' }, openid)).toEqual({ categories: [] });
+    expect((await ok<ForMeData>('recommend', { action: 'forMe', limit: 3 }, openid)).items[0]?.reason).toBe(
+      REASONS.popular,
+    );
+  });
+
+  it('answers a learner who never chose with no interests', async () => {
+    expect(await ok<InterestsData>('recommend', { action: 'interests' }, 'o-never-chose')).toEqual({ categories: [] });
+  });
+
+  it('refuses an unknown category naming the field, and writes nothing', async () => {
+    const openid = 'o-typo';
+    await ok('recommend', { action: 'setInterests', categories: ['cat1'] }, openid);
+    const before = await snapshotOf(openid);
+    const reply = await invoke('recommend', { action: 'setInterests', categories: ['cat0', 'cooking'] }, openid);
+    expect(reply).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+    expect((reply as Err).error.message).toBe('categories[1] is not a known category: cooking');
+    expect(await snapshotOf(openid)).toEqual(before);
+  });
+});
+
 describe('recommend.similar', () => {
   it('returns the nearest published courses by item factors', async () => {
     const data = await ok<SimilarData>('recommend', { action: 'similar', courseId: 'c0', limit: 4 }, 'o-a');
@@ -237,6 +305,12 @@ describe('recommend validation', () => {
     [{ action: 'similar', courseId: 'a/b' }, 'courseId'],
     [{ action: 'forMe', openid: 'o-other' }, 'openid'],
     [{ action: 'rank' }, 'action'],
+    [{ action: 'setInterests' }, 'categories'],
+    [{ action: 'setInterests', categories: 'cat0' }, 'categories'],
+    [{ action: 'setInterests', categories: ['cat0', 'cat0'] }, 'categories'],
+    [{ action: 'setInterests', categories: ['a/b'] }, 'categories[0]'],
+    [{ action: 'setInterests', categories: Array.from({ length: 11 }, (_v, i) => `c${i}`) }, 'categories'],
+    [{ action: 'interests', categories: [] }, 'categories'],
   ])('rejects %j naming %s', async (data, field) => {
     const reply = await invoke('recommend', data, 'o-a');
     expect(reply).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });

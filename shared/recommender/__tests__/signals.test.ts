@@ -6,11 +6,13 @@ import * as wx from 'wx-server-sdk';
 import type { LocalCloud } from '../../../local/cloud';
 import { startTestCloud } from '../../../local/testing';
 import {
+  chosenInterests,
   interestCategories,
   isActive,
   ownedCourses,
   recordCourseView,
   recordEnrollment,
+  recordInterests,
   recordProgress,
   recordRating,
   recordRefund,
@@ -102,6 +104,22 @@ describe('recording signals', () => {
     const doc = await snapshot('o-three');
     expect(interestCategories(doc)).toEqual(['design']);
     expect(snapshotStrengths(doc).size).toBe(0);
+  });
+
+  it('replaces the picked interests as a whole in one update, keeping the learned categories', async () => {
+    await recordCourseView(db, 'o-four', { category: 'design' }, at);
+    await recordInterests(db, 'o-four', { categories: ['python', 'data'] }, at);
+    const before = calls.length;
+    await recordInterests(db, 'o-four', { categories: ['data', 'ai'] }, at);
+    expect(calls.slice(before)).toEqual(['database.modifyDocument']);
+    let doc = await snapshot('o-four');
+    expect(chosenInterests(doc)).toEqual(['data', 'ai']);
+    expect(interestCategories(doc)).toEqual(['design']);
+    expect(snapshotStrengths(doc).size).toBe(0);
+    await recordInterests(db, 'o-four', { categories: [] }, at);
+    doc = await snapshot('o-four');
+    expect(chosenInterests(doc)).toEqual([]);
+    expect(doc.n).toBe(4);
   });
 
   it('rejects an out-of-range rating or progress before writing', async () => {
