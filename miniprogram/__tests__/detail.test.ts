@@ -40,7 +40,7 @@ function catalogWith(cloud: CloudStub, enrolled: () => boolean): void {
       summary: { avg: 5, count: 1, histogram: [0, 0, 0, 0, 1] },
     }))
     .on('recommend.similar', () => ({ items: [] }))
-    .on('order.list', () => ({ items: [], total: 0 }));
+    .on('order.list', () => ({ items: [], total: 0, policy: { refundDays: 7, maxProgressPercent: 20 } }));
 }
 
 describe('课程详情', () => {
@@ -54,6 +54,35 @@ describe('课程详情', () => {
     expect(page.querySelectorAll('.trial')).toHaveLength(1);
     expect(allText(page)).toContain('讲得很清楚');
     expect(page.querySelector('.write-review')).toBeFalsy();
+  });
+
+  it('asks the server for this course’s pending order only, and offers to continue paying it', async () => {
+    const cloud = installWx();
+    catalogWith(cloud, () => false);
+    cloud.on('order.list', (r) => ({
+      items: r.courseId === 'py' && r.status === 'pending' ? [order('o-pending')] : [],
+      total: 1,
+      policy: { refundDays: 7, maxProgressPercent: 20 },
+    }));
+    const page = openPage('detail', { courseId: 'py' });
+    await settle();
+    expect(cloud.callsOf('order.list')).toEqual([{ action: 'list', courseId: 'py', status: 'pending', pageSize: 1 }]);
+    expect(allText(page)).toContain('待支付');
+    expect(textOf(page, '.main-action')).toBe('继续支付 ¥99');
+  });
+
+  it('does not offer to continue a pending order that has expired', async () => {
+    const cloud = installWx();
+    catalogWith(cloud, () => false);
+    cloud.on('order.list', () => ({
+      items: [order('o-old', { expiresAt: new Date(Date.now() - 60_000).toISOString() })],
+      total: 1,
+      policy: { refundDays: 7, maxProgressPercent: 20 },
+    }));
+    const page = openPage('detail', { courseId: 'py' });
+    await settle();
+    expect(allText(page)).not.toContain('待支付');
+    expect(textOf(page, '.main-action')).toBe('立即购买 ¥99');
   });
 
   it('shows an enrolled learner 继续学习 and opens the last lesson', async () => {

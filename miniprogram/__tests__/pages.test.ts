@@ -6,7 +6,7 @@ const categories = { items: [{ id: 'python', name: 'Python', count: 3 }] };
 
 describe('首页', () => {
   it('shows continue learning, recommendations with their reason, categories and popular courses', async () => {
-    const cloud = installWx({ getStorageSync: () => [] });
+    const cloud = installWx();
     cloud
       .on('catalog.categories', () => categories)
       .on('catalog.list', (r) => ({
@@ -31,17 +31,30 @@ describe('首页', () => {
     expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/lesson/index?courseId=py&lessonId=l2' });
   });
 
-  it('recommends popular courses of the chosen interests to a new learner', async () => {
-    const cloud = installWx({ getStorageSync: () => ['python'] });
+  it('shows a new learner the server’s cold start, which starts from the interests they picked on 我的', async () => {
+    const getStorageSync = jest.fn();
+    const cloud = installWx({ getStorageSync });
     cloud
       .on('catalog.categories', () => categories)
-      .on('catalog.list', (r) => ({ items: [card(r.category ? 'py-hot' : 'any')], total: 1, page: 1, pageSize: 6 }))
+      .on('catalog.list', (r) => ({
+        items: [card(r.sort === 'newest' ? 'new1' : 'hot1')],
+        total: 1,
+        page: 1,
+        pageSize: 6,
+      }))
       .on('learning.myCourses', () => ({ items: [] }))
-      .on('recommend.forMe', () => ({ items: [], modelVersion: 'cold-start' }));
+      .on('recommend.forMe', () => ({
+        items: [{ course: card('py-hot'), score: 12, reason: '你关注的方向' }],
+        modelVersion: 'cold-start',
+      }));
     const page = openPage('home');
     await settle();
-    expect(allText(page)).toContain('你关注的「Python」热门');
+    expect(textOf(page, '.recommended')).toContain('课程 py-hot');
+    expect(textOf(page, '.recommended')).toContain('你关注的方向');
     expect(page.querySelector('.continue')).toBeFalsy();
+    // Nothing is read from the device, and no list is assembled on the client.
+    expect(getStorageSync).not.toHaveBeenCalled();
+    expect(cloud.callsOf('catalog.list').map((r) => r.category)).toEqual([undefined, undefined]);
   });
 
   it('shows the error and retries', async () => {
@@ -226,6 +239,7 @@ describe('订单', () => {
       .on('order.list', () => ({
         items: [order('o1', { status: 'paid' }), order('o2', { status: 'closed' })],
         total: 2,
+        policy: { refundDays: 3, maxProgressPercent: 50 },
       }))
       .on('order.refund', (r) => ({ order: order(String(r.orderId), { status: 'refunding' }) }));
     const page = openPage('orders');
@@ -234,7 +248,9 @@ describe('订单', () => {
     expect(allText(page)).toContain('已关闭');
     expect(page.querySelectorAll('.refund')).toHaveLength(1);
     await tap(page, '.refund');
-    expect(textOf(page, '.policy')).toContain('支付后 7 天内');
+    // The policy as the server is configured, not a figure built into the mini-program.
+    expect(textOf(page, '.policy')).toContain('支付后 3 天内');
+    expect(textOf(page, '.policy')).toContain('未达到 50%');
     await tap(page, '.submit-refund');
     expect(textOf(page, '.form-error')).toBe('请填写退款原因');
     find(page, '.reason')?.dispatchEvent('input', { detail: { value: '买错了' } });
@@ -244,20 +260,28 @@ describe('订单', () => {
     expect(allText(page)).toContain('退款中');
   });
 
-  it('shows the server reason when a refund is refused', async () => {
+  it('shows the server reason when a refund is refused, and the policy it was refused under', async () => {
     const cloud = installWx();
     cloud
-      .on('order.list', () => ({ items: [order('o1', { status: 'paid' })], total: 1 }))
+      .on('order.list', () => ({
+        items: [order('o1', { status: 'paid' })],
+        total: 1,
+        policy: { refundDays: 7, maxProgressPercent: 20 },
+      }))
       .on('order.refund', () => {
-        throw new StubError('FAILED_PRECONDITION', '已超过 7 天退款期限');
+        throw new StubError('FAILED_PRECONDITION', '已超过支付后 5 天的退款期限', {
+          policy: { refundDays: 5, maxProgressPercent: 20 },
+        });
       });
     const page = openPage('orders');
     await settle();
     await tap(page, '.refund');
+    expect(textOf(page, '.policy')).toContain('支付后 7 天内');
     find(page, '.reason')?.dispatchEvent('input', { detail: { value: '不想学了' } });
     await settle();
     await tap(page, '.submit-refund');
-    expect(textOf(page, '.form-error')).toBe('已超过 7 天退款期限');
+    expect(textOf(page, '.form-error')).toBe('已超过支付后 5 天的退款期限');
+    expect(textOf(page, '.policy')).toContain('支付后 5 天内');
   });
 });
 
@@ -296,24 +320,79 @@ describe('写评价', () => {
 });
 
 describe('我的', () => {
-  it('asks for the privacy agreement and saves interests', async () => {
+  const threeCategories = {
+    items: [
+      { id: 'python', name: 'Python', count: 3 },
+      { id: 'data', name: '数据分析', count: 2 },
+      { id: 'design', name: '设计', count: 1 },
+    ],
+  };
+  const privacy = (needAuthorization: boolean) => ({
+    getPrivacySetting: (o: { success: (r: object) => void }) =>
+      o.success({ needAuthorization, privacyContractName: '《隐私指引》' }),
+  });
+  const chips = (page: ReturnType<typeof openPage>) =>
+    Array.from(page.querySelectorAll('.interest')).map((chip) => (chip.dom as HTMLElement).textContent?.trim());
+
+  it('shows the interests kept on the server and saves each change there, nothing on the device', async () => {
     const setStorageSync = jest.fn();
-    const cloud = installWx({
-      getPrivacySetting: (o: { success: (r: object) => void }) =>
-        o.success({ needAuthorization: true, privacyContractName: '《隐私指引》' }),
-      getStorageSync: () => [],
-      setStorageSync,
-    });
-    cloud.on('catalog.categories', () => categories);
+    const cloud = installWx({ ...privacy(false), setStorageSync });
+    cloud
+      .on('catalog.categories', () => threeCategories)
+      .on('recommend.interests', () => ({ categories: ['data'] }))
+      .on('recommend.setInterests', (r) => ({ categories: r.categories }));
+    const page = openPage('me');
+    await settle();
+    expect(chips(page)).toEqual(['Python', '✓ 数据分析', '设计']);
+    await tap(page, '.interest');
+    expect(cloud.callsOf('recommend.setInterests')).toEqual([
+      { action: 'setInterests', categories: ['python', 'data'] },
+    ]);
+    expect(chips(page)).toEqual(['✓ Python', '✓ 数据分析', '设计']);
+    expect(textOf(page, '.save-note')).toBe('已保存');
+    expect(setStorageSync).not.toHaveBeenCalled();
+  });
+
+  it('asks for the privacy agreement first and saves the choice once the learner agrees', async () => {
+    const cloud = installWx(privacy(true));
+    cloud
+      .on('catalog.categories', () => categories)
+      .on('recommend.interests', () => ({ categories: [] }))
+      .on('recommend.setInterests', (r) => ({ categories: r.categories }));
     const page = openPage('me');
     await settle();
     expect(textOf(page, '.privacy-need')).toContain('《隐私指引》');
-    await tap(page, '.agree');
+    await tap(page, '.interest');
+    expect(textOf(page, '.interest')).toContain('✓');
+    expect(textOf(page, '.save-note')).toBe('同意隐私保护指引后即可保存');
+    expect(cloud.callsOf('recommend.setInterests')).toHaveLength(0);
     find(page, '.agree')?.dispatchEvent('agreeprivacyauthorization');
     await settle();
     expect(page.querySelector('.privacy-need')).toBeFalsy();
+    expect(cloud.callsOf('recommend.setInterests')).toEqual([{ action: 'setInterests', categories: ['python'] }]);
+    expect(textOf(page, '.save-note')).toBe('已保存');
+  });
+
+  it('says so when saving fails, and the next change sends the whole choice again', async () => {
+    const cloud = installWx(privacy(false));
+    cloud
+      .on('catalog.categories', () => threeCategories)
+      .on('recommend.interests', () => ({ categories: [] }))
+      .on('recommend.setInterests', () => {
+        throw new StubError('UNAVAILABLE', '');
+      });
+    const page = openPage('me');
+    await settle();
     await tap(page, '.interest');
-    expect(setStorageSync).toHaveBeenCalledWith('interests', ['python']);
-    expect(textOf(page, '.interest')).toContain('✓');
+    expect(textOf(page, '.save-note')).toBe('保存失败：服务暂时不可用，请稍后再试');
+    cloud.on('recommend.setInterests', (r) => ({ categories: r.categories }));
+    const design = page.querySelectorAll('.interest')[2];
+    design?.dispatchEvent('tap');
+    await settle();
+    expect(cloud.callsOf('recommend.setInterests').at(-1)).toEqual({
+      action: 'setInterests',
+      categories: ['python', 'design'],
+    });
+    expect(textOf(page, '.save-note')).toBe('已保存');
   });
 });

@@ -147,9 +147,11 @@ export class CourseStore extends Store<CourseState> {
         call('catalog', { action: 'detail', courseId }),
         call('review', { action: 'list', courseId, pageSize: 3 }).catch(() => null),
         call('recommend', { action: 'similar', courseId, limit: 4 }).catch(() => ({ items: [] })),
-        call('order', { action: 'list', pageSize: 20 }).catch(() => ({ items: [] as Order[] })),
+        call('order', { action: 'list', courseId, status: 'pending', pageSize: 1 }).catch(() => ({
+          items: [] as Order[],
+        })),
       ]);
-      this.show(detail, orders.items);
+      this.show(detail, orders.items[0]);
       if (reviews) this.update({ reviews: reviews.items.map(reviewView), reviewTotal: reviews.total });
       this.update({ similar: similar.items.map((item) => cardView(item.course)) });
     } catch (error) {
@@ -157,14 +159,12 @@ export class CourseStore extends Store<CourseState> {
     }
   }
 
-  private show(detail: CatalogDetailData, orders: Order[]): void {
+  /** `pending`: the learner's pending order of this course, if any (`order.list` filtered by the server). */
+  private show(detail: CatalogDetailData, pending: Order | undefined): void {
     this.detail = detail;
     const { course, progress } = detail;
-    const now = Date.now();
-    const pending = orders.find(
-      (o) => o.courseId === course.id && o.status === 'pending' && new Date(o.expiresAt).getTime() > now,
-    );
-    const pendingOrderId = detail.enrolled ? '' : (pending?.id ?? '');
+    const payable = pending !== undefined && new Date(pending.expiresAt).getTime() > Date.now();
+    const pendingOrderId = detail.enrolled || !payable ? '' : pending.id;
     const totalSec = course.lessons.reduce((sum, lesson) => sum + lesson.durationSec, 0);
     this.update({
       status: 'ready',

@@ -31,8 +31,6 @@ export interface HomeState {
 
 export interface HomeDeps {
   call: typeof call;
-  /** Category ids the learner picked on 我的 (for a new learner's recommendations). */
-  interests(): string[];
 }
 
 export function initialHome(): HomeState {
@@ -57,15 +55,11 @@ export class HomeStore extends Store<HomeState> {
         call('recommend', { action: 'forMe', limit: 6 }).catch(() => ({ items: [], modelVersion: 'cold-start' })),
       ]);
       const latest = mine.items[0];
-      const categoryNames = new Map(categories.items.map((c) => [c.id, c.name]));
-      let recommended: RecommendView[] = forMe.items.map((item) => ({
+      // A new learner's list starts from the interests picked on 我的 (kept on the server).
+      const recommended: RecommendView[] = forMe.items.map((item) => ({
         course: cardView(item.course),
         reason: item.reason,
       }));
-      const interests = this.deps.interests().filter((id) => categoryNames.has(id));
-      if (forMe.modelVersion === 'cold-start' && interests.length > 0) {
-        recommended = await this.fromInterests(interests, categoryNames).catch(() => recommended);
-      }
       this.update({
         status: popular.items.length === 0 && categories.items.length === 0 ? 'empty' : 'ready',
         continueItem:
@@ -86,18 +80,5 @@ export class HomeStore extends Store<HomeState> {
     } catch (error) {
       this.update({ status: 'error', error: messageOf(error) });
     }
-  }
-
-  /** A new learner with chosen interests: the most popular courses of those categories, two per category. */
-  private async fromInterests(ids: string[], names: Map<string, string>): Promise<RecommendView[]> {
-    const lists = await Promise.all(
-      ids.slice(0, 3).map((category) => this.deps.call('catalog', { action: 'list', category, pageSize: 2 })),
-    );
-    const views: RecommendView[] = [];
-    lists.forEach((list, i) => {
-      const reason = `你关注的「${names.get(ids[i] ?? '') ?? ''}」热门`;
-      for (const course of list.items) views.push({ course: cardView(course), reason });
-    });
-    return views;
   }
 }

@@ -1,4 +1,8 @@
-/** 我的: the privacy agreement state and the learner's interests (categories for a new learner's recommendations). */
+/**
+ * 我的: the privacy agreement state and the learner's interests (categories a new learner's recommendations start
+ * from), kept on the server (`recommend.setInterests`) so they follow the learner to every device. While WeChat still
+ * needs the learner's agreement to the privacy guide, a choice is shown but saved only once they agree.
+ */
 import type { call } from '../services/call';
 import { messageOf } from '../services/call';
 import type { LoadStatus } from './store';
@@ -17,14 +21,14 @@ export interface MeState {
   needPrivacy: boolean;
   privacyName: string;
   interests: InterestView[];
-  saved: boolean;
+  /** What became of the last choice: 已保存, waiting for the agreement, or why saving failed; '' before any. */
+  saveNote: string;
+  saveFailed: boolean;
 }
 
 export interface MeDeps {
   call: typeof call;
   privacySetting(): Promise<{ needAuthorization: boolean; privacyContractName: string }>;
-  loadInterests(): string[];
-  saveInterests(ids: string[]): void;
 }
 
 export function initialMe(): MeState {
@@ -34,11 +38,26 @@ export function initialMe(): MeState {
     needPrivacy: false,
     privacyName: '《用户隐私保护指引》',
     interests: [],
-    saved: false,
+    saveNote: '',
+    saveFailed: false,
   };
 }
 
+export const SAVE_NOTES = {
+  saved: '已保存',
+  needsAgreement: '同意隐私保护指引后即可保存',
+} as const;
+
+function chosenIds(interests: readonly InterestView[]): string[] {
+  return interests.filter((i) => i.on).map((i) => i.id);
+}
+
 export class MeStore extends Store<MeState> {
+  /** What the server holds, as last confirmed. */
+  private savedIds: string[] = [];
+  /** Saves run one after another, so the server ends with the latest choice. */
+  private saving: Promise<void> = Promise.resolve();
+
   constructor(private readonly deps: MeDeps) {
     super(initialMe());
   }
@@ -47,8 +66,12 @@ export class MeStore extends Store<MeState> {
     this.update({ status: 'loading', error: '' });
     await this.refreshPrivacy();
     try {
-      const { items } = await this.deps.call('catalog', { action: 'categories' });
-      const chosen = new Set(this.deps.loadInterests());
+      const [{ items }, { categories }] = await Promise.all([
+        this.deps.call('catalog', { action: 'categories' }),
+        this.deps.call('recommend', { action: 'interests' }),
+      ]);
+      const chosen = new Set(categories);
+      this.savedIds = categories;
       this.update({
         status: 'ready',
         interests: items.map((c) => ({ id: c.id, name: c.name, on: chosen.has(c.id) })),
@@ -71,14 +94,39 @@ export class MeStore extends Store<MeState> {
     }
   }
 
-  /** The learner agreed through the `agreePrivacyAuthorization` button. */
-  agreed(): void {
+  /** The learner agreed through the `agreePrivacyAuthorization` button: a choice made before is saved now. */
+  async agreed(): Promise<void> {
     this.update({ needPrivacy: false });
+    if (this.state.saveNote === SAVE_NOTES.needsAgreement) await this.save();
   }
 
-  toggleInterest(id: string): void {
-    const interests = this.state.interests.map((i) => (i.id === id ? { ...i, on: !i.on } : i));
-    this.deps.saveInterests(interests.filter((i) => i.on).map((i) => i.id));
-    this.update({ interests, saved: true });
+  async toggleInterest(id: string): Promise<void> {
+    this.update({ interests: this.state.interests.map((i) => (i.id === id ? { ...i, on: !i.on } : i)) });
+    if (this.state.needPrivacy) {
+      this.update({ saveNote: SAVE_NOTES.needsAgreement, saveFailed: false });
+      return;
+    }
+    await this.save();
+  }
+
+  private save(): Promise<void> {
+    this.saving = this.saving.then(() => this.send());
+    return this.saving;
+  }
+
+  /** Sends the choice on screen now (a later toggle's save sends its own). */
+  private async send(): Promise<void> {
+    const ids = chosenIds(this.state.interests);
+    if (ids.join('\n') === this.savedIds.join('\n')) {
+      this.update({ saveNote: SAVE_NOTES.saved, saveFailed: false });
+      return;
+    }
+    try {
+      const { categories } = await this.deps.call('recommend', { action: 'setInterests', categories: ids });
+      this.savedIds = categories;
+      this.update({ saveNote: SAVE_NOTES.saved, saveFailed: false });
+    } catch (error) {
+      this.update({ saveNote: `保存失败：${messageOf(error)}`, saveFailed: true });
+    }
   }
 }

@@ -1,7 +1,7 @@
 /** Stores of the short pages: 我的课程, 订单 (with refunds) and 写评价. */
-import type { Order } from '../../shared/contract';
+import type { Order, RefundPolicy } from '../../shared/contract';
 import type { call } from '../services/call';
-import { messageOf } from '../services/call';
+import { CallError, messageOf } from '../services/call';
 import { dateTimeText, orderView } from './format';
 import type { OrderView } from './format';
 import type { LoadStatus } from './store';
@@ -54,11 +54,21 @@ export class MyCoursesStore extends Store<MyCoursesState> {
 }
 
 /**
- * The refund rule as configured by default on the server (shared/settings: `refund.windowDays` 7,
- * `refund.maxProgressPercent` 20). The server decides every request; its refusal message is shown as it is.
+ * The refund rule as the server is configured (`order.list` → `policy`, or the details of a refusal). The server
+ * decides every request; its refusal message is shown as it is.
  */
-export const REFUND_POLICY =
-  '退款规则：支付后 7 天内、且课程学习进度未超过 20% 时可申请退款，款项原路退回，退款后课程将无法继续学习。是否符合条件以服务端审核为准。';
+export function policyText(policy: RefundPolicy): string {
+  return `退款规则：支付后 ${policy.refundDays} 天内、且课程学习进度未达到 ${policy.maxProgressPercent}% 时可申请退款，款项原路退回，退款后课程将无法继续学习。是否符合条件以服务端审核为准。`;
+}
+
+/** The policy in the details of a refused refund, if the server sent one. */
+function refusalPolicy(error: unknown): RefundPolicy | undefined {
+  if (!(error instanceof CallError)) return undefined;
+  const policy = (error.details as { policy?: Partial<RefundPolicy> } | null | undefined)?.policy;
+  return typeof policy?.refundDays === 'number' && typeof policy.maxProgressPercent === 'number'
+    ? { refundDays: policy.refundDays, maxProgressPercent: policy.maxProgressPercent }
+    : undefined;
+}
 
 export interface OrdersState {
   status: LoadStatus;
@@ -69,6 +79,7 @@ export interface OrdersState {
   refundReason: string;
   refundError: string;
   submitting: boolean;
+  /** The refund rule from the server; '' until the list is loaded. */
   policy: string;
 }
 
@@ -81,7 +92,7 @@ export function initialOrders(): OrdersState {
     refundReason: '',
     refundError: '',
     submitting: false,
-    policy: REFUND_POLICY,
+    policy: '',
   };
 }
 
@@ -93,8 +104,12 @@ export class OrdersStore extends Store<OrdersState> {
   async load(): Promise<void> {
     this.update({ status: 'loading', error: '' });
     try {
-      const { items } = await this.deps.call('order', { action: 'list', pageSize: 50 });
-      this.update({ status: items.length ? 'ready' : 'empty', items: items.map(orderView) });
+      const { items, policy } = await this.deps.call('order', { action: 'list', pageSize: 50 });
+      this.update({
+        status: items.length ? 'ready' : 'empty',
+        items: items.map(orderView),
+        policy: policyText(policy),
+      });
     } catch (error) {
       this.update({ status: 'error', error: messageOf(error) });
     }
@@ -128,7 +143,12 @@ export class OrdersStore extends Store<OrdersState> {
       this.update({ submitting: false, refundingId: '' });
       return true;
     } catch (error) {
-      this.update({ submitting: false, refundError: messageOf(error) });
+      const policy = refusalPolicy(error);
+      this.update({
+        submitting: false,
+        refundError: messageOf(error),
+        ...(policy ? { policy: policyText(policy) } : {}),
+      });
       return false;
     }
   }

@@ -87,7 +87,7 @@ export class CloudStub {
       return { result: { ok: true, data: await handler(data) } };
     } catch (error) {
       if (error instanceof StubError)
-        return { result: { ok: false, error: { code: error.code, message: error.message } } };
+        return { result: { ok: false, error: { code: error.code, message: error.message, details: error.details } } };
       throw error;
     }
   });
@@ -97,6 +97,7 @@ export class StubError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    readonly details?: unknown,
   ) {
     super(message);
   }

@@ -1,6 +1,5 @@
 /** 首页: binds HomeStore; search, categories and continue-learning taps navigate. */
 import { call } from '../../services/call';
-import { loadInterests } from '../../services/interests';
 import { navigate } from '../../services/nav';
 import { HomeStore, initialHome } from '../../stores/home';
 import { definePage } from '../../stores/page';
@@ -9,7 +8,7 @@ type IdTap = WechatMiniprogram.TouchEvent<Record<string, never>, Record<string, 
 
 definePage({
   initial: initialHome(),
-  createStore: () => new HomeStore({ call, interests: loadInterests }),
+  createStore: () => new HomeStore({ call }),
   onLoad() {
     void this.store.load();
   },

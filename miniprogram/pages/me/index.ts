@@ -1,6 +1,5 @@
 /** 我的: privacy agreement, interests, and the way to orders and courses. */
 import { call } from '../../services/call';
-import { loadInterests, saveInterests } from '../../services/interests';
 import { navigate } from '../../services/nav';
 import { getPrivacySetting } from '../../services/wx-api';
 import { initialMe, MeStore } from '../../stores/me';
@@ -14,8 +13,6 @@ definePage({
     new MeStore({
       call,
       privacySetting: () => getPrivacySetting({}),
-      loadInterests,
-      saveInterests,
     }),
   onLoad() {
     void this.store.load();
@@ -28,13 +25,13 @@ definePage({
       void this.store.load();
     },
     onAgreePrivacy(): void {
-      this.store.agreed();
+      void this.store.agreed();
     },
     onOpenPrivacy(): void {
       wx.openPrivacyContract({});
     },
     onInterest(event: IdTap): void {
-      this.store.toggleInterest(event.currentTarget.dataset.id);
+      void this.store.toggleInterest(event.currentTarget.dataset.id);
     },
     onOrders(): void {
       navigate('orders');
