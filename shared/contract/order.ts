@@ -141,7 +141,7 @@ export interface OrderListData {
   policy: RefundPolicy;
 }
 
-/** `details` of the FAILED_PRECONDITION that refuses an `order.refund` (the message says why). */
+/** `details` of the FAILED_PRECONDITION by which the policy refuses an `order.refund` (the message says why). */
 export interface RefundRefusalDetails {
   policy: RefundPolicy;
 }

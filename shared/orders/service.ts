@@ -536,11 +536,14 @@ export async function requestRefund(deps: OrderDeps, openid: string, params: Ord
   const order = await ownOrder(deps, openid, params.orderId);
   if (order.status === 'refunding' || order.status === 'refunded') return toOrder(order);
   if (order.status !== 'paid') throw new AppError('FAILED_PRECONDITION', '该订单未支付，无需退款');
-  const refusal = (await refundRefusal(deps, order)) ?? deps.rails[order.rail]?.refundBlocker(order);
+  const refusal = await refundRefusal(deps, order);
   if (refusal) {
     const details: RefundRefusalDetails = { policy: refundPolicy(deps.settings) };
     throw new AppError('FAILED_PRECONDITION', refusal, details);
   }
+  // Not the policy but the rail (an Apple-paid order): the message says where to ask instead.
+  const blocker = deps.rails[order.rail]?.refundBlocker(order);
+  if (blocker) throw new AppError('FAILED_PRECONDITION', blocker);
   const at = deps.clock().toISOString();
   const refund: RefundInfo = {
     outRefundNo: `R${order.outTradeNo}`,
