@@ -1,5 +1,6 @@
 import * as cloud from 'wx-server-sdk';
 import { handleClientCall, reviewActions, type ReviewResponses } from '../../shared/contract';
+import { learnerCodeSecret } from '../../shared/learning';
 import { recordRating } from '../../shared/recommender/signals';
 import { listReviews, submitReview, textChecker, type ReviewDeps } from '../../shared/reviews';
 
@@ -11,8 +12,8 @@ const deps: ReviewDeps = {
   db,
   now: () => new Date(),
   checkText: textChecker((params) => cloud.openapi.security.msgSecCheck(params)),
-  // Set LEARNER_CODE_SECRET in the function's environment variables (云开发控制台 → 云函数 → 配置).
-  identitySecret: process.env.LEARNER_CODE_SECRET ?? '',
+  // LEARNER_CODE_SECRET (云开发控制台 → 云函数 → 配置) when set, else the environment's own generated secret.
+  identitySecret: learnerCodeSecret(db, process.env),
   onRated: (openid, courseId, rating) => recordRating(db, openid, { courseId, rating }),
 };
 

@@ -24,8 +24,7 @@ import {
 import type { CourseDoc, RatingSummary } from '../catalog';
 import { isEnrolled } from '../enrollments';
 import { authorName } from '../learning/identity';
-import { found } from '../db';
-import { getById, inTransaction, txGet, type Database, type Transaction } from '../db';
+import { found, getById, inTransaction, txGet, type Database, type Transaction } from '../db';
 import type { Outcome, Verdict } from './moderation';
 import { riskyRefusal } from './moderation';
 import { adjustSummary, sameSummary, summaryOf } from './summary';
@@ -54,8 +53,8 @@ export interface ReviewDeps {
   now: () => Date;
   /** The content check (./moderation.ts `textChecker`); never throws. */
   checkText: (text: string, openid: string) => Promise<Verdict>;
-  /** Key of the author pseudonym (see ../learning/identity.ts). */
-  identitySecret: string;
+  /** Key of the author pseudonym (see ../learning/identity.ts learnerCodeSecret). */
+  identitySecret: () => Promise<string>;
   /** Told after a rating is saved (the recommender's signal); a failure is logged, not returned. */
   onRated?: (openid: string, courseId: string, rating: number) => Promise<void>;
 }
@@ -104,6 +103,7 @@ export async function submitReview(deps: ReviewDeps, openid: string, params: Rev
   if (verdict.traceId !== undefined) moderation.traceId = verdict.traceId;
 
   const id = reviewId(openid, params.courseId);
+  const author = authorName(openid, await deps.identitySecret());
   const saved = await transact(db, async (tx) => {
     const prev = await txGet<ReviewDoc>(tx, REVIEWS_COLLECTION, id);
     const doc: ReviewDoc = {
@@ -114,7 +114,7 @@ export async function submitReview(deps: ReviewDeps, openid: string, params: Rev
       text,
       status,
       counted: countedRating(status, params.rating),
-      author: authorName(openid, deps.identitySecret),
+      author,
       moderation,
       createdAt: prev?.createdAt ?? now,
       updatedAt: now,

@@ -6,7 +6,9 @@ import { openApisOf } from '../../../local/openapi';
 import { attachSecuritySandbox, SECURITY_LABELS, type SecuritySandbox } from '../../../local/sandbox/security';
 import type { CourseDoc } from '../../../shared/catalog';
 import { found, getById } from '../../../shared/db';
+import { authorName } from '../../../shared/learning';
 import { COURSE_ID, startWorld, type World } from '../../../shared/learning/__tests__/world';
+import { SECRETS_DOC_ID } from '../../../shared/settings/secrets';
 import { reviewId, summaryOf, type ReviewDoc } from '../../../shared/reviews';
 
 let world: World;
@@ -49,6 +51,12 @@ describe('review.submit', () => {
     const reply = await submit('o-r1', 5, '  讲得清楚，例子实用  ');
     expect(reply.data.review).toMatchObject({ rating: 5, text: '讲得清楚，例子实用', status: 'visible', mine: true });
     expect(reply.data.review.author).toMatch(/^学员 [0-9A-Z]{4}$/);
+    // Without LEARNER_CODE_SECRET the pseudonym is keyed by the environment's stored secret, not computable from the
+    // openid alone.
+    expect(process.env.LEARNER_CODE_SECRET).toBeUndefined();
+    const secrets = await getById<{ learnerCode: string }>(world.db, 'settings', SECRETS_DOC_ID);
+    expect(reply.data.review.author).toBe(authorName('o-r1', secrets?.learnerCode ?? 'missing'));
+    expect(reply.data.review.author).not.toBe(authorName('o-r1', ''));
     expect(sandbox.checks.at(-1)).toMatchObject({
       content: '讲得清楚，例子实用',
       version: 2,
