@@ -6,9 +6,9 @@
  *   extra: --rating '<json RatingModelOptions>' --ranking '<json RankingModelOptions>'
  *
  * Rating protocol: RMSE/MAE of predictions clipped to the training range. Ranking protocol: positives are test
- * ratings ≥ 4, every item the user has not rated in training is ranked, Recall@10/NDCG@10 averaged over users with
- * a positive; the ranking model is fitted on who rated what, with the rating as the signal strength. With --json the last
- * line printed is one JSON object.
+ * ratings in the top quarter of the training range (≥ 4 on 1–5), every item the user has not rated in training is
+ * ranked, Recall@10/NDCG@10 averaged over users with a positive; the ranking model is fitted on who rated what, with the
+ * rating mapped onto 1–5 as the signal strength (see ratingScale). With --json the last line printed is one JSON object.
  */
 import { readFileSync } from 'fs';
 import { join } from 'path';
@@ -16,6 +16,7 @@ import { parseArgs } from 'util';
 import {
   evaluateRanking,
   evaluateRating,
+  ratingScale,
   fitBiases,
   fitGlobalMean,
   fitMostPopular,
@@ -135,13 +136,14 @@ function evaluateFold(
     Object.assign(result.baselines.biases, ratingScores(fitBiases(train), test));
   }
   if (ranking) {
-    // Implicit signal = the rating's strength, so "rated 5" counts more than "rated 1" (training file only).
-    const signals = train.map((t) => ({ user: t.user, item: t.item, value: t.value }));
+    // Implicit signal = the rating's strength on 1–5, so "rated 5" counts more than "rated 1" (training file only).
+    const scale = ratingScale(train);
+    const signals = train.map((t) => ({ user: t.user, item: t.item, value: scale.signal(t.value) }));
     const { model, seconds } = timed(() => fitRankingModel(signals, rankingOptions));
     result.rankingFitSeconds = seconds;
-    Object.assign(result, rankingScores(model, train, test));
-    Object.assign(result.baselines.biases, rankingScores(fitBiases(train), train, test));
-    Object.assign(result.baselines.mostPopular, rankingScores(fitMostPopular(train), train, test));
+    Object.assign(result, rankingScores(model, train, test, scale.threshold));
+    Object.assign(result.baselines.biases, rankingScores(fitBiases(train), train, test, scale.threshold));
+    Object.assign(result.baselines.mostPopular, rankingScores(fitMostPopular(train), train, test, scale.threshold));
   }
   result.fitSeconds = (result.ratingFitSeconds ?? 0) + (result.rankingFitSeconds ?? 0);
   return result;
@@ -161,8 +163,9 @@ function rankingScores(
   model: FactorModel,
   train: Interaction[],
   test: Interaction[],
+  threshold: number,
 ): Pick<Scores, 'recall10' | 'ndcg10'> {
-  const { recall, ndcg } = evaluateRanking(model, train, test, 10, 4);
+  const { recall, ndcg } = evaluateRanking(model, train, test, 10, threshold);
   return { recall10: recall, ndcg10: ndcg };
 }
 

@@ -222,12 +222,27 @@ describe('课程详情', () => {
     expect(allText(page)).toContain('支付未成功：银行卡余额不足');
   });
 
+  it('a course that is gone shows a plain message, not the server validation naming courseId', async () => {
+    const cloud = installWx();
+    catalogWith(cloud, () => false);
+    cloud.on('catalog.detail', () => {
+      throw new StubError('NOT_FOUND', 'courseId 对应的课程不存在或未上架：gone');
+    });
+    const page = openPage('detail', { courseId: 'gone' });
+    await settle();
+    expect(textOf(page, '.state >>> .state-text')).toBe('内容不存在或已下架');
+    expect(allText(page)).not.toContain('courseId');
+  });
+
   it('keeps 试看 lessons open to a visitor and locks the rest', async () => {
     const cloud = installWx();
     catalogWith(cloud, () => false);
     const page = openPage('detail', { courseId: 'py' });
     await settle();
     const lessons = page.querySelectorAll('.lesson');
+    // A word, not an emoji some phones' and browsers' fonts lack.
+    expect(page.querySelectorAll('.lock')).toHaveLength(lessons.length - 1);
+    expect(textOf(page, '.lock')).toBe('购买后学习');
     lessons[1]?.dispatchEvent('tap');
     await settle();
     expect(wx.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '购买课程后即可学习本节' }));

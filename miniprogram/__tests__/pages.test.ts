@@ -219,8 +219,19 @@ describe('我的课程', () => {
     const page = openPage('my-courses');
     await settle();
     expect(allText(page)).toContain('已完成 40%');
+    expect(allText(page)).toContain('最近学习 2024-05-03');
     await tap(page, '.resume');
     expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/lesson/index?courseId=py&lessonId=l2' });
+  });
+
+  it('dates a course never studied by when it was joined, not as a study time', async () => {
+    const cloud = installWx();
+    const { lastLessonId: _none, ...joined } = myCourse('py', { percent: 0 });
+    cloud.on('learning.myCourses', () => ({ items: [joined] }));
+    const page = openPage('my-courses');
+    await settle();
+    expect(allText(page)).toContain('加入于 2024-05-03');
+    expect(allText(page)).not.toContain('最近学习');
   });
 
   it('shows the empty state with a way to the catalog', async () => {

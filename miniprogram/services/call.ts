@@ -22,10 +22,12 @@ const FALLBACK_MESSAGES: Record<CallErrorCode, string> = {
   BAD_RESPONSE: '服务返回了无法识别的结果，请稍后再试',
 };
 
-/** Server messages of these codes are written for the learner (Chinese, no internals); the rest name fields. */
+/**
+ * Server messages of these codes are written for the learner (Chinese, no internals); the rest name fields (a
+ * NOT_FOUND from validation says `courseId 对应的课程…`, so it gets the plain fallback).
+ */
 const SHOWN_AS_IS: ReadonlySet<CallErrorCode> = new Set<CallErrorCode>([
   'FORBIDDEN',
-  'NOT_FOUND',
   'CONFLICT',
   'FAILED_PRECONDITION',
   'RESOURCE_EXHAUSTED',

@@ -44,7 +44,8 @@ export class MyCoursesStore extends Store<MyCoursesState> {
           cover: item.course.cover,
           percent: item.percent,
           lessonId: item.lastLessonId ?? '',
-          updatedAt: `最近学习 ${dateTimeText(item.updatedAt).slice(0, 10)}`,
+          // Never studied: the date is the enrollment's.
+          updatedAt: `${item.lastLessonId ? '最近学习' : '加入于'} ${dateTimeText(item.updatedAt).slice(0, 10)}`,
         })),
       });
     } catch (error) {

@@ -132,7 +132,9 @@ export async function reportProgress(
       );
       if (written !== 1) continue;
     }
-    if (prev?.percent !== next.percent) await notifyPercent(deps, openid, next);
+    // Only a change of the course percent is a signal (a first report at 0 % is not), so the reports a player sends
+    // every few seconds stay at one write each; a completed lesson adds the recommender's one update.
+    if ((prev?.percent ?? 0) !== next.percent) await notifyPercent(deps, openid, next);
     return toCourseProgress(next, params.lessonId);
   }
   throw new AppError('UNAVAILABLE', '学习进度同步繁忙，请稍后再试');

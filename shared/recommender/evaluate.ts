@@ -47,6 +47,26 @@ export function evaluateRanking(
   return { recall: recall / users, ndcg: ndcg / users, users };
 }
 
+/**
+ * A ratings file's scale, read from its training ratings, so the evaluation works on any scale (1–5, half stars
+ * 0.5–5, 0–10): positives are the top quarter of the range (≥ 4 on 1–5), and the ranking model's signal maps the
+ * range onto 1–5 (the rating itself on a 1–5 scale; never 0, which an implicit signal may not be).
+ */
+export function ratingScale(train: readonly Interaction[]): { threshold: number; signal(value: number): number } {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const { value } of train) {
+    min = Math.min(min, value);
+    max = Math.max(max, value);
+  }
+  if (!(max >= min)) throw new Error('No training ratings');
+  const span = max - min;
+  return {
+    threshold: min + 0.75 * span,
+    signal: (value) => (span === 0 ? 1 : 1 + (4 * (Math.min(max, Math.max(min, value)) - min)) / span),
+  };
+}
+
 function groupItems(rows: readonly Interaction[], keep: (row: Interaction) => boolean): Map<string, Set<string>> {
   const byUser = new Map<string, Set<string>>();
   for (const row of rows) {

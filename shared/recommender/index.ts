@@ -1,5 +1,5 @@
 export { fitBiases, fitGlobalMean, fitMostPopular } from './baselines';
-export { evaluateRanking, evaluateRating, type RankingScores, type RatingScores } from './evaluate';
+export { evaluateRanking, evaluateRating, ratingScale, type RankingScores, type RatingScores } from './evaluate';
 export { IdMap, type Interaction } from './interactions';
 export { mae, ndcgAtK, recallAtK, rmse } from './metrics';
 export { FactorModel, type ExportedFactors, type ModelKind, type Recommendation, type ScoredItem } from './model';

@@ -74,8 +74,33 @@ test('a client-gateway call is refused and writes nothing', async () => {
 });
 
 test('the timer writes one document per course with all-time, 7-day and 30-day figures', async () => {
+  // 40 more learners with progress: the number of database calls must not grow with them.
+  for (let i = 0; i < 40; i++) await world.enrol(`o-many-${i}`, 'draft-1', { createdAt: daysAgo(400) });
+  await insert(
+    world.db,
+    'courseProgress',
+    Array.from({ length: 40 }, (_v, i) => ({
+      _openid: `o-many-${i}`,
+      courseId: 'draft-1',
+      enrolled: true,
+      percent: 0,
+      updatedAt: daysAgo(400),
+      lessons: {},
+      completedLessonIds: [],
+    })),
+  );
+  const calls = new Map<string, number>();
+  const stop = world.cloud.admin.observe(({ action }) => calls.set(action, (calls.get(action) ?? 0) + 1));
   const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
   const res = await fetch(`${world.cloud.url}/sandbox/timers/courseStats`, { method: 'POST' });
+  stop();
+  // Four aggregates (enrollments, orders, progress, reviews), one read of the courses and the two moderation
+  // queries, then one write per course: nothing per learner.
+  expect(Object.fromEntries(calls)).toEqual({
+    'database.aggregateDocuments': 4,
+    'database.getDocument': 3,
+    'database.modifyDocument': 2,
+  });
   expect(log).toHaveBeenCalledWith('[courseStats] 2 courses written, 0 moderated reviews settled');
   log.mockRestore();
   expect(res.status).toBe(200);
@@ -124,5 +149,6 @@ test('the timer writes one document per course with all-time, 7-day and 30-day f
   });
 
   const draft = await getById<CourseStatsDoc>(world.db, 'courseStats', 'draft-1');
-  expect(draft).toMatchObject({ learners: 0, revenueFen: 0, completionRate: 0, avgProgress: 0, rating: { count: 0 } });
+  expect(draft).toMatchObject({ learners: 40, revenueFen: 0, completionRate: 0, avgProgress: 0, rating: { count: 0 } });
+  expect(draft?.last30).toMatchObject({ learners: 0, activeLearners: 0 });
 });

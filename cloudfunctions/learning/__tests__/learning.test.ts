@@ -1,10 +1,18 @@
 /**
  * The `learning` function through the local cloud's client gateway, with the real wx-server-sdk inside.
  */
-import { progressId, watermarkText, type CourseProgressDoc } from '../../../shared/learning';
-import { getById } from '../../../shared/db';
+import {
+  progressId,
+  PROGRESS_COLLECTION,
+  reportProgress,
+  watermarkText,
+  type CourseProgressDoc,
+  type LearningDeps,
+} from '../../../shared/learning';
+import { course as courseDoc, lesson as lessonDoc } from '../../../shared/catalog/__tests__/fixtures';
+import { getById, type Database } from '../../../shared/db';
 import { SECRETS_DOC_ID } from '../../../shared/settings/secrets';
-import { COURSE_ID, startWorld, type World } from '../../../shared/learning/__tests__/world';
+import { COURSE_ID, emptyRating, insert, startWorld, type World } from '../../../shared/learning/__tests__/world';
 
 let world: World;
 beforeAll(async () => {
@@ -203,7 +211,143 @@ describe('learning.progress', () => {
   });
 });
 
+/** Bound property of `target`, so a proxy can forward methods of the SDK's classes. */
+function forward(target: object, key: string | symbol): unknown {
+  const value: unknown = Reflect.get(target, key);
+  return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+}
+
+/**
+ * `db` whose first progress write (`add`, or `where(…).update`) waits for `meanwhile` first: the report has read the
+ * document, and another device's report lands before it writes. A deterministic read-modify-write race.
+ */
+function racing(db: Database, meanwhile: () => Promise<unknown>): Database {
+  let pending: (() => Promise<unknown>) | null = meanwhile;
+  const first = async () => {
+    const run = pending;
+    pending = null;
+    if (run) await run();
+  };
+  const delayWrite = <T extends object>(target: T, method: 'add' | 'update'): T =>
+    new Proxy(target, {
+      get: (t, key) =>
+        key === method
+          ? async (arg: unknown) => {
+              await first();
+              return (forward(t, key) as (a: unknown) => Promise<unknown>)(arg);
+            }
+          : forward(t, key),
+    });
+  return new Proxy(db, {
+    get: (target, key) => {
+      if (key !== 'collection') return forward(target, key);
+      return (name: string) => {
+        const collection = target.collection(name);
+        if (name !== PROGRESS_COLLECTION) return collection;
+        return new Proxy(delayWrite(collection, 'add'), {
+          get: (c, k) =>
+            k === 'where' ? (condition: object) => delayWrite(collection.where(condition), 'update') : forward(c, k),
+        });
+      };
+    },
+  });
+}
+
+describe('learning.progress between two devices (a forced race)', () => {
+  const deps = (db: Database): LearningDeps => ({
+    db,
+    now: () => new Date(),
+    tempFileUrl: async () => 'unused',
+    identitySecret: async () => 'unused',
+  });
+  const params = (lessonId: string, positionSec: number, durationSec: number, reportedAt: number) => ({
+    courseId: COURSE_ID,
+    lessonId,
+    positionSec,
+    durationSec,
+    reportedAt,
+  });
+  const stored = (openid: string) =>
+    getById<CourseProgressDoc>(world.db, PROGRESS_COLLECTION, progressId(openid, COURSE_ID));
+
+  test('a report whose document changed after it was read is re-applied: both land, one write each', async () => {
+    const openid = 'o-race-update';
+    await world.enrol(openid, COURSE_ID);
+    await reportProgress(deps(world.db), openid, params('py-101-2', 60, 600, T0));
+    expect((await stored(openid))?.rev).toBe(1);
+    // The phone has read rev 1 when the tablet's report is written; the phone's write must not undo the tablet's.
+    const tablet = () => reportProgress(deps(world.db), openid, params('py-101-3', 190, 200, T0 + 1000));
+    const phone = await reportProgress(deps(racing(world.db, tablet)), openid, params('py-101-2', 540, 600, T0 + 2000));
+    expect(phone).toMatchObject({ percent: 50, lastLessonId: 'py-101-2', lastPositionSec: 540 });
+    const doc = await stored(openid);
+    expect(doc?.lessons['py-101-3']).toMatchObject({ pos: 190, max: 190, done: true });
+    expect(doc?.lessons['py-101-2']).toMatchObject({ pos: 540, max: 540, done: true });
+    expect(doc?.completedLessonIds).toEqual(['py-101-3', 'py-101-2']);
+    expect(doc?.rev).toBe(3);
+  });
+
+  test('two first reports at once: the second insert loses on the id and is applied on top', async () => {
+    const openid = 'o-race-insert';
+    await world.enrol(openid, COURSE_ID);
+    const tablet = () => reportProgress(deps(world.db), openid, params('py-101-3', 50, 200, T0 + 5000));
+    await reportProgress(deps(racing(world.db, tablet)), openid, params('py-101-2', 100, 600, T0));
+    const doc = await stored(openid);
+    expect(doc?.lessons).toMatchObject({ 'py-101-2': { pos: 100 }, 'py-101-3': { pos: 50 } });
+    // The later report (the tablet's) stays the place to resume.
+    expect(doc).toMatchObject({ lastLessonId: 'py-101-3', lastPositionSec: 50, rev: 2 });
+  });
+
+  test('a first report costs one insert and later ones one update each (no signal while the percent is 0)', async () => {
+    const openid = 'o-one-write';
+    await world.enrol(openid, COURSE_ID);
+    const actions: string[] = [];
+    const stop = world.cloud.admin.observe(({ action }) => {
+      if (action.startsWith('database.')) actions.push(action);
+    });
+    try {
+      await world.call('learning', openid, report('py-101-2', 10, 600, T0));
+      const first = actions.splice(0);
+      await world.call('learning', openid, report('py-101-2', 20, 600, T0 + 5000));
+      const second = actions.splice(0);
+      const writes = (list: string[]) => list.filter((a) => /insert|modify|remove/i.test(a));
+      expect(writes(first)).toEqual(['database.insertDocument']);
+      expect(writes(second)).toEqual(['database.modifyDocument']);
+    } finally {
+      stop();
+    }
+  });
+});
+
 describe('learning.myCourses', () => {
+  test('courses ordered by the latest report in each, an unstudied one by its enrollment', async () => {
+    const openid = 'o-order';
+    const other = 'js-101';
+    await insert(world.db, 'courses', [
+      courseDoc({ _id: other, title: 'JavaScript 入门', lessonCount: 1, learnerCount: 0, rating: emptyRating() }),
+      courseDoc({ _id: 'sql-101', title: 'SQL 入门', lessonCount: 1, learnerCount: 0, rating: emptyRating() }),
+    ]);
+    await insert(world.db, 'lessons', [
+      lessonDoc({ _id: 'js-101-1', courseId: other, order: 1, free: false, durationSec: 300 }),
+    ]);
+    await world.enrol(openid, COURSE_ID, { createdAt: '2024-03-01T00:00:00.000Z' });
+    await world.enrol(openid, other, { createdAt: '2024-03-02T00:00:00.000Z' });
+    await world.enrol(openid, 'sql-101', { createdAt: '2024-06-01T00:00:00.000Z' });
+    const order = async () =>
+      ((await world.call('learning', openid, { action: 'myCourses' })).data.items as { course: { id: string } }[]).map(
+        (item) => item.course.id,
+      );
+    expect(await order()).toEqual(['sql-101', other, COURSE_ID]);
+    await world.call('learning', openid, report('py-101-2', 30, 600, T0));
+    await world.call('learning', openid, { ...report('js-101-1', 30, 300, T0 + 60_000), courseId: other });
+    expect(await order()).toEqual(['sql-101', other, COURSE_ID]);
+    // Studying the first course again (a later report) brings it ahead of the other studied one.
+    await world.call('learning', openid, report('py-101-2', 60, 600, T0 + 120_000));
+    expect(await order()).toEqual(['sql-101', COURSE_ID, other]);
+    // A report sent late (an older time) does not reorder.
+    await world.call('learning', openid, { ...report('js-101-1', 40, 300, T0 + 90_000), courseId: other });
+    expect(await order()).toEqual(['sql-101', COURSE_ID, other]);
+  });
+
   test('enrolled courses by latest activity, with their percent', async () => {
     const openid = 'o-my-courses';
     await world.enrol(openid, COURSE_ID, { createdAt: '2024-03-01T00:00:00.000Z' });

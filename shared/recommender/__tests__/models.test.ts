@@ -1,5 +1,5 @@
 import { fitBiases, fitGlobalMean, fitMostPopular } from '../baselines';
-import { evaluateRanking, evaluateRating } from '../evaluate';
+import { evaluateRanking, evaluateRating, ratingScale } from '../evaluate';
 import type { Interaction } from '../interactions';
 import { FactorModel, type FactorModelParts } from '../model';
 import { rankingModelDefaults, ratingModelDefaults } from '../options';
@@ -216,5 +216,21 @@ describe('evaluation', () => {
     expect(top2.recall).toBeCloseTo(0.5, 12);
     expect(top2.ndcg).toBeCloseTo(1 / Math.log2(3) / (1 + 1 / Math.log2(3)), 12);
     expect(top2.users).toBe(1);
+  });
+
+  it('reads any rating scale: positives are its top quarter, the ranking signal its position on 1–5', () => {
+    const rows = (values: number[]) => values.map((value, i) => ({ user: 'u', item: `i${i}`, value }));
+    const stars = ratingScale(rows([1, 3, 5]));
+    expect(stars.threshold).toBe(4);
+    expect([1, 2, 4, 5].map(stars.signal)).toEqual([1, 2, 4, 5]);
+    const halfStars = ratingScale(rows([0.5, 5]));
+    expect(halfStars.threshold).toBe(3.875);
+    expect(halfStars.signal(0.5)).toBe(1);
+    expect(halfStars.signal(5)).toBe(5);
+    // A 0–10 scale: 0 is a valid rating, but an implicit signal must be positive.
+    const tens = ratingScale(rows([0, 10]));
+    expect(tens.threshold).toBe(7.5);
+    expect([0, 5, 10].map(tens.signal)).toEqual([1, 3, 5]);
+    expect(() => fitRankingModel(rows([0, 5, 10]).map((r) => ({ ...r, value: tens.signal(r.value) })))).not.toThrow();
   });
 });
