@@ -17,9 +17,20 @@ interface IndexState {
   unique?: Map<string, string>;
 }
 
+/** The documents a filter can match and the index that found them (`_id` or an index name). */
+export interface Candidates {
+  index: string;
+  ids: Set<string>;
+}
+
 /** One collection held in memory, with its secondary indexes. Persistence is the database's concern. */
 export class Collection {
   readonly docs = new Map<string, StoredDoc>();
+  /**
+   * Id → the sequence number of its removal, while a transaction is open: a transaction that writes a document
+   * removed since it started must conflict, or its commit would bring the document back and lose the removal.
+   */
+  readonly removedAt = new Map<string, number>();
   private readonly indexes: IndexState[];
 
   constructor(
@@ -64,7 +75,13 @@ export class Collection {
       .map((index) => `${index.spec.name}\u0001${uniqueKey(index, doc)}`);
   }
 
+  /** The sequence number of the last committed change to `id`: a write, or a removal still remembered. */
+  changedAt(id: string): number {
+    return this.docs.get(id)?.seq ?? this.removedAt.get(id) ?? 0;
+  }
+
   put(id: string, doc: Doc, seq: number): void {
+    this.removedAt.delete(id);
     const previous = this.docs.get(id);
     if (previous) this.unindex(id, previous.doc);
     this.docs.set(id, { doc, seq });
@@ -74,28 +91,33 @@ export class Collection {
     }
   }
 
-  delete(id: string): void {
+  /** Removes `id`; with `seq`, remembers when (for the conflict check of open transactions). */
+  delete(id: string, seq?: number): void {
     const previous = this.docs.get(id);
     if (!previous) return;
     this.unindex(id, previous.doc);
     this.docs.delete(id);
+    if (seq !== undefined) this.removedAt.set(id, seq);
   }
 
   /**
-   * Ids that can match `filter`, from `_id` or an index on a field the filter fixes by equality or `$in`;
-   * `undefined` when no index applies and every document must be scanned.
+   * Ids that can match `filter`, from `_id` or the most selective index on a field the filter fixes by equality or
+   * `$in`; `undefined` when no index applies and every document must be scanned.
    */
-  candidates(filter: Doc): Iterable<string> | undefined {
+  candidates(filter: Doc): Candidates | undefined {
     const idValues = equalityValues(filter, '_id');
-    if (idValues) return idValues.filter((value): value is string => typeof value === 'string');
+    if (idValues) {
+      return { index: '_id', ids: new Set(idValues.filter((value): value is string => typeof value === 'string')) };
+    }
+    let best: Candidates | undefined;
     for (const index of this.indexes) {
       const values = equalityValues(filter, index.fields[0] ?? '_id');
       if (!values) continue;
       const ids = new Set<string>();
       for (const value of values) for (const id of index.byFirstField.get(scalarKey(value)) ?? []) ids.add(id);
-      return ids;
+      if (!best || ids.size < best.ids.size) best = { index: index.spec.name, ids };
     }
-    return undefined;
+    return best;
   }
 
   private unindex(id: string, doc: Doc): void {

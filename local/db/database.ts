@@ -28,6 +28,17 @@ export interface UpdateOptions {
   upsert: boolean;
 }
 
+/** How one read found its documents, like MongoDB's `explain`: through which index, and how many it examined. */
+export interface QueryPlan {
+  collection: string;
+  /** `_id` or the name of the index the candidates came from; undefined when every document was scanned. */
+  index?: string;
+  /** Documents the filter was tested on. */
+  examined: number;
+  /** Documents that matched. */
+  matched: number;
+}
+
 interface Transaction {
   id: string;
   /** The global sequence number when the transaction started: a document committed after it is a conflict. */
@@ -55,6 +66,7 @@ export class LocalDatabase {
   private readonly collections = new Map<string, Collection>();
   private readonly specs = new Map<string, CollectionSpec>();
   private readonly transactions = new Map<string, Transaction>();
+  private readonly planObservers = new Set<(plan: QueryPlan) => void>();
   private seq = 0;
 
   constructor(
@@ -75,6 +87,12 @@ export class LocalDatabase {
 
   now(): Date {
     return this.clock();
+  }
+
+  /** Shows `observer` the plan of every read from now on (tests and benchmarks); returns the function that stops it. */
+  observePlans(observer: (plan: QueryPlan) => void): () => void {
+    this.planObservers.add(observer);
+    return () => this.planObservers.delete(observer);
   }
 
   collectionNames(): string[] {
@@ -186,16 +204,31 @@ export class LocalDatabase {
 
   aggregate(collectionName: string, pipeline: Doc[]): Doc[] {
     const [first, ...rest] = pipeline;
+    const leadingMatch = first !== undefined && '$match' in first;
     // A leading $match narrows the input through the indexes before the pipeline runs.
-    const input =
-      first && '$match' in first
-        ? this.matching(collectionName, first.$match as Doc, undefined)
-        : this.matching(collectionName, {}, undefined);
-    const stages = first && '$match' in first ? rest : pipeline;
+    let docs = this.matching(collectionName, leadingMatch ? (first.$match as Doc) : {}, undefined);
+    const options = { collectionResolver: (name: string) => this.matching(name, {}, undefined) };
     try {
-      return runPipeline(input, stages, {
-        collectionResolver: (name: string) => this.matching(name, {}, undefined),
-      }) as Doc[];
+      let segment: Doc[] = [];
+      for (const stage of leadingMatch ? rest : pipeline) {
+        const lookup = equalityLookup(stage);
+        if (!lookup) {
+          segment.push(stage);
+          continue;
+        }
+        // An equality $lookup joins only the foreign documents whose foreignField holds one of the input's
+        // localField values, found through the foreign collection's indexes as the real service would.
+        if (segment.length > 0) docs = runPipeline(docs, segment, options) as Doc[];
+        const parts = lookup.localField.split('.');
+        const values = docs.flatMap((doc) => {
+          const found = pathValues(doc, parts);
+          // A document without the field joins the foreign documents whose foreignField is null or missing.
+          return found.length > 0 ? found : [null];
+        });
+        const joined = this.matching(lookup.from, { [lookup.foreignField]: { $in: values } }, undefined);
+        segment = [{ $lookup: { ...lookup, from: joined } }];
+      }
+      return segment.length > 0 ? (runPipeline(docs, segment, options) as Doc[]) : docs;
     } catch (error) {
       throw asQueryError(error);
     }
@@ -221,7 +254,7 @@ export class LocalDatabase {
     for (const [collectionName, writes] of tx.writes) {
       const collection = this.collection(collectionName);
       for (const [id, doc] of writes) {
-        if ((collection.get(id)?.seq ?? 0) > tx.startSeq) {
+        if (collection.changedAt(id) > tx.startSeq) {
           this.abortTransaction(txId);
           throw conflict(`document ${id} in ${collectionName} was changed by another write since it started`);
         }
@@ -241,6 +274,8 @@ export class LocalDatabase {
     if (!tx) return;
     clearTimeout(tx.idleTimer);
     this.transactions.delete(txId);
+    // Removals are remembered only for the conflict checks of open transactions.
+    if (this.transactions.size === 0) for (const collection of this.collections.values()) collection.removedAt.clear();
   }
 
   close(): void {
@@ -283,17 +318,22 @@ export class LocalDatabase {
       throw asQueryError(error);
     }
     const candidates = collection.candidates(filter);
-    const ids = new Set<string>(candidates ?? collection.docs.keys());
+    const ids = new Set<string>(candidates?.ids ?? collection.docs.keys());
     for (const id of tx?.writes.get(collectionName)?.keys() ?? []) ids.add(id);
     const out: Doc[] = [];
+    let examined = 0;
     try {
       for (const id of ids) {
         const doc = this.visibleDoc(collection, id, tx);
-        if (doc && query.test(doc)) out.push(structuredClone(doc));
+        if (!doc) continue;
+        examined += 1;
+        if (query.test(doc)) out.push(structuredClone(doc));
       }
     } catch (error) {
       throw asQueryError(error);
     }
+    const plan: QueryPlan = { collection: collectionName, index: candidates?.index, examined, matched: out.length };
+    for (const observer of this.planObservers) observer(plan);
     return out;
   }
 
@@ -346,9 +386,31 @@ export class LocalDatabase {
     for (const change of changes) {
       const collection = this.collection(change.collection);
       if (change.doc) collection.put(change.id, change.doc, seq);
-      else collection.delete(change.id);
+      else collection.delete(change.id, this.transactions.size > 0 ? seq : undefined);
     }
   }
+}
+
+/** A `$lookup` by `localField`/`foreignField` equality (no sub-pipeline), which the local cloud joins by index. */
+function equalityLookup(stage: Doc): { from: string; localField: string; foreignField: string } | undefined {
+  const spec = stage.$lookup as Doc | undefined;
+  if (spec === null || typeof spec !== 'object' || Object.keys(stage).length !== 1) return undefined;
+  const { from, localField, foreignField, pipeline, let: letVars } = spec;
+  if (typeof from !== 'string' || typeof localField !== 'string' || typeof foreignField !== 'string') return undefined;
+  if (pipeline !== undefined || letVars !== undefined) return undefined;
+  // Positional paths (`items.0.id`) are left to mingo's own join.
+  if (localField.split('.').some((part) => /^\d+$/.test(part))) return undefined;
+  return { ...(spec as { from: string; localField: string; foreignField: string }) };
+}
+
+/** The values a dotted path reaches in a document, through arrays as MongoDB traverses them (elements included). */
+function pathValues(value: unknown, parts: string[]): unknown[] {
+  if (Array.isArray(value)) return parts.length === 0 ? [value, ...value] : value.flatMap((v) => pathValues(v, parts));
+  const [head, ...rest] = parts;
+  if (head === undefined) return [value];
+  if (value === null || typeof value !== 'object' || value instanceof Date) return [];
+  const next = (value as Doc)[head];
+  return next === undefined ? [] : pathValues(next, rest);
 }
 
 function newId(): string {

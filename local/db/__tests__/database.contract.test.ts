@@ -5,6 +5,8 @@
 import type { CollectionSpec } from '../../../database/collections';
 import type { LocalCloud } from '../../cloud';
 import { startTestCloud } from '../../testing';
+import { databaseOf } from '../attach';
+import type { QueryPlan } from '../database';
 
 const collections: CollectionSpec[] = [
   { name: 'books', indexes: [{ name: 'tag', keys: { tags: 1 } }], rules: { read: true, write: false } },
@@ -63,12 +65,42 @@ describe('insert and read', () => {
     expect((await db.collection('books').count()).total).toBe(3);
   });
 
-  it('resolves serverDate on the server', async () => {
+  it('resolves serverDate on the server, in inserts and in updates', async () => {
     const before = Date.now();
     const { _id } = await db.collection('books').add({ data: { at: db.serverDate({ offset: 60_000 }) } });
     const { data } = await db.collection('books').doc(_id).get();
+    expect(data.at).toBeInstanceOf(Date);
     expect(data.at.getTime()).toBeGreaterThanOrEqual(before + 60_000);
     expect(data.at.getTime()).toBeLessThan(Date.now() + 61_000);
+    await db
+      .collection('books')
+      .doc(_id)
+      .update({ data: { touched: db.serverDate() } });
+    const touched = (await db.collection('books').doc(_id).get()).data.touched;
+    expect(touched).toBeInstanceOf(Date);
+    expect(touched.getTime()).toBeGreaterThanOrEqual(before);
+    expect(touched.getTime()).toBeLessThanOrEqual(Date.now());
+  });
+
+  it('round-trips EJSON types: dates in queries, integers beyond 32 bits, negative and fractional doubles', async () => {
+    const when = new Date('2026-03-04T05:06:07.089Z');
+    const doc = { when, big: 2 ** 40, small: -3, half: 0.5, list: [1.25, 2, when] };
+    const { _id } = await db.collection('books').add({ data: doc });
+    expect((await db.collection('books').doc(_id).get()).data).toEqual({ _id, ...doc });
+    const _ = db.command;
+    const byDate = await db
+      .collection('books')
+      .where({ when: _.gte(new Date('2026-03-04T00:00:00Z')).and(_.lt(new Date('2026-03-05T00:00:00Z'))) })
+      .get();
+    expect(byDate.data.map((d: { _id: string }) => d._id)).toEqual([_id]);
+    expect(
+      (
+        await db
+          .collection('books')
+          .where({ big: 2 ** 40, half: 0.5 })
+          .count()
+      ).total,
+    ).toBe(1);
   });
 
   it('fails doc().get() of a missing document as CloudBase does', async () => {
@@ -125,6 +157,78 @@ describe('insert and read', () => {
     // Assumption: a limit above 1000 is capped rather than refused (the SDK itself refuses > 1000 client-side for some
     // versions; wx-server-sdk 4.0.2 sends it).
     expect((await db.collection('books').skip(1000).limit(1000).get()).data).toHaveLength(200);
+  });
+});
+
+describe('indexes', () => {
+  // Like MongoDB's explain: which index a read went through and how many documents it examined.
+  async function plansOf(run: () => Promise<unknown>): Promise<QueryPlan[]> {
+    const plans: QueryPlan[] = [];
+    const stop = databaseOf(cloud).observePlans((plan) => plans.push(plan));
+    try {
+      await run();
+    } finally {
+      stop();
+    }
+    return plans;
+  }
+
+  beforeEach(async () => {
+    // 300 books, 10 per tag; `shelf` holds the same values as `tags` but has no index.
+    await db.collection('books').add({
+      data: Array.from({ length: 300 }, (_, n) => ({ n, tags: [`t${n % 30}`], shelf: `t${n % 30}` })),
+    });
+  });
+
+  it('answers an equality query on an indexed field from the index, examining only the matching documents', async () => {
+    const _ = db.command;
+    for (const where of [{ tags: 't7' }, { tags: _.eq('t7') }, _.and([{ tags: 't7' }, { n: _.gte(0) }])]) {
+      const plans = await plansOf(() => db.collection('books').where(where).get());
+      expect(plans).toEqual([{ collection: 'books', index: 'tag', examined: 10, matched: 10 }]);
+    }
+    const byIn = await plansOf(() =>
+      db
+        .collection('books')
+        .where({ tags: _.in(['t1', 't2']) })
+        .count(),
+    );
+    expect(byIn).toEqual([{ collection: 'books', index: 'tag', examined: 20, matched: 20 }]);
+  });
+
+  it('scans every document when no index covers the filter (the baseline the index avoids)', async () => {
+    const plans = await plansOf(() => db.collection('books').where({ shelf: 't7' }).get());
+    expect(plans).toEqual([{ collection: 'books', index: undefined, examined: 300, matched: 10 }]);
+  });
+
+  it('reads, updates and removes by _id without a scan', async () => {
+    const { _id } = await db.collection('books').add({ data: { single: true } });
+    const plans = await plansOf(async () => {
+      await db.collection('books').doc(_id).get();
+      await db
+        .collection('books')
+        .doc(_id)
+        .update({ data: { seen: true } });
+      await db.collection('books').doc(_id).remove();
+    });
+    expect(plans).toEqual(Array(3).fill({ collection: 'books', index: '_id', examined: 1, matched: 1 }));
+  });
+
+  it('uses the indexes of a leading $match and of the collection an equality $lookup joins', async () => {
+    await db.collection('accounts').add({ data: [{ _id: 't7' }, { _id: 't8' }] });
+    let list: { _id: string; books: unknown[] }[] = [];
+    const plans = await plansOf(async () => {
+      ({ list } = await db
+        .collection('accounts')
+        .aggregate()
+        .match({ _id: 't7' })
+        .lookup({ from: 'books', localField: '_id', foreignField: 'tags', as: 'books' })
+        .end());
+    });
+    expect(list.map((a) => [a._id, a.books.length])).toEqual([['t7', 10]]);
+    expect(plans).toEqual([
+      { collection: 'accounts', index: '_id', examined: 1, matched: 1 },
+      { collection: 'books', index: 'tag', examined: 10, matched: 10 },
+    ]);
   });
 });
 
@@ -375,6 +479,18 @@ describe('transactions', () => {
       .update({ data: { outside: true } });
     await expect(tx.commit()).rejects.toMatchObject({ code: 'DATABASE_TRANSACTION_CONFLICT' });
     expect((await db.collection('accounts').doc('d').get()).data).toEqual({ _id: 'd', n: 0, outside: true });
+  });
+
+  it('never undoes a removal made outside a transaction that wrote the same document', async () => {
+    await db.collection('accounts').add({ data: { _id: 'e', n: 0 } });
+    const tx = await db.startTransaction();
+    await tx
+      .collection('accounts')
+      .doc('e')
+      .update({ data: { n: 1 } });
+    await db.collection('accounts').doc('e').remove();
+    await expect(tx.commit()).rejects.toMatchObject({ code: 'DATABASE_TRANSACTION_CONFLICT' });
+    expect((await db.collection('accounts').where({ _id: 'e' }).get()).data).toEqual([]);
   });
 
   it('rejects a duplicate key at commit and writes nothing of the transaction', async () => {

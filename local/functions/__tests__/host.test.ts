@@ -88,7 +88,7 @@ describe('client gateway', () => {
       time_limit_in_ms: 5000,
     });
     expect(result.context.request_id).toMatch(/^[0-9a-f-]{36}$/);
-    expect(result.context.remaining).toBeGreaterThan(4000);
+    expect(result.context.remaining).toBeGreaterThan(0);
     expect(result.context.remaining).toBeLessThanOrEqual(5000);
     expect(result.context.environment).toMatchObject({
       WX_OPENID: 'oUser1',
@@ -142,19 +142,18 @@ describe('client gateway', () => {
     expect(body.errMsg).toMatch(/circular/i);
   });
 
-  test('the timeout of config.json is enforced: 500 after about 1 s', async () => {
-    const started = Date.now();
-    const { status, body } = await callClient('slow', { data: { ms: 2500 } }, { 'x-wx-openid': 'o1' });
-    const elapsed = Date.now() - started;
+  test('the timeout of config.json is enforced: a run still going past it answers 500 timed out', async () => {
+    const { status, body } = await callClient('hang', { data: {} }, { 'x-wx-openid': 'o1' });
     expect(status).toBe(500);
     expect(body.errCode).toBe(-504003);
     expect(body.errMsg).toContain('Invoking task timed out after 1 seconds');
-    expect(elapsed).toBeGreaterThanOrEqual(990);
-    expect(elapsed).toBeLessThan(2000);
+    // The answer came from the timeout: the run itself has not finished.
+    expect((await callClient('hang', { data: { pending: true } }, { 'x-wx-openid': 'o1' })).body).toEqual({
+      result: { pending: 1 },
+    });
+    await callClient('hang', { data: { release: true } }, { 'x-wx-openid': 'o1' });
     const quick = await callClient('slow', { data: { ms: 10 } }, { 'x-wx-openid': 'o1' });
     expect(quick.body).toEqual({ result: { slept: 10 } });
-    // Let the abandoned run finish inside this test, so jest sees no stray timer.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
   });
 
   test.each([
@@ -202,12 +201,12 @@ describe('cloud.callFunction between functions', () => {
     const missing = (await host.invoke('relay', { target: 'nope' }, invocation)) as RelayResult;
     expect(missing.error?.errCode).toBe(-1);
     expect(missing.error?.errMsg).toContain('[ResourceNotFound.FunctionName]');
-    const timedOut = (await host.invoke('relay', { target: 'slow', data: { ms: 1100 } }, invocation)) as RelayResult;
+    const timedOut = (await host.invoke('relay', { target: 'hang' }, invocation)) as RelayResult;
     expect(timedOut.error).toEqual({
       errCode: -1,
       errMsg: 'callFunction:fail Invoking task timed out after 1 seconds',
     });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await host.invoke('hang', { release: true }, invocation)).toEqual({ released: 1 });
   });
 
   test('an admin caller outside any invocation reaches the callee with no identity', async () => {
@@ -224,8 +223,9 @@ describe('cloud.callFunction between functions', () => {
     await expect(host.invoke('lateCaller', {}, { openid: 'o1', source: 'wx_client' })).rejects.toBeInstanceOf(
       FunctionTimeoutError,
     );
-    await new Promise((resolve) => setTimeout(resolve, 600));
-    const outcome = (await host.invoke('lateCaller', { read: true }, { source: 'wx_client' })) as { errMsg: string };
+    const outcome = (await host.invoke('lateCaller', { release: true }, { source: 'wx_client' })) as {
+      errMsg: string;
+    };
     expect(outcome.errMsg).toContain('the calling invocation has ended');
   });
 
@@ -263,8 +263,8 @@ describe('host.invoke', () => {
     const invocation = { openid: 'o1', source: 'wx_client' };
     await expect(host.invoke('nope', {}, invocation)).rejects.toBeInstanceOf(FunctionNotFoundError);
     await expect(host.invoke('crash', {}, invocation)).rejects.toBeInstanceOf(FunctionCrashedError);
-    await expect(host.invoke('slow', { ms: 1200 }, invocation)).rejects.toBeInstanceOf(FunctionTimeoutError);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await expect(host.invoke('hang', {}, invocation)).rejects.toBeInstanceOf(FunctionTimeoutError);
+    expect(await host.invoke('hang', { release: true }, invocation)).toEqual({ released: 1 });
   });
 
   test('each function is its own module instance, even with shared code', async () => {
