@@ -8,6 +8,7 @@
 import { collections } from '../database/collections';
 import { applyDatabase } from './lib/apply-database';
 import { connect, parseArgs } from './lib/cloudbase-app';
+import { runCommand } from './lib/run-command';
 
 const USAGE = '用法：npm run db:apply -- [--env <环境 ID>]';
 
@@ -30,10 +31,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  },
-);
+runCommand(main);

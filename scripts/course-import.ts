@@ -6,6 +6,7 @@
  * (`npm start`) or, with --env, a real CloudBase environment. Exit code 1 on any problem, 2 on a usage error.
  */
 import { connect, parseArgs } from './lib/cloudbase-app';
+import { runCommand } from './lib/run-command';
 import { importCourses } from './lib/course-import';
 
 const USAGE = '用法：npm run course:import -- <课程文件或文件夹> [--env <环境 ID>] [--dry-run]';
@@ -35,10 +36,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  },
-);
+runCommand(main);
