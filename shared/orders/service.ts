@@ -159,11 +159,13 @@ export async function createOrder(
     { orderBy: ['attempt', 'desc'], limit: 1 },
   );
   if (latest?.status === 'pending') {
-    if (deps.clock() < new Date(latest.expiresAt)) return pendingReply(deps, latest, payer);
-    // Expired: settle it at the platform first (it may have been paid), so a learner never pays twice.
+    const current = latest.rail === railName && latest.amountFen === course.priceFen;
+    if (current && deps.clock() < new Date(latest.expiresAt)) return pendingReply(deps, latest, payer);
+    // Expired, or made for another rail or an old price: closed at the platform first (it may have been paid), so a
+    // learner never pays twice nor pays what the course no longer costs.
     const settled = await settleOrFail(deps, latest, 'order.create', true);
     if (settled.status === 'paid') throw new AppError('CONFLICT', '你已拥有这门课程');
-    if (settled.status === 'pending') throw unavailable();
+    if (settled.status === 'pending') throw new AppError('UNAVAILABLE', '上一笔订单正在支付中，请稍后再试');
   }
 
   const now = deps.clock();
@@ -317,16 +319,29 @@ export async function settle(deps: OrderDeps, order: OrderDoc, source: OrderSour
   if (order.status !== 'pending') return order;
   const rail = railOf(deps, order);
   let trade = await rail.query(order);
-  if (close && (trade.state === 'NOTPAY' || trade.state === 'NOTFOUND')) {
+  // A failed payment (PAYERROR) can be retried in the same sheet: the order is closed here only once the platform
+  // has closed it, or money could be taken for an order nobody looks at any more.
+  if ((close && (trade.state === 'NOTPAY' || trade.state === 'NOTFOUND')) || trade.state === 'PAYERROR') {
     if ((await rail.close(order)) === 'paid') trade = await rail.query(order);
     else trade = { state: 'CLOSED' };
   }
   if (trade.state === 'SUCCESS') return (await fulfil(deps, order._id, trade, source)).order;
-  if (trade.state === 'CLOSED' || trade.state === 'REVOKED' || trade.state === 'PAYERROR' || trade.state === 'REFUND') {
+  if (trade.state === 'CLOSED' || trade.state === 'REVOKED' || trade.state === 'REFUND') {
     const at = deps.clock().toISOString();
     await transition(deps, order, 'closed', source, { closedAt: at }, `支付平台状态 ${trade.state}`);
   }
   return (await loadOrder(deps.db, order._id)) ?? order;
+}
+
+/**
+ * Asks the platform about an order closed here: a rail without a close at the platform (virtual payment) still takes
+ * a payment in a sheet opened before, and its push may be lost. A payment found is fulfilled (honoured, or refunded
+ * by the system when it cannot be). Throws RailError when the platform cannot be reached.
+ */
+async function settleClosed(deps: OrderDeps, order: OrderDoc, source: OrderSource): Promise<OrderDoc> {
+  if (order.status !== 'closed') return order;
+  const trade = await railOf(deps, order).query(order);
+  return trade.state === 'SUCCESS' ? (await fulfil(deps, order._id, trade, source)).order : order;
 }
 
 export type FulfilOutcome = 'fulfilled' | 'duplicate' | 'mismatch' | 'refunding';
@@ -559,10 +574,21 @@ export async function requestRefund(deps: OrderDeps, openid: string, params: Ord
 // ---------------------------------------------------------------------------------------------------------------
 // order.get and order.list
 
+/** Expired within the reconcile window (or not yet): a payment in a sheet opened in time may still surface. */
+function recentlyPayable(deps: OrderDeps, order: OrderDoc): boolean {
+  return new Date(order.expiresAt) >= reconcileSince(deps);
+}
+
+function reconcileSince(deps: OrderDeps): Date {
+  return new Date(deps.clock().getTime() - deps.settings.reconcileWindowMinutes * 60_000);
+}
+
 export async function getOrder(deps: OrderDeps, openid: string, id: string): Promise<Order> {
   let order = await ownOrder(deps, openid, id);
   try {
     if (order.status === 'pending') order = await settle(deps, order, 'order.get', false);
+    else if (order.status === 'closed' && recentlyPayable(deps, order))
+      order = await settleClosed(deps, order, 'order.get');
     else if (order.status === 'refunding') order = await advanceRefund(deps, order, 'order.get');
   } catch (error) {
     // The learner still sees the order; the timer settles it when the platform is back.
@@ -727,7 +753,7 @@ export async function sweepOrders(deps: OrderDeps): Promise<SweepReport> {
     'expired',
     (order) => settle(deps, order, 'orderSweep', true),
   );
-  const since = new Date(now.getTime() - deps.settings.reconcileWindowMinutes * 60_000).toISOString();
+  const since = reconcileSince(deps).toISOString();
   await each(
     await findMany<OrderDoc>(
       db,
@@ -737,6 +763,11 @@ export async function sweepOrders(deps: OrderDeps): Promise<SweepReport> {
     ),
     'reconciled',
     (order) => settle(deps, order, 'orderSweep', false),
+  );
+  await each(
+    await findMany<OrderDoc>(db, ORDERS_COLLECTION, { status: 'closed', expiresAt: _.gte(since) }, batch),
+    'reconciled',
+    (order) => settleClosed(deps, order, 'orderSweep'),
   );
   await each(await findMany<OrderDoc>(db, ORDERS_COLLECTION, { status: 'refunding' }, batch), 'refunds', (order) =>
     advanceRefund(deps, order, 'orderSweep'),

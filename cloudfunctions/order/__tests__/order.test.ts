@@ -163,6 +163,42 @@ describe('order.create', () => {
     expect(errorCode(await create(openid, courseId))).toBe('CONFLICT');
   });
 
+  test('a pending order of another rail is replaced (a learner moving from Android to iPhone can pay)', async () => {
+    const openid = learner();
+    const courseId = await course();
+    const first = data(await create(openid, courseId, 'wxpay'));
+    const firstDoc = await orderDoc(first.order.id);
+    const onIphone = data(await create(openid, courseId, 'virtual'));
+    expect(onIphone.order).toMatchObject({ rail: 'virtual', status: 'pending' });
+    expect(onIphone.order.id).not.toBe(first.order.id);
+    expect(onIphone.virtualPayment?.signData).toEqual(expect.any(String));
+    expect(onIphone.payment).toBeUndefined();
+    // The replaced order can no longer be paid.
+    expect(await orderDoc(first.order.id)).toMatchObject({ status: 'closed' });
+    expect(sandbox.trade(firstDoc.outTradeNo)?.state).toBe('CLOSED');
+  });
+
+  test('a pending order made at an old price is replaced at the current price', async () => {
+    const openid = learner();
+    const courseId = await course(9900);
+    const first = data(await create(openid, courseId)).order;
+    await db
+      .collection('courses')
+      .doc(courseId)
+      .update({ data: { priceFen: 4900 } });
+    const cheaper = data(await create(openid, courseId));
+    expect(cheaper.order).toMatchObject({ amountFen: 4900, status: 'pending' });
+    expect(sandbox.trade((await orderDoc(cheaper.order.id)).outTradeNo)?.totalFee).toBe(4900);
+    expect(sandbox.trade((await orderDoc(first.id)).outTradeNo)?.state).toBe('CLOSED');
+    // Made free: enrolled at once, not asked to pay the old price.
+    await db
+      .collection('courses')
+      .doc(courseId)
+      .update({ data: { priceFen: 0 } });
+    expect(data(await create(openid, courseId)).order).toMatchObject({ status: 'paid', amountFen: 0 });
+    expect(await enrollment(openid, courseId)).toMatchObject({ status: 'active', source: 'free' });
+  });
+
   test('the platform being down answers UNAVAILABLE, and the next try gets the same order', async () => {
     const openid = learner();
     const courseId = await course();
@@ -351,6 +387,18 @@ describe('payNotify', () => {
     const { order, outTradeNo } = await pendingOrder();
     expect((await payHttp({ outTradeNo, result: 'FAIL' })).body.deliveries).toEqual([{ result: ACK }]);
     expect((await orderDoc(order.id)).status).toBe('closed');
+  });
+
+  test('a failed payment closes the trade at the platform too: no money can be taken for the closed order', async () => {
+    const { openid, courseId, order, outTradeNo } = await pendingOrder();
+    await payHttp({ outTradeNo, result: 'FAIL' });
+    expect((await orderDoc(order.id)).status).toBe('closed');
+    expect(sandbox.trade(outTradeNo)?.state).toBe('CLOSED');
+    // Retrying in the same payment sheet is refused by the platform, so the learner is never charged unseen.
+    expect((await payHttp({ outTradeNo, deliveries: 0 })).status).toBe(409);
+    await sweep();
+    expect(await enrollment(openid, courseId)).toBeUndefined();
+    expect(data(await create(openid, courseId)).order).toMatchObject({ status: 'pending' });
   });
 
   test('invoked through the client gateway it refuses and does nothing', async () => {

@@ -243,6 +243,30 @@ describe('xpayNotify', () => {
     expect((await orderDoc(order.id)).status).toBe('pending');
   });
 
+  test.each(['order.get', 'the sweep'])(
+    'a payment in a sheet opened before we closed the order, its push lost, is found by %s',
+    async (finder) => {
+      const { openid, courseId } = await setting();
+      const { order, virtualPayment } = await buy(openid, courseId);
+      await db
+        .collection('orders')
+        .doc(order.id)
+        .update({ data: { expiresAt: new Date(Date.now() - 60_000).toISOString() } });
+      expect((await post('/sandbox/timers/orderSweep', {})).status).toBe(200);
+      expect((await orderDoc(order.id)).status).toBe('closed');
+      // Virtual payment has no close API: the sheet the learner still has open takes the money.
+      expect((await post('/sandbox/xpay/pay', { openid, ...virtualPayment!, deliveries: 0 })).status).toBe(200);
+      if (finder === 'order.get') {
+        const got = ok(await call<{ order: Order }>('order', openid, { action: 'get', orderId: order.id }));
+        expect(got.order.status).toBe('paid');
+      } else {
+        expect((await post('/sandbox/timers/orderSweep', {})).status).toBe(200);
+      }
+      expect(await orderDoc(order.id)).toMatchObject({ status: 'paid', paidAt: expect.any(String) });
+      expect(await enrolled(openid, courseId)).toBe(true);
+    },
+  );
+
   test('a refund made outside the product (MP backend, or Apple) revokes the course', async () => {
     const { openid, courseId } = await setting();
     const { order, virtualPayment } = await buy(openid, courseId);

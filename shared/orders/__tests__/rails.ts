@@ -32,6 +32,11 @@ export interface RailHarness {
   payable(order: OrderDoc): boolean;
   /** The learner pays; the platform calls back `deliveries` times (through the function). */
   pay(order: OrderDoc, options?: { deliveries?: number; concurrent?: boolean; amountFen?: number }): Promise<Outcome[]>;
+  /**
+   * The learner's payment fails (cloudPay: the bank refuses, the trade is PAYERROR and can be paid again; virtual: the
+   * learner cancels the sheet). The callback event the platform sends about it, if it sends one.
+   */
+  fail(order: OrderDoc): Promise<Record<string, unknown> | undefined>;
   /** The platform calls back again for a paid order (late or repeated). */
   redeliver(order: OrderDoc, deliveries: number): Promise<Outcome[]>;
   /** The callback event of a paid order, as the platform would send it now. */
@@ -84,13 +89,17 @@ export function attachPlatforms(cloud: LocalCloud): Platforms {
     callbackFunction: 'payNotify',
     ack: { errcode: 0, errmsg: 'OK' },
     createParams: () => ({}),
-    payable: (order) => pay.trade(order.outTradeNo)?.state === 'NOTPAY',
+    payable: (order) => ['NOTPAY', 'PAYERROR'].includes(pay.trade(order.outTradeNo)?.state ?? ''),
     pay: (order, options = {}) =>
       pay.pay(order.outTradeNo, {
         deliveries: options.deliveries,
         concurrent: options.concurrent,
         totalFee: options.amountFen,
       }),
+    fail: async (order) => {
+      await pay.pay(order.outTradeNo, { result: 'FAIL', deliveries: 0 });
+      return pay.callbackEvent(pay.trade(order.outTradeNo)!);
+    },
     redeliver: (order, deliveries) => pay.pay(order.outTradeNo, { deliveries }),
     event: (order) => pay.callbackEvent(pay.trade(order.outTradeNo)!),
     forged: (order) => ({
@@ -129,6 +138,10 @@ export function attachPlatforms(cloud: LocalCloud): Platforms {
         concurrent: options.concurrent,
         orderFee: options.amountFen,
       }),
+    fail: async (order) => {
+      await xpay.pay(order._openid, sheet(order), { result: 'CANCEL' });
+      return undefined;
+    },
     redeliver: (order, deliveries) => xpay.push(order.outTradeNo, { deliveries }),
     event: (order) => xpay.deliverEvent(xpay.orders.get(order.outTradeNo)!),
     forged: (order) => ({
