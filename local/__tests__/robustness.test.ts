@@ -4,12 +4,16 @@
  */
 import { request } from 'node:http';
 import fc from 'fast-check';
-import type { CollectionSpec } from '../../database/collections';
+import { collections as productCollections, type CollectionSpec } from '../../database/collections';
 import type { LocalCloud } from '../cloud';
 import { MAX_BODY_BYTES } from '../server/http';
 import { startTestCloud } from '../testing';
 
-const collections: CollectionSpec[] = [{ name: 'notes', indexes: [], rules: { read: false, write: false } }];
+// The product's collections too: random requests reach real functions (the catalog, the retrain timer).
+const collections: CollectionSpec[] = [
+  ...productCollections,
+  { name: 'notes', indexes: [], rules: { read: false, write: false } },
+];
 let cloud: LocalCloud;
 
 beforeAll(async () => {
@@ -175,7 +179,8 @@ describe('random bytes on every endpoint', () => {
         async (path, method, contentType, bytes) => {
           const reply = await send(method, path, Buffer.from(bytes), { 'content-type': contentType });
           expect(reply.status).toBeGreaterThanOrEqual(200);
-          expect(reply.status).toBeLessThan(600);
+          // A 5xx would mean the server failed on input it should have refused.
+          expect(reply.status).toBeLessThan(500);
         },
       ),
       { numRuns: 300, seed: 20261125 },
