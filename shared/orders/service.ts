@@ -391,13 +391,16 @@ export async function fulfil(
     );
     const course = await txGet<CourseDoc>(tx, COURSES_COLLECTION, order.courseId);
     const late = order.status === 'closed' || new Date(paidAt) > new Date(order.expiresAt);
-    const reason =
-      enrollment?.status === 'active'
-        ? '重复支付，已自动退款'
-        : late && course?.status !== 'published'
-          ? '课程已下架，已自动退款'
-          : undefined;
-    if (reason) {
+    const duplicate = enrollment?.status === 'active';
+    const reason = duplicate
+      ? '重复支付，已自动退款'
+      : late && course?.status !== 'published'
+        ? '课程已下架，已自动退款'
+        : undefined;
+    // A payment the platform does not let us refund (Apple on iOS) is honoured instead of being left `refunding` for
+    // ever: a withdrawn course is still given, a duplicate stays paid and says where to ask for the money back.
+    const unrefundable = reason !== undefined && !!railOf(deps, order).refundBlocker({ ...order, ...paidFields });
+    if (reason && !unrefundable) {
       const refund: RefundInfo = { outRefundNo: `R${order.outTradeNo}`, reason, by: 'system', requestedAt: at };
       const entries = [paidEntry, transitionEntry('paid', 'refunding', at, source, reason)];
       await orders.update({
@@ -406,7 +409,10 @@ export async function fulfil(
       return { outcome: 'refunding' as const, enrolled: null };
     }
     const shipping = deps.settings.shipping.upload ? { shipping: { status: 'pending', attempts: 0 } } : {};
-    await orders.update({ data: withHistory(db, { ...paidFields, ...shipping, status: 'paid' }, [paidEntry]) });
+    const note = duplicate ? { note: '重复支付：这笔款项平台无法退回，请向付款渠道（如苹果 App Store）申请退款' } : {};
+    await orders.update({
+      data: withHistory(db, { ...paidFields, ...shipping, ...note, status: 'paid' }, [paidEntry]),
+    });
     const enrolled = await activate(tx, deps, order, 'paid', at);
     return { outcome: 'fulfilled' as const, enrolled };
   });

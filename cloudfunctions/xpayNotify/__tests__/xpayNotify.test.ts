@@ -288,6 +288,48 @@ describe('xpayNotify', () => {
     expect(await enrolled(openid, courseId)).toBe(true);
   });
 
+  /** A virtual order closed by the sweep while its sheet stays open (virtual payment has no close at the platform). */
+  async function closedWithOpenSheet(openid: string, courseId: string) {
+    const bought = await buy(openid, courseId);
+    await db
+      .collection('orders')
+      .doc(bought.order.id)
+      .update({ data: { expiresAt: new Date(Date.now() - 60_000).toISOString() } });
+    expect((await post('/sandbox/timers/orderSweep', {})).status).toBe(200);
+    expect((await orderDoc(bought.order.id)).status).toBe('closed');
+    return bought;
+  }
+
+  test('a late Apple payment for a withdrawn course, which we cannot refund, still unlocks the course', async () => {
+    const { openid, courseId } = await setting();
+    const { order, virtualPayment } = await closedWithOpenSheet(openid, courseId);
+    await db
+      .collection('courses')
+      .doc(courseId)
+      .update({ data: { status: 'archived' } });
+    await xpay.pay(openid, virtualPayment!, { channel: 'apple' });
+    expect(await orderDoc(order.id)).toMatchObject({ status: 'paid', payChannel: 'other' });
+    expect(await enrolled(openid, courseId)).toBe(true);
+  });
+
+  test('a duplicate Apple payment is not left "refunding" for ever: it stays paid and says where to ask', async () => {
+    const { openid, courseId } = await setting();
+    const stale = await closedWithOpenSheet(openid, courseId);
+    const current = await buy(openid, courseId);
+    await xpay.pay(openid, current.virtualPayment!);
+    await xpay.pay(openid, stale.virtualPayment!, { channel: 'apple' });
+    const duplicate = await orderDoc(stale.order.id);
+    expect(duplicate).toMatchObject({ status: 'paid', payChannel: 'other', note: expect.stringContaining('苹果') });
+    expect(duplicate.refund).toBeUndefined();
+    const [kept] = await findMany<{ status: string; orderId: string }>(
+      db,
+      'enrollments',
+      { _openid: openid, courseId },
+      { limit: 1 },
+    );
+    expect(kept).toMatchObject({ status: 'active', orderId: current.order.id });
+  });
+
   test("Apple's refund inquiry is answered within 3 s from entitlement and progress", async () => {
     const { openid, courseId } = await setting();
     const { order, virtualPayment } = await buy(openid, courseId);
