@@ -222,7 +222,7 @@ describe('课程详情', () => {
     expect(allText(page)).toContain('支付未成功：银行卡余额不足');
   });
 
-  it('a course that is gone shows a plain message, not the server validation naming courseId', async () => {
+  it('a course that is gone leads back to the catalog, without the server validation naming courseId', async () => {
     const cloud = installWx();
     catalogWith(cloud, () => false);
     cloud.on('catalog.detail', () => {
@@ -230,8 +230,11 @@ describe('课程详情', () => {
     });
     const page = openPage('detail', { courseId: 'gone' });
     await settle();
-    expect(textOf(page, '.state >>> .state-text')).toBe('内容不存在或已下架');
+    expect(textOf(page, '.state >>> .state-text')).toBe('这门课程不存在或已下架');
     expect(allText(page)).not.toContain('courseId');
+    expect(find(page, '.state >>> .retry')).toBeFalsy();
+    await tap(page, '.state >>> .state-button');
+    expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/list/index' });
   });
 
   it('keeps 试看 lessons open to a visitor and locks the rest', async () => {

@@ -5,7 +5,7 @@
  */
 import type { CatalogDetailData, Order, Review } from '../../shared/contract';
 import type { call } from '../services/call';
-import { messageOf } from '../services/call';
+import { CallError, messageOf } from '../services/call';
 import { cardView, dateTimeText, durationText, LEVEL_TEXT, lessonRows, priceText, ratingText } from './format';
 import type { CardView, LessonRow } from './format';
 import { initialPurchase, Purchase } from './purchase';
@@ -155,7 +155,9 @@ export class CourseStore extends Store<CourseState> {
       if (reviews) this.update({ reviews: reviews.items.map(reviewView), reviewTotal: reviews.total });
       this.update({ similar: similar.items.map((item) => cardView(item.course)) });
     } catch (error) {
-      if (!quiet || !this.detail) this.update({ status: 'error', error: messageOf(error) });
+      // A course that is gone is no error to retry: the empty state leads back to the catalog.
+      if (error instanceof CallError && error.code === 'NOT_FOUND') this.update({ status: 'empty', error: '' });
+      else if (!quiet || !this.detail) this.update({ status: 'error', error: messageOf(error) });
     }
   }
 

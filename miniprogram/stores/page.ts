@@ -20,7 +20,12 @@ export interface PageSpec<T extends Store<object>, M extends Record<string, Hand
   /** The state the page renders before `onLoad` (a fresh store's state). */
   initial: StateOf<T>;
   createStore(query: Query): T;
-  /** After the store exists; usually starts loading. */
+  /**
+   * (Re)loads what the page shows: run when the page loads (after `onLoad`), by the state view's retry (`onRetry`)
+   * and on pull-down refresh (unless `onPullDownRefresh` is given).
+   */
+  load?(this: PageContext<T> & M): void;
+  /** After the store exists, before `load`. */
   onLoad?(this: PageContext<T> & M, query: Query): void;
   onShow?(this: PageContext<T> & M): void;
   onHide?(this: PageContext<T> & M): void;
@@ -44,6 +49,10 @@ export function definePage<T extends Store<object>, M extends Record<string, Han
       this.store = store;
       this.unsubscribe = store.subscribe((patch) => this.setData(patch));
       spec.onLoad?.call(this as unknown as PageContext<T> & M, query);
+      spec.load?.call(this as unknown as PageContext<T> & M);
+    },
+    onRetry(this: Internal): void {
+      if (this.store) spec.load?.call(this as unknown as PageContext<T> & M);
     },
     onShow(this: Internal): void {
       if (this.store) spec.onShow?.call(this as unknown as PageContext<T> & M);
@@ -59,7 +68,7 @@ export function definePage<T extends Store<object>, M extends Record<string, Han
       if (this.store) spec.onReachBottom?.call(this as unknown as PageContext<T> & M);
     },
     onPullDownRefresh(this: Internal): void {
-      if (this.store) spec.onPullDownRefresh?.call(this as unknown as PageContext<T> & M);
+      if (this.store) (spec.onPullDownRefresh ?? spec.load)?.call(this as unknown as PageContext<T> & M);
       wx.stopPullDownRefresh();
     },
   };

@@ -11,7 +11,7 @@ type LessonTap = WechatMiniprogram.TouchEvent<Record<string, never>, Record<stri
 definePage({
   initial: initialCourse(),
   createStore: (query) => new CourseStore(queryParam(query, 'courseId'), { call, purchase: purchaseDeps() }),
-  onLoad() {
+  load() {
     void this.store.load();
   },
   onShow() {
@@ -19,9 +19,6 @@ definePage({
     if (this.store.state.status === 'ready') void this.store.load(true);
   },
   methods: {
-    onRetry(): void {
-      void this.store.load();
-    },
     onMainAction(): void {
       const { action, course, resumeLessonId } = this.store.state;
       if (!course) return;
@@ -47,6 +44,9 @@ definePage({
     },
     onOrders(): void {
       navigate('orders');
+    },
+    onBrowse(): void {
+      navigate('list');
     },
   },
 });

@@ -9,16 +9,10 @@ type IdTap = WechatMiniprogram.TouchEvent<Record<string, never>, Record<string, 
 definePage({
   initial: initialHome(),
   createStore: () => new HomeStore({ call }),
-  onLoad() {
-    void this.store.load();
-  },
-  onPullDownRefresh() {
+  load() {
     void this.store.load();
   },
   methods: {
-    onRetry(): void {
-      void this.store.load();
-    },
     onSearch(): void {
       navigate('list');
     },

@@ -14,7 +14,7 @@ definePage({
       now: () => Date.now(),
       createAudio: () => wx.createInnerAudioContext(),
     }),
-  onLoad() {
+  load() {
     void this.store.load();
   },
   onShow() {
@@ -27,9 +27,6 @@ definePage({
     void this.store.leave();
   },
   methods: {
-    onRetry(): void {
-      void this.store.load();
-    },
     onCourse(): void {
       navigate('detail', { courseId: this.store.state.courseId });
     },

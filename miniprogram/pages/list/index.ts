@@ -22,20 +22,16 @@ definePage({
         keyword: queryParam(query, 'keyword'),
       },
     ),
+  load() {
+    void this.store.reload();
+  },
   onLoad() {
     void this.store.loadCategories();
-    void this.store.reload();
   },
   onReachBottom() {
     void this.store.loadMore();
   },
-  onPullDownRefresh() {
-    void this.store.reload();
-  },
   methods: {
-    onRetry(): void {
-      void this.store.reload();
-    },
     onLoadMore(): void {
       void this.store.loadMore();
     },

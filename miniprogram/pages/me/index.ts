@@ -14,16 +14,13 @@ definePage({
       call,
       privacySetting: () => getPrivacySetting({}),
     }),
-  onLoad() {
+  load() {
     void this.store.load();
   },
   onShow() {
     void this.store.refreshPrivacy();
   },
   methods: {
-    onRetry(): void {
-      void this.store.load();
-    },
     onAgreePrivacy(): void {
       void this.store.agreed();
     },

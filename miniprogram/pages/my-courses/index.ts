@@ -9,20 +9,14 @@ type ItemTap = WechatMiniprogram.TouchEvent<Record<string, never>, Record<string
 definePage({
   initial: initialMyCourses(),
   createStore: () => new MyCoursesStore({ call }),
-  onLoad() {
+  load() {
     void this.store.load();
   },
   onShow() {
     // A tab page stays alive: refresh progress each time it comes back.
     if (this.store.state.status === 'ready') void this.store.load(true);
   },
-  onPullDownRefresh() {
-    void this.store.load();
-  },
   methods: {
-    onRetry(): void {
-      void this.store.load();
-    },
     onBrowse(): void {
       navigate('list');
     },

@@ -10,16 +10,10 @@ type IdTap = WechatMiniprogram.TouchEvent<Record<string, never>, Record<string, 
 definePage({
   initial: initialOrders(),
   createStore: () => new OrdersStore({ call }),
-  onLoad() {
-    void this.store.load();
-  },
-  onPullDownRefresh() {
+  load() {
     void this.store.load();
   },
   methods: {
-    onRetry(): void {
-      void this.store.load();
-    },
     onBrowse(): void {
       navigate('list');
     },

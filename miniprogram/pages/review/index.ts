@@ -7,13 +7,10 @@ import { initialReview, ReviewStore } from '../../stores/simple';
 definePage({
   initial: initialReview(),
   createStore: (query) => new ReviewStore(queryParam(query, 'courseId'), queryParam(query, 'title'), { call }),
-  onLoad() {
+  load() {
     void this.store.load();
   },
   methods: {
-    onRetry(): void {
-      void this.store.load();
-    },
     onRate(event: WechatMiniprogram.CustomEvent<{ value: number }>): void {
       this.store.setRating(event.detail.value);
     },
