@@ -1,5 +1,5 @@
 import { clockText, durationText, priceText } from '../stores/format';
-import { parseMarkdown } from '../stores/markdown';
+import { articleBlocks, parseMarkdown } from '../stores/markdown';
 import { ProgressReporter } from '../stores/progress';
 
 describe('format', () => {
@@ -15,6 +15,16 @@ describe('format', () => {
     expect(clockText(3725)).toBe('1:02:05');
     expect(durationText(20)).toBe('1 分钟');
     expect(durationText(4800)).toBe('1 小时 20 分钟');
+  });
+});
+
+describe('articleBlocks', () => {
+  it('drops a leading heading that repeats the lesson title, and keeps any other', () => {
+    expect(articleBlocks('# 一致性哈希\n\n正文', ' 一致性哈希')).toEqual([{ kind: 'p', text: '正文' }]);
+    expect(articleBlocks('# 另一个标题\n\n正文', '一致性哈希')).toEqual([
+      { kind: 'h1', text: '另一个标题' },
+      { kind: 'p', text: '正文' },
+    ]);
   });
 });
 

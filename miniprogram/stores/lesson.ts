@@ -8,7 +8,7 @@ import type { call } from '../services/call';
 import { CallError, messageOf } from '../services/call';
 import { clockText, KIND_TEXT } from './format';
 import type { Block } from './markdown';
-import { parseMarkdown } from './markdown';
+import { articleBlocks } from './markdown';
 import { ProgressReporter } from './progress';
 import type { LoadStatus } from './store';
 import { Store } from './store';
@@ -152,7 +152,7 @@ export class LessonStore extends Store<LessonState> {
       mediaUrl: lesson.mediaUrl ?? '',
       watermark: lesson.watermark,
       resumeSec,
-      blocks: lesson.kind === 'article' ? parseMarkdown(lesson.body ?? '') : [],
+      blocks: lesson.kind === 'article' ? articleBlocks(lesson.body ?? '', lesson.title) : [],
       durationText: clockText(lesson.durationSec),
       positionText: clockText(resumeSec),
       completed: lesson.progress?.completed ?? false,

@@ -59,3 +59,10 @@ export function parseMarkdown(source: string): Block[] {
   endParagraph();
   return blocks.filter((block) => block.text !== '' || block.kind === 'code');
 }
+
+/** The article's blocks without a leading `# Title` that repeats the lesson title the page already shows. */
+export function articleBlocks(source: string, title: string): Block[] {
+  const blocks = parseMarkdown(source);
+  const [first] = blocks;
+  return first?.kind === 'h1' && first.text === title.trim() ? blocks.slice(1) : blocks;
+}
