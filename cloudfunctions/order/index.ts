@@ -16,7 +16,8 @@ export async function main(event: unknown, context: { request_id?: string }) {
       create: async (params, call) =>
         createOrder(
           await deps(),
-          { openid: call.openid, clientIp: wx.CLIENTIP ?? wx.CLIENTIPV6 ?? '127.0.0.1' },
+          // `||`: an empty CLIENTIP is as good as none, and unifiedOrder needs some payer IP.
+          { openid: call.openid, clientIp: wx.CLIENTIP || wx.CLIENTIPV6 || '127.0.0.1' },
           params,
         ),
       get: async (params, call) => ({ order: await getOrder(await deps(), call.openid, params.orderId) }),
