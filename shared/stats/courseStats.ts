@@ -5,6 +5,10 @@
  * conditional sums for the last 7 and 30 days, plus one read of the courses: a fixed number of large calls whatever
  * the number of learners (more only past 1000 courses, one page each). Then one write per course.
  *
+ * Progress counts only while its learner's enrollment in the course is active now: the progress aggregate joins each
+ * document to the learner's enrollments (`$lookup`), so a refund (revoked enrollment) takes the learner out of the
+ * figures at once, whatever the progress document's `enrolled` flag said at the learner's last report.
+ *
  * Every time in the database is an ISO-8601 UTC string, so "since" is a string comparison.
  */
 import type { CourseDoc, RatingSummary } from '../catalog';
@@ -36,9 +40,9 @@ export interface PeriodFigures {
   refundsFen: number;
   /** revenueFen − refundsFen. */
   netRevenueFen: number;
-  /** Enrolled learners who studied in the period; all time: enrolled learners who ever reported progress. */
+  /** Learners enrolled now who studied in the period; all time: who ever reported progress. */
   activeLearners: number;
-  /** Enrolled learners who finished every lesson in the period (all time: who have). */
+  /** Learners enrolled now who finished every lesson in the period (all time: who have). */
   completions: number;
   /** completions / learners for all time, completions / activeLearners for a period; 0–1, four decimals. */
   completionRate: number;
@@ -89,11 +93,35 @@ function withWindows(group: Expr, now: Date, name: string, field: string, make: 
     group[`${name}_${window}`] = make(after(field, since(now, days)));
 }
 
-/** The four `$match` + `$group` stages, built for `now`; `_` is the database's command builder. */
-export function pipelines(
-  now: Date,
-  _: Database['command'],
-): Record<keyof GroupedFigures, { match: Expr; group: Expr }> {
+/** A pipeline stage as the SDK's builder method that adds it and its parameter (`['lookup', {…}]` is `$lookup`). */
+export type Stage = ['lookup' | 'addFields' | 'match', Expr];
+
+/** One grouped aggregate: an optional leading `$match`, then `stages`, then the `$group`. */
+export interface GroupStage {
+  match: Expr;
+  stages: Stage[];
+  group: Expr;
+}
+
+/**
+ * The stages that keep a progress document only while the learner's enrollment in its course is active: the learner's
+ * enrollments joined by openid (an indexed equality join), narrowed to the active one of the document's course.
+ */
+const activeInCourse = {
+  $filter: {
+    input: '$enrollments',
+    as: 'e',
+    cond: { $and: [{ $eq: ['$$e.courseId', '$courseId'] }, { $eq: ['$$e.status', 'active'] }] },
+  },
+};
+const WHILE_ENROLLED: Stage[] = [
+  ['lookup', { from: ENROLLMENTS_COLLECTION, localField: '_openid', foreignField: '_openid', as: 'enrollments' }],
+  ['addFields', { enrolledNow: { $gt: [{ $size: activeInCourse }, 0] } }],
+  ['match', { enrolledNow: true }],
+];
+
+/** The four aggregates, built for `now`; `_` is the database's command builder. */
+export function pipelines(now: Date, _: Database['command']): Record<keyof GroupedFigures, GroupStage> {
   const enrollments: Expr = { _id: '$courseId', learners: count(is('status', 'active')) };
   withWindows(enrollments, now, 'new', 'createdAt', (w) => (w ? count(w) : { $sum: 1 }));
 
@@ -117,10 +145,10 @@ export function pipelines(
     );
   }
   return {
-    enrollments: { match: {}, group: enrollments },
-    orders: { match: { status: _.in(PAID_STATUSES), amountFen: _.gt(0) }, group: orders },
-    progress: { match: { enrolled: true }, group: progress },
-    reviews: { match: { status: 'visible' }, group: reviews },
+    enrollments: { match: {}, stages: [], group: enrollments },
+    orders: { match: { status: _.in(PAID_STATUSES), amountFen: _.gt(0) }, stages: [], group: orders },
+    progress: { match: {}, stages: WHILE_ENROLLED, group: progress },
+    reviews: { match: { status: 'visible' }, stages: [], group: reviews },
   };
 }
 
@@ -178,12 +206,13 @@ const PAGE = 1000;
 /** Documents written at once. */
 const WRITE_CONCURRENCY = 10;
 
-async function groupAll(db: Database, collection: string, stage: { match: Expr; group: Expr }) {
+async function groupAll(db: Database, collection: string, stage: GroupStage) {
   const rows = new Map<string, GroupRow>();
   for (let skip = 0; ; skip += PAGE) {
     // Aggregates answer 20 rows unless limited; sorting by course makes the pages stable.
     let pipeline = db.collection(collection).aggregate();
     if (Object.keys(stage.match).length > 0) pipeline = pipeline.match(stage.match);
+    for (const [method, param] of stage.stages) pipeline = pipeline[method](param);
     pipeline = pipeline.group(stage.group).sort({ _id: 1 });
     if (skip > 0) pipeline = pipeline.skip(skip);
     const page = ((await pipeline.limit(PAGE).end()) as { list: GroupRow[] }).list;

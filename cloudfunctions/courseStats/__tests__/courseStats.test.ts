@@ -8,6 +8,28 @@ import type { CourseStatsDoc } from '../../../shared/stats';
 
 let world: World;
 const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
+const progress = (openid: string, percent: number, updatedAt: string, extra: object = {}) => ({
+  _openid: openid,
+  courseId: COURSE_ID,
+  enrolled: true,
+  percent,
+  updatedAt,
+  lessons: {},
+  completedLessonIds: [],
+  ...extra,
+});
+
+/** Fires the timer as the platform does, and returns its result. */
+async function fire(): Promise<unknown> {
+  const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  try {
+    const res = await fetch(`${world.cloud.url}/sandbox/timers/courseStats`, { method: 'POST' });
+    expect(res.status).toBe(200);
+    return ((await res.json()) as { result: unknown }).result;
+  } finally {
+    log.mockRestore();
+  }
+}
 
 beforeAll(async () => {
   world = await startWorld();
@@ -33,16 +55,6 @@ beforeAll(async () => {
     order('o-e', 9900, 'closed'),
     order('o-free', 0, 'paid', { paidAt: daysAgo(1) }),
   ]);
-  const progress = (openid: string, percent: number, updatedAt: string, extra: object = {}) => ({
-    _openid: openid,
-    courseId: COURSE_ID,
-    enrolled: true,
-    percent,
-    updatedAt,
-    lessons: {},
-    completedLessonIds: [],
-    ...extra,
-  });
   await insert(world.db, 'courseProgress', [
     progress('o-a', 100, daysAgo(1), { completedAt: daysAgo(1) }),
     progress('o-b', 50, daysAgo(15)),
@@ -151,4 +163,35 @@ test('the timer writes one document per course with all-time, 7-day and 30-day f
   const draft = await getById<CourseStatsDoc>(world.db, 'courseStats', 'draft-1');
   expect(draft).toMatchObject({ learners: 40, revenueFen: 0, completionRate: 0, avgProgress: 0, rating: { count: 0 } });
   expect(draft?.last30).toMatchObject({ learners: 0, activeLearners: 0 });
+});
+
+test('progress counts while the enrollment is active now, whatever the flag stored with the last report says', async () => {
+  await insert(world.db, 'courseProgress', [
+    // o-d was refunded after finishing the course; the report before the refund still says enrolled.
+    progress('o-d', 100, daysAgo(11), { completedAt: daysAgo(11) }),
+    // o-c studied the free lesson before buying and has not reported since.
+    progress('o-c', 20, daysAgo(40), { enrolled: false }),
+  ]);
+  await fire();
+  const stats = await getById<CourseStatsDoc>(world.db, 'courseStats', COURSE_ID);
+  expect(stats).toMatchObject({
+    learners: 3,
+    activeLearners: 3,
+    completions: 1,
+    completionRate: 0.3333,
+    avgProgress: 56.7,
+    last30: { learners: 3, activeLearners: 2, completions: 1, completionRate: 0.5, avgProgress: 75 },
+  });
+
+  // A learner refunded since the last run leaves the figures the next night.
+  await world.enrol('o-a', COURSE_ID, { createdAt: daysAgo(2), status: 'revoked', revokedAt: daysAgo(0) });
+  await fire();
+  expect(await getById<CourseStatsDoc>(world.db, 'courseStats', COURSE_ID)).toMatchObject({
+    learners: 2,
+    activeLearners: 2,
+    completions: 0,
+    completionRate: 0,
+    avgProgress: 35,
+    last7: { activeLearners: 0, completions: 0 },
+  });
 });

@@ -19,7 +19,7 @@ describe('courseStatsDoc', () => {
     const groups: GroupedFigures = {
       enrollments: rows({ learners: 4, new_last7: 1, new_last30: 2 }),
       orders: none(),
-      // A revoked learner whose progress still says enrolled can make completions exceed learners.
+      // The aggregates are separate reads: a purchase or refund between them can put completions above learners.
       progress: rows({ active: 2, percentActive: 150, completions: 5, active_last7: 1, percentActive_last7: 100 }),
       reviews: none(),
     };
