@@ -5,7 +5,7 @@
  * - `review`: kept, shown only to its author until a creator approves it in the console;
  * - `risky`: refused with a message that says what to change;
  * - the service failed, timed out or answered something unreadable: `unavailable`, kept like `review`, never
- *   published unchecked.
+ *   published unchecked; the nightly timer checks it again (./service.ts `recheckUnavailable`).
  */
 import { AppError } from '../contract';
 

@@ -10,6 +10,9 @@
  * outside any transaction; `settleModeration` then brings `counted` and the summary in line with the new status,
  * review by review, in the same kind of transaction. `review.list` settles its course first, and the nightly timer
  * settles every course.
+ *
+ * A review submitted while the content check was unavailable waits as pending; the nightly timer checks it again
+ * (`recheckUnavailable`) and publishes, rejects or leaves it for a creator, in the same kind of transaction.
  */
 import { createHash } from 'node:crypto';
 import {
@@ -38,12 +41,16 @@ export interface ReviewDoc {
   courseId: string;
   rating: number;
   text: string;
-  /** Set by `review.submit` from the check; a creator moves `pending` to `visible` or `rejected` in the console. */
+  /**
+   * Set from the check by `review.submit` (and `recheckUnavailable`); a creator moves `pending` to `visible` or
+   * `rejected` in the console.
+   */
   status: ReviewStatus;
   /** The rating the course summary counts for this review, or null; changed only together with the summary. */
   counted: number | null;
   author: string;
-  moderation: { outcome: Exclude<Outcome, 'risky'>; label?: number; traceId?: string; checkedAt: string };
+  /** The latest check; `risky` only from a re-check (a submission with risky text is refused, not stored). */
+  moderation: { outcome: Outcome; label?: number; traceId?: string; checkedAt: string };
   createdAt: string;
   updatedAt: string;
 }
@@ -78,6 +85,19 @@ export function toReview(doc: ReviewDoc, caller: string): Review {
   };
 }
 
+/** The status a check gives a review: `pass` publishes, `risky` rejects, the rest wait as pending. */
+function statusOf(outcome: Outcome): ReviewStatus {
+  if (outcome === 'pass') return 'visible';
+  return outcome === 'risky' ? 'rejected' : 'pending';
+}
+
+function moderationOf(verdict: Verdict, checkedAt: string): ReviewDoc['moderation'] {
+  const moderation: ReviewDoc['moderation'] = { outcome: verdict.outcome, checkedAt };
+  if (verdict.label !== undefined) moderation.label = verdict.label;
+  if (verdict.traceId !== undefined) moderation.traceId = verdict.traceId;
+  return moderation;
+}
+
 /** What a review's status makes it count for in the summary. */
 export function countedRating(status: ReviewStatus, rating: number): number | null {
   return status === 'visible' ? rating : null;
@@ -96,11 +116,9 @@ export async function submitReview(deps: ReviewDeps, openid: string, params: Rev
   // A rating without words has nothing to check.
   const verdict: Verdict = text === '' ? { outcome: 'pass' } : await deps.checkText(text, openid);
   if (verdict.outcome === 'risky') throw riskyRefusal(verdict.label);
-  const status: ReviewStatus = verdict.outcome === 'pass' ? 'visible' : 'pending';
+  const status = statusOf(verdict.outcome);
   const now = deps.now().toISOString();
-  const moderation: ReviewDoc['moderation'] = { outcome: verdict.outcome, checkedAt: now };
-  if (verdict.label !== undefined) moderation.label = verdict.label;
-  if (verdict.traceId !== undefined) moderation.traceId = verdict.traceId;
+  const moderation = moderationOf(verdict, now);
 
   const id = reviewId(openid, params.courseId);
   const author = authorName(openid, await deps.identitySecret());
@@ -213,6 +231,52 @@ export async function settleModeration(db: Database, courseId?: string): Promise
     if (changed) settled += 1;
   }
   return settled;
+}
+
+/** Reviews checked again per run, one msgSecCheck call each; the rest wait for the next run. */
+export const RECHECK_BATCH = 20;
+
+/**
+ * Checks again, with the author's openid, the reviews left pending because the check was unavailable (not those the
+ * check sent to a creator), least recently checked first, at most `RECHECK_BATCH`: `pass` publishes the review and
+ * counts it in the summary in the same transaction, `risky` rejects it, `review` leaves it pending for a creator. A
+ * check still unavailable leaves the review pending, marks when it was tried (so it goes to the back of the queue) and
+ * ends the run: the service is down, and the rest wait for the next run rather than each wait for a timeout. A review
+ * edited or moderated since it was read is left alone. Returns how many reviews got each outcome.
+ */
+export async function recheckUnavailable(
+  deps: Pick<ReviewDeps, 'db' | 'now' | 'checkText'>,
+): Promise<Record<Outcome, number>> {
+  const { db } = deps;
+  const waiting = await found<ReviewDoc>(
+    db
+      .collection(REVIEWS_COLLECTION)
+      .where({ status: 'pending', 'moderation.outcome': 'unavailable' })
+      .orderBy('moderation.checkedAt', 'asc')
+      .limit(RECHECK_BATCH),
+  );
+  const outcomes: Record<Outcome, number> = { pass: 0, review: 0, risky: 0, unavailable: 0 };
+  for (const stale of waiting) {
+    const verdict = await deps.checkText(stale.text, stale._openid);
+    const applied = await transact(db, async (tx) => {
+      const review = await txGet<ReviewDoc>(tx, REVIEWS_COLLECTION, stale._id);
+      if (review?.status !== 'pending' || review.moderation.outcome !== 'unavailable' || review.text !== stale.text) {
+        return false;
+      }
+      const status = statusOf(verdict.outcome);
+      const counted = countedRating(status, review.rating);
+      const { _id, ...data } = review;
+      await tx
+        .collection(REVIEWS_COLLECTION)
+        .doc(_id)
+        .set({ data: { ...data, status, counted, moderation: moderationOf(verdict, deps.now().toISOString()) } });
+      await recount(tx, review.courseId, review.counted, counted);
+      return true;
+    });
+    if (applied) outcomes[verdict.outcome] += 1;
+    if (verdict.outcome === 'unavailable') break;
+  }
+  return outcomes;
 }
 
 export async function listReviews(deps: ReviewDeps, openid: string, params: ReviewListParams): Promise<ReviewListData> {

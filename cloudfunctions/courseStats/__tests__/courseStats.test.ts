@@ -106,17 +106,23 @@ test('the timer writes one document per course with all-time, 7-day and 30-day f
   const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
   const res = await fetch(`${world.cloud.url}/sandbox/timers/courseStats`, { method: 'POST' });
   stop();
-  // Four aggregates (enrollments, orders, progress, reviews), one read of the courses and the two moderation
-  // queries, then one write per course: nothing per learner.
+  // Four aggregates (enrollments, orders, progress, reviews), one read of the courses, the query of reviews to check
+  // again and the two moderation queries, then one write per course: nothing per learner.
   expect(Object.fromEntries(calls)).toEqual({
     'database.aggregateDocuments': 4,
-    'database.getDocument': 3,
+    'database.getDocument': 4,
     'database.modifyDocument': 2,
   });
-  expect(log).toHaveBeenCalledWith('[courseStats] 2 courses written, 0 moderated reviews settled');
+  expect(log).toHaveBeenCalledWith(
+    '[courseStats] 2 courses written, 0 moderated reviews settled; reviews checked again: 0 published, 0 rejected, ' +
+      '0 left for a creator, 0 still unchecked',
+  );
   log.mockRestore();
   expect(res.status).toBe(200);
-  expect(((await res.json()) as { result: unknown }).result).toEqual({ ok: true, data: { courses: 2, settled: 0 } });
+  expect(((await res.json()) as { result: unknown }).result).toEqual({
+    ok: true,
+    data: { courses: 2, settled: 0, rechecked: { pass: 0, review: 0, risky: 0, unavailable: 0 } },
+  });
 
   const stats = await getById<CourseStatsDoc>(world.db, 'courseStats', COURSE_ID);
   expect(stats).toMatchObject({
