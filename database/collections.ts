@@ -109,10 +109,14 @@ export const collections: CollectionSpec[] = [
       { name: 'owner_course_status', keys: { _openid: 1, courseId: 1, status: 1 } },
       // `order.create`: the learner's latest attempt for a course (the n-th order's _id is fixed, see shared/orders).
       { name: 'owner_course_attempt', keys: { _openid: 1, courseId: 1, attempt: -1 } },
-      // Sweeper: paid orders whose shipping information is not uploaded yet.
-      { name: 'status_shipping', keys: { status: 1, 'shipping.status': 1 } },
-      // Sweeper: pending orders past their expiry.
-      { name: 'status_expires', keys: { status: 1, expiresAt: 1 } },
+      // Sweeper, each kind due longest first (never tried, then by the end of its backoff): pending and closed
+      // orders to settle, by expiry; refunds to push on; paid orders whose shipping information is not uploaded yet.
+      { name: 'status_due_expires', keys: { status: 1, nextAttemptAt: 1, expiresAt: 1 } },
+      { name: 'status_refund_due', keys: { status: 1, 'refund.nextAttemptAt': 1, 'refund.requestedAt': 1 } },
+      {
+        name: 'status_shipping_due',
+        keys: { status: 1, 'shipping.status': 1, 'shipping.nextAttemptAt': 1, paidAt: 1 },
+      },
     ],
   },
   {

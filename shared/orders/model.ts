@@ -41,6 +41,25 @@ export interface RefundInfo {
   requestedAt: string;
   /** The platform's last answer when it refused or could not be reached. */
   lastError?: string;
+  /** Consecutive times the platform refused or could not be reached. */
+  failures?: number;
+  /** ISO-8601: after a failure, when the timer tries again (backoff); absent = as soon as it can. */
+  nextAttemptAt?: string;
+  /** The platform kept refusing (RETRY_CAP failures): still retried with backoff, but a creator should look. */
+  needsAttention?: boolean;
+}
+
+/**
+ * The shipping upload: `pending` until accepted (`uploaded`); `failed` once RETRY_CAP attempts were refused, after
+ * which the timer no longer retries it (the last error is in `lastError` and the history).
+ */
+export interface ShippingInfo {
+  status: ShippingStatus;
+  attempts: number;
+  uploadedAt?: string;
+  lastError?: string;
+  /** ISO-8601: after a refused upload, when the timer tries again (backoff); absent = as soon as it can. */
+  nextAttemptAt?: string;
 }
 
 /** `orders` documents. Written only by functions; readable by their owner (`_openid`). */
@@ -77,7 +96,11 @@ export interface OrderDoc {
   /** How the learner paid (`other`: not WeChat Pay, e.g. Apple on iOS, which the developer cannot refund). */
   payChannel?: 'wxpay' | 'other';
   refund?: RefundInfo;
-  shipping?: { status: ShippingStatus; attempts: number; uploadedAt?: string; lastError?: string };
+  shipping?: ShippingInfo;
+  /** Consecutive times the timer could not settle this pending or closed order (platform down, rail not offered). */
+  sweepFailures?: number;
+  /** ISO-8601: after such a failure, when the timer looks at the order again (backoff); absent = at once. */
+  nextAttemptAt?: string;
   history: HistoryEntry[];
 }
 

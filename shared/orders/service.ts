@@ -45,13 +45,28 @@ import {
   type OrderSource,
   type PreparedPayment,
   type RefundInfo,
+  type ShippingInfo,
 } from './model';
 import { RailError, type Payer, type PaymentRail, type Rails, type TradeStatus } from './rail';
 
 const COURSES_COLLECTION = 'courses';
 const COURSE_PROGRESS_COLLECTION = 'courseProgress';
-/** How many orders of each kind one sweep handles; the next run takes the rest. */
+/** How many orders of each kind one sweep handles, those due longest first; the next run takes the rest. */
 export const SWEEP_BATCH = 100;
+/**
+ * Consecutive failures of a platform call after which the timer stops retrying a shipping upload (marked `failed`)
+ * or flags a refund (`refund.needsAttention`, still retried with backoff).
+ */
+export const RETRY_CAP = 8;
+/** The first retry waits one timer period; each further failure doubles the wait, up to a day. */
+const FIRST_RETRY_MS = 5 * 60_000;
+const LONGEST_RETRY_MS = 24 * 3600_000;
+
+/** When the timer may try again after the `failures`-th consecutive failure at `now` (ISO-8601). */
+export function nextAttemptAfter(now: Date, failures: number): string {
+  const wait = Math.min(FIRST_RETRY_MS * 2 ** (failures - 1), LONGEST_RETRY_MS);
+  return new Date(now.getTime() + wait).toISOString();
+}
 
 export interface OrderDeps {
   db: Database;
@@ -433,22 +448,33 @@ function transactionOf(trade: TradeStatus): { transactionId?: string } {
 // ---------------------------------------------------------------------------------------------------------------
 // Shipping information
 
-/** Uploads the shipping information once; the outcome (and each failure) is recorded, the timer retries failures. */
+/**
+ * Uploads the shipping information once; the outcome (and each failure) is recorded. A refused upload stays `pending`
+ * and the timer retries it with backoff; after RETRY_CAP attempts it is `failed`, with the last error in the history
+ * for the creator, and no longer retried.
+ */
 export async function uploadShipping(deps: OrderDeps, order: OrderDoc, source: OrderSource): Promise<OrderDoc> {
   const now = deps.clock();
   const at = now.toISOString();
   const attempts = (order.shipping?.attempts ?? 0) + 1;
-  let set: Record<string, unknown>;
+  let shipping: ShippingInfo;
   let entry: HistoryEntry;
   try {
     await railOf(deps, order).ship(order, deps.settings.shipping.itemDesc, now);
-    set = { shipping: { status: 'uploaded', attempts, uploadedAt: at } };
+    shipping = { status: 'uploaded', attempts, uploadedAt: at };
     entry = { at, source, event: 'shipping.uploaded' };
   } catch (error) {
     const reason = describeError(error);
-    set = { shipping: { status: 'failed', attempts, lastError: reason } };
-    entry = { at, source, event: 'shipping.failed', detail: reason };
+    if (attempts >= RETRY_CAP) {
+      shipping = { status: 'failed', attempts, lastError: reason };
+      entry = { at, source, event: 'shipping.failed', detail: `${attempts} 次上传均失败，已停止自动重试：${reason}` };
+    } else {
+      shipping = { status: 'pending', attempts, lastError: reason, nextAttemptAt: nextAttemptAfter(now, attempts) };
+      entry = { at, source, event: 'shipping.retry', detail: reason };
+    }
   }
+  // Replaced whole: an update merges objects, which would keep a former attempt's error or backoff.
+  const set = { shipping: deps.db.command.set(shipping) };
   await deps.db
     .collection(ORDERS_COLLECTION)
     .where({ _id: order._id, 'shipping.status': deps.db.command.neq('uploaded') })
@@ -468,7 +494,8 @@ function describeError(error: unknown): string {
 /**
  * Moves a `refunding` order on: asks the platform for the refund (again, if it has none; the same refund number
  * makes that safe), and when the platform confirms it, marks the order refunded and revokes the enrollment in one
- * transaction. Platform failures are recorded on the order and left for the timer.
+ * transaction. Platform failures are recorded on the order and left for the timer, which retries with backoff; after
+ * RETRY_CAP consecutive failures the refund is flagged `needsAttention` (it stays `refunding` and is still retried).
  */
 export async function advanceRefund(deps: OrderDeps, order: OrderDoc, source: OrderSource): Promise<OrderDoc> {
   const refund = order.refund;
@@ -483,15 +510,24 @@ export async function advanceRefund(deps: OrderDeps, order: OrderDoc, source: Or
     if (state === 'SUCCESS') await confirmRefund(deps, order._id, source);
   } catch (error) {
     if (!(error instanceof RailError)) throw error;
-    const at = deps.clock().toISOString();
+    const now = deps.clock();
+    const at = now.toISOString();
+    const failures = (refund.failures ?? 0) + 1;
+    const set: Record<string, unknown> = {
+      'refund.lastError': error.message,
+      'refund.failures': failures,
+      'refund.nextAttemptAt': nextAttemptAfter(now, failures),
+    };
+    const entries: HistoryEntry[] = [{ at, source, event: 'refund.retry', detail: error.message }];
+    if (failures >= RETRY_CAP) set['refund.needsAttention'] = true;
+    if (failures === RETRY_CAP) {
+      const detail = `退款连续 ${failures} 次未成功，需要人工处理：${error.message}`;
+      entries.push({ at, source, event: 'refund.needsAttention', detail });
+    }
     await deps.db
       .collection(ORDERS_COLLECTION)
       .where({ _id: order._id, status: 'refunding' })
-      .update({
-        data: withHistory(deps.db, { 'refund.lastError': error.message }, [
-          { at, source, event: 'refund.retry', detail: error.message },
-        ]),
-      });
+      .update({ data: withHistory(deps.db, set, entries) });
   }
   return (await loadOrder(deps.db, order._id)) ?? order;
 }
@@ -729,14 +765,45 @@ export interface SweepReport {
 }
 
 /**
+ * After the timer failed to settle a pending or closed order, it looks at it again only after a backoff, so orders
+ * that cannot settle now (the platform refuses, or their rail is no longer offered) leave room for the others.
+ */
+async function postpone(deps: OrderDeps, order: OrderDoc, reason: string): Promise<void> {
+  const now = deps.clock();
+  const failures = (order.sweepFailures ?? 0) + 1;
+  const set = { sweepFailures: failures, nextAttemptAt: nextAttemptAfter(now, failures) };
+  const entry: HistoryEntry = { at: now.toISOString(), source: 'orderSweep', event: 'sweep.retry', detail: reason };
+  await deps.db
+    .collection(ORDERS_COLLECTION)
+    .where({ _id: order._id, status: order.status })
+    .update({ data: withHistory(deps.db, set, [entry]) });
+}
+
+/**
  * One run of the order timer: closes expired pending orders at the platform (a payment that beat the close is
- * fulfilled), reconciles recent pending ones, pushes unfinished refunds and retries shipping uploads.
+ * fulfilled), reconciles recent pending ones, pushes unfinished refunds and retries shipping uploads. Each kind is
+ * taken in batches, due longest first: an order never tried comes first, one that failed waits out its backoff
+ * (`nextAttemptAt`), so orders that keep failing cannot crowd out the rest of the queue.
  */
 export async function sweepOrders(deps: OrderDeps): Promise<SweepReport> {
   const { db } = deps;
   const _ = db.command;
   const now = deps.clock();
+  const nowIso = now.toISOString();
   const report: SweepReport = { expired: 0, reconciled: 0, refunds: 0, shipping: 0, errors: 0 };
+  /** Never tried (no `nextAttemptAt`), or its backoff is over. */
+  const due = _.or(_.exists(false), _.lte(nowIso));
+  /** The batch of one kind: `dueField` first (absent sorts first), then `thenBy`, both ascending. */
+  const batch = async (where: Record<string, unknown>, dueField: string, thenBy: string) =>
+    (
+      (await db
+        .collection(ORDERS_COLLECTION)
+        .where({ ...where, [dueField]: due })
+        .orderBy(dueField, 'asc')
+        .orderBy(thenBy, 'asc')
+        .limit(SWEEP_BATCH)
+        .get()) as unknown as { data: OrderDoc[] }
+    ).data;
   const each = async (
     orders: OrderDoc[],
     key: keyof Omit<SweepReport, 'errors'>,
@@ -752,38 +819,40 @@ export async function sweepOrders(deps: OrderDeps): Promise<SweepReport> {
       }
     }
   };
-  const batch = { limit: SWEEP_BATCH };
-  const nowIso = now.toISOString();
+  /** Settling, postponed with backoff when it fails (refunds and shipping record their own failures). */
+  const orPostpone = (run: (o: OrderDoc) => Promise<unknown>) => async (order: OrderDoc) => {
+    try {
+      await run(order);
+    } catch (error) {
+      await postpone(deps, order, describeError(error));
+      throw error;
+    }
+  };
   await each(
-    await findMany<OrderDoc>(db, ORDERS_COLLECTION, { status: 'pending', expiresAt: _.lte(nowIso) }, batch),
+    await batch({ status: 'pending', expiresAt: _.lte(nowIso) }, 'nextAttemptAt', 'expiresAt'),
     'expired',
-    (order) => settle(deps, order, 'orderSweep', true),
+    orPostpone((order) => settle(deps, order, 'orderSweep', true)),
   );
   const since = reconcileSince(deps).toISOString();
   await each(
-    await findMany<OrderDoc>(
-      db,
-      ORDERS_COLLECTION,
-      { status: 'pending', expiresAt: _.gt(nowIso), createdAt: _.gte(since) },
-      batch,
-    ),
+    await batch({ status: 'pending', expiresAt: _.gt(nowIso), createdAt: _.gte(since) }, 'nextAttemptAt', 'expiresAt'),
     'reconciled',
-    (order) => settle(deps, order, 'orderSweep', false),
+    orPostpone((order) => settle(deps, order, 'orderSweep', false)),
   );
   await each(
-    await findMany<OrderDoc>(db, ORDERS_COLLECTION, { status: 'closed', expiresAt: _.gte(since) }, batch),
+    await batch({ status: 'closed', expiresAt: _.gte(since) }, 'nextAttemptAt', 'expiresAt'),
     'reconciled',
-    (order) => settleClosed(deps, order, 'orderSweep'),
+    orPostpone((order) => settleClosed(deps, order, 'orderSweep')),
   );
-  await each(await findMany<OrderDoc>(db, ORDERS_COLLECTION, { status: 'refunding' }, batch), 'refunds', (order) =>
+  await each(await batch({ status: 'refunding' }, 'refund.nextAttemptAt', 'refund.requestedAt'), 'refunds', (order) =>
     advanceRefund(deps, order, 'orderSweep'),
   );
   await each(
-    await findMany<OrderDoc>(
-      db,
-      ORDERS_COLLECTION,
-      { status: 'paid', 'shipping.status': _.in(['pending', 'failed']) },
-      batch,
+    // `failed` below the cap: left by the timer before it had a cap, when `failed` still meant "retry".
+    await batch(
+      { status: 'paid', 'shipping.status': _.in(['pending', 'failed']), 'shipping.attempts': _.lt(RETRY_CAP) },
+      'shipping.nextAttemptAt',
+      'paidAt',
     ),
     'shipping',
     (order) => uploadShipping(deps, order, 'orderSweep'),

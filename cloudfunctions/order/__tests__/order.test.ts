@@ -516,20 +516,28 @@ describe('orderSweep', () => {
     expect(await enrollment(openid, courseId)).toBeUndefined();
   });
 
-  test('retries a rejected shipping upload until it is accepted, recording each outcome', async () => {
+  test('retries a rejected shipping upload after its backoff until it is accepted, recording each outcome', async () => {
     const { order, outTradeNo } = await pendingOrder();
     sandbox.rejectShipping = 1;
     await payHttp({ outTradeNo });
-    expect(await orderDoc(order.id)).toMatchObject({ shipping: { status: 'failed', attempts: 1 } });
+    const rejected = await orderDoc(order.id);
+    expect(rejected.shipping).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+      lastError: expect.stringContaining('10060004'),
+    });
+    // Not before its backoff is over.
+    const uploads = sandbox.shippingUploads.length;
+    await sweep();
+    expect(sandbox.shippingUploads).toHaveLength(uploads);
+    await db
+      .collection('orders')
+      .doc(order.id)
+      .update({ data: { 'shipping.nextAttemptAt': new Date(Date.now() - 60_000).toISOString() } });
     await sweep();
     const doc = await orderDoc(order.id);
     expect(doc.shipping).toMatchObject({ status: 'uploaded', attempts: 2 });
-    expect(doc.history.map((h) => h.event)).toEqual([
-      'created',
-      'pending→paid',
-      'shipping.failed',
-      'shipping.uploaded',
-    ]);
+    expect(doc.history.map((h) => h.event)).toEqual(['created', 'pending→paid', 'shipping.retry', 'shipping.uploaded']);
   });
 });
 

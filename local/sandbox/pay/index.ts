@@ -101,6 +101,8 @@ export class PaySandbox {
   readonly shippingUploads: ShippingUpload[] = [];
   /** Make the next n shipping uploads fail with errcode 10060004 (支付单处于不可发货的状态). */
   rejectShipping = 0;
+  /** Make the next n new refund requests fail with NOTENOUGH (基本账户余额不足), as a merchant short of funds sees. */
+  rejectRefunds = 0;
   /** When a refund settles: at once, or when `settleRefunds()` is called. */
   refundMode: 'immediately' | 'manual';
   /** The platform's clock (payment times, prepay timestamps); tests may replace it with their fake clock. */
@@ -228,6 +230,10 @@ export class PaySandbox {
         const existing = trade.refunds.find((r) => r.outRefundNo === outRefundNo);
         if (existing)
           return { ...OK, result_code: 'SUCCESS', out_refund_no: outRefundNo, refund_fee: existing.refundFee };
+        if (this.rejectRefunds > 0) {
+          this.rejectRefunds -= 1;
+          return fail('NOTENOUGH', '基本账户余额不足，请充值后重新发起');
+        }
         if (trade.state !== 'SUCCESS') return fail('TRADE_STATE_ERROR', '订单状态错误');
         const refundFee = Number(p.refund_fee);
         if (Number(p.total_fee) !== trade.paidFee || !(refundFee > 0 && refundFee <= (trade.paidFee ?? 0))) {

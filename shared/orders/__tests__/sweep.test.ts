@@ -1,0 +1,262 @@
+/**
+ * The order timer's queue with a fake clock, through the real wx-server-sdk against the local cloud and its pay
+ * sandbox: orders that keep failing are pushed back with backoff so the rest of the queue progresses; a shipping upload
+ * the platform keeps rejecting is given up after RETRY_CAP attempts; a refund it keeps refusing is flagged and retried
+ * only with backoff.
+ */
+import { randomBytes } from 'node:crypto';
+import * as sdk from 'wx-server-sdk';
+import type { LocalCloud } from '../../../local/cloud';
+import { startTestCloud } from '../../../local/testing';
+import { getById, type Database } from '../../db';
+import type { OrderDoc } from '../model';
+import { createOrder, requestRefund, RETRY_CAP, sweepOrders, SWEEP_BATCH, type OrderDeps } from '../service';
+import { attachPlatforms, SANDBOX_SETTINGS, type Platforms } from './rails';
+
+let cloud: LocalCloud;
+let platforms: Platforms;
+let db: Database;
+let now = Date.now();
+let deps: OrderDeps;
+
+beforeAll(async () => {
+  cloud = await startTestCloud();
+  platforms = attachPlatforms(cloud);
+  platforms.pay.clock = () => new Date(now);
+  platforms.xpay.clock = () => new Date(now);
+  sdk.init({ env: cloud.envId });
+  db = sdk.database();
+  deps = {
+    db,
+    rails: platforms.rails(),
+    settings: SANDBOX_SETTINGS,
+    clock: () => new Date(now),
+    randomHex: (bytes) => randomBytes(bytes).toString('hex'),
+    log: () => undefined,
+  };
+});
+afterAll(() => cloud.close());
+
+const MINUTE = 60_000;
+let made = 0;
+
+async function course(): Promise<string> {
+  made += 1;
+  const id = `sweep-course-${made}`;
+  await db.collection('courses').add({
+    data: { _id: id, status: 'published', title: id, priceFen: 9900, category: 'dev', learnerCount: 0 },
+  });
+  return id;
+}
+
+async function orderDoc(id: string): Promise<OrderDoc> {
+  return (await getById<OrderDoc>(db, 'orders', id)) as OrderDoc;
+}
+
+/** A pending cloudPay order of a new learner for `courseId`. */
+async function pendingOrder(courseId: string): Promise<OrderDoc> {
+  made += 1;
+  const { order } = await createOrder(deps, { openid: `oSweep${made}`, clientIp: '10.0.0.1' }, { courseId });
+  return orderDoc(order.id);
+}
+
+/** The learner pays at the platform; the callback reaches the domain with the fake clock. */
+async function pay(order: OrderDoc): Promise<OrderDoc> {
+  const harness = platforms.harness.wxpay;
+  await harness.pay(order, { deliveries: 0 });
+  expect(await harness.handle(deps, harness.event(order))).toEqual(harness.ack);
+  return orderDoc(order._id);
+}
+
+/** An order no sweep can settle, older than anything else in the queue. */
+function stuck(i: number, fields: Partial<OrderDoc>): OrderDoc {
+  const long = new Date(now - 86_400_000).toISOString();
+  return {
+    _id: `stuck-${fields.status}-${i}`,
+    _openid: `oStuck${i}`,
+    courseId: 'stuck-course',
+    courseTitle: 'stuck',
+    amountFen: 100,
+    rail: 'wxpay',
+    status: 'pending',
+    attempt: 1,
+    outTradeNo: `CCSTUCK${String(fields.status).toUpperCase()}${i}`,
+    merchantId: SANDBOX_SETTINGS.subMchId,
+    body: 'stuck',
+    clientIp: '10.0.0.1',
+    createdAt: long,
+    expiresAt: long,
+    history: [],
+    ...fields,
+  };
+}
+
+test('orders that keep failing are pushed back, so a good order behind more than a batch of them is handled', async () => {
+  const count = 2 * SWEEP_BATCH + 10;
+  const requestedAt = new Date(now - 86_400_000).toISOString();
+  for (let i = 0; i < count; i += 1) {
+    // An expired order of a rail this deployment no longer offers, and a refund the platform refuses (no such trade).
+    await db.collection('orders').add({ data: stuck(i, { status: 'pending', rail: 'virtual' }) });
+    const refund = { outRefundNo: `RSTUCK${i}`, reason: 'stuck', by: 'system' as const, requestedAt };
+    await db.collection('orders').add({ data: stuck(i, { status: 'refunding', paidAt: requestedAt, refund }) });
+  }
+  const unsold = await pendingOrder(await course());
+  platforms.pay.refundMode = 'manual';
+  let refunding: OrderDoc;
+  try {
+    const paid = await pay(await pendingOrder(await course()));
+    await requestRefund(deps, paid._openid, { orderId: paid._id, reason: '不想学了' });
+    refunding = await orderDoc(paid._id);
+    expect(refunding.status).toBe('refunding');
+  } finally {
+    platforms.pay.refundMode = 'immediately';
+  }
+  platforms.pay.settleRefunds();
+  now += 31 * MINUTE;
+  const withoutVirtual: OrderDeps = { ...deps, rails: { wxpay: deps.rails.wxpay } };
+  try {
+    for (let sweep = 0; sweep < Math.ceil(count / SWEEP_BATCH) + 1; sweep += 1) {
+      await sweepOrders(withoutVirtual);
+      now += 5 * MINUTE;
+    }
+    expect(await orderDoc(unsold._id)).toMatchObject({ status: 'closed' });
+    expect(await orderDoc(refunding._id)).toMatchObject({ status: 'refunded' });
+    // The stuck ones were pushed back with the reason, not dropped.
+    expect(await orderDoc('stuck-pending-0')).toMatchObject({
+      status: 'pending',
+      sweepFailures: expect.any(Number),
+      nextAttemptAt: expect.any(String),
+    });
+    expect((await orderDoc('stuck-pending-0')).history[0]).toMatchObject({
+      source: 'orderSweep',
+      event: 'sweep.retry',
+      detail: expect.stringContaining('not configured'),
+    });
+    expect((await orderDoc('stuck-refunding-0')).refund).toMatchObject({
+      failures: expect.any(Number),
+      nextAttemptAt: expect.any(String),
+      lastError: expect.stringContaining('ORDERNOTEXIST'),
+    });
+  } finally {
+    await db.collection('orders').where({ courseId: 'stuck-course' }).remove();
+  }
+});
+
+test('a shipping upload the platform keeps rejecting is retried with backoff, then marked failed and left', async () => {
+  const sandbox = platforms.pay;
+  sandbox.rejectShipping = 1000;
+  try {
+    let order = await pay(await pendingOrder(await course()));
+    const uploads = () =>
+      sandbox.shippingUploads.filter(
+        (u) => (u.params.order_key as { transaction_id?: string }).transaction_id === order.transactionId,
+      ).length;
+    expect(order.shipping).toMatchObject({ status: 'pending', attempts: 1, nextAttemptAt: expect.any(String) });
+    // Not before the backoff is over.
+    now += MINUTE;
+    await sweepOrders(deps);
+    expect(uploads()).toBe(1);
+
+    const waits: number[] = [];
+    for (let attempt = 2; attempt <= RETRY_CAP; attempt += 1) {
+      const due = Date.parse(order.shipping?.nextAttemptAt ?? '');
+      waits.push(due - Date.parse(order.history.at(-1)?.at ?? ''));
+      now = due;
+      await sweepOrders(deps);
+      order = await orderDoc(order._id);
+      expect(uploads()).toBe(attempt);
+    }
+    // Each wait longer than the one before.
+    expect(waits).toEqual([...waits].sort((a, b) => a - b));
+    expect(new Set(waits).size).toBe(waits.length);
+    expect(order.shipping).toMatchObject({
+      status: 'failed',
+      attempts: RETRY_CAP,
+      lastError: expect.stringContaining('10060004'),
+    });
+    expect(order.shipping?.nextAttemptAt).toBeUndefined();
+    expect(order.history.filter((h) => h.event === 'shipping.retry')).toHaveLength(RETRY_CAP - 1);
+    expect(order.history.at(-1)).toMatchObject({
+      source: 'orderSweep',
+      event: 'shipping.failed',
+      detail: expect.stringContaining('10060004'),
+    });
+
+    // No longer retried automatically, however long it waits.
+    now += 30 * 86_400_000;
+    await sweepOrders(deps);
+    expect(uploads()).toBe(RETRY_CAP);
+    expect(await orderDoc(order._id)).toMatchObject({ status: 'paid', shipping: { status: 'failed' } });
+  } finally {
+    sandbox.rejectShipping = 0;
+  }
+});
+
+test('an upload left failed by the timer before it had a cap is still retried', async () => {
+  const order = await pay(await pendingOrder(await course()));
+  const legacy = { status: 'failed', attempts: 2, lastError: '10060004' };
+  await db
+    .collection('orders')
+    .doc(order._id)
+    .update({ data: { shipping: db.command.set(legacy) } });
+  await sweepOrders(deps);
+  expect((await orderDoc(order._id)).shipping).toEqual({
+    status: 'uploaded',
+    attempts: 3,
+    uploadedAt: expect.any(String),
+  });
+});
+
+test('a system refund the platform keeps refusing is retried with backoff and flagged after the cap', async () => {
+  const sandbox = platforms.pay;
+  const courseId = await course();
+  const order = await pendingOrder(courseId);
+  now += 31 * MINUTE;
+  await db
+    .collection('courses')
+    .doc(courseId)
+    .update({ data: { status: 'archived' } });
+  // Paid after our expiry for a course no longer sold: the sweep honours it by refunding.
+  await platforms.harness.wxpay.pay(order, { deliveries: 0 });
+  const refusals = 1000;
+  sandbox.rejectRefunds = refusals;
+  const asked = () => refusals - sandbox.rejectRefunds;
+  try {
+    await sweepOrders(deps);
+    let doc = await orderDoc(order._id);
+    expect(doc).toMatchObject({ status: 'refunding', refund: { by: 'system', failures: 1 } });
+    expect(asked()).toBe(1);
+    // Not hammered: nothing is asked before the backoff is over.
+    now += MINUTE;
+    await sweepOrders(deps);
+    expect(asked()).toBe(1);
+
+    for (let failures = 2; failures <= RETRY_CAP; failures += 1) {
+      expect(doc.refund?.needsAttention).toBeUndefined();
+      now = Date.parse(doc.refund?.nextAttemptAt ?? '');
+      await sweepOrders(deps);
+      doc = await orderDoc(order._id);
+      expect(asked()).toBe(failures);
+    }
+    expect(doc).toMatchObject({
+      status: 'refunding',
+      refund: { failures: RETRY_CAP, needsAttention: true, lastError: expect.stringContaining('余额不足') },
+    });
+    expect(doc.history.filter((h) => h.event === 'refund.needsAttention')).toEqual([
+      expect.objectContaining({ source: 'orderSweep', detail: expect.stringContaining('余额不足') }),
+    ]);
+
+    // Still retried, only with backoff; once the platform accepts, the refund completes.
+    const waited = Date.parse(doc.refund?.nextAttemptAt ?? '') - now;
+    now += waited - MINUTE;
+    await sweepOrders(deps);
+    expect(asked()).toBe(RETRY_CAP);
+    sandbox.rejectRefunds = 0;
+    now += MINUTE;
+    await sweepOrders(deps);
+    expect(await orderDoc(order._id)).toMatchObject({ status: 'refunded' });
+    expect(platforms.harness.wxpay.state(order.outTradeNo)).toBe('REFUND');
+  } finally {
+    sandbox.rejectRefunds = 0;
+  }
+});
