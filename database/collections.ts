@@ -147,8 +147,6 @@ export const collections: CollectionSpec[] = [
       { name: 'owner_course', keys: { _openid: 1, courseId: 1 }, unique: true },
       // `learning.myCourses`: most recently studied first.
       { name: 'owner_updated', keys: { _openid: 1, updatedAt: -1 } },
-      // Nightly completion numbers per course (enrolled learners only).
-      { name: 'course_enrolled', keys: { courseId: 1, enrolled: 1 } },
     ],
   },
   {
