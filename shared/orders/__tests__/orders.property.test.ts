@@ -10,40 +10,24 @@
  * - every paid order's amount is what the platform's successful trade took, and vice versa.
  */
 import fc from 'fast-check';
-import { randomBytes } from 'node:crypto';
-import * as sdk from 'wx-server-sdk';
-import type { LocalCloud } from '../../../local/cloud';
-import { startTestCloud } from '../../../local/testing';
 import { isAppError, PAY_RAILS, type OrderCreateParams } from '../../contract';
 import type { EnrollmentDoc } from '../../enrollments';
 import { findMany, type Database } from '../../db';
 import type { OrderDoc } from '../model';
 import { createOrder, getOrder, requestRefund, sweepOrders, type OrderDeps } from '../service';
-import { attachPlatforms, SANDBOX_SETTINGS, type Platforms, type RailHarness } from './rails';
+import { startClockedOrders, type ClockedOrders, type Platforms, type RailHarness } from './rails';
 
-let cloud: LocalCloud;
+let world: ClockedOrders;
 let platforms: Platforms;
 let db: Database;
-let now = Date.now();
 let deps: OrderDeps;
+let clock: ClockedOrders['clock'];
 
 beforeAll(async () => {
-  cloud = await startTestCloud();
-  platforms = attachPlatforms(cloud);
-  platforms.pay.clock = () => new Date(now);
-  platforms.xpay.clock = () => new Date(now);
-  sdk.init({ env: cloud.envId });
-  db = sdk.database();
-  deps = {
-    db,
-    rails: platforms.rails(),
-    settings: SANDBOX_SETTINGS,
-    clock: () => new Date(now),
-    randomHex: (bytes) => randomBytes(bytes).toString('hex'),
-    log: () => undefined,
-  };
+  world = await startClockedOrders();
+  ({ platforms, db, deps, clock } = world);
 });
-afterAll(() => cloud.close());
+afterAll(() => world.cloud.close());
 
 const LEARNERS = 2;
 const COURSES = 2;
@@ -162,7 +146,7 @@ async function step(world: World, action: Op): Promise<void> {
       return;
     }
     case 'advance':
-      now += action.minutes * 60_000;
+      clock.now += action.minutes * 60_000;
       return;
     case 'sweep':
       expect(await sweepOrders(deps)).toMatchObject({ errors: 0 });

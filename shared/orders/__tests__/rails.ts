@@ -6,11 +6,13 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import * as sdk from 'wx-server-sdk';
 import type { LocalCloud } from '../../../local/cloud';
+import { startTestCloud } from '../../../local/testing';
 import { attachPaySandbox, SANDBOX_MCH_ID, type PaySandbox } from '../../../local/sandbox/pay';
 import { attachXpaySandbox, XPAY_SANDBOX_CONFIG, type XpaySandbox } from '../../../local/sandbox/xpay';
 import type { PayRail } from '../../contract';
 import { DEFAULT_SETTINGS, type AppSettings } from '../../settings';
 import type { OrderDoc } from '../model';
+import type { Database } from '../../db';
 import { wxPayRail, type CloudPayApi, type Rails } from '../rail';
 import { handlePayNotification, type OrderDeps } from '../service';
 import { openApiShipping, type UploadShippingInfo } from '../shipping';
@@ -187,4 +189,33 @@ export function attachPlatforms(cloud: LocalCloud): Platforms {
       virtual: configuredVirtualRail(SANDBOX_SETTINGS, process.env),
     }),
   };
+}
+
+/** A test cloud with both pay sandboxes, and the orders domain's deps, all on one fake clock the test moves. */
+export interface ClockedOrders {
+  cloud: LocalCloud;
+  platforms: Platforms;
+  db: Database;
+  deps: OrderDeps;
+  /** Epoch ms that every clock reads; move it forward to let time pass. */
+  clock: { now: number };
+}
+
+export async function startClockedOrders(): Promise<ClockedOrders> {
+  const clock = { now: Date.now() };
+  const cloud = await startTestCloud();
+  const platforms = attachPlatforms(cloud);
+  platforms.pay.clock = () => new Date(clock.now);
+  platforms.xpay.clock = () => new Date(clock.now);
+  sdk.init({ env: cloud.envId });
+  const db = sdk.database();
+  const deps: OrderDeps = {
+    db,
+    rails: platforms.rails(),
+    settings: SANDBOX_SETTINGS,
+    clock: () => new Date(clock.now),
+    randomHex: (bytes) => randomBytes(bytes).toString('hex'),
+    log: () => undefined,
+  };
+  return { cloud, platforms, db, deps, clock };
 }

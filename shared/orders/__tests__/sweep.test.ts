@@ -4,38 +4,22 @@
  * the platform keeps rejecting is given up after RETRY_CAP attempts; a refund it keeps refusing is flagged and retried
  * only with backoff.
  */
-import { randomBytes } from 'node:crypto';
-import * as sdk from 'wx-server-sdk';
-import type { LocalCloud } from '../../../local/cloud';
-import { startTestCloud } from '../../../local/testing';
 import { getById, type Database } from '../../db';
 import type { OrderDoc } from '../model';
 import { createOrder, requestRefund, RETRY_CAP, sweepOrders, SWEEP_BATCH, type OrderDeps } from '../service';
-import { attachPlatforms, SANDBOX_SETTINGS, type Platforms } from './rails';
+import { startClockedOrders, type ClockedOrders, SANDBOX_SETTINGS, type Platforms } from './rails';
 
-let cloud: LocalCloud;
+let world: ClockedOrders;
 let platforms: Platforms;
 let db: Database;
-let now = Date.now();
 let deps: OrderDeps;
+let clock: ClockedOrders['clock'];
 
 beforeAll(async () => {
-  cloud = await startTestCloud();
-  platforms = attachPlatforms(cloud);
-  platforms.pay.clock = () => new Date(now);
-  platforms.xpay.clock = () => new Date(now);
-  sdk.init({ env: cloud.envId });
-  db = sdk.database();
-  deps = {
-    db,
-    rails: platforms.rails(),
-    settings: SANDBOX_SETTINGS,
-    clock: () => new Date(now),
-    randomHex: (bytes) => randomBytes(bytes).toString('hex'),
-    log: () => undefined,
-  };
+  world = await startClockedOrders();
+  ({ platforms, db, deps, clock } = world);
 });
-afterAll(() => cloud.close());
+afterAll(() => world.cloud.close());
 
 const MINUTE = 60_000;
 let made = 0;
@@ -70,7 +54,7 @@ async function pay(order: OrderDoc): Promise<OrderDoc> {
 
 /** An order no sweep can settle, older than anything else in the queue. */
 function stuck(i: number, fields: Partial<OrderDoc>): OrderDoc {
-  const long = new Date(now - 86_400_000).toISOString();
+  const long = new Date(clock.now - 86_400_000).toISOString();
   return {
     _id: `stuck-${fields.status}-${i}`,
     _openid: `oStuck${i}`,
@@ -93,7 +77,7 @@ function stuck(i: number, fields: Partial<OrderDoc>): OrderDoc {
 
 test('orders that keep failing are pushed back, so a good order behind more than a batch of them is handled', async () => {
   const count = 2 * SWEEP_BATCH + 10;
-  const requestedAt = new Date(now - 86_400_000).toISOString();
+  const requestedAt = new Date(clock.now - 86_400_000).toISOString();
   for (let i = 0; i < count; i += 1) {
     // An expired order of a rail this deployment no longer offers, and a refund the platform refuses (no such trade).
     await db.collection('orders').add({ data: stuck(i, { status: 'pending', rail: 'virtual' }) });
@@ -112,12 +96,12 @@ test('orders that keep failing are pushed back, so a good order behind more than
     platforms.pay.refundMode = 'immediately';
   }
   platforms.pay.settleRefunds();
-  now += 31 * MINUTE;
+  clock.now += 31 * MINUTE;
   const withoutVirtual: OrderDeps = { ...deps, rails: { wxpay: deps.rails.wxpay } };
   try {
     for (let sweep = 0; sweep < Math.ceil(count / SWEEP_BATCH) + 1; sweep += 1) {
       await sweepOrders(withoutVirtual);
-      now += 5 * MINUTE;
+      clock.now += 5 * MINUTE;
     }
     expect(await orderDoc(unsold._id)).toMatchObject({ status: 'closed' });
     expect(await orderDoc(refunding._id)).toMatchObject({ status: 'refunded' });
@@ -153,7 +137,7 @@ test('a shipping upload the platform keeps rejecting is retried with backoff, th
       ).length;
     expect(order.shipping).toMatchObject({ status: 'pending', attempts: 1, nextAttemptAt: expect.any(String) });
     // Not before the backoff is over.
-    now += MINUTE;
+    clock.now += MINUTE;
     await sweepOrders(deps);
     expect(uploads()).toBe(1);
 
@@ -161,7 +145,7 @@ test('a shipping upload the platform keeps rejecting is retried with backoff, th
     for (let attempt = 2; attempt <= RETRY_CAP; attempt += 1) {
       const due = Date.parse(order.shipping?.nextAttemptAt ?? '');
       waits.push(due - Date.parse(order.history.at(-1)?.at ?? ''));
-      now = due;
+      clock.now = due;
       await sweepOrders(deps);
       order = await orderDoc(order._id);
       expect(uploads()).toBe(attempt);
@@ -183,7 +167,7 @@ test('a shipping upload the platform keeps rejecting is retried with backoff, th
     });
 
     // No longer retried automatically, however long it waits.
-    now += 30 * 86_400_000;
+    clock.now += 30 * 86_400_000;
     await sweepOrders(deps);
     expect(uploads()).toBe(RETRY_CAP);
     expect(await orderDoc(order._id)).toMatchObject({ status: 'paid', shipping: { status: 'failed' } });
@@ -211,7 +195,7 @@ test('a system refund the platform keeps refusing is retried with backoff and fl
   const sandbox = platforms.pay;
   const courseId = await course();
   const order = await pendingOrder(courseId);
-  now += 31 * MINUTE;
+  clock.now += 31 * MINUTE;
   await db
     .collection('courses')
     .doc(courseId)
@@ -227,13 +211,13 @@ test('a system refund the platform keeps refusing is retried with backoff and fl
     expect(doc).toMatchObject({ status: 'refunding', refund: { by: 'system', failures: 1 } });
     expect(asked()).toBe(1);
     // Not hammered: nothing is asked before the backoff is over.
-    now += MINUTE;
+    clock.now += MINUTE;
     await sweepOrders(deps);
     expect(asked()).toBe(1);
 
     for (let failures = 2; failures <= RETRY_CAP; failures += 1) {
       expect(doc.refund?.needsAttention).toBeUndefined();
-      now = Date.parse(doc.refund?.nextAttemptAt ?? '');
+      clock.now = Date.parse(doc.refund?.nextAttemptAt ?? '');
       await sweepOrders(deps);
       doc = await orderDoc(order._id);
       expect(asked()).toBe(failures);
@@ -247,12 +231,12 @@ test('a system refund the platform keeps refusing is retried with backoff and fl
     ]);
 
     // Still retried, only with backoff; once the platform accepts, the refund completes.
-    const waited = Date.parse(doc.refund?.nextAttemptAt ?? '') - now;
-    now += waited - MINUTE;
+    const waited = Date.parse(doc.refund?.nextAttemptAt ?? '') - clock.now;
+    clock.now += waited - MINUTE;
     await sweepOrders(deps);
     expect(asked()).toBe(RETRY_CAP);
     sandbox.rejectRefunds = 0;
-    now += MINUTE;
+    clock.now += MINUTE;
     await sweepOrders(deps);
     expect(await orderDoc(order._id)).toMatchObject({ status: 'refunded' });
     expect(platforms.harness.wxpay.state(order.outTradeNo)).toBe('REFUND');
