@@ -19,17 +19,7 @@ const progress = (openid: string, percent: number, updatedAt: string, extra: obj
   ...extra,
 });
 
-/** Fires the timer as the platform does, and returns its result. */
-async function fire(): Promise<unknown> {
-  const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
-  try {
-    const res = await fetch(`${world.cloud.url}/sandbox/timers/courseStats`, { method: 'POST' });
-    expect(res.status).toBe(200);
-    return ((await res.json()) as { result: unknown }).result;
-  } finally {
-    log.mockRestore();
-  }
-}
+const fire = () => world.fireTimer('courseStats');
 
 beforeAll(async () => {
   world = await startWorld();

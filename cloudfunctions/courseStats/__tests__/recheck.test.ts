@@ -11,9 +11,15 @@ import {
   type SecuritySandbox,
 } from '../../../local/sandbox/security';
 import type { CourseDoc } from '../../../shared/catalog';
-import { found, getById } from '../../../shared/db';
-import { COURSE_ID, emptyRating, startWorld, type World } from '../../../shared/learning/__tests__/world';
-import { reviewId, summaryOf, type ReviewDoc } from '../../../shared/reviews';
+import { getById } from '../../../shared/db';
+import {
+  COURSE_ID,
+  emptyRating,
+  startWorld,
+  type World,
+  visibleSummary,
+} from '../../../shared/learning/__tests__/world';
+import { reviewId, type ReviewDoc } from '../../../shared/reviews';
 import type { CourseStatsDoc } from '../../../shared/stats';
 
 let world: World;
@@ -33,26 +39,9 @@ const submit = (openid: string, rating: number, text: string) =>
 const stored = (openid: string) => getById<ReviewDoc>(world.db, 'reviews', reviewId(openid, COURSE_ID));
 const courseRating = async () => (await getById<CourseDoc>(world.db, 'courses', COURSE_ID))?.rating;
 
-/** The summary the visible reviews make, counted from the documents themselves. */
-async function summaryFromReviews() {
-  const all = await found<ReviewDoc>(world.db.collection('reviews').where({ courseId: COURSE_ID }).limit(1000));
-  const histogram = [0, 0, 0, 0, 0];
-  for (const review of all)
-    if (review.status === 'visible') histogram[review.rating - 1] = (histogram[review.rating - 1] ?? 0) + 1;
-  return summaryOf(histogram);
-}
+const summaryFromReviews = () => visibleSummary(world.db, COURSE_ID);
 
-/** Fires the timer as the platform does, and returns its result. */
-async function fire(): Promise<unknown> {
-  const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
-  try {
-    const res = await fetch(`${world.cloud.url}/sandbox/timers/courseStats`, { method: 'POST' });
-    expect(res.status).toBe(200);
-    return ((await res.json()) as { result: unknown }).result;
-  } finally {
-    log.mockRestore();
-  }
-}
+const fire = () => world.fireTimer('courseStats');
 
 /** Runs `body` with msgSecCheck failing as the platform does when the service is down (its errors logged quietly). */
 async function whileCheckIsDown<T>(body: () => Promise<T>): Promise<T> {

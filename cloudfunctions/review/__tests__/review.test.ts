@@ -5,11 +5,11 @@
 import { openApisOf } from '../../../local/openapi';
 import { attachSecuritySandbox, SECURITY_LABELS, type SecuritySandbox } from '../../../local/sandbox/security';
 import type { CourseDoc } from '../../../shared/catalog';
-import { found, getById } from '../../../shared/db';
+import { getById } from '../../../shared/db';
 import { authorName } from '../../../shared/learning';
-import { COURSE_ID, startWorld, type World } from '../../../shared/learning/__tests__/world';
+import { COURSE_ID, startWorld, type World, visibleSummary } from '../../../shared/learning/__tests__/world';
 import { SECRETS_DOC_ID } from '../../../shared/settings/secrets';
-import { reviewId, summaryOf, type ReviewDoc } from '../../../shared/reviews';
+import { reviewId, type ReviewDoc } from '../../../shared/reviews';
 
 let world: World;
 let sandbox: SecuritySandbox;
@@ -29,14 +29,7 @@ const list = (openid: string, extra: Record<string, unknown> = {}) =>
 const courseRating = async () => (await getById<CourseDoc>(world.db, 'courses', COURSE_ID))?.rating;
 const stored = (openid: string) => getById<ReviewDoc>(world.db, 'reviews', reviewId(openid, COURSE_ID));
 
-/** The summary the visible reviews make, counted from the documents themselves. */
-async function summaryFromReviews() {
-  const all = await found<ReviewDoc>(world.db.collection('reviews').where({ courseId: COURSE_ID }).limit(1000));
-  const histogram = [0, 0, 0, 0, 0];
-  for (const review of all)
-    if (review.status === 'visible') histogram[review.rating - 1] = (histogram[review.rating - 1] ?? 0) + 1;
-  return summaryOf(histogram);
-}
+const summaryFromReviews = () => visibleSummary(world.db, COURSE_ID);
 
 describe('review.submit', () => {
   test('only an enrolled learner reviews; a refunded one is FORBIDDEN', async () => {

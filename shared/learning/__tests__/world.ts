@@ -6,9 +6,10 @@ import type { LocalCloud } from '../../../local/cloud';
 import { storageOf } from '../../../local/storage';
 import { startTestCloud } from '../../../local/testing';
 import { course, lesson } from '../../catalog/__tests__/fixtures';
-import type { CourseDoc, LessonDoc } from '../../catalog';
+import type { CourseDoc, LessonDoc, RatingSummary } from '../../catalog';
 import { enrollmentId, type EnrollmentDoc } from '../../enrollments';
-import type { Database } from '../../db';
+import { found, type Database } from '../../db';
+import { summaryOf, type ReviewDoc } from '../../reviews';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the envelope is asserted field by field
 export type Reply = { ok: boolean; data?: any; error?: { code: string; message: string; details?: any } };
@@ -18,6 +19,8 @@ export interface World {
   db: Database;
   call(fn: string, openid: string, data: Record<string, unknown>): Promise<Reply>;
   enrol(openid: string, courseId: string, overrides?: Partial<EnrollmentDoc>): Promise<void>;
+  /** Fires a function's timer as the platform does (its console.log silenced) and returns the result. */
+  fireTimer(fn: string): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -74,8 +77,27 @@ export async function startWorld(): Promise<World> {
       const { _id, ...data } = doc;
       await db.collection('enrollments').doc(_id).set({ data });
     },
+    async fireTimer(fn) {
+      const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+      try {
+        const res = await fetch(`${cloud.url}/sandbox/timers/${fn}`, { method: 'POST' });
+        expect(res.status).toBe(200);
+        return ((await res.json()) as { result: unknown }).result;
+      } finally {
+        log.mockRestore();
+      }
+    },
     close: () => cloud.close(),
   };
+}
+
+/** The rating summary the visible reviews of a course make, counted from the review documents themselves. */
+export async function visibleSummary(db: Database, courseId: string): Promise<RatingSummary> {
+  const all = await found<ReviewDoc>(db.collection('reviews').where({ courseId }).limit(1000));
+  const histogram = [0, 0, 0, 0, 0];
+  for (const review of all)
+    if (review.status === 'visible') histogram[review.rating - 1] = (histogram[review.rating - 1] ?? 0) + 1;
+  return summaryOf(histogram);
 }
 
 export function emptyRating(): CourseDoc['rating'] {
