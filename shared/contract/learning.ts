@@ -3,9 +3,8 @@
  * (API.md §1).
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { CourseCard, CourseProgressBrief, DocId, LESSON_KINDS } from './catalog';
+import { CourseCard, CourseProgressBrief, DocId, LessonOutline } from './catalog';
 import type { RequestOf } from './handler';
-import { StringEnum } from './validation';
 
 /** Longest lesson the platform accepts a position for: 24 hours. */
 export const MAX_LESSON_SEC = 86_400;
@@ -57,23 +56,21 @@ export const CourseProgress = Type.Composite([
 export type CourseProgress = Static<typeof CourseProgress>;
 
 /** A lesson opened for the caller. */
-export const LessonContent = Type.Object({
-  id: Type.String(),
-  title: Type.String(),
-  kind: StringEnum(LESSON_KINDS),
-  durationSec: Type.Integer({ minimum: 1 }),
-  free: Type.Boolean(),
-  /** Video and audio: a temp URL of the private file; expires at `mediaExpiresAt` (at most one hour). */
-  mediaUrl: Type.Optional(Type.String()),
-  /** ISO-8601; call `lesson` again for a fresh URL after it. */
-  mediaExpiresAt: Type.Optional(Type.String()),
-  /** Articles: the Markdown body. */
-  body: Type.Optional(Type.String()),
-  /** Short text derived from the caller's identity (not the openid) for the player to overlay. */
-  watermark: Type.String(),
-  /** Where the caller stopped, from any device. */
-  progress: Type.Optional(LessonProgress),
-});
+export const LessonContent = Type.Composite([
+  LessonOutline,
+  Type.Object({
+    /** Video and audio: a temp URL of the private file; expires at `mediaExpiresAt` (at most one hour). */
+    mediaUrl: Type.Optional(Type.String()),
+    /** ISO-8601; call `lesson` again for a fresh URL after it. */
+    mediaExpiresAt: Type.Optional(Type.String()),
+    /** Articles: the Markdown body. */
+    body: Type.Optional(Type.String()),
+    /** Short text derived from the caller's identity (not the openid) for the player to overlay. */
+    watermark: Type.String(),
+    /** Where the caller stopped, from any device. */
+    progress: Type.Optional(LessonProgress),
+  }),
+]);
 export type LessonContent = Static<typeof LessonContent>;
 
 export const MyCourseItem = Type.Object({

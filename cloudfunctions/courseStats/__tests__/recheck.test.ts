@@ -18,6 +18,7 @@ import {
   startWorld,
   type World,
   visibleSummary,
+  REVIEW_CHECK_RULES,
 } from '../../../shared/learning/__tests__/world';
 import { reviewId, type ReviewDoc } from '../../../shared/reviews';
 import type { CourseStatsDoc } from '../../../shared/stats';
@@ -26,10 +27,7 @@ let world: World;
 let sandbox: SecuritySandbox;
 beforeAll(async () => {
   world = await startWorld();
-  sandbox = attachSecuritySandbox(world.cloud, [
-    { word: '加我微信', suggest: 'review', label: SECURITY_LABELS.ad },
-    { word: '骗子', suggest: 'risky', label: SECURITY_LABELS.abuse },
-  ]);
+  sandbox = attachSecuritySandbox(world.cloud, REVIEW_CHECK_RULES);
   for (const openid of ['o-pass', 'o-risky', 'o-review', 'o-flagged']) await world.enrol(openid, COURSE_ID);
 });
 afterAll(() => world.close());

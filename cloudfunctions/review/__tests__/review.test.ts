@@ -3,11 +3,17 @@
  * msgSecCheck sandbox answering the content check.
  */
 import { openApisOf } from '../../../local/openapi';
-import { attachSecuritySandbox, SECURITY_LABELS, type SecuritySandbox } from '../../../local/sandbox/security';
+import { attachSecuritySandbox, type SecuritySandbox } from '../../../local/sandbox/security';
 import type { CourseDoc } from '../../../shared/catalog';
 import { getById } from '../../../shared/db';
 import { authorName } from '../../../shared/learning';
-import { COURSE_ID, startWorld, type World, visibleSummary } from '../../../shared/learning/__tests__/world';
+import {
+  COURSE_ID,
+  startWorld,
+  type World,
+  visibleSummary,
+  REVIEW_CHECK_RULES,
+} from '../../../shared/learning/__tests__/world';
 import { SECRETS_DOC_ID } from '../../../shared/settings/secrets';
 import { reviewId, type ReviewDoc } from '../../../shared/reviews';
 
@@ -15,10 +21,7 @@ let world: World;
 let sandbox: SecuritySandbox;
 beforeAll(async () => {
   world = await startWorld();
-  sandbox = attachSecuritySandbox(world.cloud, [
-    { word: '加我微信', suggest: 'review', label: SECURITY_LABELS.ad },
-    { word: '骗子', suggest: 'risky', label: SECURITY_LABELS.abuse },
-  ]);
+  sandbox = attachSecuritySandbox(world.cloud, REVIEW_CHECK_RULES);
 });
 afterAll(() => world.close());
 

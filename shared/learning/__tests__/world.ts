@@ -3,6 +3,7 @@
  * gateway (what `wx.cloud.callFunction` does), for the learning, review and stats tests.
  */
 import type { LocalCloud } from '../../../local/cloud';
+import { SECURITY_LABELS, type SecurityRule } from '../../../local/sandbox/security';
 import { storageOf } from '../../../local/storage';
 import { startTestCloud } from '../../../local/testing';
 import { course, lesson } from '../../catalog/__tests__/fixtures';
@@ -25,6 +26,12 @@ export interface World {
 }
 
 export const COURSE_ID = 'py-101';
+
+/** The content-check sandbox's words for the review tests: an ad waits for a creator, abuse is refused. */
+export const REVIEW_CHECK_RULES: SecurityRule[] = [
+  { word: '加我微信', suggest: 'review', label: SECURITY_LABELS.ad },
+  { word: '骗子', suggest: 'risky', label: SECURITY_LABELS.abuse },
+];
 
 /** py-101: a paid course of a free video, a paid video, a paid audio and a paid article. */
 export async function startWorld(): Promise<World> {
