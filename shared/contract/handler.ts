@@ -78,14 +78,19 @@ export async function handleClientCall<S extends ActionSchemas, R extends Action
   if (typeof event !== 'object' || event === null || Array.isArray(event)) {
     return invalid([{ path: '', message: 'event must be an object' }]);
   }
-  const { action, ...rest } = event as Record<string, unknown>;
+  // Own keys only, copied as data properties: an assignment `params[key] = value` with the key `__proto__` (which
+  // JSON.parse makes an ordinary own key) would set the copy's prototype instead, hiding the key from validation and
+  // letting its fields be read through the prototype.
+  const entries = Object.entries(event);
+  const action = entries.find(([key]) => key === 'action')?.[1];
   const names = Object.keys(actions);
   if (action === undefined) return invalid([{ path: 'action', message: 'action is required' }]);
   if (typeof action !== 'string' || !Object.prototype.hasOwnProperty.call(actions, action)) {
     return invalid([{ path: 'action', message: `action must be one of ${names.join(', ')}` }]);
   }
-  const params: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(rest)) if (!PLATFORM_FIELDS.has(key)) params[key] = value;
+  const params: Record<string, unknown> = Object.fromEntries(
+    entries.filter(([key]) => key !== 'action' && !PLATFORM_FIELDS.has(key)),
+  );
 
   const checked = validate(actions[action] as S[keyof S], params, 'event');
   if (!checked.ok) return invalid(checked.problems);

@@ -52,6 +52,27 @@ describe('handleClientCall', () => {
     expect(calls).toEqual([]);
   });
 
+  // The events as JSON.parse gives them (the platform's event is parsed JSON): `__proto__` is an ordinary own key.
+  it.each([
+    ['{"action":"list","__proto__":"x"}', '__proto__ is not allowed'],
+    ['{"action":"list","__proto__":{"pageSize":10}}', '__proto__ is not allowed'],
+    ['{"action":"detail","__proto__":{"courseId":"py-101"}}', 'courseId is required; __proto__ is not allowed'],
+    ['{"action":"detail","courseId":"py-101","constructor":{"name":"x"}}', 'constructor is not allowed'],
+    ['{"action":"list","prototype":"x"}', 'prototype is not allowed'],
+    ['{"action":"list","hasOwnProperty":1}', 'hasOwnProperty is not allowed'],
+  ])('__proto__ slips through validation: %s is INVALID_ARGUMENT (%s)', async (json, message) => {
+    const calls: unknown[] = [];
+    const result = await handleClientCall(JSON.parse(json), caller, catalogActions, handlers(calls));
+    expect(result).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', message } });
+    expect(calls).toEqual([]);
+  });
+
+  it('reads the action from the event itself, never from its prototype', async () => {
+    const event = Object.create({ action: 'list' }) as object;
+    const result = await handleClientCall(event, caller, catalogActions, handlers());
+    expect(result).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', message: 'action is required' } });
+  });
+
   it('reports every bad field at once, each with its path', async () => {
     const result = await handleClientCall(
       { action: 'list', page: 0, pageSize: 99, extra: true },

@@ -55,6 +55,19 @@ describe('validate', () => {
     ]);
   });
 
+  it('names own __proto__, constructor and prototype keys at any depth (as JSON.parse makes them)', () => {
+    const value = JSON.parse(
+      '{"lessons":[{"title":"a","durationSec":3,"kind":"video","__proto__":{"extra":1}},' +
+        '{"title":"b","durationSec":3,"kind":"audio","constructor":"x"}],"note":null,"prototype":{}}',
+    );
+    const result = validate(Type.Object(Course.properties, { additionalProperties: false }), value, 'course');
+    expect(result.ok ? [] : result.problems.map((p) => p.message)).toEqual([
+      'prototype is not allowed',
+      'lessons[0].__proto__ is not allowed',
+      'lessons[1].constructor is not allowed',
+    ]);
+  });
+
   it('uses the root name for the value itself', () => {
     expect(validate(Course, 'text', 'course')).toEqual({
       ok: false,
