@@ -83,6 +83,22 @@ describe('the admin endpoint answers bad requests with an error', () => {
       'DATABASE_INVALID_OPERRATOR',
     ],
     [
+      'bad regular expressions: a pattern that does not compile ($regex)',
+      json({ action: 'database.getDocument', collectionName: 'notes', query: '{"a":{"$regex":"(a+"}}' }),
+      200,
+      'INVALID_PARAM',
+    ],
+    [
+      'bad regular expressions: a pattern that does not compile (with other operators)',
+      json({
+        action: 'database.getDocument',
+        collectionName: 'notes',
+        query: '{"a":{"$regex":"[z","$options":"i","$exists":true}}',
+      }),
+      200,
+      'INVALID_PARAM',
+    ],
+    [
       'a negative limit',
       json({ action: 'database.getDocument', collectionName: 'notes', limit: -1 }),
       200,

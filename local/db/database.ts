@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { Query, find, update as applyUpdate, aggregate as runPipeline } from 'mingo';
+import { Query, find, update as applyUpdate, aggregate as mingoAggregate } from 'mingo';
 import type { CollectionSpec } from '../../database/collections';
 import { CloudApiError, ErrorCodes } from '../server/errors';
 import { Collection } from './collection';
 import { encodeEjson, type Doc } from './ejson';
+import { holdsRegex, withinTimeLimit } from './time-limit';
 import type { Change, SqlitePersistence } from './persistence';
 
 /** CloudBase's server-side page size: 100 without `limit()`, at most 1000 with it. */
@@ -206,32 +207,39 @@ export class LocalDatabase {
     const [first, ...rest] = pipeline;
     const leadingMatch = first !== undefined && '$match' in first;
     // A leading $match narrows the input through the indexes before the pipeline runs.
-    let docs = this.matching(collectionName, leadingMatch ? (first.$match as Doc) : {}, undefined);
+    const docs = this.matching(collectionName, leadingMatch ? (first.$match as Doc) : {}, undefined);
     const options = { collectionResolver: (name: string) => this.matching(name, {}, undefined) };
+    // A pipeline can cost far more than its input (joins, regular expressions): every one runs under the time limit.
     try {
-      let segment: Doc[] = [];
-      for (const stage of leadingMatch ? rest : pipeline) {
-        const lookup = equalityLookup(stage);
-        if (!lookup) {
-          segment.push(stage);
-          continue;
-        }
-        // An equality $lookup joins only the foreign documents whose foreignField holds one of the input's
-        // localField values, found through the foreign collection's indexes as the real service would.
-        if (segment.length > 0) docs = runPipeline(docs, segment, options) as Doc[];
-        const parts = lookup.localField.split('.');
-        const values = docs.flatMap((doc) => {
-          const found = pathValues(doc, parts);
-          // A document without the field joins the foreign documents whose foreignField is null or missing.
-          return found.length > 0 ? found : [null];
-        });
-        const joined = this.matching(lookup.from, { [lookup.foreignField]: { $in: values } }, undefined);
-        segment = [{ $lookup: { ...lookup, from: joined } }];
-      }
-      return segment.length > 0 ? (runPipeline(docs, segment, options) as Doc[]) : docs;
+      return withinTimeLimit(() => this.runPipeline(docs, leadingMatch ? rest : pipeline, options));
     } catch (error) {
       throw asQueryError(error);
     }
+  }
+
+  /** Runs a pipeline, joining an equality $lookup through the foreign collection's indexes. */
+  private runPipeline(input: Doc[], pipeline: Doc[], options: { collectionResolver: (name: string) => Doc[] }): Doc[] {
+    let docs = input;
+    let segment: Doc[] = [];
+    for (const stage of pipeline) {
+      const lookup = equalityLookup(stage);
+      if (!lookup) {
+        segment.push(stage);
+        continue;
+      }
+      // An equality $lookup joins only the foreign documents whose foreignField holds one of the input's
+      // localField values, found through the foreign collection's indexes as the real service would.
+      if (segment.length > 0) docs = mingoAggregate(docs, segment, options) as Doc[];
+      const parts = lookup.localField.split('.');
+      const values = docs.flatMap((doc) => {
+        const found = pathValues(doc, parts);
+        // A document without the field joins the foreign documents whose foreignField is null or missing.
+        return found.length > 0 ? found : [null];
+      });
+      const joined = this.matching(lookup.from, { [lookup.foreignField]: { $in: values } }, undefined);
+      segment = [{ $lookup: { ...lookup, from: joined } }];
+    }
+    return segment.length > 0 ? (mingoAggregate(docs, segment, options) as Doc[]) : docs;
   }
 
   startTransaction(): string {
@@ -322,13 +330,17 @@ export class LocalDatabase {
     for (const id of tx?.writes.get(collectionName)?.keys() ?? []) ids.add(id);
     const out: Doc[] = [];
     let examined = 0;
-    try {
+    const scan = () => {
       for (const id of ids) {
         const doc = this.visibleDoc(collection, id, tx);
         if (!doc) continue;
         examined += 1;
         if (query.test(doc)) out.push(structuredClone(doc));
       }
+    };
+    try {
+      if (holdsRegex(filter)) withinTimeLimit(scan);
+      else scan();
     } catch (error) {
       throw asQueryError(error);
     }
@@ -447,5 +459,9 @@ function duplicateId(collection: string, id: string): CloudApiError {
 
 function asQueryError(error: unknown): CloudApiError {
   if (error instanceof CloudApiError) return error;
+  // A `$regex` string (or `$regexMatch` pattern) that does not compile: a bad parameter, like an EJSON pattern.
+  if (error instanceof Error && error.name === 'SyntaxError' && /regular expression/i.test(error.message)) {
+    return new CloudApiError(ErrorCodes.invalidParam, `invalid query: ${error.message}`);
+  }
   return new CloudApiError(ErrorCodes.invalidOperator, `invalid query: ${(error as Error).message}`);
 }

@@ -14,13 +14,13 @@ export function decodeEjson(value: unknown, field: string, now: Date): unknown {
   } catch (error) {
     throw new CloudApiError(ErrorCodes.invalidParam, `${field} is not valid EJSON: ${(error as Error).message}`);
   }
-  return normalize(parsed, now);
+  return normalize(parsed, field, now);
 }
 
-function normalize(value: unknown, now: Date): unknown {
-  if (value instanceof BSONRegExp) return new RegExp(value.pattern, toJsFlags(value.options));
+function normalize(value: unknown, field: string, now: Date): unknown {
+  if (value instanceof BSONRegExp) return compileRegExp(value, field);
   if (value === null || typeof value !== 'object' || value instanceof Date || value instanceof RegExp) return value;
-  if (Array.isArray(value)) return value.map((item) => normalize(item, now));
+  if (Array.isArray(value)) return value.map((item) => normalize(item, field, now));
   const record = value as Doc;
   if ('$tcb_server_date' in record) {
     const spec = record.$tcb_server_date as { offset?: unknown } | null;
@@ -28,8 +28,20 @@ function normalize(value: unknown, now: Date): unknown {
     return new Date(now.getTime() + (Number.isFinite(offset) ? offset : 0));
   }
   const out: Doc = {};
-  for (const [key, item] of Object.entries(record)) out[key] = normalize(item, now);
+  for (const [key, item] of Object.entries(record)) out[key] = normalize(item, field, now);
   return out;
+}
+
+/** A pattern MongoDB would refuse to compile is a parameter error of the request, as on the real service. */
+function compileRegExp(value: BSONRegExp, field: string): RegExp {
+  try {
+    return new RegExp(value.pattern, toJsFlags(value.options));
+  } catch (error) {
+    throw new CloudApiError(
+      ErrorCodes.invalidParam,
+      `${field} holds an invalid regular expression /${value.pattern}/: ${(error as Error).message}`,
+    );
+  }
 }
 
 /** MongoDB regex options that JavaScript also knows; `x` (extended) has no JS equivalent and is dropped. */

@@ -6,7 +6,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { DocId } from './catalog';
 import type { RequestOf } from './handler';
-import { StringEnum } from './validation';
+import { Line, StringEnum, Text } from './validation';
 
 /** Payment rails: `wxpay` = cloudPay (WeChat Pay v2 through CloudBase), `virtual` = 小程序虚拟支付 (issue 8). */
 export const PAY_RAILS = ['wxpay', 'virtual'] as const;
@@ -33,7 +33,7 @@ export const orderActions = {
        * A fresh `wx.login` code. Needed when the order is paid on the `virtual` rail: the server exchanges it
        * (jscode2session) for the session key that signs the payment for this learner; ignored on `wxpay`.
        */
-      loginCode: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+      loginCode: Type.Optional(Line({ minLength: 1, maxLength: 128 })),
     },
     { additionalProperties: false },
   ),
@@ -54,7 +54,7 @@ export const orderActions = {
     {
       orderId: DocId,
       /** The learner's words, kept on the order for the creator. */
-      reason: Type.String({ minLength: 1, maxLength: 200 }),
+      reason: Text({ minLength: 1, maxLength: 200 }),
     },
     { additionalProperties: false },
   ),

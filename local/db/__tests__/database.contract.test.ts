@@ -399,6 +399,57 @@ describe('errors', () => {
   });
 });
 
+describe('bad regular expressions', () => {
+  // Assumption: the real service refuses a pattern MongoDB cannot compile as a bad parameter (INVALID_PARAM, -501007).
+  it('bad regular expressions: a pattern that does not compile is a parameter error, not a server failure', async () => {
+    await db.collection('books').add({ data: { title: 'a' } });
+    await expect(
+      db
+        .collection('books')
+        .where({ title: db.RegExp({ regexp: '(a+' }) })
+        .get(),
+    ).rejects.toMatchObject({ errCode: -501007, errMsg: expect.stringContaining('invalid regular expression') });
+    await expect(
+      db
+        .collection('books')
+        .where({ title: db.command.in([/x/, db.RegExp({ regexp: '[z' })]) })
+        .count(),
+    ).rejects.toMatchObject({ errCode: -501007 });
+  });
+
+  // Assumption: like MongoDB's maxTimeMS, a read over the limit fails with "operation exceeded time limit"; CloudBase
+  // passes MongoDB's errors through as DATABASE_REQUEST_FAILED (-502001), as it does E11000.
+  it('bad regular expressions: a catastrophic pattern fails at the time limit while other requests are still served', async () => {
+    await db.collection('books').add({ data: [{ title: `${'a'.repeat(34)}!` }, { _id: 'plain', title: 'b' }] });
+    const replies: string[] = [];
+    const catastrophic = db
+      .collection('books')
+      .where({ title: db.RegExp({ regexp: '(a+)+$', options: 'i' }) })
+      .get()
+      .finally(() => replies.push('catastrophic'));
+    const plain = db
+      .collection('books')
+      .doc('plain')
+      .get()
+      .finally(() => replies.push('plain'));
+    await expect(catastrophic).rejects.toMatchObject({
+      errCode: -502001,
+      errMsg: expect.stringContaining('exceeded time limit'),
+    });
+    await expect(plain).resolves.toMatchObject({ data: { title: 'b' } });
+    expect(replies.sort()).toEqual(['catastrophic', 'plain']);
+    // Inside a pipeline too (a $match that is not the first stage runs in the pipeline, not through the indexes).
+    await expect(
+      db
+        .collection('books')
+        .aggregate()
+        .project({ title: 1 })
+        .match({ title: db.RegExp({ regexp: '(a|a)+$' }) })
+        .end(),
+    ).rejects.toMatchObject({ errMsg: expect.stringContaining('exceeded time limit') });
+  });
+});
+
 describe('transactions', () => {
   it('reads its own writes, hides them from others until commit, and commits atomically', async () => {
     await db.collection('accounts').add({
