@@ -5,7 +5,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { RequestOf } from './handler';
-import { StringEnum } from './validation';
+import { Line, StringEnum } from './validation';
 
 export const COURSE_LEVELS = ['beginner', 'intermediate', 'advanced'] as const;
 export type CourseLevel = (typeof COURSE_LEVELS)[number];
@@ -33,9 +33,9 @@ export const catalogActions = {
   list: Type.Object(
     {
       category: Type.Optional(DocId),
-      tag: Type.Optional(Type.String({ minLength: 1, maxLength: 20 })),
+      tag: Type.Optional(Line({ minLength: 1, maxLength: 20 })),
       /** Matched literally and case-insensitively against title, subtitle and tags; blank means no keyword. */
-      keyword: Type.Optional(Type.String({ maxLength: 40 })),
+      keyword: Type.Optional(Line({ maxLength: 40 })),
       sort: Type.Optional(StringEnum(CATALOG_SORTS)),
       /** 1-based. */
       page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),

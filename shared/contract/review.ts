@@ -4,7 +4,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { DocId } from './catalog';
 import type { RequestOf } from './handler';
-import { StringEnum } from './validation';
+import { StringEnum, Text } from './validation';
 
 export const REVIEW_TEXT_MAX = 500;
 
@@ -24,7 +24,7 @@ export const reviewActions = {
     {
       courseId: DocId,
       rating: Type.Integer({ minimum: 1, maximum: 5 }),
-      text: Type.String({ maxLength: REVIEW_TEXT_MAX }),
+      text: Text({ maxLength: REVIEW_TEXT_MAX }),
     },
     { additionalProperties: false },
   ),

@@ -49,6 +49,39 @@ export function StringEnum<const T extends readonly string[]>(values: T, options
   return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
 }
 
+/**
+ * Control characters (C0, DEL, C1) and unpaired UTF-16 surrogates, which no text a person types contains: NUL breaks
+ * the database's regular expressions, the rest hide or garble what is shown. ajv compiles patterns with the `u` flag,
+ * so a surrogate range matches only a lone surrogate (an emoji is one code point).
+ */
+const NOT_CONTROL = '\\u0000-\\u001F\\u007F-\\u009F\\uD800-\\uDFFF';
+/** As NOT_CONTROL, allowing tab (U+0009) and newline (U+000A). */
+const NOT_CONTROL_BUT_TAB_NEWLINE = '\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F\\uD800-\\uDFFF';
+
+type TextOptions = { minLength?: number; maxLength: number };
+
+/**
+ * A one-line text param (a keyword, a tag, a code): any characters but control characters. Every string of an action
+ * schema is a `Line`, a `Text`, an id (`DocId`) or an enum (shared/contract/__tests__/text-params.test.ts holds them
+ * to it).
+ */
+export function Line(options: TextOptions) {
+  return Type.String({
+    ...options,
+    pattern: `^[^${NOT_CONTROL}]*$`,
+    description: `one line of text${lengths(options, 'characters')} without control characters`,
+  });
+}
+
+/** Text a person writes in a text area (a review, a refund reason): as `Line`, with newlines and tabs. */
+export function Text(options: TextOptions) {
+  return Type.String({
+    ...options,
+    pattern: `^[^${NOT_CONTROL_BUT_TAB_NEWLINE}]*$`,
+    description: `text${lengths(options, 'characters')} without control characters other than newline and tab`,
+  });
+}
+
 /** `/lessons/2/durationSec` → `lessons[2].durationSec`. */
 export function formatPath(instancePath: string): string {
   if (instancePath === '') return '';

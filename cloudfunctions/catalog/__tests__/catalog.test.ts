@@ -365,6 +365,11 @@ describe('bad events', () => {
     [{ action: 'detail', courseId: 7 }, 'INVALID_ARGUMENT', 'courseId'],
     [{ action: 'detail', courseId: 'a/../b' }, 'INVALID_ARGUMENT', 'courseId'],
     [{ action: 'categories', page: 1 }, 'INVALID_ARGUMENT', 'page'],
+    // Control characters: a NUL once reached the database's regular expression and answered INTERNAL.
+    [{ action: 'list', keyword: '\u0000' }, 'INVALID_ARGUMENT', 'keyword'],
+    [{ action: 'list', keyword: 'python\u0007' }, 'INVALID_ARGUMENT', 'keyword'],
+    [{ action: 'list', tag: '\u0000' }, 'INVALID_ARGUMENT', 'tag'],
+    [{ action: 'list', category: 'dev\u0000' }, 'INVALID_ARGUMENT', 'category'],
   ])('%j → %s naming %s, with no database call', async (event, code, field) => {
     const { reply, made } = await call(event);
     expect(reply).toMatchObject({ ok: false, error: { code } });
