@@ -4,8 +4,9 @@
  *
  * Each course goes through the same path as `npm run course:import` (course file → validation → documents →
  * upsert plan), so the demo cannot drift from what the import accepts. Media are generated, nothing is downloaded:
- * covers by ./png.ts, audio as a short tone by ./wav.ts, video by ./video.ts, article bodies as Markdown below.
- * Lessons of one kind share their course's media file, to keep the catalog small.
+ * covers by ./png.ts, audio as beeps by ./wav.ts, video by ./video.ts, article bodies as Markdown below.
+ * Every media lesson has its own file that shows (video) or sounds (audio, as beeps) its lesson number, so the
+ * free trial never serves what a paid lesson plays and the demo shows what protecting paid media means.
  */
 import {
   planCourseUpsert,
@@ -21,7 +22,7 @@ import {
 import { DEMO_CATEGORIES, DEMO_COURSES, DEMO_CREATORS, type DemoCourse } from './content';
 import { drawCover } from './png';
 import { demoVideo } from './video';
-import { toneWav } from './wav';
+import { beepsWav } from './wav';
 
 export interface DemoFile {
   /** Cloud path inside the bucket, e.g. `demo/covers/python-basics.png`. */
@@ -135,7 +136,7 @@ function courseFileOf(course: DemoCourse): CourseFile {
           free,
           body: articleBody(course, i, title, minutes),
         };
-      const media = kind === 'v' ? `demo/media/${course.id}/video.mp4` : `demo/media/${course.id}/audio.wav`;
+      const media = `demo/media/${course.id}/${id}.${kind === 'v' ? 'mp4' : 'wav'}`;
       return { id, title, kind: KINDS[kind], durationSec: minutes * 60, free, media };
     }),
   };
@@ -162,8 +163,9 @@ export function buildDemoCatalog(options: DemoCatalogOptions = {}): DemoCatalog 
   const fileIdFor = options.fileIdFor ?? ((path: string) => `cloud://local-env.local-bucket/${path}`);
   const categoryIds = new Set(DEMO_CATEGORIES.map((c) => c.id));
   const files = new Map<string, DemoFile>();
-  const addFile = (path: string, contentType: string, make: () => Buffer): void => {
-    if (!files.has(path)) files.set(path, { path, fileID: fileIdFor(path), contentType, bytes: make() });
+  const addFile = (path: string, contentType: string, bytes: Buffer): void => {
+    if (files.has(path)) throw new Error(`demo file ${path} made twice`);
+    files.set(path, { path, fileID: fileIdFor(path), contentType, bytes });
   };
 
   const courses: CourseDoc[] = [];
@@ -178,13 +180,13 @@ export function buildDemoCatalog(options: DemoCatalogOptions = {}): DemoCatalog 
     const checked = validateCourseFile(`${demo.id}.yaml`, file, { categories: categoryIds });
     if (!checked.ok) throw new Error(checked.problems.map((p) => p.message).join('\n'));
 
-    addFile(file.cover, 'image/png', () => drawCover(colors[0], colors[1], category % 4, index + 1));
-    for (const lesson of file.lessons) {
+    addFile(file.cover, 'image/png', drawCover(colors[0], colors[1], category % 4, index + 1));
+    file.lessons.forEach((lesson, i) => {
       if (lesson.kind === 'video' && lesson.media)
-        addFile(lesson.media, 'video/mp4', () => demoVideo(colors[0], colors[1]));
+        addFile(lesson.media, 'video/mp4', demoVideo(colors[0], colors[1], { lesson: i + 1, course: index + 1 }));
       if (lesson.kind === 'audio' && lesson.media)
-        addFile(lesson.media, 'audio/wav', () => toneWav(220 + index * 11, 2));
-    }
+        addFile(lesson.media, 'audio/wav', beepsWav(220 + index * 11, i + 1));
+    });
     const fileIds = new Map([...files.values()].map((f) => [f.path, f.fileID]));
     const imported = toImportedCourse(file, { fileIds, texts: new Map() });
     // Demo courses appear one day apart, the newest last.

@@ -2,9 +2,15 @@
  * Tiny generated video for the demo's video lessons, with no encoder and no download: an H.264 (Constrained
  * Baseline) stream whose macroblocks are all I_PCM — raw samples, which the standard allows in any intra slice —
  * in an MP4 container. 64×48 pixels, 2 fps, 2 seconds: a gradient in the course's colours with a bar sweeping
- * across, enough for a player to show something that moves. Every frame is an IDR picture.
+ * across, and the lesson's number printed large in the middle (the course's number small in a corner), so every
+ * lesson plays its own picture. Every frame is an IDR picture.
  */
+import { drawText, GLYPH_HEIGHT, OUTLINE, TEXT, textWidth } from './font';
 import type { Rgb } from './png';
+
+// Math's functions as module locals: in jest's sandbox (a vm context) every lookup of a global name is slow,
+// and the pixel and sample loops below make millions of them.
+const { abs, ceil, floor, log2, max, min, round } = Math;
 
 const WIDTH = 64;
 const HEIGHT = 48;
@@ -12,9 +18,10 @@ const FPS = 2;
 const FRAMES = 4;
 const TIMESCALE = 1000;
 
-/** Writes bit fields and Exp-Golomb codes, most significant bit first. */
+/** Writes bit fields and Exp-Golomb codes, most significant bit first, and byte-aligned raw runs. */
 class BitWriter {
-  private readonly bytes: number[] = [];
+  private bytes = new Uint8Array(1024);
+  private length = 0;
   private current = 0;
   private used = 0;
 
@@ -23,7 +30,8 @@ class BitWriter {
       this.current = (this.current << 1) | ((value >>> i) & 1);
       this.used += 1;
       if (this.used === 8) {
-        this.bytes.push(this.current);
+        this.reserve(1);
+        this.bytes[this.length++] = this.current;
         this.current = 0;
         this.used = 0;
       }
@@ -33,7 +41,7 @@ class BitWriter {
 
   /** ue(v) */
   ue(value: number): this {
-    const length = Math.floor(Math.log2(value + 1));
+    const length = floor(log2(value + 1));
     return this.bits(0, length).bits(value + 1, length + 1);
   }
 
@@ -52,30 +60,43 @@ class BitWriter {
     return this.bits(1, 1).alignZero();
   }
 
+  /** Appends `bytes` as they are; the writer must be byte-aligned. */
   raw(bytes: Uint8Array): this {
     if (this.used !== 0) throw new Error('raw bytes need byte alignment');
-    this.bytes.push(...bytes);
+    this.reserve(bytes.length);
+    this.bytes.set(bytes, this.length);
+    this.length += bytes.length;
     return this;
   }
 
   toBuffer(): Buffer {
-    return Buffer.from(this.bytes);
+    return Buffer.from(this.bytes.subarray(0, this.length));
+  }
+
+  /** Room for `count` more bytes. */
+  private reserve(count: number): void {
+    if (this.length + count <= this.bytes.length) return;
+    const grown = new Uint8Array(max(2 * this.bytes.length, this.length + count));
+    grown.set(this.bytes.subarray(0, this.length));
+    this.bytes = grown;
   }
 }
 
 /** NAL unit from header byte and RBSP, with emulation prevention (no 00 00 0x in the payload). */
 function nal(header: number, rbsp: Buffer): Buffer {
-  const out: number[] = [header];
+  const out = Buffer.alloc(1 + rbsp.length + ceil(rbsp.length / 2));
+  out[0] = header;
+  let length = 1;
   let zeros = 0;
   for (const byte of rbsp) {
     if (zeros >= 2 && byte <= 3) {
-      out.push(3);
+      out[length++] = 3;
       zeros = 0;
     }
-    out.push(byte);
+    out[length++] = byte;
     zeros = byte === 0 ? zeros + 1 : 0;
   }
-  return Buffer.from(out);
+  return out.subarray(0, length);
 }
 
 const PROFILE_BASELINE = 66;
@@ -120,25 +141,71 @@ function pps(): Buffer {
   return nal(0x68, w.toBuffer());
 }
 
-/** BT.601 studio-range YCbCr of an RGB colour; samples kept ≥ 1. */
-function ycbcr([r, g, b]: Rgb): [number, number, number] {
-  const clamp = (v: number) => Math.max(1, Math.min(254, Math.round(v)));
-  return [
-    clamp(16 + (65.481 * r + 128.553 * g + 24.966 * b) / 255),
-    clamp(128 + (-37.797 * r - 74.203 * g + 112 * b) / 255),
-    clamp(128 + (112 * r - 93.786 * g - 18.214 * b) / 255),
-  ];
+const WHITE: Rgb = [255, 255, 255];
+const INK: Rgb = [24, 24, 32];
+const LESSON_SCALE = 6;
+const MARGIN = 2;
+
+/** What a video shows besides its colours: the lesson's number, and the course's to tell courses apart. */
+export interface VideoCaption {
+  lesson: number;
+  course: number;
 }
 
-function pixel(from: Rgb, to: Rgb, frame: number, x: number, y: number): Rgb {
+/** The caption's colour at every pixel of the frame (white on a dark outline), undefined where it shows none. */
+function captionOverlay({ lesson, course }: VideoCaption): (Rgb | undefined)[] {
+  const mask = new Uint8Array(WIDTH * HEIGHT);
+  const big = String(lesson);
+  const bigWidth = textWidth(big, LESSON_SCALE);
+  const bigHeight = GLYPH_HEIGHT * LESSON_SCALE;
+  drawText(mask, WIDTH, big, round((WIDTH - bigWidth) / 2), round((HEIGHT - bigHeight) / 2), LESSON_SCALE);
+  const small = String(course);
+  drawText(mask, WIDTH, small, WIDTH - MARGIN - textWidth(small, 1), HEIGHT - MARGIN - GLYPH_HEIGHT, 1);
+  return Array.from(mask, (ink) => (ink === TEXT ? WHITE : ink === OUTLINE ? INK : undefined));
+}
+
+/** A sample value of the studio range, kept ≥ 1 so that PCM samples never look like a start code. */
+function sample(value: number): number {
+  return max(1, min(254, round(value)));
+}
+
+interface Planes {
+  luma: Uint8Array;
+  cb: Uint8Array;
+  cr: Uint8Array;
+}
+
+/**
+ * One frame as BT.601 studio-range YCbCr 4:2:0 planes (chroma taken from the top-left pixel of each 2×2): the
+ * gradient, the bar at its place for `frame`, and the caption over both.
+ */
+function framePlanes(from: Rgb, to: Rgb, overlay: (Rgb | undefined)[], frame: number): Planes {
+  const luma = new Uint8Array(WIDTH * HEIGHT);
+  const cb = new Uint8Array((WIDTH / 2) * (HEIGHT / 2));
+  const cr = new Uint8Array((WIDTH / 2) * (HEIGHT / 2));
   const barX = ((frame + 0.5) * WIDTH) / FRAMES;
-  if (Math.abs(x - barX) < 4) return [255, 255, 255];
-  const t = (x / WIDTH + y / HEIGHT) / 2;
-  return [0, 1, 2].map((c) => (from[c] as number) * (1 - t) + (to[c] as number) * t) as unknown as Rgb;
+  for (let y = 0; y < HEIGHT; y += 1) {
+    for (let x = 0; x < WIDTH; x += 1) {
+      let [r, g, b] = overlay[y * WIDTH + x] ?? WHITE;
+      if (!overlay[y * WIDTH + x] && abs(x - barX) >= 4) {
+        const t = (x / WIDTH + y / HEIGHT) / 2;
+        r = from[0] * (1 - t) + to[0] * t;
+        g = from[1] * (1 - t) + to[1] * t;
+        b = from[2] * (1 - t) + to[2] * t;
+      }
+      luma[y * WIDTH + x] = sample(16 + (65.481 * r + 128.553 * g + 24.966 * b) / 255);
+      if (x % 2 === 0 && y % 2 === 0) {
+        const c = (y / 2) * (WIDTH / 2) + x / 2;
+        cb[c] = sample(128 + (-37.797 * r - 74.203 * g + 112 * b) / 255);
+        cr[c] = sample(128 + (112 * r - 93.786 * g - 18.214 * b) / 255);
+      }
+    }
+  }
+  return { luma, cb, cr };
 }
 
 /** One IDR picture, one slice, every macroblock I_PCM. */
-function idrSlice(from: Rgb, to: Rgb, frame: number): Buffer {
+function idrSlice({ luma, cb, cr }: Planes, frame: number): Buffer {
   const w = new BitWriter()
     .ue(0) // first_mb_in_slice
     .ue(7) // slice_type: I, all slices of the picture
@@ -152,20 +219,11 @@ function idrSlice(from: Rgb, to: Rgb, frame: number): Buffer {
   for (let mby = 0; mby < HEIGHT / 16; mby += 1) {
     for (let mbx = 0; mbx < WIDTH / 16; mbx += 1) {
       w.ue(25).alignZero(); // mb_type I_PCM, pcm_alignment_zero_bit
-      const luma = new Uint8Array(256);
-      const cb = new Uint8Array(64);
-      const cr = new Uint8Array(64);
-      for (let y = 0; y < 16; y += 1) {
-        for (let x = 0; x < 16; x += 1) {
-          const [Y, U, V] = ycbcr(pixel(from, to, frame, mbx * 16 + x, mby * 16 + y));
-          luma[y * 16 + x] = Y;
-          if (x % 2 === 0 && y % 2 === 0) {
-            cb[(y / 2) * 8 + x / 2] = U;
-            cr[(y / 2) * 8 + x / 2] = V;
-          }
-        }
-      }
-      w.raw(luma).raw(cb).raw(cr);
+      for (let y = mby * 16; y < mby * 16 + 16; y += 1)
+        w.raw(luma.subarray(y * WIDTH + mbx * 16, y * WIDTH + mbx * 16 + 16));
+      for (const plane of [cb, cr])
+        for (let y = mby * 8; y < mby * 8 + 8; y += 1)
+          w.raw(plane.subarray(y * (WIDTH / 2) + mbx * 8, y * (WIDTH / 2) + mbx * 8 + 8));
     }
   }
   return nal(0x65, w.trailing().toBuffer());
@@ -267,12 +325,13 @@ function moov(spsNal: Buffer, ppsNal: Buffer, sampleSizes: number[], mdatDataOff
   return box('moov', mvhd, box('trak', tkhd, mdia));
 }
 
-/** A playable MP4 (H.264 Constrained Baseline, 64×48, 2 s) in the colours `from` → `to`. */
-export function demoVideo(from: Rgb, to: Rgb): Buffer {
+/** A playable MP4 (H.264 Constrained Baseline, 64×48, 2 s) in the colours `from` → `to`, showing `caption`. */
+export function demoVideo(from: Rgb, to: Rgb, caption: VideoCaption): Buffer {
   const spsNal = sps();
   const ppsNal = pps();
+  const overlay = captionOverlay(caption);
   const samples = Array.from({ length: FRAMES }, (_, frame) => {
-    const slice = idrSlice(from, to, frame);
+    const slice = idrSlice(framePlanes(from, to, overlay, frame), frame);
     return Buffer.concat([u32(slice.length), slice]);
   });
   const sizes = samples.map((s) => s.length);

@@ -36,4 +36,23 @@ describe('loadDemoCatalog', () => {
     expect(second.courses).toEqual({ created: 0, updated: 0, unchanged: demo.courses.length });
     expect(writes).toEqual([]);
   }, 60_000);
+
+  it('demo protected media: the free lesson downloads bytes that no paid lesson of its course plays', async () => {
+    const demo = demoCatalogFor(cloud);
+    await loadDemoCatalog(cloud);
+    const storage = storageOf(cloud);
+    const paidCourses = demo.courses.filter((c) => c.priceFen > 0);
+    expect(paidCourses.length).toBeGreaterThan(30);
+    for (const course of paidCourses) {
+      const media = demo.lessons.filter((l) => l.courseId === course._id && l.media);
+      const free = media.find((l) => l.free);
+      if (!free) continue;
+      const served = Buffer.from(await (await fetch(storage.tempUrl(free.media as string))).arrayBuffer());
+      expect(served.length).toBeGreaterThan(0);
+      for (const paid of media.filter((l) => !l.free)) {
+        expect(paid.media).not.toBe(free.media);
+        expect((await storage.get(paid.media as string))?.equals(served)).toBe(false);
+      }
+    }
+  });
 });

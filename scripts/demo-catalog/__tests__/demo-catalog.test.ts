@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import { inflateSync } from 'node:zlib';
 import { validate } from '../../../shared/contract';
 import { lessonContentProblem, readCourse, CategoryDoc, CreatorDoc, LessonDoc } from '../../../shared/catalog';
 import { buildDemoCatalog } from '..';
+import { drawText, OUTLINE, TEXT } from '../font';
 import { crc32, encodePng, PNG_SIGNATURE } from '../png';
-import { toneWav } from '../wav';
+import { beepsWav } from '../wav';
 
 const catalog = buildDemoCatalog();
 
@@ -20,6 +22,24 @@ function pngChunks(png: Buffer): { type: string; data: Buffer }[] {
   }
   return chunks;
 }
+
+/** The beeps of a PCM WAV: runs of sound at least 10 ms apart. */
+function countBeeps(wav: Buffer): number {
+  const sampleRate = wav.readUInt32LE(24);
+  let beeps = 0;
+  let quiet = Infinity;
+  for (let at = 44; at < wav.length; at += 2) {
+    if (wav.readInt16LE(at) === 0) {
+      quiet += 1;
+      continue;
+    }
+    if (quiet > sampleRate / 100) beeps += 1;
+    quiet = 0;
+  }
+  return beeps;
+}
+
+const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
 
 /** Top-level MP4 boxes as [type, size]. */
 function mp4Boxes(mp4: Buffer): [string, number][] {
@@ -105,6 +125,15 @@ describe('the demo catalog', () => {
     expect(custom.courses[0]?.cover).toBe(`cloud://x.y/demo/covers/${custom.courses[0]?._id}.png`);
   });
 
+  it('gives each audio lesson as many beeps as its number, so a listener hears which lesson plays', () => {
+    const audio = catalog.lessons.filter((l) => l.kind === 'audio');
+    expect(audio.length).toBeGreaterThan(0);
+    for (const lesson of audio) {
+      const file = catalog.files.find((f) => f.fileID === lesson.media) as { bytes: Buffer };
+      expect(countBeeps(file.bytes)).toBe(lesson.order);
+    }
+  });
+
   it('is the same on every build', () => {
     const again = buildDemoCatalog();
     expect(again.courses).toEqual(catalog.courses);
@@ -151,13 +180,49 @@ describe('encoders', () => {
     expect(() => encodePng(2, 2, new Uint8Array(3))).toThrow(RangeError);
   });
 
-  it('writes a tone of the requested length that starts and ends silent', () => {
-    const wav = toneWav(440, 0.5, 8000);
-    expect(wav.length).toBe(44 + 4000 * 2);
-    expect(wav.readUInt32LE(24)).toBe(8000);
-    expect(wav.readInt16LE(44)).toBe(0);
-    const peak = Math.max(...Array.from({ length: 4000 }, (_, i) => Math.abs(wav.readInt16LE(44 + i * 2))));
-    expect(peak).toBeGreaterThan(9000);
-    expect(peak).toBeLessThanOrEqual(Math.round(0.3 * 32767));
+  it('writes the requested number of beeps, at least 2 s long, starting and ending silent', () => {
+    for (const beeps of [1, 3, 12]) {
+      const wav = beepsWav(440, beeps, 8000);
+      const samples = (wav.length - 44) / 2;
+      expect(wav.readUInt32LE(24)).toBe(8000);
+      expect(wav.readUInt32LE(40)).toBe(samples * 2);
+      expect(samples).toBe(Math.round(Math.max(2, 0.4 + beeps * 0.25) * 8000));
+      expect([wav.readInt16LE(44), wav.readInt16LE(wav.length - 2)]).toEqual([0, 0]);
+      expect(countBeeps(wav)).toBe(beeps);
+      const peak = Math.max(...Array.from({ length: samples }, (_, i) => Math.abs(wav.readInt16LE(44 + i * 2))));
+      expect(peak).toBeGreaterThan(9000);
+      expect(peak).toBeLessThanOrEqual(Math.round(0.3 * 32767));
+    }
+    expect(() => beepsWav(440, 0)).toThrow(RangeError);
+  });
+
+  it('draws digits of the 3×5 font scaled, with a one-pixel outline, clipped to the mask', () => {
+    const mask = new Uint8Array(6 * 8);
+    drawText(mask, 6, '7', 1, 1, 1);
+    const rows = Array.from({ length: 8 }, (_, y) =>
+      Array.from(mask.subarray(y * 6, y * 6 + 6), (v) => (v === TEXT ? '#' : v === OUTLINE ? 'o' : '.')).join(''),
+    );
+    expect(rows).toEqual(['ooooo.', 'o###o.', 'ooo#o.', '.o#oo.', '.o#o..', '.o#o..', '.ooo..', '......']);
+    const big = new Uint8Array(4 * 4);
+    drawText(big, 4, '1', 0, 0, 2);
+    expect(Array.from(big, (v) => (v === TEXT ? '#' : v === OUTLINE ? 'o' : '.')).join('')).toBe('.o##oo##########');
+    expect(() => drawText(mask, 6, 'x', 0, 0, 1)).toThrow(RangeError);
+  });
+});
+
+describe('demo protected media: the free trial lesson served what paid lessons play', () => {
+  const media = catalog.lessons.filter((l) => l.media);
+  const bytesOf = new Map(catalog.files.map((f) => [f.fileID, f.bytes]));
+
+  it('gives every media lesson its own file: no two lessons share a media fileID', () => {
+    expect(media.length).toBeGreaterThan(150);
+    expect(new Set(media.map((l) => l.media)).size).toBe(media.length);
+  });
+
+  it("serves bytes for the free lesson that differ from every paid lesson's, in its course and in any other", () => {
+    const paid = new Set(media.filter((l) => !l.free).map((l) => sha256(bytesOf.get(l.media as string) as Buffer)));
+    const free = media.filter((l) => l.free);
+    expect(paid.size).toBe(media.length - free.length);
+    for (const lesson of free) expect(paid.has(sha256(bytesOf.get(lesson.media as string) as Buffer))).toBe(false);
   });
 });
