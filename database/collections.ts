@@ -153,8 +153,9 @@ export const collections: CollectionSpec[] = [
     name: 'reviews',
     description:
       'One rating (1–5) and text per learner and course (shared/reviews): status visible | pending | rejected (a ' +
-      'creator approves or rejects pending ones here), counted = the rating the course summary counts; the public ' +
-      'list goes through `review.list` without openids.',
+      'creator approves or rejects pending ones here; rejectedBy = check | creator, and an edit of a review a ' +
+      'creator rejected waits as pending), counted = the rating the course summary counts; the public list goes ' +
+      'through `review.list` without openids.',
     rules: reviewsRule,
     indexes: [
       { name: 'course_owner', keys: { courseId: 1, _openid: 1 }, unique: true },

@@ -13,7 +13,8 @@ export const REVIEW_LIST_DEFAULTS = { page: 1, pageSize: 20 } as const;
 
 /**
  * - `visible`: shown to everyone and counted in the course's rating;
- * - `pending`: shown only to its author until a creator sets `visible` (or `rejected`) in the console;
+ * - `pending`: shown only to its author until a creator sets `visible` (or `rejected`) in the console; an edit of a
+ *   review a creator rejected is `pending` too, whatever the content check says (shared/reviews/service.ts);
  * - `rejected`: shown only to its author.
  */
 export const REVIEW_STATUSES = ['visible', 'pending', 'rejected'] as const;

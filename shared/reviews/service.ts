@@ -6,10 +6,18 @@
  * both change in one transaction. So an edit removes the old rating and adds the new one, and two submissions at once
  * conflict on the course document and one is retried: the summary never drifts, whatever the interleaving.
  *
- * A creator approves (`status: 'visible'`) or rejects (`'rejected'`) a pending review by editing it in the console,
- * outside any transaction; `settleModeration` then brings `counted` and the summary in line with the new status,
- * review by review, in the same kind of transaction. `review.list` settles its course first, and the nightly timer
- * settles every course.
+ * A creator approves (`status: 'visible'`) or rejects (`'rejected'`) a review by editing it in the console, outside
+ * any transaction; `settleModeration` then brings `counted` and the summary in line with the new status, review by
+ * review, in the same kind of transaction. `review.list` settles its course first, and the nightly timer settles every
+ * course.
+ *
+ * A creator's rejection stands until a creator approves. The console edit of `status` is the only signal of it, so a
+ * review that is `rejected` without `rejectedBy: 'check'` (which the re-check writes when it rejects) was rejected by
+ * a creator; `settleModeration` records that as `rejectedBy: 'creator'`. The author may still edit it: the edit goes
+ * through the content check like any other (risky text is refused), but it can never publish itself: it becomes
+ * `pending`, shown only to its author, keeping `rejectedBy: 'creator'` through further edits and re-checks, until a
+ * creator sets it `visible` (which clears the mark) or `rejected` again. A review the check rejected is simply
+ * checked again when edited.
  *
  * A review submitted while the content check was unavailable waits as pending; the nightly timer checks it again
  * (`recheckUnavailable`) and publishes, rejects or leaves it for a creator, in the same kind of transaction.
@@ -46,6 +54,12 @@ export interface ReviewDoc {
    * `rejected` in the console.
    */
   status: ReviewStatus;
+  /**
+   * Who rejected it: `check` (a re-check found it risky) or `creator` (a console edit, recorded by `settleModeration`
+   * or the author's next edit). `creator` stays while the review waits for a creator after an edit; approval clears
+   * it. Absent on a review nobody rejected.
+   */
+  rejectedBy?: 'check' | 'creator';
   /** The rating the course summary counts for this review, or null; changed only together with the summary. */
   counted: number | null;
   author: string;
@@ -85,10 +99,29 @@ export function toReview(doc: ReviewDoc, caller: string): Review {
   };
 }
 
-/** The status a check gives a review: `pass` publishes, `risky` rejects, the rest wait as pending. */
-function statusOf(outcome: Outcome): ReviewStatus {
-  if (outcome === 'pass') return 'visible';
-  return outcome === 'risky' ? 'rejected' : 'pending';
+/**
+ * Whether a creator's rejection holds the review: rejected in the console (not by the check), or edited since and
+ * waiting for a creator. A review a creator has approved again (`visible`) is not held.
+ */
+export function heldByCreator(review: Pick<ReviewDoc, 'status' | 'rejectedBy'> | null): boolean {
+  if (review === null) return false;
+  if (review.status === 'rejected') return review.rejectedBy !== 'check';
+  return review.status === 'pending' && review.rejectedBy === 'creator';
+}
+
+/**
+ * The status a check gives a review: `pass` publishes, `risky` rejects, the rest wait as pending; a review held by a
+ * creator's rejection waits as pending even when it passes.
+ */
+function statusOf(outcome: Outcome, held: boolean): ReviewStatus {
+  if (outcome === 'risky') return 'rejected';
+  return outcome === 'pass' && !held ? 'visible' : 'pending';
+}
+
+/** `rejectedBy` of a review given its new status: a creator's mark stays while held; the check's when it rejects. */
+function rejectedByOf(status: ReviewStatus, held: boolean): Pick<ReviewDoc, 'rejectedBy'> {
+  if (held) return { rejectedBy: 'creator' };
+  return status === 'rejected' ? { rejectedBy: 'check' } : {};
 }
 
 function moderationOf(verdict: Verdict, checkedAt: string): ReviewDoc['moderation'] {
@@ -116,7 +149,6 @@ export async function submitReview(deps: ReviewDeps, openid: string, params: Rev
   // A rating without words has nothing to check.
   const verdict: Verdict = text === '' ? { outcome: 'pass' } : await deps.checkText(text, openid);
   if (verdict.outcome === 'risky') throw riskyRefusal(verdict.label);
-  const status = statusOf(verdict.outcome);
   const now = deps.now().toISOString();
   const moderation = moderationOf(verdict, now);
 
@@ -124,6 +156,9 @@ export async function submitReview(deps: ReviewDeps, openid: string, params: Rev
   const author = authorName(openid, await deps.identitySecret());
   const saved = await transact(db, async (tx) => {
     const prev = await txGet<ReviewDoc>(tx, REVIEWS_COLLECTION, id);
+    // Read in the transaction: a creator's rejection made in the console since the check still holds the edit.
+    const held = heldByCreator(prev);
+    const status = statusOf(verdict.outcome, held);
     const doc: ReviewDoc = {
       _id: id,
       _openid: openid,
@@ -131,6 +166,7 @@ export async function submitReview(deps: ReviewDeps, openid: string, params: Rev
       rating: params.rating,
       text,
       status,
+      ...rejectedByOf(status, held),
       counted: countedRating(status, params.rating),
       author,
       moderation,
@@ -203,28 +239,32 @@ export function isWriteConflict(error: unknown): boolean {
 const SETTLE_BATCH = 100;
 
 /**
- * Applies console moderation to the summaries: reviews made `visible` that do not count yet, and reviews that count
- * but are no longer `visible`. Returns how many were settled. Without `courseId`, every course (the nightly timer).
+ * Applies console moderation: reviews made `visible` that do not count yet (a creator's mark, if any, cleared), reviews
+ * that count but are no longer `visible`, and creator rejections not yet recorded as `rejectedBy: 'creator'`. Returns
+ * how many were settled. Without `courseId`, every course (the nightly timer).
  */
 export async function settleModeration(db: Database, courseId?: string): Promise<number> {
   const _ = db.command;
   const scope = courseId === undefined ? {} : { courseId };
   const reviews = db.collection(REVIEWS_COLLECTION);
-  const [approved, withdrawn] = await Promise.all([
+  const [approved, withdrawn, rejected] = await Promise.all([
     found<ReviewDoc>(reviews.where({ ...scope, status: 'visible', counted: null }).limit(SETTLE_BATCH)),
     found<ReviewDoc>(reviews.where({ ...scope, status: _.neq('visible'), counted: _.neq(null) }).limit(SETTLE_BATCH)),
+    found<ReviewDoc>(reviews.where({ ...scope, status: 'rejected', rejectedBy: _.exists(false) }).limit(SETTLE_BATCH)),
   ]);
+  const stale = new Map([...approved, ...withdrawn, ...rejected].map((review) => [review._id, review]));
   let settled = 0;
-  for (const stale of [...approved, ...withdrawn]) {
+  for (const id of stale.keys()) {
     const changed = await transact(db, async (tx) => {
-      const review = await txGet<ReviewDoc>(tx, REVIEWS_COLLECTION, stale._id);
+      const review = await txGet<ReviewDoc>(tx, REVIEWS_COLLECTION, id);
       if (review === null) return false;
       const want = countedRating(review.status, review.rating);
-      if (review.counted === want) return false;
-      await tx
-        .collection(REVIEWS_COLLECTION)
-        .doc(review._id)
-        .update({ data: { counted: want } });
+      const data: Record<string, unknown> = {};
+      if (review.counted !== want) data.counted = want;
+      if (review.status === 'rejected' && review.rejectedBy === undefined) data.rejectedBy = 'creator';
+      if (review.status === 'visible' && review.rejectedBy !== undefined) data.rejectedBy = _.remove();
+      if (Object.keys(data).length === 0) return false;
+      await tx.collection(REVIEWS_COLLECTION).doc(review._id).update({ data });
       await recount(tx, review.courseId, review.counted, want);
       return true;
     });
@@ -239,7 +279,8 @@ export const RECHECK_BATCH = 20;
 /**
  * Checks again, with the author's openid, the reviews left pending because the check was unavailable (not those the
  * check sent to a creator), least recently checked first, at most `RECHECK_BATCH`: `pass` publishes the review and
- * counts it in the summary in the same transaction, `risky` rejects it, `review` leaves it pending for a creator. A
+ * counts it in the summary in the same transaction (unless a creator's rejection holds it: it stays pending), `risky`
+ * rejects it, `review` leaves it pending for a creator. A
  * check still unavailable leaves the review pending, marks when it was tried (so it goes to the back of the queue) and
  * ends the run: the service is down, and the rest wait for the next run rather than each wait for a timeout. A review
  * edited or moderated since it was read is left alone. Returns how many reviews got each outcome.
@@ -263,13 +304,15 @@ export async function recheckUnavailable(
       if (review?.status !== 'pending' || review.moderation.outcome !== 'unavailable' || review.text !== stale.text) {
         return false;
       }
-      const status = statusOf(verdict.outcome);
+      const held = heldByCreator(review);
+      const status = statusOf(verdict.outcome, held);
       const counted = countedRating(status, review.rating);
-      const { _id, ...data } = review;
+      const { _id, rejectedBy: _was, ...data } = review;
+      const moderation = moderationOf(verdict, deps.now().toISOString());
       await tx
         .collection(REVIEWS_COLLECTION)
         .doc(_id)
-        .set({ data: { ...data, status, counted, moderation: moderationOf(verdict, deps.now().toISOString()) } });
+        .set({ data: { ...data, status, ...rejectedByOf(status, held), counted, moderation } });
       await recount(tx, review.courseId, review.counted, counted);
       return true;
     });

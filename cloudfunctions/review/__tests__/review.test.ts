@@ -169,3 +169,63 @@ describe('review.list', () => {
     expect(bad.error).toMatchObject({ code: 'INVALID_ARGUMENT', message: 'pageSize must be <= 50' });
   });
 });
+
+describe('a rejected review comes back', () => {
+  const rejectInConsole = (openid: string) =>
+    world.db
+      .collection('reviews')
+      .doc(reviewId(openid, COURSE_ID))
+      .update({ data: { status: 'rejected' } });
+  const approveInConsole = (openid: string) =>
+    world.db
+      .collection('reviews')
+      .doc(reviewId(openid, COURSE_ID))
+      .update({ data: { status: 'visible' } });
+  const textsSeenBy = async (openid: string) =>
+    (await list(openid, { pageSize: 50 })).data.items.map((r: { text: string }) => r.text);
+
+  test('resubmitting the text a creator rejected waits for a creator instead of publishing itself', async () => {
+    await world.enrol('o-rejected', COURSE_ID);
+    expect((await submit('o-rejected', 5, '这门课讲得很好')).data.review.status).toBe('visible');
+    await rejectInConsole('o-rejected');
+
+    const again = await submit('o-rejected', 5, '这门课讲得很好');
+    expect(again.data.review).toMatchObject({ status: 'pending', text: '这门课讲得很好', mine: true });
+    expect(await stored('o-rejected')).toMatchObject({ status: 'pending', counted: null, rejectedBy: 'creator' });
+    expect(await textsSeenBy('o-stranger')).not.toContain('这门课讲得很好');
+    expect((await list('o-rejected')).data.items[0]).toMatchObject({ text: '这门课讲得很好', status: 'pending' });
+    expect(await courseRating()).toEqual(await summaryFromReviews());
+
+    // Edited again, with other words: still the creator's to decide.
+    expect((await submit('o-rejected', 4, '这门课讲得很好，练习再多些就更好了')).data.review.status).toBe('pending');
+    expect(await stored('o-rejected')).toMatchObject({ rejectedBy: 'creator', counted: null });
+  });
+
+  test('the edit still goes through the content check: risky text is refused', async () => {
+    const before = await stored('o-rejected');
+    const reply = await submit('o-rejected', 1, '老师是骗子');
+    expect(reply.error).toMatchObject({ code: 'INVALID_ARGUMENT', details: { label: 20003 } });
+    expect(await stored('o-rejected')).toEqual(before);
+    expect(sandbox.checks.at(-1)).toMatchObject({ content: '老师是骗子', openid: 'o-rejected' });
+  });
+
+  test('a creator approving the edit publishes it and lifts the hold; later edits are checked as usual', async () => {
+    await approveInConsole('o-rejected');
+    expect(await textsSeenBy('o-stranger')).toContain('这门课讲得很好，练习再多些就更好了');
+    const approved = await stored('o-rejected');
+    expect(approved).toMatchObject({ status: 'visible', counted: 4 });
+    expect(approved?.rejectedBy).toBeUndefined();
+    expect((await submit('o-rejected', 5, '二刷之后更喜欢了')).data.review.status).toBe('visible');
+    expect(await courseRating()).toEqual(await summaryFromReviews());
+  });
+
+  test('a creator rejecting a pending review is recorded as rejected by a creator', async () => {
+    await world.enrol('o-rejected-pending', COURSE_ID);
+    expect((await submit('o-rejected-pending', 2, '想交流的加我微信')).data.review.status).toBe('pending');
+    await rejectInConsole('o-rejected-pending');
+    await list('o-stranger');
+    expect(await stored('o-rejected-pending')).toMatchObject({ status: 'rejected', rejectedBy: 'creator' });
+    expect((await submit('o-rejected-pending', 2, '课程不错')).data.review.status).toBe('pending');
+    expect(await textsSeenBy('o-stranger')).not.toContain('课程不错');
+  });
+});

@@ -6,7 +6,7 @@ import type { CourseDoc } from '../../catalog';
 import { getById } from '../../db';
 import { COURSE_ID, emptyRating, startWorld, type World } from '../../learning/__tests__/world';
 import type { Verdict } from '../moderation';
-import { RECHECK_BATCH, recheckUnavailable, reviewId, type ReviewDoc } from '../service';
+import { heldByCreator, RECHECK_BATCH, recheckUnavailable, reviewId, submitReview, type ReviewDoc } from '../service';
 
 const NOW = new Date('2024-05-08T00:00:00.000Z');
 let world: World;
@@ -96,4 +96,49 @@ test('a review edited while it was being checked keeps what its edit got', async
   });
   expect(await stored('o-edit')).toMatchObject({ text: '改过的评价', status: 'pending', counted: null });
   expect(await courseRating()).toEqual(emptyRating());
+});
+
+describe('a rejected review comes back', () => {
+  test('a review the re-check rejected is marked so, and an edit of it is checked as usual', async () => {
+    await pendingReview('o-risky', 10);
+    const asked: string[] = [];
+    const deps = { db: world.db, now: () => NOW, checkText: scripted('risky', asked) };
+    expect(await recheckUnavailable(deps)).toMatchObject({ risky: 1 });
+    expect(await stored('o-risky')).toMatchObject({ status: 'rejected', rejectedBy: 'check', counted: null });
+
+    await world.enrol('o-risky', COURSE_ID);
+    const edit = { ...deps, checkText: scripted('pass', asked), identitySecret: async () => 'secret' };
+    const review = await submitReview(edit, 'o-risky', { courseId: COURSE_ID, rating: 4, text: '改过了' });
+    expect(review.status).toBe('visible');
+    expect((await stored('o-risky'))?.rejectedBy).toBeUndefined();
+  });
+
+  test('a review held by a creator rejection stays pending when the re-check passes it', async () => {
+    await pendingReview('o-held', 10);
+    await world.db
+      .collection('reviews')
+      .doc(reviewId('o-held', COURSE_ID))
+      .update({ data: { rejectedBy: 'creator' } });
+    const deps = { db: world.db, now: () => NOW, checkText: scripted('pass', []) };
+    expect(await recheckUnavailable(deps)).toMatchObject({ pass: 1 });
+    expect(await stored('o-held')).toMatchObject({
+      status: 'pending',
+      rejectedBy: 'creator',
+      counted: null,
+      moderation: { outcome: 'pass' },
+    });
+    expect(await courseRating()).toEqual(emptyRating());
+  });
+
+  test.each([
+    [{ status: 'rejected' }, true],
+    [{ status: 'rejected', rejectedBy: 'creator' }, true],
+    [{ status: 'rejected', rejectedBy: 'check' }, false],
+    [{ status: 'pending', rejectedBy: 'creator' }, true],
+    [{ status: 'pending' }, false],
+    [{ status: 'visible', rejectedBy: 'creator' }, false],
+    [{ status: 'visible' }, false],
+  ] as const)('held by a creator: %j → %s', (review, held) => {
+    expect(heldByCreator(review)).toBe(held);
+  });
 });
