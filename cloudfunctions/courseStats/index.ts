@@ -1,12 +1,15 @@
 import * as cloud from 'wx-server-sdk';
 import { err, ok } from '../../shared/contract';
 import { recheckUnavailable, settleModeration, textChecker } from '../../shared/reviews';
+import { readBlockedTerms } from '../../shared/settings';
 import { writeCourseStats } from '../../shared/stats';
 
 cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV as unknown as string });
 const db = cloud.database();
 const now = () => new Date();
-const checkText = textChecker((params) => cloud.openapi.security.msgSecCheck(params));
+const checkText = textChecker((params) => cloud.openapi.security.msgSecCheck(params), {
+  blockedTerms: () => readBlockedTerms(db),
+});
 
 /**
  * Timer, nightly at 02:40 (UTC+8): checks again the reviews the content check could not check when they were

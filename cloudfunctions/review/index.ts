@@ -1,6 +1,7 @@
 import * as cloud from 'wx-server-sdk';
 import { handleClientCall, reviewActions, type ReviewResponses } from '../../shared/contract';
 import { learnerCodeSecret } from '../../shared/learning';
+import { readBlockedTerms } from '../../shared/settings';
 import { recordRating } from '../../shared/recommender/signals';
 import { listReviews, submitReview, textChecker, type ReviewDeps } from '../../shared/reviews';
 
@@ -11,7 +12,9 @@ const db = cloud.database();
 const deps: ReviewDeps = {
   db,
   now: () => new Date(),
-  checkText: textChecker((params) => cloud.openapi.security.msgSecCheck(params)),
+  checkText: textChecker((params) => cloud.openapi.security.msgSecCheck(params), {
+    blockedTerms: () => readBlockedTerms(db),
+  }),
   // LEARNER_CODE_SECRET (云开发控制台 → 云函数 → 配置) when set, else the environment's own generated secret.
   identitySecret: learnerCodeSecret(db, process.env),
   onRated: (openid, courseId, rating) => recordRating(db, openid, { courseId, rating }),

@@ -1,12 +1,18 @@
 /**
- * Content security for review text: `security.msgSecCheck` version 2, scene 2 (comments), with the author's openid.
+ * Content security for review text. The text is checked in its check form (shared/content `checkForm`: no invisible
+ * characters, full-width forms folded, no spacing between CJK characters), so `刷\u200b单` is checked as 刷单; it is
+ * stored as cleaned (`cleanText`). First the operator's own blocked terms (`settings/app` → `content.blockedTerms`):
+ * one found is refused like risky text, without asking the platform. Then `security.msgSecCheck` version 2, scene 2
+ * (comments), with the author's openid:
  *
  * - `pass`: published;
  * - `review`: kept, shown only to its author until a creator approves it in the console;
  * - `risky`: refused with a message that says what to change;
- * - the service failed, timed out or answered something unreadable: `unavailable`, kept like `review`, never
- *   published unchecked; the nightly timer checks it again (./service.ts `recheckUnavailable`).
+ * - the service failed, timed out or answered something unreadable (or the blocked terms could not be read):
+ *   `unavailable`, kept like `review`, never published unchecked; the nightly timer checks it again (./service.ts
+ *   `recheckUnavailable`).
  */
+import { checkForm, findBlockedTerm } from '../content';
 import { AppError } from '../contract';
 
 export type Outcome = 'pass' | 'review' | 'risky' | 'unavailable';
@@ -16,6 +22,8 @@ export interface Verdict {
   /** msgSecCheck's label (100 normal, 10001 ad, 20003 abuse, …). */
   label?: number;
   traceId?: string;
+  /** The operator's term that made it risky (kept on the review for the operator, never shown to learners). */
+  blockedTerm?: string;
 }
 
 /** Scene 2 is "comment" (评论). */
@@ -58,21 +66,38 @@ export function verdictOf(reply: unknown): Verdict {
 
 export type MsgSecCheck = (params: { content: string; version: 2; scene: number; openid: string }) => Promise<unknown>;
 
+export interface CheckOptions {
+  /** The operator's blocked terms, read for each check (settings/app `content.blockedTerms`). @default none */
+  blockedTerms?: () => Promise<readonly string[]>;
+  /** @default CHECK_TIMEOUT_MS */
+  timeoutMs?: number;
+}
+
 /**
- * A `checkText(text, openid)` over the platform's msgSecCheck: never throws; a failure, an unreadable reply or no
- * answer within `timeoutMs` is `unavailable`. Failures are logged for the operator.
+ * A `checkText(text, openid)`: the blocked terms, then the platform's msgSecCheck on the check form. Never throws;
+ * blocked terms that cannot be read, a failure, an unreadable reply or no answer within `timeoutMs` is `unavailable`.
+ * Failures are logged for the operator. Text that is blank in check form passes (there is nothing to check).
  */
-export function textChecker(msgSecCheck: MsgSecCheck, timeoutMs = CHECK_TIMEOUT_MS) {
+export function textChecker(msgSecCheck: MsgSecCheck, options: CheckOptions = {}) {
+  const { blockedTerms = async () => [], timeoutMs = CHECK_TIMEOUT_MS } = options;
   return async (text: string, openid: string): Promise<Verdict> => {
+    const content = checkForm(text);
+    if (content === '') return { outcome: 'pass' };
+    let terms: readonly string[];
+    try {
+      terms = await blockedTerms();
+    } catch (error) {
+      console.error('[review] blocked terms could not be read', error);
+      return { outcome: 'unavailable' };
+    }
+    const blockedTerm = findBlockedTerm(content, terms);
+    if (blockedTerm !== undefined) return { outcome: 'risky', blockedTerm };
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), timeoutMs);
     });
     try {
-      const reply = await Promise.race([
-        msgSecCheck({ content: text, version: 2, scene: REVIEW_SCENE, openid }),
-        timeout,
-      ]);
+      const reply = await Promise.race([msgSecCheck({ content, version: 2, scene: REVIEW_SCENE, openid }), timeout]);
       if (reply === 'timeout') {
         console.error(`[review] msgSecCheck gave no answer within ${timeoutMs} ms`);
         return { outcome: 'unavailable' };

@@ -33,6 +33,7 @@ import {
   type ReviewSubmitParams,
 } from '../contract';
 import type { CourseDoc, RatingSummary } from '../catalog';
+import { cleanText } from '../content';
 import { isEnrolled } from '../enrollments';
 import { authorName } from '../learning/identity';
 import { found, getById, inTransaction, txGet, type Database, type Transaction } from '../db';
@@ -63,8 +64,11 @@ export interface ReviewDoc {
   /** The rating the course summary counts for this review, or null; changed only together with the summary. */
   counted: number | null;
   author: string;
-  /** The latest check; `risky` only from a re-check (a submission with risky text is refused, not stored). */
-  moderation: { outcome: Outcome; label?: number; traceId?: string; checkedAt: string };
+  /**
+   * The latest check; `risky` only from a re-check (a submission with risky text is refused, not stored), with the
+   * operator's `blockedTerm` when one of those made it risky.
+   */
+  moderation: { outcome: Outcome; label?: number; traceId?: string; blockedTerm?: string; checkedAt: string };
   createdAt: string;
   updatedAt: string;
 }
@@ -128,6 +132,7 @@ function moderationOf(verdict: Verdict, checkedAt: string): ReviewDoc['moderatio
   const moderation: ReviewDoc['moderation'] = { outcome: verdict.outcome, checkedAt };
   if (verdict.label !== undefined) moderation.label = verdict.label;
   if (verdict.traceId !== undefined) moderation.traceId = verdict.traceId;
+  if (verdict.blockedTerm !== undefined) moderation.blockedTerm = verdict.blockedTerm;
   return moderation;
 }
 
@@ -145,7 +150,8 @@ export async function submitReview(deps: ReviewDeps, openid: string, params: Rev
   if (course === null || course.status === 'draft') throw new AppError('NOT_FOUND', '该课程不存在或尚未上架');
   if (!enrolled) throw new AppError('FORBIDDEN', '购买本课程后才能评价');
 
-  const text = params.text.trim();
+  // Stored as cleaned (no invisible characters); the check sees its check form (./moderation.ts).
+  const text = cleanText(params.text);
   // A rating without words has nothing to check.
   const verdict: Verdict = text === '' ? { outcome: 'pass' } : await deps.checkText(text, openid);
   if (verdict.outcome === 'risky') throw riskyRefusal(verdict.label);

@@ -4,7 +4,7 @@
  * does not validate stops payments (with the problems logged) rather than selling at a guessed configuration.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { AppError, PAY_RAILS, StringEnum, validate, type Problem } from '../contract';
+import { AppError, Line, PAY_RAILS, StringEnum, validate, type Problem } from '../contract';
 import type { Database } from '../db';
 
 export const SETTINGS_COLLECTION = 'settings';
@@ -56,6 +56,17 @@ export const AppSettings = Type.Object(
       },
       { additionalProperties: false },
     ),
+    content: Type.Object(
+      {
+        /**
+         * The operator's own blocked words, refused like risky text before the platform's content check is asked.
+         * Matched ignoring case, invisible characters, full-width forms and spacing between CJK characters (both the
+         * text and the term; see shared/content). @default []
+         */
+        blockedTerms: Type.Array(Line({ minLength: 1, maxLength: 50 }), { maxItems: 1000 }),
+      },
+      { additionalProperties: false },
+    ),
   },
   { additionalProperties: false },
 );
@@ -69,6 +80,7 @@ export const DEFAULT_SETTINGS: AppSettings = {
   reconcileWindowMinutes: 180,
   refund: { windowDays: 7, maxProgressPercent: 20 },
   shipping: { upload: true, itemDesc: '在线课程' },
+  content: { blockedTerms: [] },
 };
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -107,4 +119,9 @@ export async function readSettings(
   if (checked.ok) return checked.settings;
   log('[settings] settings/app is invalid:', checked.problems.map((p) => p.message).join('; '));
   throw new AppError('UNAVAILABLE', '系统配置有误，暂时无法处理订单，请稍后再试');
+}
+
+/** The operator's blocked terms (`content.blockedTerms`) for the content checks; throws as `readSettings` does. */
+export async function readBlockedTerms(db: Database): Promise<string[]> {
+  return (await readSettings(db)).content.blockedTerms;
 }

@@ -118,3 +118,25 @@ test('reviews left pending by a check outage are checked again at night; flagged
   expect(await fire()).toMatchObject({ data: { rechecked: { pass: 0, review: 0, risky: 0, unavailable: 0 } } });
   expect(sandbox.checks).toHaveLength(checksBefore + 3);
 });
+
+test("content check evasion: the nightly re-check applies the operator's blocked terms first", async () => {
+  await world.enrol('o-blocked', COURSE_ID);
+  await whileCheckIsDown(async () => {
+    expect((await submit('o-blocked', 5, '五星好评\u200b返 现')).data.review.status).toBe('pending');
+  });
+  // Stored without the invisible character, as the learner sees it.
+  expect((await stored('o-blocked'))?.text).toBe('五星好评返 现');
+  await world.db
+    .collection('settings')
+    .doc('app')
+    .set({ data: { content: { blockedTerms: ['好评返现'] } } });
+  const checksBefore = sandbox.checks.length;
+  expect(await fire()).toMatchObject({ data: { rechecked: { pass: 0, review: 0, risky: 1, unavailable: 0 } } });
+  expect(sandbox.checks).toHaveLength(checksBefore);
+  expect(await stored('o-blocked')).toMatchObject({
+    status: 'rejected',
+    rejectedBy: 'check',
+    counted: null,
+    moderation: { outcome: 'risky', blockedTerm: '好评返现' },
+  });
+});

@@ -3,7 +3,7 @@
  * msgSecCheck sandbox answering the content check.
  */
 import { openApisOf } from '../../../local/openapi';
-import { attachSecuritySandbox, type SecuritySandbox } from '../../../local/sandbox/security';
+import { attachSecuritySandbox, SECURITY_LABELS, type SecuritySandbox } from '../../../local/sandbox/security';
 import type { CourseDoc } from '../../../shared/catalog';
 import { getById } from '../../../shared/db';
 import { authorName } from '../../../shared/learning';
@@ -54,7 +54,8 @@ describe('review.submit', () => {
     expect(reply.data.review.author).toBe(authorName('o-r1', secrets?.learnerCode ?? 'missing'));
     expect(reply.data.review.author).not.toBe(authorName('o-r1', ''));
     expect(sandbox.checks.at(-1)).toMatchObject({
-      content: '讲得清楚，例子实用',
+      // The check form of the text (full-width punctuation folded).
+      content: '讲得清楚,例子实用',
       version: 2,
       scene: 2,
       openid: 'o-r1',
@@ -139,7 +140,7 @@ describe('review.submit', () => {
     // Half of them change their mind at the same time.
     const edits = learners.slice(0, 5).map((openid, i) => submit(openid, 5 - (i % 5), `改过的第 ${i} 条`));
     const replies = await Promise.all([...firsts, ...edits]);
-    expect(replies.every((r) => r.ok)).toBe(true);
+    expect(replies.filter((r) => !r.ok)).toEqual([]);
     const summary = await courseRating();
     expect(summary).toEqual(await summaryFromReviews());
     expect(summary?.count).toBe(11);
@@ -227,5 +228,62 @@ describe('a rejected review comes back', () => {
     expect(await stored('o-rejected-pending')).toMatchObject({ status: 'rejected', rejectedBy: 'creator' });
     expect((await submit('o-rejected-pending', 2, '课程不错')).data.review.status).toBe('pending');
     expect(await textsSeenBy('o-stranger')).not.toContain('课程不错');
+  });
+});
+
+describe('content check evasion', () => {
+  const setBlockedTerms = (blockedTerms: unknown[]) =>
+    world.db
+      .collection('settings')
+      .doc('app')
+      .set({ data: { content: { blockedTerms } } });
+  beforeAll(async () => {
+    await world.enrol('o-evader', COURSE_ID);
+    sandbox.setRules([
+      ...REVIEW_CHECK_RULES,
+      { word: '刷单', suggest: 'risky', label: SECURITY_LABELS.fraud },
+      { word: '加微信', suggest: 'review', label: SECURITY_LABELS.ad },
+    ]);
+  });
+  afterAll(async () => {
+    sandbox.setRules(REVIEW_CHECK_RULES);
+    await setBlockedTerms([]);
+  });
+
+  test('a zero-width space between the characters is refused like the word itself', async () => {
+    const before = await stored('o-evader');
+    const reply = await submit('o-evader', 5, '刷\u200b单返现，五星好评');
+    expect(reply.error).toMatchObject({ code: 'INVALID_ARGUMENT', details: { label: SECURITY_LABELS.fraud } });
+    expect(reply.error?.message).toBe('评价内容可能含有欺诈信息，未能提交。请修改或删除相关内容后重新提交。');
+    expect(sandbox.checks.at(-1)?.content).toBe('刷单返现,五星好评');
+    expect(await stored('o-evader')).toEqual(before);
+  });
+
+  test('spaces between the characters do not get an ad past the check; the text is stored as typed', async () => {
+    const reply = await submit('o-evader', 4, '想交流可以加 微 信\u200b');
+    expect(reply.data.review).toMatchObject({ status: 'pending', text: '想交流可以加 微 信' });
+    expect(sandbox.checks.at(-1)?.content).toBe('想交流可以加微信');
+    expect(await stored('o-evader')).toMatchObject({ text: '想交流可以加 微 信', status: 'pending', counted: null });
+  });
+
+  test("the operator's blocked terms are checked first and refused like risky text", async () => {
+    await setBlockedTerms(['好评返现']);
+    const checksBefore = sandbox.checks.length;
+    const reply = await submit('o-evader', 5, '五星好评\u200b返 现哦');
+    expect(reply.error).toMatchObject({ code: 'INVALID_ARGUMENT', details: { problems: [{ path: 'text' }] } });
+    expect(reply.error?.message).toContain('请修改或删除相关内容后重新提交');
+    expect(sandbox.checks.length).toBe(checksBefore);
+    expect((await submit('o-evader', 5, '五星好评，讲得清楚')).data.review.status).toBe('visible');
+  });
+
+  test('unreadable blocked terms keep the review pending, never published unchecked', async () => {
+    await setBlockedTerms([42]);
+    const quiet = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      expect((await submit('o-evader', 5, '讲得清楚，推荐')).data.review.status).toBe('pending');
+    } finally {
+      quiet.mockRestore();
+    }
+    expect((await stored('o-evader'))?.moderation.outcome).toBe('unavailable');
   });
 });

@@ -25,7 +25,11 @@ export const SECURITY_LABELS = {
 } as const;
 
 export interface SecurityRule {
-  /** Matched case-insensitively anywhere in the content (and title, nickname, signature). */
+  /**
+   * Matched case-insensitively anywhere in the content (and title, nickname, signature) exactly as given: no
+   * normalisation of invisible characters, full-width forms or spacing, so a test shows that the product itself sends
+   * the check form (shared/content).
+   */
   word: string;
   suggest: 'review' | 'risky';
   label: number;

@@ -39,3 +39,24 @@ describe('settings/app', () => {
     );
   });
 });
+
+describe('content.blockedTerms', () => {
+  test('empty by default; the operator’s terms as written', () => {
+    expect(DEFAULT_SETTINGS.content).toEqual({ blockedTerms: [] });
+    const checked = checkSettings({ content: { blockedTerms: ['返现', '加 V'] } });
+    expect(checked.ok && checked.settings.content).toEqual({ blockedTerms: ['返现', '加 V'] });
+  });
+
+  test('each term is one line of 1 to 50 characters; a typo is reported by field', () => {
+    const checked = checkSettings({ content: { blockedTerms: ['', 'a\u0000b', 'x'.repeat(51), 7], blocked: [] } });
+    expect(checked.ok ? [] : checked.problems.map((p) => p.message)).toEqual(
+      expect.arrayContaining([
+        'content.blocked is not allowed',
+        'content.blockedTerms[0] must have at least 1 characters',
+        'content.blockedTerms[1] must be one line of text of 1 to 50 characters without control characters',
+        'content.blockedTerms[2] must have at most 50 characters',
+        'content.blockedTerms[3] must be one line of text of 1 to 50 characters without control characters',
+      ]),
+    );
+  });
+});

@@ -40,6 +40,15 @@ test('configured words give their suggest and label; risky wins over review; cas
   expect(securityOf(cloud).checks.at(-1)).toMatchObject({ version: 2, scene: 2, openid: 'o1', suggest: 'risky' });
 });
 
+test('the words are matched in the raw content it is given: normalising the text is the caller’s job', async () => {
+  sandbox.setRules([{ word: '刷单', suggest: 'risky', label: SECURITY_LABELS.fraud }]);
+  expect(await check('刷单返现')).toMatchObject({ result: { suggest: 'risky' } });
+  for (const evasion of ['刷\u200b单返现', '刷 单返现', 'ﾘ刷　单']) {
+    expect(await check(evasion)).toMatchObject({ result: { suggest: 'pass' } });
+  }
+  expect(sandbox.checks.at(-1)?.content).toBe('ﾘ刷　单');
+});
+
 test('version 1 throws 87014 for risky text', async () => {
   sandbox.setRules([{ word: '赌博', suggest: 'risky', label: SECURITY_LABELS.crime }]);
   await expect(sdk.openapi.security.msgSecCheck({ content: '赌博' })).rejects.toMatchObject({ errCode: 87014 });
