@@ -253,15 +253,24 @@ export async function settleModeration(db: Database, courseId?: string): Promise
   const _ = db.command;
   const scope = courseId === undefined ? {} : { courseId };
   const reviews = db.collection(REVIEWS_COLLECTION);
-  const [approved, withdrawn, rejected] = await Promise.all([
+  // Two queries, as before creator rejections were recorded: `review.list` settles its course on every call.
+  const [approved, withdrawnOrRejected] = await Promise.all([
     found<ReviewDoc>(reviews.where({ ...scope, status: 'visible', counted: null }).limit(SETTLE_BATCH)),
-    found<ReviewDoc>(reviews.where({ ...scope, status: _.neq('visible'), counted: _.neq(null) }).limit(SETTLE_BATCH)),
-    found<ReviewDoc>(reviews.where({ ...scope, status: 'rejected', rejectedBy: _.exists(false) }).limit(SETTLE_BATCH)),
+    found<ReviewDoc>(
+      reviews
+        .where(
+          _.or([
+            { ...scope, status: _.neq('visible'), counted: _.neq(null) },
+            { ...scope, status: 'rejected', rejectedBy: _.exists(false) },
+          ]),
+        )
+        .limit(SETTLE_BATCH),
+    ),
   ]);
-  const stale = new Map([...approved, ...withdrawn, ...rejected].map((review) => [review._id, review]));
+  const stale = new Map([...approved, ...withdrawnOrRejected].map((review) => [review._id, review]));
   let settled = 0;
   for (const id of stale.keys()) {
-    const changed = await transact(db, async (tx) => {
+    const changed = await inTransaction(db, async (tx) => {
       const review = await txGet<ReviewDoc>(tx, REVIEWS_COLLECTION, id);
       if (review === null) return false;
       const want = countedRating(review.status, review.rating);
