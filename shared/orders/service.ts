@@ -6,7 +6,8 @@
  * Rules kept here:
  * - a payment is believed only when the rail's query says so, for our amount and merchant;
  * - fulfilment (order paid + enrollment) is one transaction that reads the order first, so any number of
- *   concurrent deliveries give one enrollment;
+ *   concurrent deliveries give one enrollment; it writes only the buyer's own documents, and the course's shared
+ *   `learnerCount` moves after the commit (countLearner), so buyers of one course never conflict;
  * - a learner has at most one pending order per course: the n-th order's `_id` is fixed, so concurrent creates
  *   collide and all answer with the same order;
  * - a paid order that cannot be honoured (already enrolled by another payment, or a late payment for a course no
@@ -202,7 +203,7 @@ export async function createOrder(
     expiresAt: new Date(now.getTime() + deps.settings.orderLifetimeMinutes * 60_000).toISOString(),
     history: [{ at: now.toISOString(), source: 'order.create', event: 'created' }],
   };
-  if (free) return { order: toOrder(await enrolFree(deps, doc)) };
+  if (free) return { order: toOrder(await enrolFree(deps, doc, course.category)) };
 
   try {
     await db.collection(ORDERS_COLLECTION).add({ data: doc });
@@ -253,7 +254,7 @@ async function pendingReply(deps: OrderDeps, order: OrderDoc, payer: Payer): Pro
 }
 
 /** A free course: the zero-amount order and the enrollment in one transaction. */
-async function enrolFree(deps: OrderDeps, doc: OrderDoc): Promise<OrderDoc> {
+async function enrolFree(deps: OrderDeps, doc: OrderDoc, category: string): Promise<OrderDoc> {
   const at = doc.createdAt;
   const paid: OrderDoc = {
     ...doc,
@@ -262,12 +263,12 @@ async function enrolFree(deps: OrderDeps, doc: OrderDoc): Promise<OrderDoc> {
     history: [...doc.history, transitionEntry('pending', 'paid', at, 'order.create', '免费课程')],
   };
   const enrolled = await inTransaction(deps.db, async (tx) => {
-    if (await txGet<OrderDoc>(tx, ORDERS_COLLECTION, doc._id)) return null;
+    if (await txGet<OrderDoc>(tx, ORDERS_COLLECTION, doc._id)) return false;
     const { _id, ...data } = paid;
     await tx.collection(ORDERS_COLLECTION).doc(_id).set({ data });
-    return activate(tx, deps, paid, 'free', at);
+    return activate(tx, paid, 'free', at);
   });
-  if (enrolled) await signal(deps, (signals) => signals.enrolled(paid._openid, enrolled, deps.clock()));
+  if (enrolled) await enrolledAfterCommit(deps, paid, { courseId: paid.courseId, category, paid: false });
   return (await loadOrder(deps.db, doc._id)) ?? paid;
 }
 
@@ -278,27 +279,47 @@ interface Activation {
   paid: boolean;
 }
 
-/** Inside a transaction: makes the learner's enrollment active for `order`. Null if it already was. */
+/**
+ * Inside a transaction: makes the learner's enrollment active for `order`; false if it already was. Only the
+ * learner's own enrollment is written: the course's learner count is counted after the commit (countLearner).
+ */
 async function activate(
   tx: Transaction,
-  deps: OrderDeps,
   order: OrderDoc,
   source: EnrollmentDoc['source'],
   at: string,
-): Promise<Activation | null> {
+): Promise<boolean> {
   const id = enrollmentId(order._openid, order.courseId);
   const previous = await txGet<EnrollmentDoc>(tx, ENROLLMENTS_COLLECTION, id);
-  if (previous?.status === 'active') return null;
-  const course = await txGet<CourseDoc>(tx, COURSES_COLLECTION, order.courseId);
+  if (previous?.status === 'active') return false;
   await tx
     .collection(ENROLLMENTS_COLLECTION)
     .doc(id)
     .set({ data: activeEnrollment(order._openid, order.courseId, source, order._id, at, previous) });
-  await tx
-    .collection(COURSES_COLLECTION)
-    .doc(order.courseId)
-    .update({ data: { learnerCount: deps.db.command.inc(1) } });
-  return { courseId: order.courseId, category: course?.category ?? '', paid: source === 'paid' };
+  return true;
+}
+
+/**
+ * The course's `learnerCount` moved by `delta` after the enrollment change committed: a commutative `inc` outside any
+ * transaction, so a launch's hundreds of fulfilments never conflict on the course document. A lost increment (the
+ * instance dies between the commit and this update, or the update fails) leaves the count off until the nightly
+ * courseStats recount sets it from the active enrollments (README, "Learner counts"); it never fails the payment.
+ */
+async function countLearner(deps: OrderDeps, courseId: string, delta: 1 | -1): Promise<void> {
+  try {
+    await deps.db
+      .collection(COURSES_COLLECTION)
+      .doc(courseId)
+      .update({ data: { learnerCount: deps.db.command.inc(delta) } });
+  } catch (error) {
+    log(deps, `[orders] learnerCount of ${courseId} not updated (the nightly recount corrects it)`, error);
+  }
+}
+
+/** After an enrollment became active: the course's learner count, then the recommender's signal. */
+async function enrolledAfterCommit(deps: OrderDeps, order: OrderDoc, activation: Activation): Promise<void> {
+  await countLearner(deps, order.courseId, 1);
+  await signal(deps, (signals) => signals.enrolled(order._openid, activation, deps.clock()));
 }
 
 /** Sends a recommender signal after the commit; a lost signal only makes recommendations staler. */
@@ -340,7 +361,7 @@ export async function settle(deps: OrderDeps, order: OrderDoc, source: OrderSour
     if ((await rail.close(order)) === 'paid') trade = await rail.query(order);
     else trade = { state: 'CLOSED' };
   }
-  if (trade.state === 'SUCCESS') return (await fulfil(deps, order._id, trade, source)).order;
+  if (trade.state === 'SUCCESS') return (await fulfil(deps, order, trade, source)).order;
   if (trade.state === 'CLOSED' || trade.state === 'REVOKED' || trade.state === 'REFUND') {
     const at = deps.clock().toISOString();
     await transition(deps, order, 'closed', source, { closedAt: at }, `支付平台状态 ${trade.state}`);
@@ -356,7 +377,7 @@ export async function settle(deps: OrderDeps, order: OrderDoc, source: OrderSour
 async function settleClosed(deps: OrderDeps, order: OrderDoc, source: OrderSource): Promise<OrderDoc> {
   if (order.status !== 'closed') return order;
   const trade = await railOf(deps, order).query(order);
-  return trade.state === 'SUCCESS' ? (await fulfil(deps, order._id, trade, source)).order : order;
+  return trade.state === 'SUCCESS' ? (await fulfil(deps, order, trade, source)).order : order;
 }
 
 export type FulfilOutcome = 'fulfilled' | 'duplicate' | 'mismatch' | 'refunding';
@@ -364,22 +385,27 @@ export type FulfilOutcome = 'fulfilled' | 'duplicate' | 'mismatch' | 'refunding'
 /**
  * Records a payment the platform confirmed: in one transaction the order becomes paid and the enrollment active, or,
  * when the payment cannot be honoured, the order goes to `refunding`. Idempotent: an order already past `pending`/
- * `closed` is left as it is. Afterwards (outside the transaction) starts the system refund or the shipping upload.
+ * `closed` is left as it is. Afterwards (outside the transaction) counts the learner on the course and starts the
+ * system refund or the shipping upload.
  */
 export async function fulfil(
   deps: OrderDeps,
-  id: string,
+  pending: OrderDoc,
   trade: TradeStatus,
   source: OrderSource,
 ): Promise<{ order: OrderDoc; outcome: FulfilOutcome }> {
   const { db } = deps;
+  const id = pending._id;
+  // Read before the transaction, which touches only the buyer's documents (the order and the enrollment): the course
+  // is everyone's, and a launch's concurrent fulfilments must not meet on it.
+  const course = await getById<CourseDoc>(db, COURSES_COLLECTION, pending.courseId);
   const result = await inTransaction(db, async (tx) => {
     const now = deps.clock();
     const at = now.toISOString();
     const order = await txGet<OrderDoc>(tx, ORDERS_COLLECTION, id);
     if (!order) throw new Error(`order ${id} vanished`);
     if (order.status !== 'pending' && order.status !== 'closed')
-      return { outcome: 'duplicate' as const, enrolled: null };
+      return { outcome: 'duplicate' as const, enrolled: false };
     const orders = tx.collection(ORDERS_COLLECTION).doc(id);
 
     const mismatch =
@@ -393,7 +419,7 @@ export async function fulfil(
       await orders.update({
         data: withHistory(db, { status: 'failed', note: mismatch, ...transactionOf(trade) }, [entry]),
       });
-      return { outcome: 'mismatch' as const, enrolled: null };
+      return { outcome: 'mismatch' as const, enrolled: false };
     }
 
     const paidAt = (trade.paidAt ?? now).toISOString();
@@ -404,7 +430,6 @@ export async function fulfil(
       ENROLLMENTS_COLLECTION,
       enrollmentId(order._openid, order.courseId),
     );
-    const course = await txGet<CourseDoc>(tx, COURSES_COLLECTION, order.courseId);
     const late = order.status === 'closed' || new Date(paidAt) > new Date(order.expiresAt);
     const duplicate = enrollment?.status === 'active';
     const reason = duplicate
@@ -421,20 +446,21 @@ export async function fulfil(
       await orders.update({
         data: withHistory(db, { ...paidFields, status: 'refunding', note: reason, refund }, entries),
       });
-      return { outcome: 'refunding' as const, enrolled: null };
+      return { outcome: 'refunding' as const, enrolled: false };
     }
     const shipping = deps.settings.shipping.upload ? { shipping: { status: 'pending', attempts: 0 } } : {};
     const note = duplicate ? { note: '重复支付：这笔款项平台无法退回，请向付款渠道（如苹果 App Store）申请退款' } : {};
     await orders.update({
       data: withHistory(db, { ...paidFields, ...shipping, ...note, status: 'paid' }, [paidEntry]),
     });
-    const enrolled = await activate(tx, deps, order, 'paid', at);
+    const enrolled = await activate(tx, order, 'paid', at);
     return { outcome: 'fulfilled' as const, enrolled };
   });
 
   let order = (await loadOrder(db, id)) as OrderDoc;
-  const enrolled = result.enrolled;
-  if (enrolled) await signal(deps, (signals) => signals.enrolled(order._openid, enrolled, deps.clock()));
+  if (result.enrolled) {
+    await enrolledAfterCommit(deps, order, { courseId: order.courseId, category: course?.category ?? '', paid: true });
+  }
   if (result.outcome === 'refunding') order = await advanceRefund(deps, order, source);
   if (result.outcome === 'fulfilled' && order.shipping?.status === 'pending')
     order = await uploadShipping(deps, order, source);
@@ -554,13 +580,11 @@ async function confirmRefund(deps: OrderDeps, id: string, source: OrderSource): 
       .collection(ENROLLMENTS_COLLECTION)
       .doc(enrollmentKey)
       .update({ data: { status: 'revoked', revokedAt: at } });
-    await tx
-      .collection(COURSES_COLLECTION)
-      .doc(order.courseId)
-      .update({ data: { learnerCount: db.command.inc(-1) } });
     return order;
   });
-  if (revoked) await signal(deps, (signals) => signals.refunded(revoked._openid, revoked.courseId, deps.clock()));
+  if (!revoked) return;
+  await countLearner(deps, revoked.courseId, -1);
+  await signal(deps, (signals) => signals.refunded(revoked._openid, revoked.courseId, deps.clock()));
 }
 
 /** The configured refund policy, as the learner is shown it. */
@@ -694,7 +718,7 @@ export async function settleNotified(
   if (order.status !== 'pending' && order.status !== 'closed') return 'handled';
   const trade = await railOf(deps, order).query(order);
   if (trade.state === 'SUCCESS') {
-    await fulfil(deps, order._id, trade, source);
+    await fulfil(deps, order, trade, source);
     return 'handled';
   }
   if (claimsPaid && (trade.state === 'NOTPAY' || trade.state === 'USERPAYING' || trade.state === 'NOTFOUND')) {

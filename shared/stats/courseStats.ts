@@ -9,6 +9,12 @@
  * document to the learner's enrollments (`$lookup`), so a refund (revoked enrollment) takes the learner out of the
  * figures at once, whatever the progress document's `enrolled` flag said at the learner's last report.
  *
+ * The same run recounts each course's `learnerCount` (what cards, the course page and the catalog's "popular" order
+ * show): fulfilment and refunds move it with an increment after their commit, and an increment lost between a commit
+ * and its update (README, "Learner counts") is corrected here from the active enrollments. The courses are read before
+ * the aggregates and a course is corrected only if its count is still what was read, so a purchase made during the run
+ * is never undone; one whose increment had not landed by the time of the write may stay off by one until the next run.
+ *
  * Every time in the database is an ISO-8601 UTC string, so "since" is a string comparison.
  */
 import type { CourseDoc, RatingSummary } from '../catalog';
@@ -221,17 +227,19 @@ async function groupAll(db: Database, collection: string, stage: GroupStage) {
   }
 }
 
+type CourseRow = Pick<CourseDoc, '_id' | 'title' | 'status' | 'creator' | 'learnerCount'>;
+
 async function allCourses(db: Database) {
-  const courses: Pick<CourseDoc, '_id' | 'title' | 'status' | 'creator'>[] = [];
+  const courses: CourseRow[] = [];
   for (let skip = 0; ; skip += PAGE) {
-    const page = await found<Pick<CourseDoc, '_id' | 'title' | 'status' | 'creator'>>(
+    const page = await found<CourseRow>(
       db
         .collection('courses')
         .where({})
         .orderBy('_id', 'asc')
         .skip(skip)
         .limit(PAGE)
-        .field({ _id: true, title: true, status: true, creator: true }),
+        .field({ _id: true, title: true, status: true, creator: true, learnerCount: true }),
     );
     courses.push(...page);
     if (page.length < PAGE) return courses;
@@ -243,8 +251,9 @@ export async function writeCourseStats(deps: { db: Database; now: () => Date }):
   const { db } = deps;
   const now = deps.now();
   const stages = pipelines(now, db.command);
-  const [courses, enrollments, orders, progress, reviews] = await Promise.all([
-    allCourses(db),
+  // Before the aggregates: a purchase counted after this read is never taken back by the recount (see above).
+  const courses = await allCourses(db);
+  const [enrollments, orders, progress, reviews] = await Promise.all([
     groupAll(db, ENROLLMENTS_COLLECTION, stages.enrollments),
     groupAll(db, 'orders', stages.orders),
     groupAll(db, PROGRESS_COLLECTION, stages.progress),
@@ -259,5 +268,25 @@ export async function writeCourseStats(deps: { db: Database; now: () => Date }):
         .map(({ _id, ...data }) => db.collection(STATS_COLLECTION).doc(_id).set({ data })),
     );
   }
+  await recountLearners(db, courses, docs);
   return docs.length;
+}
+
+/** Sets `learnerCount` to the active enrollments on each course where they differ and the count is still as read. */
+async function recountLearners(db: Database, courses: CourseRow[], docs: CourseStatsDoc[]): Promise<void> {
+  const _ = db.command;
+  const drifted = courses.flatMap((course, i) => {
+    const learners = docs[i]!.learners;
+    return course.learnerCount === learners ? [] : [{ course, learners }];
+  });
+  for (let i = 0; i < drifted.length; i += WRITE_CONCURRENCY) {
+    await Promise.all(
+      drifted.slice(i, i + WRITE_CONCURRENCY).map(({ course, learners }) =>
+        db
+          .collection('courses')
+          .where({ _id: course._id, learnerCount: course.learnerCount ?? _.exists(false) })
+          .update({ data: { learnerCount: learners } }),
+      ),
+    );
+  }
 }

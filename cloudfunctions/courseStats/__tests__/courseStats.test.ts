@@ -97,11 +97,12 @@ test('the timer writes one document per course with all-time, 7-day and 30-day f
   const res = await fetch(`${world.cloud.url}/sandbox/timers/courseStats`, { method: 'POST' });
   stop();
   // Four aggregates (enrollments, orders, progress, reviews), one read of the courses, the query of reviews to check
-  // again and the two moderation queries, then one write per course: nothing per learner.
+  // again and the two moderation queries, then one write per course and one learner recount per course whose
+  // learnerCount is off (both here: their enrollments were written by hand, with no increment): nothing per learner.
   expect(Object.fromEntries(calls)).toEqual({
     'database.aggregateDocuments': 4,
     'database.getDocument': 4,
-    'database.modifyDocument': 2,
+    'database.modifyDocument': 4,
   });
   expect(log).toHaveBeenCalledWith(
     '[courseStats] 2 courses written, 0 moderated reviews settled; reviews checked again: 0 published, 0 rejected, ' +
@@ -159,6 +160,30 @@ test('the timer writes one document per course with all-time, 7-day and 30-day f
   const draft = await getById<CourseStatsDoc>(world.db, 'courseStats', 'draft-1');
   expect(draft).toMatchObject({ learners: 40, revenueFen: 0, completionRate: 0, avgProgress: 0, rating: { count: 0 } });
   expect(draft?.last30).toMatchObject({ learners: 0, activeLearners: 0 });
+});
+
+test('a learnerCount left off by a lost increment is recounted from the active enrollments; a right one is not written', async () => {
+  // Off in both directions: an increment lost after a purchase, and one after a refund.
+  await world.db
+    .collection('courses')
+    .doc(COURSE_ID)
+    .update({ data: { learnerCount: 1 } });
+  await world.db
+    .collection('courses')
+    .doc('draft-1')
+    .update({ data: { learnerCount: 41 } });
+  await fire();
+  expect(await getById(world.db, 'courses', COURSE_ID)).toMatchObject({ learnerCount: 3 });
+  expect(await getById(world.db, 'courses', 'draft-1')).toMatchObject({ learnerCount: 40 });
+
+  const writes: string[] = [];
+  const stop = world.cloud.admin.observe(({ action }) => {
+    if (action === 'database.modifyDocument') writes.push(action);
+  });
+  await fire();
+  stop();
+  // Only the two courseStats documents: counts that are right are left alone.
+  expect(writes).toHaveLength(2);
 });
 
 test('progress counts while the enrollment is active now, whatever the flag stored with the last report says', async () => {
