@@ -88,9 +88,11 @@ export async function handleClientCall<S extends ActionSchemas, R extends Action
   if (typeof action !== 'string' || !Object.prototype.hasOwnProperty.call(actions, action)) {
     return invalid([{ path: 'action', message: `action must be one of ${names.join(', ')}` }]);
   }
-  const params: Record<string, unknown> = Object.fromEntries(
-    entries.filter(([key]) => key !== 'action' && !PLATFORM_FIELDS.has(key)),
-  );
+  const params: Record<string, unknown> = {};
+  for (const [key, value] of entries) {
+    if (key === 'action' || PLATFORM_FIELDS.has(key)) continue;
+    Object.defineProperty(params, key, { value, enumerable: true, writable: true, configurable: true });
+  }
 
   const checked = validate(actions[action] as S[keyof S], params, 'event');
   if (!checked.ok) return invalid(checked.problems);
