@@ -10,7 +10,8 @@ export function registerDatabaseActions(router: AdminRouter, db: LocalDatabase):
     return {};
   });
 
-  router.register('database.insertDocument', ({ params }) => {
+  // Writes outside a transaction wait for the open transactions that hold their documents (LocalDatabase.afterLocks).
+  router.register('database.insertDocument', async ({ params }) => {
     // The SDK sends `data` as an array of EJSON strings, one per document.
     const raw = params.data;
     if (raw === undefined) throw new CloudApiError(ErrorCodes.invalidParam, 'data is required');
@@ -20,7 +21,8 @@ export function registerDatabaseActions(router: AdminRouter, db: LocalDatabase):
       return (Array.isArray(value) ? value : [value]) as Doc[];
     });
     if (docs.length === 0) throw new CloudApiError(ErrorCodes.invalidParam, 'data must not be empty');
-    return { data: { insertedIds: db.insert(requireString(params, 'collectionName'), docs, txId(params)) } };
+    const collectionName = requireString(params, 'collectionName');
+    return { data: { insertedIds: await db.afterLocks(() => db.insert(collectionName, docs, txId(params))) } };
   });
 
   router.register('database.getDocument', ({ params }) => {
@@ -42,31 +44,27 @@ export function registerDatabaseActions(router: AdminRouter, db: LocalDatabase):
     data: { total: db.count(requireString(params, 'collectionName'), filterOf(params, db), txId(params)) },
   }));
 
-  router.register('database.modifyDocument', ({ params }) => {
+  router.register('database.modifyDocument', async ({ params }) => {
     const data = decode(params, 'data', db);
     if (data === null || typeof data !== 'object' || Array.isArray(data)) {
       throw new CloudApiError(ErrorCodes.invalidParam, 'data must be an object');
     }
-    const result = db.update(
-      requireString(params, 'collectionName'),
-      filterOf(params, db),
-      data as Doc,
-      { multi: params.multi === true, merge: params.merge !== false, upsert: params.upsert === true },
-      txId(params),
-    );
+    const collectionName = requireString(params, 'collectionName');
+    const filter = filterOf(params, db);
+    const options = { multi: params.multi === true, merge: params.merge !== false, upsert: params.upsert === true };
+    const result = await db.afterLocks(() => db.update(collectionName, filter, data as Doc, options, txId(params)));
     return { data: { updated: result.updated, ...(result.upsertId ? { upsert_id: result.upsertId } : {}) } };
   });
 
-  router.register('database.removeDocument', ({ params }) => ({
-    data: {
-      deleted: db.remove(
-        requireString(params, 'collectionName'),
-        filterOf(params, db),
-        params.multi === true,
-        txId(params),
-      ),
-    },
-  }));
+  router.register('database.removeDocument', async ({ params }) => {
+    const collectionName = requireString(params, 'collectionName');
+    const filter = filterOf(params, db);
+    return {
+      data: {
+        deleted: await db.afterLocks(() => db.remove(collectionName, filter, params.multi === true, txId(params))),
+      },
+    };
+  });
 
   router.register('database.aggregateDocuments', ({ params }) => {
     const stages = params.stages;

@@ -8,6 +8,12 @@ export interface StoredDoc {
   seq: number;
 }
 
+/** A document's state from the commit numbered `seq` on (`null`: it did not exist). */
+interface Version {
+  seq: number;
+  doc: Doc | null;
+}
+
 interface IndexState {
   spec: IndexSpec;
   fields: string[];
@@ -27,10 +33,11 @@ export interface Candidates {
 export class Collection {
   readonly docs = new Map<string, StoredDoc>();
   /**
-   * Id → the sequence number of its removal, while a transaction is open: a transaction that writes a document
-   * removed since it started must conflict, or its commit would bring the document back and lose the removal.
+   * Id → its states, oldest first and the current one last, for the documents changed while a transaction is open:
+   * what a transaction's snapshot reads, and when the document last changed (a removal included). Pruned to what the
+   * open transactions still need (`prune`).
    */
-  readonly removedAt = new Map<string, number>();
+  private readonly history = new Map<string, Version[]>();
   private readonly indexes: IndexState[];
 
   constructor(
@@ -75,13 +82,62 @@ export class Collection {
       .map((index) => `${index.spec.name}\u0001${uniqueKey(index, doc)}`);
   }
 
-  /** The sequence number of the last committed change to `id`: a write, or a removal still remembered. */
+  /** The sequence number of the last committed change to `id` (a removal too, while a transaction is open). */
   changedAt(id: string): number {
-    return this.docs.get(id)?.seq ?? this.removedAt.get(id) ?? 0;
+    const versions = this.history.get(id);
+    return versions ? (versions.at(-1)?.seq ?? 0) : (this.docs.get(id)?.seq ?? 0);
+  }
+
+  /** The document as it was after commit `seq` (a transaction's snapshot), or undefined if it did not exist. */
+  versionAt(id: string, seq: number): Doc | undefined {
+    const versions = this.history.get(id);
+    if (!versions) return this.docs.get(id)?.doc;
+    for (let i = versions.length - 1; i >= 0; i--) {
+      const version = versions[i] as Version;
+      if (version.seq <= seq) return version.doc ?? undefined;
+    }
+    return undefined;
+  }
+
+  /** Ids whose states are kept: a snapshot may match them through values the indexes no longer hold. */
+  historyIds(): Iterable<string> {
+    return this.history.keys();
+  }
+
+  /** Stores `doc` (`null`: removes it) as of commit `seq`; with `keepHistory`, its previous state stays readable. */
+  write(id: string, doc: Doc | null, seq: number, keepHistory: boolean): void {
+    if (keepHistory) {
+      let versions = this.history.get(id);
+      if (!versions) {
+        const previous = this.docs.get(id);
+        versions = [{ seq: previous?.seq ?? 0, doc: previous?.doc ?? null }];
+        this.history.set(id, versions);
+      }
+      versions.push({ seq, doc });
+    }
+    if (doc) this.put(id, doc, seq);
+    else this.delete(id);
+  }
+
+  /**
+   * Forgets the states no snapshot at or after `oldestSnapshot` can read (every kept state when no transaction is
+   * open): memory for history is held only while transactions that may read it are open.
+   */
+  prune(oldestSnapshot: number | undefined): void {
+    if (oldestSnapshot === undefined) {
+      this.history.clear();
+      return;
+    }
+    for (const [id, versions] of this.history) {
+      let first = 0;
+      for (let i = 0; i < versions.length; i++) if ((versions[i] as Version).seq <= oldestSnapshot) first = i;
+      // One state left is the current one, which `docs` holds.
+      if (first >= versions.length - 1) this.history.delete(id);
+      else if (first > 0) versions.splice(0, first);
+    }
   }
 
   put(id: string, doc: Doc, seq: number): void {
-    this.removedAt.delete(id);
     const previous = this.docs.get(id);
     if (previous) this.unindex(id, previous.doc);
     this.docs.set(id, { doc, seq });
@@ -91,13 +147,11 @@ export class Collection {
     }
   }
 
-  /** Removes `id`; with `seq`, remembers when (for the conflict check of open transactions). */
-  delete(id: string, seq?: number): void {
+  private delete(id: string): void {
     const previous = this.docs.get(id);
     if (!previous) return;
     this.unindex(id, previous.doc);
     this.docs.delete(id);
-    if (seq !== undefined) this.removedAt.set(id, seq);
   }
 
   /**

@@ -42,11 +42,28 @@ export interface QueryPlan {
 
 interface Transaction {
   id: string;
-  /** The global sequence number when the transaction started: a document committed after it is a conflict. */
+  /** The last commit when the transaction started: it reads that snapshot, and a later commit of a document it
+   * writes is a conflict. */
   startSeq: number;
   /** Collection → id → staged document (`null` = removed). */
   writes: Map<string, Map<string, Doc | null>>;
   idleTimer: NodeJS.Timeout;
+  /** Resolves when the transaction commits or aborts: the writes outside it that wait for its documents go on. */
+  ended: Promise<void>;
+  end: () => void;
+}
+
+/**
+ * Thrown by a write outside any transaction that would change a document an open transaction has written; `afterLocks`
+ * waits for `ended` and runs the write again.
+ */
+export class DocumentLocked extends Error {
+  constructor(
+    readonly ended: Promise<void>,
+    where: string,
+  ) {
+    super(`${where} is being written by an open transaction`);
+  }
 }
 
 /**
@@ -54,19 +71,24 @@ interface Transaction {
  * `updated` counts) over MongoDB query/update/aggregate semantics from mingo, held in memory with indexes and made
  * durable by an optional SQLite file.
  *
- * Transactions are optimistic: a transaction reads committed data overlaid with its own staged writes, and others
- * see those writes only after commit. At commit, a document it writes that was committed by anyone else after the
- * transaction started fails the commit with DATABASE_TRANSACTION_CONFLICT and nothing of it is applied (first
- * committer wins), so no update is lost and the SDK's `runTransaction` retries. Conflicts are detected at commit
- * rather than at the conflicting write because wx-server-sdk turns an error of a single operation into errCode
- * -501001 without the `code` that `runTransaction` retries on; only a failed commit reaches it intact. A write
- * outside any transaction always applies at once and is never lost: a transaction that wrote the same document
- * fails to commit.
+ * Transactions behave as MongoDB's (which CloudBase runs on), with snapshot isolation:
+ * - A transaction reads the snapshot of its start, overlaid with its own staged writes: a commit by anyone after the
+ *   start does not show through. Others see its writes only after its commit, all at once.
+ * - A write in a transaction to a document that another open transaction has written, or that anyone committed
+ *   after the start, fails at once, at the write, with DATABASE_TRANSACTION_CONFLICT (MongoDB's WriteConflict), and
+ *   the transaction is aborted: the first writer wins and no update is lost. wx-server-sdk hands that error to the
+ *   function as errCode -501001 with the message, without the `code` its `runTransaction` retries on, so the caller
+ *   runs the transaction again (shared/db `inTransaction`).
+ * - A write outside any transaction to a document an open transaction has written waits until that transaction ends
+ *   and then applies to what it committed (`afterLocks`); it is never lost and never undone.
+ * Older states of documents are kept only while a transaction that may read them is open.
  */
 export class LocalDatabase {
   private readonly collections = new Map<string, Collection>();
   private readonly specs = new Map<string, CollectionSpec>();
   private readonly transactions = new Map<string, Transaction>();
+  /** `collection\0id` → the open transaction that has written that document. */
+  private readonly locks = new Map<string, string>();
   private readonly planObservers = new Set<(plan: QueryPlan) => void>();
   private seq = 0;
 
@@ -94,6 +116,13 @@ export class LocalDatabase {
   observePlans(observer: (plan: QueryPlan) => void): () => void {
     this.planObservers.add(observer);
     return () => this.planObservers.delete(observer);
+  }
+
+  /** How many documents have older states kept for open transactions' snapshots (tests: the memory they hold). */
+  keptStates(): number {
+    let kept = 0;
+    for (const collection of this.collections.values()) kept += [...collection.historyIds()].length;
+    return kept;
   }
 
   collectionNames(): string[] {
@@ -128,9 +157,10 @@ export class LocalDatabase {
     if (tx) {
       for (const doc of prepared) {
         if (this.visibleDoc(collection, doc._id, tx)) throw duplicateId(collectionName, doc._id);
-        this.stage(tx, collection, doc._id, doc);
       }
+      this.stage(tx, collection, prepared);
     } else {
+      this.checkUnlocked(collection, ids);
       this.commitChanges(
         prepared.map((doc) => {
           if (collection.get(doc._id)) throw duplicateId(collectionName, doc._id);
@@ -176,21 +206,27 @@ export class LocalDatabase {
       const [upsertId] = this.insert(collectionName, [doc], txId);
       return { updated: 0, upsertId };
     }
+    if (!tx)
+      this.checkUnlocked(
+        collection,
+        selected.map((doc) => doc._id as string),
+      );
     const changes: Change[] = [];
-    let updated = 0;
     for (const current of selected) {
       const id = current._id as string;
       const next = options.merge ? this.applyOperators(structuredClone(current), data) : { ...data, _id: id };
       if (next._id !== id) throw new CloudApiError(ErrorCodes.invalidParam, 'the _id of a document cannot change');
-      const modified = encodeEjson(next) !== encodeEjson(current);
-      if (modified) updated += 1;
-      // In a transaction even a write that changes nothing is staged: it was computed from what the transaction
-      // read, so a commit by someone else since then must still make it conflict.
-      if (modified || tx) changes.push({ collection: collectionName, id, doc: next });
+      // As in MongoDB, an update that changes nothing writes nothing (and so cannot conflict).
+      if (encodeEjson(next) !== encodeEjson(current)) changes.push({ collection: collectionName, id, doc: next });
     }
-    if (tx) for (const change of changes) this.stage(tx, collection, change.id, change.doc);
+    if (tx)
+      this.stage(
+        tx,
+        collection,
+        changes.map((change) => change.doc as Doc),
+      );
     else this.commitChanges(changes);
-    return { updated };
+    return { updated: changes.length };
   }
 
   remove(collectionName: string, filter: Doc, multi: boolean, txId?: string): number {
@@ -198,8 +234,12 @@ export class LocalDatabase {
     const tx = this.transaction(txId);
     const targets = this.matching(collectionName, filter, tx);
     const selected = multi ? targets : targets.slice(0, 1);
-    if (tx) for (const doc of selected) this.stage(tx, collection, doc._id as string, null);
-    else this.commitChanges(selected.map((doc) => ({ collection: collectionName, id: doc._id as string, doc: null })));
+    const ids = selected.map((doc) => doc._id as string);
+    if (tx) this.stage(tx, collection, [], ids);
+    else {
+      this.checkUnlocked(collection, ids);
+      this.commitChanges(ids.map((id) => ({ collection: collectionName, id, doc: null })));
+    }
     return selected.length;
   }
 
@@ -244,46 +284,52 @@ export class LocalDatabase {
 
   startTransaction(): string {
     const id = newId();
+    let end = () => {};
+    const ended = new Promise<void>((resolve) => (end = resolve));
     const tx: Transaction = {
       id,
       startSeq: this.seq,
       writes: new Map(),
       idleTimer: setTimeout(() => this.abortTransaction(id), TRANSACTION_IDLE_MS),
+      ended,
+      end,
     };
     tx.idleTimer.unref();
     this.transactions.set(id, tx);
     return id;
   }
 
+  /** Applies a transaction's writes as one unit (or none of them, on a duplicate key) and ends it. */
   commitTransaction(txId: string): void {
     const tx = this.transaction(txId);
     if (!tx) return;
     const changes: Change[] = [];
-    for (const [collectionName, writes] of tx.writes) {
-      const collection = this.collection(collectionName);
-      for (const [id, doc] of writes) {
-        if (collection.changedAt(id) > tx.startSeq) {
-          this.abortTransaction(txId);
-          throw conflict(`document ${id} in ${collectionName} was changed by another write since it started`);
-        }
-        changes.push({ collection: collectionName, id, doc });
-      }
+    for (const [collection, writes] of tx.writes) {
+      for (const [id, doc] of writes) changes.push({ collection, id, doc });
     }
-    try {
-      this.commitChanges(changes);
-    } finally {
-      this.abortTransaction(txId);
-    }
+    this.endTransaction(tx);
+    this.commitChanges(changes);
   }
 
   /** Drops a transaction's staged writes; unknown or finished transactions are a no-op. */
   abortTransaction(txId: string): void {
     const tx = this.transactions.get(txId);
-    if (!tx) return;
-    clearTimeout(tx.idleTimer);
-    this.transactions.delete(txId);
-    // Removals are remembered only for the conflict checks of open transactions.
-    if (this.transactions.size === 0) for (const collection of this.collections.values()) collection.removedAt.clear();
+    if (tx) this.endTransaction(tx);
+  }
+
+  /**
+   * Runs a write made outside any transaction. While a document it would change is written by an open transaction,
+   * it waits for that transaction to end and runs again, as MongoDB makes it wait.
+   */
+  async afterLocks<T>(write: () => T): Promise<T> {
+    for (;;) {
+      try {
+        return write();
+      } catch (error) {
+        if (!(error instanceof DocumentLocked)) throw error;
+        await error.ended;
+      }
+    }
   }
 
   close(): void {
@@ -309,11 +355,12 @@ export class LocalDatabase {
     return tx;
   }
 
-  /** The document as `tx` sees it: its own staged write, else the committed one. */
+  /** The document as `tx` sees it (its own staged write, else its snapshot), or as committed now. */
   private visibleDoc(collection: Collection, id: string, tx: Transaction | undefined): Doc | undefined {
-    const staged = tx?.writes.get(collection.name);
+    if (!tx) return collection.get(id)?.doc;
+    const staged = tx.writes.get(collection.name);
     if (staged?.has(id)) return staged.get(id) ?? undefined;
-    return collection.get(id)?.doc;
+    return collection.versionAt(id, tx.startSeq);
   }
 
   /** Documents matching `filter` as `tx` (or, without one, every reader) sees them, as private copies. */
@@ -327,7 +374,11 @@ export class LocalDatabase {
     }
     const candidates = collection.candidates(filter);
     const ids = new Set<string>(candidates?.ids ?? collection.docs.keys());
-    for (const id of tx?.writes.get(collectionName)?.keys() ?? []) ids.add(id);
+    if (tx) {
+      // The indexes hold current values: a snapshot may also match documents changed since, or staged.
+      for (const id of collection.historyIds()) ids.add(id);
+      for (const id of tx.writes.get(collectionName)?.keys() ?? []) ids.add(id);
+    }
     const out: Doc[] = [];
     let examined = 0;
     const scan = () => {
@@ -363,10 +414,51 @@ export class LocalDatabase {
     return doc;
   }
 
-  private stage(tx: Transaction, collection: Collection, id: string, doc: Doc | null): void {
+  /**
+   * Stages a transaction's writes (documents to store, ids to remove) once none conflicts: a document another open
+   * transaction has written, or that was committed after this one started, fails the write and aborts the transaction.
+   */
+  private stage(tx: Transaction, collection: Collection, docs: Doc[], removedIds: string[] = []): void {
+    const ids = [...docs.map((doc) => doc._id as string), ...removedIds];
+    for (const id of ids) {
+      const holder = this.locks.get(batchKey(collection.name, id));
+      const reason =
+        holder !== undefined && holder !== tx.id
+          ? 'is being written by another transaction'
+          : collection.changedAt(id) > tx.startSeq
+            ? 'was changed since the transaction started'
+            : undefined;
+      if (reason) {
+        this.endTransaction(tx);
+        throw conflict(`document ${id} in ${collection.name} ${reason}`);
+      }
+    }
     let writes = tx.writes.get(collection.name);
     if (!writes) tx.writes.set(collection.name, (writes = new Map()));
-    writes.set(id, doc);
+    for (const doc of docs) writes.set(doc._id as string, doc);
+    for (const id of removedIds) writes.set(id, null);
+    for (const id of ids) this.locks.set(batchKey(collection.name, id), tx.id);
+  }
+
+  /** A write outside any transaction may not change a document an open transaction has written: it must wait. */
+  private checkUnlocked(collection: Collection, ids: string[]): void {
+    for (const id of ids) {
+      const holder = this.transactions.get(this.locks.get(batchKey(collection.name, id)) ?? '');
+      if (holder) throw new DocumentLocked(holder.ended, `document ${id} in ${collection.name}`);
+    }
+  }
+
+  /** Ends a transaction: its locks are released, its waiters go on, and history no open snapshot needs is dropped. */
+  private endTransaction(tx: Transaction): void {
+    clearTimeout(tx.idleTimer);
+    this.transactions.delete(tx.id);
+    for (const [collection, writes] of tx.writes) {
+      for (const id of writes.keys()) this.locks.delete(batchKey(collection, id));
+    }
+    tx.end();
+    let oldest: number | undefined;
+    for (const open of this.transactions.values()) oldest = Math.min(oldest ?? open.startSeq, open.startSeq);
+    for (const collection of this.collections.values()) collection.prune(oldest);
   }
 
   /**
@@ -395,11 +487,8 @@ export class LocalDatabase {
     }
     this.persistence?.write(changes);
     const seq = ++this.seq;
-    for (const change of changes) {
-      const collection = this.collection(change.collection);
-      if (change.doc) collection.put(change.id, change.doc, seq);
-      else collection.delete(change.id, this.transactions.size > 0 ? seq : undefined);
-    }
+    const keepHistory = this.transactions.size > 0;
+    for (const change of changes) this.collection(change.collection).write(change.id, change.doc, seq, keepHistory);
   }
 }
 
@@ -446,8 +535,12 @@ function equalityFields(filter: Doc): Doc {
   return out;
 }
 
-function conflict(message: string): CloudApiError {
-  return new CloudApiError(ErrorCodes.transactionConflict, `transaction conflict: ${message}`);
+/** MongoDB's WriteConflict, which CloudBase passes on (the assumption the contract suite names). */
+function conflict(detail: string): CloudApiError {
+  return new CloudApiError(
+    ErrorCodes.transactionConflict,
+    `WriteConflict error: this operation conflicted with another operation. Please retry your operation or multi-document transaction. (${detail})`,
+  );
 }
 
 function duplicateId(collection: string, id: string): CloudApiError {

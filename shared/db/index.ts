@@ -8,7 +8,10 @@ export type Database = ReturnType<typeof database>;
 
 type Plain = Record<string, unknown>;
 
-/** A transaction as `db.runTransaction` hands it over: documents by id only (queries are not transactional). */
+/**
+ * A transaction as `db.runTransaction` hands it over, used by id only. Its reads come from the snapshot of its start
+ * plus its own writes; a write that conflicts with another transaction fails at once (see `inTransaction`).
+ */
 export interface Transaction {
   collection(name: string): {
     doc(id: string): {
@@ -74,7 +77,47 @@ export async function countWhere(db: Database, collection: string, where: Plain)
   return ((await db.collection(collection).where(where).count()) as { total: number }).total;
 }
 
-/** Runs `body` as one transaction, retried on a commit conflict up to `retries` times. */
-export async function inTransaction<T>(db: Database, body: (tx: Transaction) => Promise<T>, retries = 10): Promise<T> {
-  return (await db.runTransaction(body, retries)) as T;
+/** Runs of a transaction body before a conflict is given up and thrown to the caller. */
+export const TRANSACTION_ATTEMPTS = 10;
+
+/**
+ * Runs `body` as one transaction. A transaction that lost a write conflict is run again from the start in a fresh
+ * transaction (at most `attempts` runs in all, each after a short random pause so that the racers spread out), since
+ * neither the service nor the SDK retries it: on CloudBase a write that conflicts fails at the write, and
+ * wx-server-sdk delivers that failure without the code its `runTransaction` retries on. Any other error, and a
+ * conflict on the last run, is thrown; the body must keep its effects to the transaction (it may run more than once).
+ */
+export async function inTransaction<T>(
+  db: Database,
+  body: (tx: Transaction) => Promise<T>,
+  attempts = TRANSACTION_ATTEMPTS,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      // 0: the SDK's own retry (a conflicting commit only) is left to this loop, so one policy applies.
+      return (await db.runTransaction(body, 0)) as T;
+    } catch (error) {
+      if (attempt >= attempts || !isTransactionConflict(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, conflictBackoffMs(attempt)));
+    }
+  }
+}
+
+/** A random pause before run `attempt + 1`: up to 10 ms after the first conflict, doubling each time up to 320 ms. */
+function conflictBackoffMs(attempt: number): number {
+  return Math.random() * Math.min(20 * 2 ** (attempt - 1), 640);
+}
+
+/**
+ * Whether `error` is a transaction's write conflict: a commit refused with DATABASE_TRANSACTION_CONFLICT, or a write
+ * that failed with MongoDB's WriteConflict, which wx-server-sdk delivers as an SDK error (errCode -501001) carrying
+ * the service's message.
+ */
+export function isTransactionConflict(error: unknown): boolean {
+  const e = (error ?? {}) as { code?: unknown; errCode?: unknown; errMsg?: unknown; message?: unknown };
+  if (e.code === 'DATABASE_TRANSACTION_CONFLICT') return true;
+  if (typeof e.errCode !== 'number') return false;
+  return /WriteConflict|write conflict|DATABASE_TRANSACTION_CONFLICT/i.test(
+    `${String(e.errMsg ?? '')} ${String(e.message ?? '')}`,
+  );
 }

@@ -3,7 +3,7 @@
  * store. Every method is one server call unless it says otherwise.
  */
 import type * as WxServerSdk from 'wx-server-sdk';
-import { found, isDuplicateKey, updated } from '../db';
+import { found, inTransaction, isDuplicateKey, updated } from '../db';
 import { LIST_COLLECTION, type ListShardDoc } from './lists';
 import {
   CURRENT_MODEL_ID,
@@ -139,10 +139,8 @@ export function cloudRetrainStore(cloud: Cloud): RetrainStore {
     },
     async switchModel(owner, pointer, now, leaseMs) {
       try {
-        await db.runTransaction(async (t: ReturnType<Cloud['database']>) => {
-          const lock = (await t.collection(JOB_RUNS_COLLECTION).doc(RETRAIN_LOCK_ID).get()) as unknown as {
-            data: RetrainLock;
-          };
+        await inTransaction(db, async (t) => {
+          const lock = (await t.collection(JOB_RUNS_COLLECTION).doc(RETRAIN_LOCK_ID).get()) as { data: RetrainLock };
           if (lock.data.owner !== owner || lock.data.leaseUntil < now) throw new Error(LEASE_LOST);
           await t
             .collection(JOB_RUNS_COLLECTION)

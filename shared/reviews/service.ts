@@ -160,7 +160,7 @@ export async function submitReview(deps: ReviewDeps, openid: string, params: Rev
 
   const id = reviewId(openid, params.courseId);
   const author = authorName(openid, await deps.identitySecret());
-  const saved = await transact(db, async (tx) => {
+  const saved = await inTransaction(db, async (tx) => {
     const prev = await txGet<ReviewDoc>(tx, REVIEWS_COLLECTION, id);
     // Read in the transaction: a creator's rejection made in the console since the check still holds the edit.
     const held = heldByCreator(prev);
@@ -214,31 +214,6 @@ async function recount(tx: Transaction, courseId: string, removed: number | null
 
 function normalized(rating: RatingSummary | undefined): RatingSummary {
   return summaryOf(rating?.histogram ?? []);
-}
-
-/** Transactions per review write before giving up; each also retries its commit conflicts (see ../db). */
-const TRANSACTION_ATTEMPTS = 3;
-
-/**
- * One transaction, run again when it lost a race. The SDK's `runTransaction` retries a conflicting commit; on the real
- * service a write that conflicts with another open transaction fails the operation itself (errCode -501001 with a
- * write-conflict message), which the SDK does not retry, so it is retried here from the start.
- */
-async function transact<T>(db: Database, body: (tx: Transaction) => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await inTransaction(db, body);
-    } catch (error) {
-      if (attempt >= TRANSACTION_ATTEMPTS || !isWriteConflict(error)) throw error;
-    }
-  }
-}
-
-export function isWriteConflict(error: unknown): boolean {
-  const e = (error ?? {}) as { code?: unknown; errCode?: unknown; errMsg?: unknown; message?: unknown };
-  if (e.code === 'DATABASE_TRANSACTION_CONFLICT') return true;
-  const text = `${String(e.errMsg ?? '')} ${String(e.message ?? '')}`;
-  return e.errCode === -501001 && /conflict/i.test(text);
 }
 
 /** Reviews settled per call; the rest wait for the next call. */
@@ -314,7 +289,7 @@ export async function recheckUnavailable(
   const outcomes: Record<Outcome, number> = { pass: 0, review: 0, risky: 0, unavailable: 0 };
   for (const stale of waiting) {
     const verdict = await deps.checkText(stale.text, stale._openid);
-    const applied = await transact(db, async (tx) => {
+    const applied = await inTransaction(db, async (tx) => {
       const review = await txGet<ReviewDoc>(tx, REVIEWS_COLLECTION, stale._id);
       if (review?.status !== 'pending' || review.moderation.outcome !== 'unavailable' || review.text !== stale.text) {
         return false;

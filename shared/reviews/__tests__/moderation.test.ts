@@ -1,4 +1,3 @@
-import { isWriteConflict } from '../service';
 import { riskyRefusal, textChecker, verdictOf, type MsgSecCheck } from '../moderation';
 
 const quiet = () => jest.spyOn(console, 'error').mockImplementation(() => undefined);
@@ -92,13 +91,4 @@ test('the refusal names the kind of content and what to do', () => {
     details: { problems: [{ path: 'text' }] },
   });
   expect(riskyRefusal(21000).message).toContain('不适宜公开');
-});
-
-test('write conflicts are recognised from a failed commit and from a failed operation', () => {
-  expect(isWriteConflict({ code: 'DATABASE_TRANSACTION_CONFLICT' })).toBe(true);
-  expect(isWriteConflict({ errCode: -501001, errMsg: 'WriteConflict: write conflict during plan execution' })).toBe(
-    true,
-  );
-  expect(isWriteConflict({ errCode: -501001, errMsg: 'system error' })).toBe(false);
-  expect(isWriteConflict(new Error('E11000 duplicate key'))).toBe(false);
 });
