@@ -37,6 +37,11 @@ export interface RefundInfo {
   reason: string;
   /** `platform`: refunded outside the product (the MP backend, or Apple on iOS) and learned from the platform. */
   by: 'learner' | 'system' | 'platform';
+  /**
+   * What is refunded, fen, when it is not the order's amount: a payment of another amount than the order's is refunded
+   * in full, as the platform's query reported it. Rails refund `amountFen ?? order.amountFen`.
+   */
+  amountFen?: number;
   /** ISO-8601. */
   requestedAt: string;
   /** The platform's last answer when it refused or could not be reached. */
@@ -97,6 +102,11 @@ export interface OrderDoc {
   payChannel?: 'wxpay' | 'other';
   refund?: RefundInfo;
   shipping?: ShippingInfo;
+  /**
+   * Set when an operator has to look at the order (e.g. a payment that reached another merchant, which the product
+   * cannot refund): why, in words for the operator, and when (ISO-8601).
+   */
+  attention?: { reason: string; at: string };
   /** Consecutive times the timer could not settle this pending or closed order (platform down, rail not offered). */
   sweepFailures?: number;
   /** ISO-8601: after such a failure, when the timer looks at the order again (backoff); absent = at once. */

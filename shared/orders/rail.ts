@@ -65,7 +65,10 @@ export interface PaymentRail {
   query(order: OrderDoc): Promise<TradeStatus>;
   /** `paid`: too late to close, the learner has paid. */
   close(order: OrderDoc): Promise<'closed' | 'paid'>;
-  /** Asks for a full refund; idempotent per `refund.outRefundNo`. */
+  /**
+   * Asks for a full refund of what was paid (`refund.amountFen ?? order.amountFen`); idempotent per
+   * `refund.outRefundNo`.
+   */
   refund(order: OrderDoc, refund: RefundInfo): Promise<void>;
   queryRefund(order: OrderDoc, refund: RefundInfo): Promise<RefundState>;
   /** Why the platform cannot refund this paid order, in words for the learner; undefined when it can. */
@@ -213,13 +216,16 @@ export function wxPayRail(options: WxPayRailOptions): PaymentRail {
     },
 
     async refund(order, refund) {
+      // total_fee is what the trade took, which is what is refunded: the order's amount, or the other amount a
+      // mismatched payment took (refund.amountFen).
+      const paidFen = refund.amountFen ?? order.amountFen;
       const reply = await call('refund', () =>
         cloudPay.refund({
           subMchId: order.merchantId,
           outTradeNo: order.outTradeNo,
           outRefundNo: refund.outRefundNo,
-          totalFee: order.amountFen,
-          refundFee: order.amountFen,
+          totalFee: paidFen,
+          refundFee: paidFen,
           refundDesc: refund.reason.slice(0, 80),
           nonceStr: options.nonce(),
         }),

@@ -10,8 +10,10 @@
  *   `learnerCount` moves after the commit (countLearner), so buyers of one course never conflict;
  * - a learner has at most one pending order per course: the n-th order's `_id` is fixed, so concurrent creates
  *   collide and all answer with the same order;
- * - a paid order that cannot be honoured (already enrolled by another payment, or a late payment for a course no
- *   longer sold) is refunded by the system.
+ * - a paid order that cannot be honoured (already enrolled by another payment, a late payment for a course no longer
+ *   sold, or a payment of another amount than the order's) is refunded by the system, in full as the platform's query
+ *   reports it; a payment that reached another merchant is not ours to refund: the order fails, flagged for the
+ *   operator (`attention`), and its note tells the learner where to ask.
  */
 import { AppError, ORDER_LIST_DEFAULTS, type OrderCreateData, type OrderCreateParams } from '../contract';
 import type {
@@ -380,6 +382,7 @@ async function settleClosed(deps: OrderDeps, order: OrderDoc, source: OrderSourc
   return trade.state === 'SUCCESS' ? (await fulfil(deps, order, trade, source)).order : order;
 }
 
+/** `mismatch`: failed and flagged for the operator (another merchant, or a wrong amount we cannot refund). */
 export type FulfilOutcome = 'fulfilled' | 'duplicate' | 'mismatch' | 'refunding';
 
 /**
@@ -408,18 +411,21 @@ export async function fulfil(
       return { outcome: 'duplicate' as const, enrolled: false };
     const orders = tx.collection(ORDERS_COLLECTION).doc(id);
 
-    const mismatch =
-      trade.amountFen !== order.amountFen
-        ? `支付金额 ${String(trade.amountFen)} 分与订单金额 ${order.amountFen} 分不符`
-        : trade.merchantId !== order.merchantId
-          ? `收款商户 ${String(trade.merchantId)} 与订单商户不符`
-          : undefined;
-    if (mismatch) {
-      const entry = transitionEntry(order.status, 'failed', at, source, mismatch);
+    /** Ends the order `failed`, flagged for the operator; `note` tells the learner where to ask. */
+    const failForOperator = async (reason: string, note: string) => {
+      const entry = transitionEntry(order.status, 'failed', at, source, reason);
+      const attention = { reason, at };
       await orders.update({
-        data: withHistory(db, { status: 'failed', note: mismatch, ...transactionOf(trade) }, [entry]),
+        data: withHistory(db, { status: 'failed', note, attention, ...transactionOf(trade) }, [entry]),
       });
       return { outcome: 'mismatch' as const, enrolled: false };
+    };
+    // Paid to another merchant: the money is not ours, so neither is the refund.
+    if (trade.merchantId !== order.merchantId) {
+      return failForOperator(
+        `收款商户 ${String(trade.merchantId)} 与订单商户 ${order.merchantId} 不符，款项未进入本平台`,
+        `这笔付款没有付给本平台的商户，平台无法为你退款。请凭微信支付账单中的交易单号${trade.transactionId ? ` ${trade.transactionId} ` : ''}联系收款商户，或拨打微信支付客服电话 95017 查询。`,
+      );
     }
 
     const paidAt = (trade.paidAt ?? now).toISOString();
@@ -432,16 +438,34 @@ export async function fulfil(
     );
     const late = order.status === 'closed' || new Date(paidAt) > new Date(order.expiresAt);
     const duplicate = enrollment?.status === 'active';
-    const reason = duplicate
-      ? '重复支付，已自动退款'
-      : late && course?.status !== 'published'
-        ? '课程已下架，已自动退款'
-        : undefined;
-    // A payment the platform does not let us refund (Apple on iOS) is honoured instead of being left `refunding` for
-    // ever: a withdrawn course is still given, a duplicate stays paid and says where to ask for the money back.
-    const unrefundable = reason !== undefined && !!railOf(deps, order).refundBlocker({ ...order, ...paidFields });
-    if (reason && !unrefundable) {
-      const refund: RefundInfo = { outRefundNo: `R${order.outTradeNo}`, reason, by: 'system', requestedAt: at };
+    // Another amount than the order's: refunded in full, as much as the platform says was paid, and no course given.
+    const wrongAmount = trade.amountFen !== order.amountFen;
+    const reason = wrongAmount
+      ? `实付 ${yuan(trade.amountFen)} 与订单金额 ${yuan(order.amountFen)} 不符，已按实付金额自动退款`
+      : duplicate
+        ? '重复支付，已自动退款'
+        : late && course?.status !== 'published'
+          ? '课程已下架，已自动退款'
+          : undefined;
+    const blocker = reason === undefined ? undefined : railOf(deps, order).refundBlocker({ ...order, ...paidFields });
+    if (wrongAmount && (blocker || trade.amountFen === undefined)) {
+      // Neither honoured (the price is not what was paid) nor refundable by us: the operator has to settle it.
+      const found = trade.amountFen === undefined ? '支付平台未返回实付金额' : `实付 ${yuan(trade.amountFen)}`;
+      return failForOperator(
+        `${found}，与订单金额 ${yuan(order.amountFen)} 不符，无法自动退款`,
+        blocker ?? '支付金额与订单不符，平台已记录，客服会联系你处理退款。',
+      );
+    }
+    // Otherwise a payment the platform does not let us refund (Apple on iOS) is honoured instead of being left
+    // `refunding` for ever: a withdrawn course is still given, a duplicate stays paid and says where to ask.
+    if (reason && !blocker) {
+      const refund: RefundInfo = {
+        outRefundNo: `R${order.outTradeNo}`,
+        reason,
+        by: 'system',
+        requestedAt: at,
+        ...(wrongAmount ? { amountFen: trade.amountFen } : {}),
+      };
       const entries = [paidEntry, transitionEntry('paid', 'refunding', at, source, reason)];
       await orders.update({
         data: withHistory(db, { ...paidFields, status: 'refunding', note: reason, refund }, entries),
@@ -465,6 +489,11 @@ export async function fulfil(
   if (result.outcome === 'fulfilled' && order.shipping?.status === 'pending')
     order = await uploadShipping(deps, order, source);
   return { order, outcome: result.outcome };
+}
+
+/** An amount for the learner: `¥99.00`. */
+function yuan(fen: number | undefined): string {
+  return fen === undefined ? '未知金额' : `¥${(fen / 100).toFixed(2)}`;
 }
 
 function transactionOf(trade: TradeStatus): { transactionId?: string } {

@@ -253,12 +253,31 @@ describe.each(PAY_RAILS)('on the %s rail', (rail) => {
     expect(errorCode(await create(openid, courseId, rail))).toBe('CONFLICT');
   });
 
-  test('a payment one fen short fails the order with the reason and enrols no one', async () => {
-    const { openid, courseId, order, doc } = await pendingOrder(9900, rail);
-    expect(acked(await harness().pay(await orderDoc(doc._id), { amountFen: 9899 }))).toBe(true);
-    expect(await orderDoc(order.id)).toMatchObject({ status: 'failed', note: expect.stringContaining('9899') });
-    expect(await enrollment(openid, courseId)).toBeUndefined();
-  });
+  test.each([9899, 9901])(
+    'money the learner is owed: a payment of %i fen for a 9900 fen order is refunded in full, the amount the platform took, with the reason in the history; no enrollment',
+    async (paidFen) => {
+      const { openid, courseId, order, doc } = await pendingOrder(9900, rail);
+      expect(acked(await harness().pay(await orderDoc(doc._id), { amountFen: paidFen }))).toBe(true);
+      await harness().idle();
+      const refunded = await orderDoc(order.id);
+      expect(refunded).toMatchObject({
+        status: 'refunded',
+        note: expect.stringContaining(`¥${(paidFen / 100).toFixed(2)}`),
+        refund: { by: 'system', amountFen: paidFen },
+      });
+      const reason = refunded.history.find((h) => h.event === 'paid→refunding');
+      expect(reason?.detail).toContain('与订单金额 ¥99.00 不符');
+      expect(refunded.history.map((h) => h.event)).toEqual(
+        expect.arrayContaining(['pending→paid', 'paid→refunding', 'refunding→refunded']),
+      );
+      expect(harness().refunded(doc.outTradeNo)).toBe(paidFen);
+      expect(harness().state(doc.outTradeNo)).toBe('REFUND');
+      expect(await enrollment(openid, courseId)).toBeUndefined();
+      expect(await getById(db, 'courses', courseId)).toMatchObject({ learnerCount: 0 });
+      // The learner can still buy the course at its price.
+      expect(data(await create(openid, courseId, rail)).order).toMatchObject({ status: 'pending', amountFen: 9900 });
+    },
+  );
 
   test('a forged success event with a made-up transaction enrols no one', async () => {
     const { openid, courseId, order, doc } = await pendingOrder(9900, rail);
@@ -376,10 +395,23 @@ describe('payNotify', () => {
     expect(errorCode(await create(openid, courseId))).toBe('CONFLICT');
   });
 
-  test('a payment to another merchant fails the order and enrols no one', async () => {
+  test('money the learner is owed: a payment to another merchant is not refunded by us but flagged for the operator, and the learner is told where to ask', async () => {
     const { openid, courseId, order, outTradeNo } = await pendingOrder();
-    await sandbox.pay(outTradeNo, { subMchId: '1999999999' });
-    expect(await orderDoc(order.id)).toMatchObject({ status: 'failed', note: expect.stringContaining('商户') });
+    expect((await sandbox.pay(outTradeNo, { subMchId: '1999999999' }))[0]).toEqual({ result: ACK });
+    const failed = await orderDoc(order.id);
+    const transactionId = sandbox.trade(outTradeNo)?.transactionId;
+    expect(failed).toMatchObject({
+      status: 'failed',
+      attention: { reason: expect.stringContaining('1999999999'), at: expect.any(String) },
+    });
+    expect(failed.refund).toBeUndefined();
+    expect(sandbox.trade(outTradeNo)?.refunds).toEqual([]);
+    // What the learner reads: who to ask, with the transaction number to give them.
+    const seen = await get(openid, order.id);
+    expect(seen.status).toBe('failed');
+    expect(seen.note).toContain('联系收款商户');
+    expect(seen.note).toContain('95017');
+    expect(seen.note).toContain(String(transactionId));
     expect(await enrollment(openid, courseId)).toBeUndefined();
   });
 

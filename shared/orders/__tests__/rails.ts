@@ -50,6 +50,8 @@ export interface RailHarness {
   state(outTradeNo: string): PlatformState | undefined;
   /** The amount of a successful trade. */
   paid(outTradeNo: string): number | undefined;
+  /** What the platform refunded of a trade, in all. */
+  refunded(outTradeNo: string): number;
   /** Waits for pushes the platform started on its own. */
   idle(): Promise<void>;
 }
@@ -116,6 +118,7 @@ export function attachPlatforms(cloud: LocalCloud): Platforms {
     handle: (deps, event) => handlePayNotification(deps, event),
     state: (outTradeNo) => pay.trade(outTradeNo)?.state,
     paid: (outTradeNo) => pay.trade(outTradeNo)?.paidFee,
+    refunded: (outTradeNo) => (pay.trade(outTradeNo)?.refunds ?? []).reduce((sum, r) => sum + r.refundFee, 0),
     idle: async () => undefined,
   };
   const sheet = (order: OrderDoc) => {
@@ -167,6 +170,8 @@ export function attachPlatforms(cloud: LocalCloud): Platforms {
       const order = xpay.orders.get(outTradeNo);
       return order?.paidTime ? order.orderFee : undefined;
     },
+    refunded: (outTradeNo) =>
+      [...xpay.refunds.values()].filter((r) => r.outTradeNo === outTradeNo).reduce((sum, r) => sum + r.refundFee, 0),
     idle: () => xpay.idle(),
   };
   const apis = sdk as unknown as {

@@ -159,7 +159,7 @@ export function virtualRail(options: VirtualRailOptions): PaymentRail {
         order_id: order.outTradeNo,
         refund_order_id: refund.outRefundNo,
         left_fee: paid.left_fee ?? paid.order_fee,
-        refund_fee: order.amountFen,
+        refund_fee: refund.amountFen ?? order.amountFen,
         biz_meta: order._id,
         // 3 意愿问题 (the learner asked) / 5 其他原因; req_from 2 用户自己发起 / 3 其它.
         refund_reason: learner ? '3' : '5',
