@@ -131,6 +131,8 @@ export class XpaySandbox {
   readonly pushLog: { event: Json; outcome: PushOutcome }[] = [];
   refundMode: 'immediately' | 'manual';
   clock: () => Date;
+  /** Tests: while true, every `/xpay/*` API answers a system error, as in an outage of the pay platform. */
+  outage = false;
   private readonly sessionKeys = new Map<string, string>();
   private readonly codes = new Map<string, { openid: string; used: boolean }>();
   private readonly tokens = new Set<string>();
@@ -416,6 +418,7 @@ export class XpaySandbox {
     }
     if (path === '/cgi-bin/stable_token') return this.stableToken(body);
     if (!path.startsWith('/xpay/')) return { errcode: 404, errmsg: `no API ${path} in the sandbox` };
+    if (this.outage) return { errcode: -1, errmsg: 'system error (injected fault)' };
     if (!this.tokens.has(query.get('access_token') ?? '')) {
       return { errcode: 40001, errmsg: 'invalid credential, access_token is invalid or not latest' };
     }
