@@ -34,18 +34,27 @@ export class LocalCloud {
   readonly functionsDir: string;
   private server?: Server;
   private readonly closers: (() => Promise<void> | void)[] = [];
+  private ready = false;
 
   constructor(readonly options: LocalCloudOptions = {}) {
     this.envId = options.envId ?? 'local-env';
     this.functionsDir = options.functionsDir ?? path.join(__dirname, '..', 'cloudfunctions');
     const latencyMs = options.latencyMs ?? 0;
-    this.routes.add('GET', /^\/healthz$/, async (_req, res) => sendJson(res, 200, { ok: true }));
+    // 503 until `markReady` (API.md §2): a script that waits for 200 finds the collections and the demo catalog in.
+    this.routes.add('GET', /^\/healthz$/, async (_req, res) =>
+      sendJson(res, this.ready ? 200 : 503, this.ready ? { ok: true } : { ok: false, errMsg: 'starting' }),
+    );
     this.routes.add('POST', /^\/admin$/, async (req, res, _match, url) => {
       if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
       const { status, body } = await this.admin.handle(req, url);
       if ('raw' in body && Buffer.isBuffer(body.raw)) sendBytes(res, status, body.raw, String(body.contentType));
       else sendJson(res, status, body);
     });
+  }
+
+  /** From now on `GET /healthz` answers 200: every part is attached and the data the start loads is in. */
+  markReady(): void {
+    this.ready = true;
   }
 
   /** Runs `close` when the cloud closes (timers, database handles). */

@@ -13,16 +13,16 @@ async function main(): Promise<void> {
     throw new Error(`PORT must be a port number, not ${process.env.PORT}`);
   const dataDir = path.resolve(process.env.LOCAL_CLOUD_DATA || '.local-cloud');
   const firstStart = isNewFolder(dataDir);
-  const cloud = await startLocalCloud({ port, dataDir });
-  // Scripts run in this process (the demo catalog loading) talk to the cloud through the SDKs as an admin.
-  useLocalCloudFromThisProcess(`${cloud.url}/admin`, cloud.envId);
-
-  if (firstStart) {
-    const report = await loadDemoCatalog(cloud);
+  // /healthz answers 503 until the demo catalog is in.
+  const cloud = await startLocalCloud({ port, dataDir }, async (starting) => {
+    // Scripts run in this process (the demo catalog loading) talk to the cloud through the SDKs as an admin.
+    useLocalCloudFromThisProcess(`${starting.url}/admin`, starting.envId);
+    if (!firstStart) return;
+    const report = await loadDemoCatalog(starting);
     console.log(
       `demo catalog loaded: ${report.courses.created} courses, ${report.files} files (${(report.ms / 1000).toFixed(1)} s)`,
     );
-  }
+  });
 
   console.log(`local cloud listening on http://127.0.0.1:${cloud.port}`);
 

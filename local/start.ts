@@ -7,8 +7,14 @@ import { attachPaySandbox, providePaySandboxParts } from './sandbox/pay';
 import { attachXpaySandbox, provideXpaySandboxParts } from './sandbox/xpay';
 import { attachStorage } from './storage';
 
-/** Builds every part of the local cloud and starts listening. */
-export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
+/**
+ * Builds every part of the local cloud, starts listening, runs `prepare` (loading data through the cloud, such as the
+ * demo catalog) and then reports ready on `GET /healthz`. A failed `prepare` closes the cloud and is thrown.
+ */
+export async function startLocalCloud(
+  options: LocalCloudOptions = {},
+  prepare?: (cloud: LocalCloud) => Promise<void>,
+): Promise<LocalCloud> {
   const cloud = new LocalCloud(options);
   const db = attachDatabase(cloud);
   const host = attachFunctionHost(cloud);
@@ -24,5 +30,12 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   await cloud.listen();
   // The virtual-payment sandbox needs the cloud's URL (the functions call it over HTTP), so it attaches once listening.
   if (cloud.options.dataDir) attachXpaySandbox(cloud);
+  try {
+    await prepare?.(cloud);
+  } catch (error) {
+    await cloud.close();
+    throw error;
+  }
+  cloud.markReady();
   return cloud;
 }

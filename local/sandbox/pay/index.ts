@@ -107,6 +107,8 @@ export class PaySandbox {
   refundMode: 'immediately' | 'manual';
   /** The platform's clock (payment times, prepay timestamps); tests may replace it with their fake clock. */
   clock: () => Date;
+  /** How many times each cloudPay API was called (`queryOrder`, …), for tests that count platform traffic. */
+  readonly calls = new Map<string, number>();
   private sequence = 0;
 
   constructor(
@@ -198,6 +200,7 @@ export class PaySandbox {
 
   handlePay(call: PayApiCall): PayApiReply {
     const p = call.params;
+    this.calls.set(call.apiName, (this.calls.get(call.apiName) ?? 0) + 1);
     switch (call.apiName) {
       case 'unifiedOrder':
         return this.unifiedOrder(call);
@@ -349,6 +352,26 @@ class SandboxError extends Error {
   }
 }
 
+/**
+ * The trade `/sandbox/pay` pays: `outTradeNo`, or the current payment's trade of the order `orderId` (what a person
+ * testing by hand sees in the mini-program), or the HTTP error to answer.
+ */
+function tradeNumberOf(
+  db: LocalDatabase,
+  body: Record<string, unknown>,
+): { outTradeNo: string } | { status: number; errMsg: string } {
+  const { outTradeNo, orderId } = body;
+  if (outTradeNo !== undefined && orderId !== undefined) {
+    return { status: 400, errMsg: 'give outTradeNo or orderId, not both' };
+  }
+  if (typeof outTradeNo === 'string') return { outTradeNo };
+  if (typeof orderId !== 'string' || orderId === '')
+    return { status: 400, errMsg: 'outTradeNo or orderId is required' };
+  const [order] = db.collectionNames().includes('orders') ? db.find('orders', { _id: orderId }) : [];
+  if (typeof order?.outTradeNo !== 'string') return { status: 404, errMsg: `no order ${orderId}` };
+  return { outTradeNo: order.outTradeNo };
+}
+
 const attached = new WeakMap<LocalCloud, PaySandbox>();
 const provided = new WeakMap<LocalCloud, { host: FunctionHost; db: LocalDatabase }>();
 
@@ -380,8 +403,10 @@ export function attachPaySandbox(cloud: LocalCloud, options: PaySandboxOptions =
 
   cloud.routes.add('POST', /^\/sandbox\/pay$/, async (req, res) => {
     const body = parseJsonObject(await readBody(req));
-    const { outTradeNo, result, deliveries, concurrent } = body;
-    if (typeof outTradeNo !== 'string') return sendJson(res, 400, { errMsg: 'outTradeNo is required' });
+    const { result, deliveries, concurrent } = body;
+    const trade = tradeNumberOf(parts.db, body);
+    if ('status' in trade) return sendJson(res, trade.status, { errMsg: trade.errMsg });
+    const { outTradeNo } = trade;
     if (result !== undefined && result !== 'SUCCESS' && result !== 'FAIL') {
       return sendJson(res, 400, { errMsg: 'result must be SUCCESS or FAIL' });
     }
