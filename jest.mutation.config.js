@@ -2,6 +2,7 @@
  * The jest config of `npm run mutation` (stryker.config.mjs): only the tests that exercise the mutated code, the
  * order rails and the learning access code, so each mutant runs as few test files as possible.
  */
+const path = require('node:path');
 const base = require('./jest.config.js');
 
 /** @type {import('jest').Config} */
@@ -12,7 +13,8 @@ module.exports = {
     '<rootDir>/shared/{orders,learning,enrollments}/**/__tests__/**/*.test.ts',
     '<rootDir>/cloudfunctions/{order,orderSweep,payNotify,xpayNotify,learning}/__tests__/**/*.test.ts',
   ],
-  testEnvironment: '<rootDir>/jest.mutation.environment.js',
+  // An absolute path: Stryker's jest runner loads the environment itself and does not expand <rootDir>.
+  testEnvironment: path.join(__dirname, 'jest.mutation.environment.js'),
   // Instrumented code with per-test coverage runs several times slower; a mutant that hangs is Stryker's timeout.
   testTimeout: 180_000,
 };
