@@ -222,6 +222,39 @@ describe('课程详情', () => {
     expect(allText(page)).toContain('支付未成功：银行卡余额不足');
   });
 
+  it('retrying a failed payment: the bank refuses, the order stays payable, 重新支付 opens the same sheet and the course unlocks', async () => {
+    let paid = false;
+    let attempts = 0;
+    const requestPayment = jest.fn((o: { success: () => void; fail: (e: { errMsg: string }) => void }) => {
+      attempts += 1;
+      if (attempts === 1) return o.fail({ errMsg: 'requestPayment:fail 余额不足' });
+      paid = true;
+      o.success();
+    });
+    const cloud = installWx({ requestPayment });
+    catalogWith(cloud, () => paid);
+    // The server answers every create of this learner with the same pending order and payment object.
+    cloud.on('order.create', () => ({ order: order('o1'), payment }));
+    cloud.on('order.get', () => ({ order: order('o1', { status: paid ? 'paid' : 'pending' }) }));
+    const page = openPage('detail', { courseId: 'py' });
+    await settle();
+    await tap(page, '.main-action');
+    await settle();
+    expect(allText(page)).toContain('支付未成功，订单仍可支付');
+    expect(textOf(page, '.main-action')).toBe('继续支付 ¥99');
+    expect(find(page, '.purchase >>> .pay-again')).toBeTruthy();
+
+    await tap(page, '.purchase >>> .pay-again');
+    await settle(12);
+    expect(requestPayment).toHaveBeenCalledTimes(2);
+    const [first, second] = requestPayment.mock.calls.map(([options]) => options as unknown as { package: string });
+    expect(second?.package).toBe(first?.package);
+    expect(cloud.callsOf('order.create').every((c) => c.courseId === 'py')).toBe(true);
+    expect(allText(page)).toContain('购买成功，课程已解锁');
+    expect(textOf(page, '.main-action')).toBe('继续学习');
+    expect(find(page, '.purchase >>> .pay-again')).toBeFalsy();
+  });
+
   it('a course that is gone leads back to the catalog, without the server validation naming courseId', async () => {
     const cloud = installWx();
     catalogWith(cloud, () => false);

@@ -125,6 +125,8 @@ export class CourseStore extends Store<CourseState> {
     this.purchase = new Purchase(deps.purchase);
     this.purchase.subscribe(() => {
       const purchase = this.purchase.state;
+      // An attempt that left its order payable: the main button continues that order.
+      if (purchase.retryable && purchase.orderId) this.update({ pendingOrderId: purchase.orderId });
       this.update({ purchase, action: this.actionNow(purchase.phase) });
     });
   }

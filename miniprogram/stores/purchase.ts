@@ -2,6 +2,11 @@
  * Buying a course: `order.create` → the payment sheet of the order's rail → `order.get` polled with backoff until the
  * server says `paid`. The course is unlocked only by the server's answer, never because the sheet reported success.
  *
+ * A failed attempt (the bank refused, the balance was short) or a cancelled sheet leaves the order pending and payable
+ * (the server closes it only when it expires), so the learner can pay again at once: `retryable` offers 重新支付, which
+ * runs `buy` again; `order.create` answers with the same pending order and the same payment object, so it is the same
+ * sheet, and on the virtual rail a fresh `wx.login` code signs it for the learner's current session.
+ *
  * Rails: a `payment` object goes to `wx.requestPayment` (cloudPay), a `virtualPayment` object to
  * `wx.requestVirtualPayment` (小程序虚拟支付, issue 8). On iOS WeChat Pay may not be used for virtual goods, so the
  * flow asks for the `virtual` rail there and, when the backend cannot offer it, explains the rule instead of paying.
@@ -26,6 +31,8 @@ export interface PurchaseState {
   orderId: string;
   /** The phase blocks the buy button (work in progress). */
   busy: boolean;
+  /** The attempt ended without payment but the order can still be paid: offer to pay again. */
+  retryable: boolean;
 }
 
 /** Waits between `order.get` polls, in ms: quick at first (the server reconciles on `get`), ~30 s in all. */
@@ -46,6 +53,9 @@ const MESSAGES: Record<PurchasePhase, string> = {
   'ios-blocked': IOS_RULE,
 };
 
+/** A failed attempt whose order is still payable. */
+const RETRY_MESSAGE = '支付未成功，订单仍可支付。可以重新支付，或在支付窗口中换一种付款方式';
+
 const VIRTUAL_MODES: readonly string[] = ['short_series_goods', 'short_series_coin'];
 
 export interface PurchaseDeps {
@@ -60,7 +70,7 @@ export interface PurchaseDeps {
 }
 
 export function initialPurchase(): PurchaseState {
-  return { phase: 'idle', message: '', orderId: '', busy: false };
+  return { phase: 'idle', message: '', orderId: '', busy: false, retryable: false };
 }
 
 export class Purchase extends Store<PurchaseState> {
@@ -68,9 +78,9 @@ export class Purchase extends Store<PurchaseState> {
     super(initialPurchase());
   }
 
-  private enter(phase: PurchasePhase, message = MESSAGES[phase]): PurchasePhase {
+  private enter(phase: PurchasePhase, message = MESSAGES[phase], retryable = false): PurchasePhase {
     const busy = phase === 'creating' || phase === 'paying' || phase === 'confirming';
-    this.update({ phase, message, busy });
+    this.update({ phase, message, busy, retryable });
     return phase;
   }
 
@@ -116,7 +126,7 @@ export class Purchase extends Store<PurchaseState> {
         return this.enter('failed', '订单缺少支付信息，请稍后重试');
       }
     } catch (error) {
-      if (error instanceof WxApiError && error.cancelled) return this.enter('cancelled');
+      if (error instanceof WxApiError && error.cancelled) return this.enter('cancelled', MESSAGES.cancelled, true);
       // The sheet failed, but a payment may still have gone through: ask the server once before saying so.
       return this.confirm(order.id, [0], 'failed');
     }
@@ -147,6 +157,8 @@ export class Purchase extends Store<PurchaseState> {
         // A lost poll is retried at the next delay; the last word is `otherwise`.
       }
     }
+    // A failed sheet whose order the server did not end: still pending, so it can be paid again.
+    if (otherwise === 'failed') return this.enter('failed', RETRY_MESSAGE, true);
     return this.enter(otherwise);
   }
 

@@ -349,17 +349,18 @@ async function settleOrFail(deps: OrderDeps, order: OrderDoc, source: OrderSourc
 }
 
 /**
- * Asks the platform about a pending order and acts on the answer: paid → fulfil; closed or failed at the platform →
- * closed here; with `close`, a still unpaid order is closed at the platform first. Returns the order as it is now.
- * Throws RailError when the platform cannot be reached.
+ * Asks the platform about a pending order and acts on the answer: paid → fulfil; closed at the platform → closed here;
+ * with `close` (the order expired or is being replaced), a still unpaid one is closed at the platform first. Returns
+ * the order as it is now. Throws RailError when the platform cannot be reached.
  */
 export async function settle(deps: OrderDeps, order: OrderDoc, source: OrderSource, close: boolean): Promise<OrderDoc> {
   if (order.status !== 'pending') return order;
   const rail = railOf(deps, order);
   let trade = await rail.query(order);
-  // A failed payment (PAYERROR) can be retried in the same sheet: the order is closed here only once the platform
-  // has closed it, or money could be taken for an order nobody looks at any more.
-  if ((close && (trade.state === 'NOTPAY' || trade.state === 'NOTFOUND')) || trade.state === 'PAYERROR') {
+  // A failed attempt (PAYERROR: the bank refused, the balance was short) leaves the trade payable, and the learner
+  // pays again in the same sheet: the order stays pending like an unpaid one, and like one it is closed (at the
+  // platform first, so no money can be taken for it afterwards) only when it expires or is replaced.
+  if (close && (trade.state === 'NOTPAY' || trade.state === 'NOTFOUND' || trade.state === 'PAYERROR')) {
     if ((await rail.close(order)) === 'paid') trade = await rail.query(order);
     else trade = { state: 'CLOSED' };
   }

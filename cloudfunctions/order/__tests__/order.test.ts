@@ -303,6 +303,20 @@ describe.each(PAY_RAILS)('on the %s rail', (rail) => {
     expect(await enrollment(openid, courseId)).toMatchObject({ status: 'active' });
   });
 
+  test('retrying a failed payment: after a failed or cancelled attempt the order stays pending, and the same sheet pays it', async () => {
+    const { openid, courseId, order, doc } = await pendingOrder(9900, rail);
+    const event = await harness().fail(await orderDoc(doc._id));
+    if (event) expect(await sandbox.deliver(harness().callbackFunction, event)).toEqual({ result: ack() });
+    expect(await get(openid, order.id)).toMatchObject({ status: 'pending' });
+    const again = data(await create(openid, courseId, rail));
+    expect(again.order.id).toBe(order.id);
+    const sheet = await orderDoc(order.id);
+    expect(harness().payable(sheet)).toBe(true);
+    expect(acked(await harness().pay(sheet))).toBe(true);
+    expect(await get(openid, order.id)).toMatchObject({ status: 'paid' });
+    expect(await enrollment(openid, courseId)).toMatchObject({ status: 'active', orderId: order.id });
+  });
+
   test('no callback at all: get asks the platform and unlocks the course', async () => {
     const { openid, courseId, order, doc } = await pendingOrder(9900, rail);
     expect(await harness().pay(await orderDoc(doc._id), { deliveries: 0 })).toEqual([]);
@@ -415,20 +429,29 @@ describe('payNotify', () => {
     expect(await enrollment(openid, courseId)).toBeUndefined();
   });
 
-  test('a failed payment is acknowledged and closes the order', async () => {
-    const { order, outTradeNo } = await pendingOrder();
+  test('retrying a failed payment: the failure is acknowledged, the order stays pending and its trade payable, and paying again in the same sheet unlocks the course', async () => {
+    const { openid, courseId, order, outTradeNo, payment } = await pendingOrder();
     expect((await payHttp({ outTradeNo, result: 'FAIL' })).body.deliveries).toEqual([{ result: ACK }]);
-    expect((await orderDoc(order.id)).status).toBe('closed');
+    expect(sandbox.trade(outTradeNo)?.state).toBe('PAYERROR');
+    expect(await get(openid, order.id)).toMatchObject({ status: 'pending' });
+    expect(sandbox.trade(outTradeNo)?.state).toBe('PAYERROR');
+    // Opening the sheet again gives the same payment object, and this time the bank accepts.
+    const again = data(await create(openid, courseId));
+    expect(again.order.id).toBe(order.id);
+    expect(again.payment?.package).toBe(payment?.package);
+    expect((await payHttp({ outTradeNo })).body.deliveries).toEqual([{ result: ACK }]);
+    expect(await get(openid, order.id)).toMatchObject({ status: 'paid' });
+    expect(await enrollment(openid, courseId)).toMatchObject({ status: 'active', orderId: order.id });
   });
 
-  test('a failed payment closes the trade at the platform too: no money can be taken for the closed order', async () => {
+  test('a failed payment nobody retries is closed at the platform when the order expires: no money can be taken afterwards', async () => {
     const { openid, courseId, order, outTradeNo } = await pendingOrder();
     await payHttp({ outTradeNo, result: 'FAIL' });
+    await expire(order.id);
+    await sweep();
     expect((await orderDoc(order.id)).status).toBe('closed');
     expect(sandbox.trade(outTradeNo)?.state).toBe('CLOSED');
-    // Retrying in the same payment sheet is refused by the platform, so the learner is never charged unseen.
     expect((await payHttp({ outTradeNo, deliveries: 0 })).status).toBe(409);
-    await sweep();
     expect(await enrollment(openid, courseId)).toBeUndefined();
     expect(data(await create(openid, courseId)).order).toMatchObject({ status: 'pending' });
   });

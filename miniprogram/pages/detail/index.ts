@@ -39,6 +39,10 @@ definePage({
     onRecheck(): void {
       void this.store.recheck();
     },
+    /** The same pending order, in the same payment sheet. */
+    onPayAgain(): void {
+      void this.store.buy();
+    },
     onClosePurchase(): void {
       this.store.purchase.reset();
     },
