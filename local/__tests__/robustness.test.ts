@@ -37,10 +37,8 @@ function send(
         res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
       },
     );
-    // The server may answer (413) and close before a huge body is fully sent.
-    req.on('error', (error: NodeJS.ErrnoException) =>
-      error.code === 'EPIPE' || error.code === 'ECONNRESET' ? resolve({ status: 413, text: '' }) : reject(error),
-    );
+    // A reset connection (ECONNRESET, EPIPE) is a failure like any other: the server must answer every request.
+    req.on('error', reject);
     req.end(body);
   });
 }

@@ -378,11 +378,10 @@ export class XpaySandbox {
     return refund;
   }
 
-  /** Apple's refund inquiry for an iOS order; the answer and how long the function took. */
-  async iosRefundQuery(outTradeNo: string): Promise<{ outcome: PushOutcome; ms: number }> {
+  /** Apple's refund inquiry for an iOS order, and the function's answer. */
+  async iosRefundQuery(outTradeNo: string): Promise<{ outcome: PushOutcome }> {
     const order = this.orders.get(outTradeNo);
     if (!order) throw new HttpError(404, `no sandbox virtual-payment order ${outTradeNo}`);
-    const started = Date.now();
     const outcome = await this.deliver({
       CreateTime: this.seconds(),
       Event: 'xpay_subscribe_ios_refund_query_notify',
@@ -400,7 +399,7 @@ export class XpaySandbox {
       refund_request_reason: 'UNINTENDED_PURCHASE',
       refund_time: String(this.seconds()),
     });
-    return { outcome, ms: Date.now() - started };
+    return { outcome };
   }
 
   // ------------------------------------------------------------------------------------------------------------

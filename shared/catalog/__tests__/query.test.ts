@@ -7,11 +7,9 @@ describe('escapeRegExp', () => {
     expect(re.test('completely different')).toBe(false);
   });
 
-  it('keeps a catastrophic pattern harmless', () => {
-    const re = new RegExp(escapeRegExp('(a+)+b'));
-    const started = Date.now();
-    expect(re.test('a'.repeat(40))).toBe(false);
-    expect(Date.now() - started).toBeLessThan(100);
+  it('keeps a catastrophic pattern harmless: no quantifier or group of it is left active', () => {
+    expect(escapeRegExp('(a+)+b')).toBe('\\(a\\+\\)\\+b');
+    expect(new RegExp(escapeRegExp('(a+)+b')).test('(a+)+b')).toBe(true);
   });
 });
 
