@@ -1,0 +1,155 @@
+/**
+ * Two interleavings that no test caught when their guard was removed, as named regression tests, through the real
+ * wx-server-sdk against the local cloud and its pay sandboxes with one fake clock (startClockedOrders):
+ * - a duplicate payment refunded by the system must leave the learner's other, valid enrollment alone (the guard:
+ *   confirmRefund revokes only the enrollment whose `orderId` is the refunded order);
+ * - a payment landing while the sweep closes its expired order (the guard: transition() changes an order only if it is
+ *   still in the state read).
+ */
+import { PAY_RAILS, type OrderCreateParams, type PayRail } from '../../contract';
+import { enrollmentId, type EnrollmentDoc } from '../../enrollments';
+import { getById, type Database } from '../../db';
+import type { OrderDoc } from '../model';
+import type { PaymentRail } from '../rail';
+import { createOrder, sweepOrders, type OrderDeps } from '../service';
+import { startClockedOrders, type ClockedOrders, type Platforms } from './rails';
+
+let world: ClockedOrders;
+let platforms: Platforms;
+let db: Database;
+let deps: OrderDeps;
+let clock: ClockedOrders['clock'];
+
+beforeAll(async () => {
+  world = await startClockedOrders();
+  ({ platforms, db, deps, clock } = world);
+});
+afterAll(() => world.cloud.close());
+
+const MINUTE = 60_000;
+let made = 0;
+
+async function course(): Promise<string> {
+  made += 1;
+  const id = `regression-course-${made}`;
+  await db.collection('courses').add({
+    data: { _id: id, status: 'published', title: id, priceFen: 9900, category: 'dev', learnerCount: 0 },
+  });
+  return id;
+}
+
+async function orderDoc(id: string): Promise<OrderDoc> {
+  return (await getById<OrderDoc>(db, 'orders', id)) as OrderDoc;
+}
+
+async function enrollment(openid: string, courseId: string): Promise<EnrollmentDoc | null> {
+  return getById<EnrollmentDoc>(db, 'enrollments', enrollmentId(openid, courseId));
+}
+
+async function create(rail: PayRail, openid: string, courseId: string, using: OrderDeps = deps): Promise<OrderDoc> {
+  const params = { courseId, ...platforms.harness[rail].createParams(openid) } as OrderCreateParams;
+  const { order } = await createOrder(using, { openid, clientIp: '10.0.0.1' }, params);
+  return orderDoc(order.id);
+}
+
+/** The learner pays `order` at the platform (in a sheet opened earlier) and its callback or push is handled. */
+async function payAndDeliver(rail: PayRail, order: OrderDoc): Promise<void> {
+  const harness = platforms.harness[rail];
+  await harness.pay(order, { deliveries: 0 });
+  expect(await harness.handle(deps, harness.event(order))).toEqual(harness.ack);
+  await harness.idle();
+}
+
+describe('a refunded duplicate payment must not revoke the learner’s other, valid enrollment', () => {
+  test('virtual: an expired order paid in its old sheet after a second order enrolled the learner is refunded; the course stays', async () => {
+    const rail = 'virtual';
+    const openid = `oDuplicate${++made}`;
+    const courseId = await course();
+    // The first order's sheet is opened and left; the order expires and the sweep closes it here (no close API).
+    const first = await create(rail, openid, courseId);
+    clock.now += 31 * MINUTE;
+    await sweepOrders(deps);
+    expect((await orderDoc(first._id)).status).toBe('closed');
+    // A second order is bought and enrols the learner.
+    const second = await create(rail, openid, courseId);
+    await payAndDeliver(rail, second);
+    expect(await enrollment(openid, courseId)).toMatchObject({ status: 'active', orderId: second._id });
+
+    // The old sheet is paid too: a duplicate, refunded by the system.
+    await payAndDeliver(rail, first);
+    await sweepOrders(deps);
+    expect(await orderDoc(first._id)).toMatchObject({ status: 'refunded', refund: { by: 'system' } });
+    expect(platforms.harness[rail].refunded(first.outTradeNo)).toBe(9900);
+    // The learner keeps the course the second payment bought, and that payment stands.
+    expect(await enrollment(openid, courseId)).toMatchObject({ status: 'active', orderId: second._id });
+    expect(await orderDoc(second._id)).toMatchObject({ status: 'paid' });
+    expect(platforms.harness[rail].refunded(second.outTradeNo)).toBe(0);
+    expect(await getById(db, 'courses', courseId)).toMatchObject({ learnerCount: 1 });
+  });
+});
+
+describe.each(PAY_RAILS)('%s: a payment landing while the sweep closes its expired order', (rail) => {
+  /**
+   * Deps whose rail lets the learner pay, and the platform's callback be handled, while the sweep is closing the
+   * order: after the sweep read it pending and the rail answered its close.
+   */
+  function racingDeps(before?: () => Promise<void>): OrderDeps {
+    const base = deps.rails[rail] as PaymentRail;
+    const racing: PaymentRail = {
+      ...base,
+      async close(order) {
+        // cloudPay: the payment lands before the close reaches the platform, which then refuses (ORDERPAID);
+        // virtual payment has no close API: the payment lands right after the rail looked.
+        if (rail === 'wxpay') await landPayment(order, before);
+        const answer = await base.close(order);
+        if (rail === 'virtual') await landPayment(order, before);
+        return answer;
+      },
+    };
+    return { ...deps, rails: { ...deps.rails, [rail]: racing } };
+  }
+
+  async function landPayment(order: OrderDoc, before?: () => Promise<void>): Promise<void> {
+    await before?.();
+    await payAndDeliver(rail, await orderDoc(order._id));
+  }
+
+  test('the learner ends paid and enrolled, and is never refunded nor revoked afterwards', async () => {
+    const openid = `oRace${++made}`;
+    const courseId = await course();
+    const order = await create(rail, openid, courseId);
+    clock.now += 31 * MINUTE;
+    await sweepOrders(racingDeps());
+    expect(await orderDoc(order._id)).toMatchObject({ status: 'paid' });
+    expect(await enrollment(openid, courseId)).toMatchObject({ status: 'active', orderId: order._id });
+
+    // Later sweeps find nothing to undo.
+    clock.now += 10 * MINUTE;
+    await sweepOrders(deps);
+    clock.now += 10 * MINUTE;
+    await sweepOrders(deps);
+    await platforms.harness[rail].idle();
+    const settled = await orderDoc(order._id);
+    expect(settled.status).toBe('paid');
+    expect(settled.history.map((h) => h.event)).not.toContain('pending→closed');
+    expect(platforms.harness[rail].refunded(order.outTradeNo)).toBe(0);
+    expect(await enrollment(openid, courseId)).toMatchObject({ status: 'active', orderId: order._id });
+  });
+
+  test('not honourable (the course was withdrawn meanwhile): refunded once, and no course was given to take back', async () => {
+    const openid = `oRace${++made}`;
+    const courseId = await course();
+    const order = await create(rail, openid, courseId);
+    clock.now += 31 * MINUTE;
+    const withdraw = () => db.collection('courses').doc(courseId).update({ data: { status: 'archived' } });
+    await sweepOrders(racingDeps(async () => void (await withdraw())));
+    clock.now += 10 * MINUTE;
+    await sweepOrders(deps);
+    await platforms.harness[rail].idle();
+    const settled = await orderDoc(order._id);
+    expect(settled).toMatchObject({ status: 'refunded', note: '课程已下架，已自动退款' });
+    expect(platforms.harness[rail].refunded(order.outTradeNo)).toBe(9900);
+    expect(settled.history.filter((h) => h.event === 'paid→refunding')).toHaveLength(1);
+    expect(await enrollment(openid, courseId)).toBeNull();
+  });
+});
