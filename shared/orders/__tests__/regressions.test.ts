@@ -141,7 +141,11 @@ describe.each(PAY_RAILS)('%s: a payment landing while the sweep closes its expir
     const courseId = await course();
     const order = await create(rail, openid, courseId);
     clock.now += 31 * MINUTE;
-    const withdraw = () => db.collection('courses').doc(courseId).update({ data: { status: 'archived' } });
+    const withdraw = () =>
+      db
+        .collection('courses')
+        .doc(courseId)
+        .update({ data: { status: 'archived' } });
     await sweepOrders(racingDeps(async () => void (await withdraw())));
     clock.now += 10 * MINUTE;
     await sweepOrders(deps);
