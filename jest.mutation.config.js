@@ -15,6 +15,7 @@ module.exports = {
   ],
   // An absolute path: Stryker's jest runner loads the environment itself and does not expand <rootDir>.
   testEnvironment: path.join(__dirname, 'jest.mutation.environment.js'),
+  testSequencer: path.join(__dirname, 'jest.mutation.sequencer.js'),
   // Instrumented code with per-test coverage runs several times slower; a mutant that hangs is Stryker's timeout.
   testTimeout: 180_000,
 };
