@@ -155,6 +155,8 @@ export class LocalDatabase {
     });
     const ids = prepared.map((doc) => doc._id);
     if (tx) {
+      // A document inserted or removed by anyone since the start is a conflict before it is a duplicate.
+      this.checkConflicts(tx, collection, ids);
       for (const doc of prepared) {
         if (this.visibleDoc(collection, doc._id, tx)) throw duplicateId(collectionName, doc._id);
       }
@@ -420,6 +422,17 @@ export class LocalDatabase {
    */
   private stage(tx: Transaction, collection: Collection, docs: Doc[], removedIds: string[] = []): void {
     const ids = [...docs.map((doc) => doc._id as string), ...removedIds];
+    this.checkConflicts(tx, collection, ids);
+    let writes = tx.writes.get(collection.name);
+    if (!writes) tx.writes.set(collection.name, (writes = new Map()));
+    for (const doc of docs) writes.set(doc._id as string, doc);
+    for (const id of removedIds) writes.set(id, null);
+    // Released by endTransaction, which walks the staged writes.
+    for (const id of ids) this.locks.set(batchKey(collection.name, id), tx.id);
+  }
+
+  /** Fails the write and aborts `tx` if one of the documents it would write conflicts (see `stage`). */
+  private checkConflicts(tx: Transaction, collection: Collection, ids: string[]): void {
     for (const id of ids) {
       const holder = this.locks.get(batchKey(collection.name, id));
       const reason =
@@ -433,11 +446,6 @@ export class LocalDatabase {
         throw conflict(`document ${id} in ${collection.name} ${reason}`);
       }
     }
-    let writes = tx.writes.get(collection.name);
-    if (!writes) tx.writes.set(collection.name, (writes = new Map()));
-    for (const doc of docs) writes.set(doc._id as string, doc);
-    for (const id of removedIds) writes.set(id, null);
-    for (const id of ids) this.locks.set(batchKey(collection.name, id), tx.id);
   }
 
   /** A write outside any transaction may not change a document an open transaction has written: it must wait. */

@@ -577,6 +577,28 @@ describe('transactions', () => {
     ).rejects.toMatchObject({ errMsg: expect.stringContaining('WriteConflict') });
     expect((await read('d')).n).toBe(5);
     expect((await db.collection('accounts').where({ _id: 'e' }).get()).data).toEqual([]);
+    // Inserting it again is a conflict too, not a duplicate of what the snapshot still shows.
+    const again = await db.startTransaction();
+    await db.collection('accounts').doc('d').remove();
+    await expect(again.collection('accounts').add({ data: { _id: 'd', n: 1 } })).rejects.toMatchObject({
+      errMsg: expect.stringContaining('WriteConflict'),
+    });
+  });
+
+  it('a write that fails in a transaction for another reason (a duplicate) holds nothing afterwards', async () => {
+    await db.collection('accounts').add({ data: { _id: 'dup', n: 0 } });
+    const tx = await db.startTransaction();
+    await expect(tx.collection('accounts').add({ data: { _id: 'dup', n: 1 } })).rejects.toMatchObject({
+      errCode: -502001,
+    });
+    await tx.rollback();
+    const next = await db.startTransaction();
+    await next
+      .collection('accounts')
+      .doc('dup')
+      .update({ data: { n: 2 } });
+    await next.commit();
+    expect((await read('dup')).n).toBe(2);
   });
 
   // Assumption: CloudBase passes MongoDB's WriteConflict on as DATABASE_TRANSACTION_CONFLICT with MongoDB's message;
