@@ -78,7 +78,7 @@ export async function countWhere(db: Database, collection: string, where: Plain)
 }
 
 /** Runs of a transaction body before a conflict is given up and thrown to the caller. */
-export const TRANSACTION_ATTEMPTS = 10;
+const TRANSACTION_ATTEMPTS = 10;
 
 /**
  * Runs `body` as one transaction. A transaction that lost a write conflict is run again from the start in a fresh
