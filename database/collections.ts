@@ -22,6 +22,7 @@ import jobRunsRule from './rules/jobRuns.json';
 import lessonsRule from './rules/lessons.json';
 import ordersRule from './rules/orders.json';
 import payEventsRule from './rules/payEvents.json';
+import rateLimitsRule from './rules/rateLimits.json';
 import recModelsRule from './rules/recModels.json';
 import recommendationsRule from './rules/recommendations.json';
 import reviewsRule from './rules/reviews.json';
@@ -216,5 +217,13 @@ export const collections: CollectionSpec[] = [
       'lease that keeps two retrain invocations from interleaving.',
     rules: jobRunsRule,
     indexes: [{ name: 'job_started', keys: { job: 1, startedAt: -1 } }],
+  },
+  {
+    name: 'rateLimits',
+    description:
+      "One learner's write limits (shared/limits/store.ts), _id = openid: tat.<limit> the limit's state (epoch ms) for " +
+      'order.create, order.refund, review.submit and recommend.setInterests; one conditional update per call.',
+    rules: rateLimitsRule,
+    indexes: [],
   },
 ];

@@ -1,0 +1,59 @@
+/**
+ * The database-backed limiter for the writes that have no document of their own to carry its state: one `rateLimits`
+ * document per learner (`_id` = openid), a field per limit under `tat`. Never module memory: CloudBase runs each
+ * request in whichever of many instances is free, so only the database sees all of a learner's calls.
+ *
+ * Each call is admitted by a conditional update that holds the rule's condition (./rate.ts `admissionRanges`), so
+ * concurrent calls can never admit more than the limit: the database applies each update to the document's state at
+ * that moment. A learner at rest costs one update; a call in a burst two; the first call ever a read and an insert
+ * more. A refused call writes nothing.
+ */
+import { getById, isDuplicateKey, updated, type Database } from '../db';
+import { LIMITS, type LearnerLimitName } from './limits';
+import { admissionRanges, admit, limitedError } from './rate';
+
+export const RATE_LIMITS_COLLECTION = 'rateLimits';
+
+export interface RateLimitDoc {
+  /** The learner's openid. */
+  _id: string;
+  _openid: string;
+  /** Each limit's theoretical arrival time, epoch ms (./rate.ts). */
+  tat: Partial<Record<LearnerLimitName, number>>;
+}
+
+/**
+ * Rounds before a call is refused as too frequent. A round fails only when another call of the learner's was admitted
+ * in between (the state only moves forward), so a real learner never needs a second one.
+ */
+const ROUNDS = 5;
+
+/** Admits one call of `name` for the learner at `now`, or throws RESOURCE_EXHAUSTED (nothing written). */
+export async function spendLimit(db: Database, openid: string, name: LearnerLimitName, now: Date): Promise<void> {
+  const rate = LIMITS[name];
+  const at = now.getTime();
+  const { restBelow, busyUpTo, step } = admissionRanges(rate, at);
+  const _ = db.command;
+  const field = `tat.${name}`;
+  const limits = db.collection(RATE_LIMITS_COLLECTION);
+  const applied = async (condition: unknown, data: Record<string, unknown>) =>
+    (await updated(limits.where({ _id: openid, [field]: condition }).update({ data }))) === 1;
+  for (let round = 0; round < ROUNDS; round++) {
+    if (await applied(_.or(_.exists(false), _.lt(restBelow)), { [field]: at + step })) return;
+    if (await applied(_.gte(restBelow).and(_.lte(busyUpTo)), { [field]: _.inc(step) })) return;
+    const doc = await getById<RateLimitDoc>(db, RATE_LIMITS_COLLECTION, openid);
+    if (doc === null) {
+      try {
+        await limits.add({ data: { _id: openid, _openid: openid, tat: { [name]: at + step } } });
+        return;
+      } catch (error) {
+        if (isDuplicateKey(error)) continue;
+        throw error;
+      }
+    }
+    const verdict = admit(rate, doc.tat?.[name], at);
+    if (!verdict.allowed) throw limitedError(verdict.retryAfterSec);
+    // Another call moved the state between the updates and the read: try again on the new state.
+  }
+  throw limitedError(1);
+}
