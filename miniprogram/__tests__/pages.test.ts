@@ -250,7 +250,12 @@ describe('订单', () => {
       .on('order.list', () => ({
         items: [order('o1', { status: 'paid' }), order('o2', { status: 'closed' })],
         total: 2,
-        policy: { refundDays: 3, maxProgressPercent: 50 },
+        policy: {
+          refundDays: 3,
+          maxProgressPercent: 50,
+          consumption: 'max(reported progress, share of paid lessons opened after payment)',
+          consumptionText: '学习进度按两者中较高的计算：课程的学习进度，以及支付后已打开的付费课时占比。',
+        },
       }))
       .on('order.refund', (r) => ({ order: order(String(r.orderId), { status: 'refunding' }) }));
     const page = openPage('orders');
@@ -262,6 +267,8 @@ describe('订单', () => {
     // The policy as the server is configured, not a figure built into the mini-program.
     expect(textOf(page, '.policy')).toContain('支付后 3 天内');
     expect(textOf(page, '.policy')).toContain('未达到 50%');
+    // How consumption is counted, as the server says it: opening a paid lesson counts.
+    expect(textOf(page, '.policy')).toContain('支付后已打开的付费课时占比');
     await tap(page, '.submit-refund');
     expect(textOf(page, '.form-error')).toBe('请填写退款原因');
     find(page, '.reason')?.dispatchEvent('input', { detail: { value: '买错了' } });
@@ -293,6 +300,37 @@ describe('订单', () => {
     await tap(page, '.submit-refund');
     expect(textOf(page, '.form-error')).toBe('已超过支付后 5 天的退款期限');
     expect(textOf(page, '.policy')).toContain('支付后 5 天内');
+  });
+
+  it('a refund refused for the lessons opened, or asked too often, shows what the server says', async () => {
+    const cloud = installWx();
+    let refusals = 0;
+    cloud
+      .on('order.list', () => ({
+        items: [order('o1', { status: 'paid' })],
+        total: 1,
+        policy: { refundDays: 7, maxProgressPercent: 20 },
+      }))
+      .on('order.refund', () => {
+        refusals += 1;
+        if (refusals > 1)
+          throw new StubError('RESOURCE_EXHAUSTED', '操作太频繁，请 60 秒后再试', { retryAfterSec: 60 });
+        throw new StubError(
+          'FAILED_PRECONDITION',
+          '支付后已打开付费课时《变量》《函数》《循环》等 5 课时，占全部付费课时的 50%，达到 20% 后不支持退款',
+          { policy: { refundDays: 7, maxProgressPercent: 20, consumptionText: '打开付费课时也计入学习进度。' } },
+        );
+      });
+    const page = openPage('orders');
+    await settle();
+    await tap(page, '.refund');
+    find(page, '.reason')?.dispatchEvent('input', { detail: { value: '不想学了' } });
+    await settle();
+    await tap(page, '.submit-refund');
+    expect(textOf(page, '.form-error')).toContain('《变量》《函数》《循环》等 5 课时');
+    expect(textOf(page, '.policy')).toContain('打开付费课时也计入学习进度。');
+    await tap(page, '.submit-refund');
+    expect(textOf(page, '.form-error')).toBe('操作太频繁，请 60 秒后再试');
   });
 });
 

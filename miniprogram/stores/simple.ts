@@ -58,17 +58,21 @@ export class MyCoursesStore extends Store<MyCoursesState> {
  * The refund rule as the server is configured (`order.list` → `policy`, or the details of a refusal). The server
  * decides every request; its refusal message is shown as it is.
  */
-export function policyText(policy: RefundPolicy): string {
-  return `退款规则：支付后 ${policy.refundDays} 天内、且课程学习进度未达到 ${policy.maxProgressPercent}% 时可申请退款，款项原路退回，退款后课程将无法继续学习。是否符合条件以服务端审核为准。`;
+export function policyText(policy: ShownPolicy): string {
+  return `退款规则：支付后 ${policy.refundDays} 天内、且课程学习进度未达到 ${policy.maxProgressPercent}% 时可申请退款，款项原路退回，退款后课程将无法继续学习。${policy.consumptionText ?? ''}是否符合条件以服务端审核为准。`;
 }
 
+/** What the policy text shows; how consumption is counted is said by the server (`consumptionText`). */
+type ShownPolicy = Pick<RefundPolicy, 'refundDays' | 'maxProgressPercent'> & { consumptionText?: string };
+
 /** The policy in the details of a refused refund, if the server sent one. */
-function refusalPolicy(error: unknown): RefundPolicy | undefined {
+function refusalPolicy(error: unknown): ShownPolicy | undefined {
   if (!(error instanceof CallError)) return undefined;
   const policy = (error.details as { policy?: Partial<RefundPolicy> } | null | undefined)?.policy;
-  return typeof policy?.refundDays === 'number' && typeof policy.maxProgressPercent === 'number'
-    ? { refundDays: policy.refundDays, maxProgressPercent: policy.maxProgressPercent }
-    : undefined;
+  if (typeof policy?.refundDays !== 'number' || typeof policy.maxProgressPercent !== 'number') return undefined;
+  const shown: ShownPolicy = { refundDays: policy.refundDays, maxProgressPercent: policy.maxProgressPercent };
+  if (typeof policy.consumptionText === 'string') shown.consumptionText = policy.consumptionText;
+  return shown;
 }
 
 export interface OrdersState {

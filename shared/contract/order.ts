@@ -125,12 +125,34 @@ export interface OrderGetData {
   order: Order;
 }
 
+/** How the refund policy counts a learner's consumption of a course (shared/learning/consumption.ts). */
+export const REFUND_CONSUMPTION_RULE = 'max(reported progress, share of paid lessons opened after payment)';
+
+/** The same rule in words the mini-program shows beside the policy. */
+export const REFUND_CONSUMPTION_TEXT =
+  '学习进度按两者中较高的计算：课程的学习进度，以及支付后已打开（获取了视频、音频或正文）的付费课时占全部付费课时的比例；试看课时不计入。';
+
 /** The refund policy as configured (shared/settings `refund`), to show the learner before they ask. */
 export interface RefundPolicy {
   /** A refund can be asked for this many days after payment. */
   refundDays: number;
-  /** A refund is refused once the learner's progress in the course reaches this percent. */
+  /** A refund is refused once the learner's consumption of the course (`consumption`) reaches this percent. */
   maxProgressPercent: number;
+  /** How consumption is counted, machine-readable. */
+  consumption: typeof REFUND_CONSUMPTION_RULE;
+  /** The same in a sentence for the learner. */
+  consumptionText: string;
+}
+
+/** A learner's consumption of a course since the payment, as the policy counted it for a refusal. */
+export interface RefundConsumption {
+  /** max(reportedPercent, openedPercent). */
+  percent: number;
+  reportedPercent: number;
+  /** Paid lessons opened after the payment over all paid lessons of the course. */
+  openedPercent: number;
+  /** Those lessons, in course order. */
+  openedLessons: { id: string; title: string }[];
 }
 
 export interface OrderListData {
@@ -144,6 +166,8 @@ export interface OrderListData {
 /** `details` of the FAILED_PRECONDITION by which the policy refuses an `order.refund` (the message says why). */
 export interface RefundRefusalDetails {
   policy: RefundPolicy;
+  /** Present when the course was consumed beyond the policy (not for a refusal by the refund window). */
+  consumption?: RefundConsumption;
 }
 
 export interface OrderRefundData {

@@ -4,7 +4,7 @@
  */
 import { AppError } from '../contract';
 import type { CourseDoc, LessonDoc } from '../catalog';
-import { isEnrolled } from '../enrollments';
+import { getEnrollment, type EnrollmentDoc } from '../enrollments';
 import { getById, type Database } from '../db';
 import { invalidField } from './progress';
 import { found } from '../db';
@@ -14,6 +14,8 @@ export interface LessonAccess {
   lesson: LessonDoc;
   /** An active enrollment (false: a free lesson opened without one). */
   enrolled: boolean;
+  /** The learner's enrollment in the course, active or not (null: never enrolled). */
+  enrollment: EnrollmentDoc | null;
 }
 
 /** Lesson fields a progress report needs; the media fileID and the body stay in the database. */
@@ -39,18 +41,19 @@ export async function lessonAccess(
   purpose: 'open' | 'report',
 ): Promise<LessonAccess> {
   const lessonQuery = db.collection('lessons').where({ _id: ids.lessonId }).limit(1);
-  const [course, lessons, enrolled] = await Promise.all([
+  const [course, lessons, enrollment] = await Promise.all([
     getById<CourseDoc>(db, 'courses', ids.courseId),
     found<LessonDoc>(purpose === 'report' ? lessonQuery.field(REPORT_FIELDS) : lessonQuery),
-    isEnrolled(db, openid, ids.courseId),
+    getEnrollment(db, openid, ids.courseId),
   ]);
+  const enrolled = enrollment?.status === 'active';
   if (course === null || course.status === 'draft') throw new AppError('FORBIDDEN', '该课程不存在或尚未上架');
   const lesson = lessons[0];
   if (lesson === undefined || lesson.courseId !== ids.courseId) {
     if (purpose === 'report') throw invalidField('lessonId', 'lessonId must be a lesson of the course');
     throw new AppError('NOT_FOUND', '该课时不存在或已被删除');
   }
-  if (enrolled) return { course, lesson, enrolled };
-  if (lesson.free && course.status === 'published') return { course, lesson, enrolled };
+  if (enrolled) return { course, lesson, enrolled, enrollment };
+  if (lesson.free && course.status === 'published') return { course, lesson, enrolled, enrollment };
   throw new AppError('FORBIDDEN', '购买本课程后即可学习该课时');
 }

@@ -43,7 +43,20 @@ export interface LessonState {
   done: boolean;
 }
 
-/** `courseProgress`: a learner's progress in one course. The orders domain reads `percent` for its refund policy. */
+/**
+ * The paid lessons whose media URL or article body `learning.lesson` handed out while the learner's enrollment was
+ * paid for by `orderId` (so after that payment): lesson id → server epoch ms of the first delivery. A later purchase
+ * (after a refund) starts a new record. The refund policy counts these (./consumption.ts).
+ */
+export interface DeliveryRecord {
+  orderId: string;
+  lessons: Record<string, number>;
+}
+
+/**
+ * `courseProgress`: a learner's progress in one course. The refund policy reads `percent` and `delivered`
+ * (./consumption.ts).
+ */
 export interface CourseProgressDoc {
   _id: string;
   _openid: string;
@@ -68,6 +81,10 @@ export interface CourseProgressDoc {
   completedAt?: string;
   /** Incremented by every write; a write applies only to the revision it was computed from. */
   rev: number;
+  /** Written only by `learning.lesson` (a report's write leaves it as it is). */
+  delivered?: DeliveryRecord;
+  /** The state of the write limits kept here (shared/limits LIMITS.progress, LIMITS.lessonDelivery), epoch ms. */
+  limits?: { progress?: number; lessonDelivery?: number };
 }
 
 /** A report that passed validation. */
@@ -193,6 +210,51 @@ function sameState(prev: CourseProgressDoc, next: CourseProgressDoc, lessonId: s
     prev.lastPositionSec === next.lastPositionSec &&
     prev.lastReportedAt === next.lastReportedAt
   );
+}
+
+/** Whether the lesson's delivery under `orderId` is recorded already (then opening it again writes nothing). */
+export function isDelivered(doc: CourseProgressDoc | null, orderId: string, lessonId: string): boolean {
+  return doc?.delivered?.orderId === orderId && doc.delivered.lessons[lessonId] !== undefined;
+}
+
+/** The delivery record once `lessonId` is delivered at `at` under `orderId`; a record of an earlier order is replaced. */
+export function withDelivery(
+  record: DeliveryRecord | undefined,
+  orderId: string,
+  lessonId: string,
+  at: number,
+): DeliveryRecord {
+  const lessons = record?.orderId === orderId ? record.lessons : {};
+  return { orderId, lessons: { ...lessons, [lessonId]: lessons[lessonId] ?? at } };
+}
+
+/**
+ * The document a first delivery creates when the learner has never reported progress in the course: nothing studied
+ * yet, the opened lesson as the place to resume (from its start), `now` as the latest activity.
+ */
+export function deliveredFirst(
+  facts: CourseFacts,
+  lessonId: string,
+  delivered: DeliveryRecord,
+  now: Date,
+): CourseProgressDoc {
+  return {
+    _id: facts.id,
+    _openid: facts.openid,
+    courseId: facts.courseId,
+    enrolled: facts.enrolled,
+    lessons: {},
+    completedLessonIds: [],
+    lessonCount: facts.lessonCount,
+    percent: 0,
+    lastLessonId: lessonId,
+    lastPositionSec: 0,
+    // No report yet: any report is later.
+    lastReportedAt: 0,
+    updatedAt: now.toISOString(),
+    rev: 1,
+    delivered,
+  };
 }
 
 export function toLessonProgress(lessonId: string, state: LessonState): LessonProgress {

@@ -17,12 +17,17 @@ import { getById, type Database } from '../db';
 import { lessonAccess } from './access';
 import { watermarkText } from './identity';
 import { found, isDuplicateKey, updated } from '../db';
+import { admit, limitedError, LIMITS } from '../limits';
 import {
   PROGRESS_COLLECTION,
   acceptReport,
   applyReport,
+  deliveredFirst,
+  isDelivered,
   toCourseProgress,
   toLessonProgress,
+  withDelivery,
+  type CourseFacts,
   type CourseProgressDoc,
 } from './progress';
 
@@ -57,8 +62,13 @@ async function readProgress(db: Database, openid: string, courseId: string): Pro
   return getById<CourseProgressDoc>(db, PROGRESS_COLLECTION, progressId(openid, courseId));
 }
 
+/**
+ * Opens a lesson: its media URL (a temp URL of the private file) or its article body, the watermark and where the
+ * learner stopped. The first delivery of a paid lesson to a learner who paid for the course is recorded before the
+ * content leaves the server (see recordDelivery); a free-trial lesson, a free course and a lesson opened again are not.
+ */
 export async function openLesson(deps: LearningDeps, openid: string, params: LessonParams): Promise<LessonContent> {
-  const [{ lesson }, progress, secret] = await Promise.all([
+  const [{ course, lesson, enrolled, enrollment }, progress, secret] = await Promise.all([
     lessonAccess(deps.db, openid, params, 'open'),
     readProgress(deps.db, openid, params.courseId),
     deps.identitySecret(),
@@ -81,7 +91,65 @@ export async function openLesson(deps: LearningDeps, openid: string, params: Les
   }
   const state = progress?.lessons[lesson._id];
   if (state !== undefined) content.progress = toLessonProgress(lesson._id, state);
+  if (enrolled && enrollment?.source === 'paid' && !lesson.free) {
+    const facts = {
+      id: progressId(openid, params.courseId),
+      openid,
+      courseId: params.courseId,
+      lessonCount: course.lessonCount,
+      enrolled,
+    };
+    await recordDelivery(deps, facts, lesson._id, enrollment.orderId ?? '', progress);
+  }
   return content;
+}
+
+/**
+ * Records that a paid lesson's content was handed out under `orderId`, in the learner's own progress document, with
+ * the same one conditional write as a progress report: `where({ _id, rev })` on the document as read (another
+ * device's report or delivery in between matches nothing, and the delivery is applied again on the fresh document),
+ * or an insert under the document's fixed id when the learner has none yet (a concurrent first insert fails on the id
+ * and the delivery is applied on top of the winner). A lesson already recorded for this order writes nothing. The
+ * write comes before the content is returned: if it cannot be made, the content is not handed out.
+ */
+async function recordDelivery(
+  deps: LearningDeps,
+  facts: CourseFacts,
+  lessonId: string,
+  orderId: string,
+  read: CourseProgressDoc | null,
+): Promise<void> {
+  const collection = deps.db.collection(PROGRESS_COLLECTION);
+  let prev = read;
+  for (let attempt = 0; attempt < PROGRESS_WRITE_ATTEMPTS; attempt++) {
+    if (attempt > 0) prev = await readProgress(deps.db, facts.openid, facts.courseId);
+    if (isDelivered(prev, orderId, lessonId)) return;
+    const now = deps.now();
+    const admission = admit(LIMITS.lessonDelivery, prev?.limits?.lessonDelivery, now.getTime());
+    if (!admission.allowed) throw limitedError(admission.retryAfterSec);
+    const delivered = withDelivery(prev?.delivered, orderId, lessonId, now.getTime());
+    if (prev === null) {
+      try {
+        const doc = deliveredFirst(facts, lessonId, delivered, now);
+        await collection.add({ data: { ...doc, limits: { lessonDelivery: admission.tat } } });
+        return;
+      } catch (error) {
+        if (isDuplicateKey(error)) continue;
+        throw error;
+      }
+    }
+    const written = await updated(
+      collection.where({ _id: facts.id, rev: prev.rev }).update({
+        data: {
+          delivered: deps.db.command.set(delivered),
+          'limits.lessonDelivery': admission.tat,
+          rev: prev.rev + 1,
+        },
+      }),
+    );
+    if (written === 1) return;
+  }
+  throw new AppError('UNAVAILABLE', '课时打开繁忙，请稍后再试');
 }
 
 /**
@@ -97,6 +165,10 @@ export async function openLesson(deps: LearningDeps, openid: string, params: Les
  * `$max` operators would make the furthest position race-free without a read, but the percent (a count of completed
  * lessons) and the resume position (which depends on the stored report time) cannot be expressed as operators
  * without an aggregation-pipeline update, which CloudBase's update does not offer.
+ *
+ * The same write carries the report limit's state (LIMITS.progress, per learner and course): a report over the limit
+ * is RESOURCE_EXHAUSTED and writes nothing; one that changes nothing is not counted. The write names only the fields
+ * a report owns, so the delivery record (`delivered`) and the other limit stay as they are.
  */
 export async function reportProgress(
   deps: LearningDeps,
@@ -116,20 +188,22 @@ export async function reportProgress(
   const collection = db.collection(PROGRESS_COLLECTION);
   for (let attempt = 0; attempt < PROGRESS_WRITE_ATTEMPTS; attempt++) {
     const prev = await readProgress(db, openid, params.courseId);
-    const next = applyReport(prev, facts, report, deps.now());
+    const now = deps.now();
+    const next = applyReport(prev, facts, report, now);
     if (next === null) return toCourseProgress(prev as CourseProgressDoc, params.lessonId);
+    const admission = admit(LIMITS.progress, prev?.limits?.progress, now.getTime());
+    if (!admission.allowed) throw limitedError(admission.retryAfterSec);
     if (prev === null) {
       try {
-        await collection.add({ data: next });
+        await collection.add({ data: { ...next, limits: { progress: admission.tat } } });
       } catch (error) {
         if (isDuplicateKey(error)) continue;
         throw error;
       }
     } else {
       const { _id, ...fields } = next;
-      const written = await updated(
-        collection.where({ _id, rev: prev.rev }).update({ data: { ...fields, lessons: db.command.set(next.lessons) } }),
-      );
+      const data = { ...fields, lessons: db.command.set(next.lessons), 'limits.progress': admission.tat };
+      const written = await updated(collection.where({ _id, rev: prev.rev }).update({ data }));
       if (written !== 1) continue;
     }
     // Only a change of the course percent is a signal (a first report at 0 % is not), so the reports a player sends

@@ -15,13 +15,21 @@
  *   reports it; a payment that reached another merchant is not ours to refund: the order fails, flagged for the
  *   operator (`attention`), and its note tells the learner where to ask.
  */
-import { AppError, ORDER_LIST_DEFAULTS, type OrderCreateData, type OrderCreateParams } from '../contract';
+import {
+  AppError,
+  ORDER_LIST_DEFAULTS,
+  REFUND_CONSUMPTION_RULE,
+  REFUND_CONSUMPTION_TEXT,
+  type OrderCreateData,
+  type OrderCreateParams,
+} from '../contract';
 import type {
   Order,
   OrderListData,
   OrderListParams,
   OrderRefundParams,
   OrderStatus,
+  RefundConsumption,
   RefundPolicy,
   RefundRefusalDetails,
 } from '../contract';
@@ -33,6 +41,7 @@ import {
   getEnrollment,
   type EnrollmentDoc,
 } from '../enrollments';
+import { openedLessonsText, readConsumption } from '../learning/consumption';
 import type { AppSettings } from '../settings';
 import { countWhere, findMany, getById, inTransaction, txGet, type Database, type Transaction } from '../db';
 import {
@@ -53,7 +62,6 @@ import {
 import { RailError, type Payer, type PaymentRail, type Rails, type TradeStatus } from './rail';
 
 const COURSES_COLLECTION = 'courses';
-const COURSE_PROGRESS_COLLECTION = 'courseProgress';
 /** How many orders of each kind one sweep handles, those due longest first; the next run takes the rest. */
 export const SWEEP_BATCH = 100;
 /**
@@ -619,28 +627,35 @@ async function confirmRefund(deps: OrderDeps, id: string, source: OrderSource): 
 
 /** The configured refund policy, as the learner is shown it. */
 export function refundPolicy(settings: AppSettings): RefundPolicy {
-  return { refundDays: settings.refund.windowDays, maxProgressPercent: settings.refund.maxProgressPercent };
+  return {
+    refundDays: settings.refund.windowDays,
+    maxProgressPercent: settings.refund.maxProgressPercent,
+    consumption: REFUND_CONSUMPTION_RULE,
+    consumptionText: REFUND_CONSUMPTION_TEXT,
+  };
 }
 
-/** Why the policy refuses a refund, or undefined when it allows it. */
-export async function refundRefusal(deps: OrderDeps, order: OrderDoc): Promise<string | undefined> {
+/** Why the policy refuses a refund (and the consumption it counted), or undefined when it allows it. */
+export async function refundRefusal(
+  deps: OrderDeps,
+  order: OrderDoc,
+): Promise<{ message: string; consumption?: RefundConsumption } | undefined> {
   const policy = deps.settings.refund;
-  if (order.amountFen === 0) return '免费课程无需退款';
+  if (order.amountFen === 0) return { message: '免费课程无需退款' };
   const paidAt = new Date(order.paidAt ?? order.createdAt);
   if (deps.clock().getTime() - paidAt.getTime() > policy.windowDays * 86_400_000) {
-    return `已超过支付后 ${policy.windowDays} 天的退款期限`;
+    return { message: `已超过支付后 ${policy.windowDays} 天的退款期限` };
   }
-  const [progress] = await findMany<{ percent?: number }>(
-    deps.db,
-    COURSE_PROGRESS_COLLECTION,
-    { _openid: order._openid, courseId: order.courseId },
-    { limit: 1 },
-  );
-  const percent = progress?.percent ?? 0;
-  if (percent >= policy.maxProgressPercent) {
-    return `学习进度已达 ${percent}%，达到 ${policy.maxProgressPercent}% 后不支持退款`;
-  }
-  return undefined;
+  // What the server handed out counts as well as what the devices reported (shared/learning/consumption.ts).
+  const used = await readConsumption(deps.db, { openid: order._openid, courseId: order.courseId, orderId: order._id });
+  if (used.percent < policy.maxProgressPercent) return undefined;
+  const limit = `达到 ${policy.maxProgressPercent}% 后不支持退款`;
+  const message =
+    used.openedPercent >= used.reportedPercent
+      ? `支付后已打开付费课时${openedLessonsText(used.opened)}，占全部付费课时的 ${used.openedPercent}%，${limit}`
+      : `学习进度已达 ${used.reportedPercent}%，${limit}`;
+  const { opened, ...figures } = used;
+  return { message, consumption: { ...figures, openedLessons: opened } };
 }
 
 export async function requestRefund(deps: OrderDeps, openid: string, params: OrderRefundParams): Promise<Order> {
@@ -650,7 +665,8 @@ export async function requestRefund(deps: OrderDeps, openid: string, params: Ord
   const refusal = await refundRefusal(deps, order);
   if (refusal) {
     const details: RefundRefusalDetails = { policy: refundPolicy(deps.settings) };
-    throw new AppError('FAILED_PRECONDITION', refusal, details);
+    if (refusal.consumption) details.consumption = refusal.consumption;
+    throw new AppError('FAILED_PRECONDITION', refusal.message, details);
   }
   // Not the policy but the rail (an Apple-paid order): the message says where to ask instead.
   const blocker = deps.rails[order.rail]?.refundBlocker(order);

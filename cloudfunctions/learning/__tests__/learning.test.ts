@@ -1,7 +1,9 @@
 /**
  * The `learning` function through the local cloud's client gateway, with the real wx-server-sdk inside.
  */
+import { LIMITS } from '../../../shared/limits';
 import {
+  openLesson,
   progressId,
   PROGRESS_COLLECTION,
   reportProgress,
@@ -315,6 +317,178 @@ describe('learning.progress between two devices (a forced race)', () => {
     } finally {
       stop();
     }
+  });
+});
+
+describe('refund policy bypass: what learning.lesson hands out is recorded', () => {
+  const deps = (db: Database, now: () => Date = () => new Date()): LearningDeps => ({
+    db,
+    now,
+    tempFileUrl: async (fileId) => `https://temp.example/${fileId}`,
+    identitySecret: async () => 'secret',
+  });
+  const open = (lessonId: string, courseId = COURSE_ID) => ({ courseId, lessonId });
+  const stored = (openid: string, courseId = COURSE_ID) =>
+    getById<CourseProgressDoc>(world.db, PROGRESS_COLLECTION, progressId(openid, courseId));
+  /** The database writes `run` makes. */
+  async function writesOf(run: () => Promise<unknown>): Promise<string[]> {
+    const actions: string[] = [];
+    const stop = world.cloud.admin.observe(({ action }) => {
+      if (/^database\..*(insert|modify|remove|update)/i.test(action)) actions.push(action);
+    });
+    try {
+      await run();
+    } finally {
+      stop();
+    }
+    return actions;
+  }
+
+  test('a paid lesson handed out is recorded once, under the order that paid; a free one and a reopen write nothing', async () => {
+    const openid = 'o-deliver';
+    await world.enrol(openid, COURSE_ID, { orderId: 'order-deliver-1' });
+    const lesson = (lessonId: string) => world.call('learning', openid, { action: 'lesson', ...open(lessonId) });
+
+    expect(await writesOf(async () => expect((await lesson('py-101-2')).ok).toBe(true))).toEqual([
+      'database.insertDocument',
+    ]);
+    const first = await stored(openid);
+    expect(first).toMatchObject({
+      _openid: openid,
+      percent: 0,
+      lastLessonId: 'py-101-2',
+      lastPositionSec: 0,
+      delivered: { orderId: 'order-deliver-1', lessons: { 'py-101-2': expect.any(Number) } },
+      rev: 1,
+    });
+    // Opening it again (a fresh URL after the old one expired) writes nothing.
+    expect(await writesOf(() => lesson('py-101-2'))).toEqual([]);
+    // The free-trial lesson does not count.
+    expect(await writesOf(() => lesson('py-101-1'))).toEqual([]);
+    expect(await writesOf(() => lesson('py-101-4'))).toEqual(['database.modifyDocument']);
+    expect((await stored(openid))?.delivered).toEqual({
+      orderId: 'order-deliver-1',
+      lessons: { 'py-101-2': first?.delivered?.lessons['py-101-2'], 'py-101-4': expect.any(Number) },
+    });
+    // Someone without the course opening the free lesson leaves no trace.
+    expect(await writesOf(() => world.call('learning', 'o-trial', { action: 'lesson', ...open('py-101-1') }))).toEqual(
+      [],
+    );
+  });
+
+  test('a progress report keeps the delivery record, and a delivery keeps the reports', async () => {
+    const openid = 'o-deliver-report';
+    await world.enrol(openid, COURSE_ID);
+    await world.call('learning', openid, { action: 'lesson', ...open('py-101-3') });
+    await world.call('learning', openid, report('py-101-2', 540, 600, T0));
+    expect(await stored(openid)).toMatchObject({
+      delivered: { lessons: { 'py-101-3': expect.any(Number) } },
+      lessons: { 'py-101-2': { pos: 540, done: true } },
+      percent: 25,
+    });
+    await world.call('learning', openid, { action: 'lesson', ...open('py-101-2') });
+    const doc = await stored(openid);
+    expect(Object.keys(doc?.delivered?.lessons ?? {}).sort()).toEqual(['py-101-2', 'py-101-3']);
+    expect(doc).toMatchObject({ lessons: { 'py-101-2': { pos: 540, done: true } }, percent: 25, rev: 3 });
+  });
+
+  test('a delivery while another device reports is applied on top: both land', async () => {
+    const openid = 'o-deliver-race';
+    await world.enrol(openid, COURSE_ID);
+    await reportProgress(deps(world.db), openid, { ...open('py-101-2'), positionSec: 60, durationSec: 600 });
+    const tablet = () =>
+      reportProgress(deps(world.db), openid, { ...open('py-101-3'), positionSec: 190, durationSec: 200 });
+    await openLesson(deps(racing(world.db, tablet)), openid, open('py-101-4'));
+    const doc = await stored(openid);
+    expect(doc?.lessons['py-101-3']).toMatchObject({ pos: 190, done: true });
+    expect(doc?.delivered?.lessons).toEqual({ 'py-101-4': expect.any(Number) });
+    expect(doc?.rev).toBe(3);
+  });
+
+  test('two first deliveries at once (no document yet): the second insert loses on the id and is applied on top', async () => {
+    const openid = 'o-deliver-insert';
+    await world.enrol(openid, COURSE_ID);
+    const tablet = () => openLesson(deps(world.db), openid, open('py-101-3'));
+    await openLesson(deps(racing(world.db, tablet)), openid, open('py-101-2'));
+    const doc = await stored(openid);
+    expect(Object.keys(doc?.delivered?.lessons ?? {}).sort()).toEqual(['py-101-2', 'py-101-3']);
+    expect(doc?.rev).toBe(2);
+  });
+
+  test('buying again after a refund starts a new record: lessons opened under the refunded order do not carry over', async () => {
+    const openid = 'o-deliver-again';
+    await world.enrol(openid, COURSE_ID, { orderId: 'order-again-1' });
+    await openLesson(deps(world.db), openid, open('py-101-2'));
+    await world.enrol(openid, COURSE_ID, { orderId: 'order-again-2' });
+    await openLesson(deps(world.db), openid, open('py-101-3'));
+    expect((await stored(openid))?.delivered).toEqual({
+      orderId: 'order-again-2',
+      lessons: { 'py-101-3': expect.any(Number) },
+    });
+    // Opening the earlier lesson again under the new order records it again.
+    await openLesson(deps(world.db), openid, open('py-101-2'));
+    expect(Object.keys((await stored(openid))?.delivered?.lessons ?? {}).sort()).toEqual(['py-101-2', 'py-101-3']);
+  });
+});
+
+describe('no limits on writes: learning', () => {
+  const at = new Date(T0);
+  const deps = (db: Database): LearningDeps => ({
+    db,
+    now: () => at,
+    tempFileUrl: async (fileId) => `https://temp.example/${fileId}`,
+    identitySecret: async () => 'secret',
+  });
+
+  test('progress reports over the limit are RESOURCE_EXHAUSTED with retryAfterSec, and write nothing', async () => {
+    const openid = 'o-report-flood';
+    await world.enrol(openid, COURSE_ID);
+    const send = (i: number) =>
+      reportProgress(deps(world.db), openid, {
+        courseId: COURSE_ID,
+        lessonId: 'py-101-2',
+        positionSec: i,
+        durationSec: 600,
+        reportedAt: T0 - 100_000 + i,
+      });
+    for (let i = 0; i < LIMITS.progress.burst; i++) await send(i);
+    const before = await getById<CourseProgressDoc>(world.db, PROGRESS_COLLECTION, progressId(openid, COURSE_ID));
+    await expect(send(LIMITS.progress.burst)).rejects.toMatchObject({
+      code: 'RESOURCE_EXHAUSTED',
+      details: { retryAfterSec: 1 },
+    });
+    const after = await getById<CourseProgressDoc>(world.db, PROGRESS_COLLECTION, progressId(openid, COURSE_ID));
+    expect(after).toEqual(before);
+  });
+
+  test('first deliveries over the limit are RESOURCE_EXHAUSTED and hand out nothing; reopening stays free', async () => {
+    const openid = 'o-open-flood';
+    const courseId = 'bulk-101';
+    const count = LIMITS.lessonDelivery.burst + 1;
+    await insert(world.db, 'courses', [courseDoc({ _id: courseId, lessonCount: count, rating: emptyRating() })]);
+    await insert(
+      world.db,
+      'lessons',
+      Array.from({ length: count }, (_, i) => {
+        const { media: _none, ...article } = lessonDoc({
+          _id: `bulk-101-${i + 1}`,
+          courseId,
+          order: i + 1,
+          kind: 'article',
+          free: false,
+        });
+        return { ...article, body: `第 ${i + 1} 课` };
+      }),
+    );
+    await world.enrol(openid, courseId);
+    const openNth = (i: number) => openLesson(deps(world.db), openid, { courseId, lessonId: `bulk-101-${i}` });
+    for (let i = 1; i < count; i++) expect((await openNth(i)).body).toBe(`第 ${i} 课`);
+    await expect(openNth(count)).rejects.toMatchObject({
+      code: 'RESOURCE_EXHAUSTED',
+      message: expect.stringContaining('操作太频繁'),
+      details: { retryAfterSec: 10 },
+    });
+    expect((await openNth(1)).body).toBe('第 1 课');
   });
 });
 

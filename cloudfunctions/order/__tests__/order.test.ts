@@ -9,6 +9,8 @@ import { SANDBOX_MCH_ID, type PaySandbox } from '../../../local/sandbox/pay';
 import { startTestCloud } from '../../../local/testing';
 import {
   PAY_RAILS,
+  REFUND_CONSUMPTION_RULE,
+  REFUND_CONSUMPTION_TEXT,
   type Order,
   type OrderListData,
   type PayRail,
@@ -527,9 +529,11 @@ describe('order.get, order.list', () => {
 
   test('the reply carries the configured refund policy', async () => {
     const openid = learner();
+    const counted = { consumption: REFUND_CONSUMPTION_RULE, consumptionText: REFUND_CONSUMPTION_TEXT };
     expect(data(await call<OrderListData>('order', openid, { action: 'list' })).policy).toEqual({
       refundDays: 7,
       maxProgressPercent: 20,
+      ...counted,
     });
     const settings = db.collection('settings').doc('app');
     await settings.update({ data: { refund: { windowDays: 3, maxProgressPercent: 50 } } });
@@ -537,7 +541,7 @@ describe('order.get, order.list', () => {
       expect(data(await call<OrderListData>('order', openid, { action: 'list' }))).toEqual({
         items: [],
         total: 0,
-        policy: { refundDays: 3, maxProgressPercent: 50 },
+        policy: { refundDays: 3, maxProgressPercent: 50, ...counted },
       });
     } finally {
       await settings.update({ data: { refund: db.command.remove() } });

@@ -355,4 +355,44 @@ describe('xpayNotify', () => {
     const history = (await orderDoc(order.id)).history.filter((h) => h.event === 'ios.refundQuery');
     expect(history).toHaveLength(2);
   });
+
+  test("refund policy bypass: Apple's inquiry is refused at 0 % reported once the paid lessons were handed out", async () => {
+    const { openid, courseId } = await setting();
+    await db
+      .collection('courses')
+      .doc(courseId)
+      .update({ data: { lessonCount: 3 } });
+    for (const [order, free] of [
+      [1, true],
+      [2, false],
+      [3, false],
+    ] as const) {
+      await db.collection('lessons').add({
+        data: {
+          _id: `${courseId}-${order}`,
+          courseId,
+          order,
+          title: `第 ${order} 课`,
+          kind: 'article',
+          durationSec: 60,
+          free,
+          body: '正文',
+        },
+      });
+    }
+    const { order, virtualPayment } = await buy(openid, courseId);
+    await xpay.pay(openid, virtualPayment!, { channel: 'apple' });
+    const { outTradeNo } = await orderDoc(order.id);
+    for (const lessonId of [`${courseId}-2`, `${courseId}-3`]) {
+      expect((await call('learning', openid, { action: 'lesson', courseId, lessonId })).ok).toBe(true);
+    }
+    const answer = await xpay.iosRefundQuery(outTradeNo);
+    expect((answer.outcome as { result: unknown }).result).toEqual({
+      result_code: 1,
+      result_info: '拒绝退款',
+      evidence: expect.stringContaining(
+        '学习进度 0%，支付后已打开付费课时《第 2 课》《第 3 课》（占全部付费课时的 100%）',
+      ),
+    });
+  });
 });

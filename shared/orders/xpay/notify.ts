@@ -8,9 +8,11 @@
  * - `xpay_refund_notify`: a refund finished, ours or one made outside the product (MP backend, Apple); the query
  *   decides, then the enrollment is revoked.
  * - `xpay_subscribe_ios_refund_query_notify`: Apple asks whether to refund an iOS purchase and waits at most 3 s;
- *   answered from our own records (enrollment, progress, refund policy), without calling the platform.
+ *   answered from our own records (enrollment, consumption as the refund policy counts it), without calling the
+ *   platform.
  */
 import { enrollmentId, ENROLLMENTS_COLLECTION, type EnrollmentDoc } from '../../enrollments';
+import { openedLessonsText, readConsumption } from '../../learning/consumption';
 import { findMany, getById } from '../../db';
 import { beijingStamp, ORDERS_COLLECTION, type OrderDoc } from '../model';
 import { recordPayEvent, settleNotified, settlePlatformRefund, type OrderDeps } from '../service';
@@ -141,18 +143,24 @@ async function decide(deps: Pick<OrderDeps, 'db' | 'settings' | 'clock'>, order:
   if (enrollment?.status !== 'active' || enrollment.orderId !== order._id) {
     return refund('该订单对应的课程权益未生效');
   }
-  const [progress] = await findMany<{ percent?: number; updatedAt?: string }>(
-    deps.db,
-    'courseProgress',
-    { _openid: order._openid, courseId: order.courseId },
-    { limit: 1 },
-  );
-  const percent = progress?.percent ?? 0;
+  // The same count as the learner's own refund (shared/learning/consumption.ts): reported progress, or the paid
+  // lessons the server handed out since the payment, whichever is more.
+  const consumption = await readConsumption(deps.db, {
+    openid: order._openid,
+    courseId: order.courseId,
+    orderId: order._id,
+  });
   const { windowDays, maxProgressPercent } = deps.settings.refund;
   const days = (deps.clock().getTime() - new Date(order.paidAt).getTime()) / 86_400_000;
-  const used = `课程《${order.courseTitle}》已于 ${beijingTime(order.paidAt)}（北京时间）解锁，学习进度 ${percent}%`;
-  const lastStudied = progress?.updatedAt ? `，最近一次学习 ${beijingTime(progress.updatedAt)}` : '';
-  if (days <= windowDays && percent < maxProgressPercent) {
+  const opened =
+    consumption.opened.length > 0
+      ? `，支付后已打开付费课时${openedLessonsText(consumption.opened)}（占全部付费课时的 ${consumption.openedPercent}%）`
+      : '';
+  const used =
+    `课程《${order.courseTitle}》已于 ${beijingTime(order.paidAt)}（北京时间）解锁，` +
+    `学习进度 ${consumption.reportedPercent}%${opened}`;
+  const lastStudied = consumption.lastActiveAt ? `，最近一次学习 ${beijingTime(consumption.lastActiveAt)}` : '';
+  if (days <= windowDays && consumption.percent < maxProgressPercent) {
     return refund(`${used}，在本平台退款规则内（支付后 ${windowDays} 天内且进度低于 ${maxProgressPercent}%）`);
   }
   return {

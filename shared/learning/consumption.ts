@@ -1,0 +1,86 @@
+/**
+ * How much of a paid course a learner has consumed since a payment, as the refund policy and the answer to Apple's
+ * refund inquiry count it: the larger of
+ * - the progress the learner's devices reported (`percent`: completed lessons over lessons), and
+ * - the share of the course's paid (not free-trial) lessons whose media URL or article body the server handed out
+ *   while the learner's enrollment was paid for by this order, so after its payment (`delivered`, recorded by
+ *   `learning.lesson`).
+ * The second count is what the server knows itself: a learner who downloads every lesson without ever reporting
+ * progress has consumed the course all the same.
+ */
+import type { LessonDoc } from '../catalog';
+import { found, type Database } from '../db';
+import { percentOf, PROGRESS_COLLECTION, type CourseProgressDoc } from './progress';
+
+export interface Consumption {
+  /** max(reportedPercent, openedPercent), 0–100. */
+  percent: number;
+  /** The progress the devices reported. */
+  reportedPercent: number;
+  /** Paid lessons opened after the payment over the course's paid lessons, rounded down. */
+  openedPercent: number;
+  /** Those lessons, in course order. */
+  opened: { id: string; title: string }[];
+  /** ISO-8601 of the latest activity in the course (a report, or the first lesson opened), if any. */
+  lastActiveAt?: string;
+}
+
+type PaidLesson = Pick<LessonDoc, '_id' | 'title' | 'order'>;
+
+/** A course has at most this many lessons in one read. */
+const MAX_LESSONS = 1000;
+
+/** The consumption of `orderId`'s purchase given the progress document and the course's paid lessons. Pure. */
+export function consumptionOf(
+  progress: Pick<CourseProgressDoc, 'percent' | 'delivered' | 'updatedAt'> | null,
+  paidLessons: PaidLesson[],
+  orderId: string,
+): Consumption {
+  const record = progress?.delivered?.orderId === orderId ? progress.delivered.lessons : {};
+  const opened = [...paidLessons]
+    .sort((a, b) => a.order - b.order)
+    .filter((lesson) => record[lesson._id] !== undefined)
+    .map((lesson) => ({ id: lesson._id, title: lesson.title }));
+  const reportedPercent = progress?.percent ?? 0;
+  const openedPercent = percentOf(opened.length, paidLessons.length);
+  const consumption: Consumption = {
+    percent: Math.max(reportedPercent, openedPercent),
+    reportedPercent,
+    openedPercent,
+    opened,
+  };
+  if (progress?.updatedAt) consumption.lastActiveAt = progress.updatedAt;
+  return consumption;
+}
+
+/** Reads the learner's progress document and the course's paid lessons, and counts `orderId`'s consumption. */
+export async function readConsumption(
+  db: Database,
+  purchase: { openid: string; courseId: string; orderId: string },
+): Promise<Consumption> {
+  const [progress, paidLessons] = await Promise.all([
+    found<CourseProgressDoc>(
+      db.collection(PROGRESS_COLLECTION).where({ _openid: purchase.openid, courseId: purchase.courseId }).limit(1),
+    ),
+    found<PaidLesson>(
+      db
+        .collection('lessons')
+        .where({ courseId: purchase.courseId, free: false })
+        .field({ _id: true, title: true, order: true })
+        .limit(MAX_LESSONS),
+    ),
+  ]);
+  return consumptionOf(progress[0] ?? null, paidLessons, purchase.orderId);
+}
+
+/** How many opened lessons a text names before it says "等 N 课时". */
+const NAMED_LESSONS = 3;
+
+/** `《变量》《函数》《循环》等 5 课时`: the opened lessons for a learner or for Apple's reviewer. */
+export function openedLessonsText(opened: Consumption['opened']): string {
+  const named = opened
+    .slice(0, NAMED_LESSONS)
+    .map((lesson) => `《${lesson.title}》`)
+    .join('');
+  return opened.length > NAMED_LESSONS ? `${named}等 ${opened.length} 课时` : named;
+}
