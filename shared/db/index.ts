@@ -103,7 +103,7 @@ export async function inTransaction<T>(
   }
 }
 
-/** A random pause before run `attempt + 1`: up to 10 ms after the first conflict, doubling each time up to 320 ms. */
+/** A random pause before run `attempt + 1`: up to 20 ms after the first conflict, doubling each time up to 640 ms. */
 function conflictBackoffMs(attempt: number): number {
   return Math.random() * Math.min(20 * 2 ** (attempt - 1), 640);
 }
