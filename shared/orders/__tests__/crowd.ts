@@ -144,7 +144,7 @@ async function buyer(options: CrowdOptions, limited: Gate, openid: string): Prom
   if (!created.ok) return { ...outcome, createError: created.error.code };
   const orderId = created.data.order.id;
   outcome.orderId = orderId;
-  const { outTradeNo } = (await getById<OrderDoc>(options.db, 'orders', orderId)) as OrderDoc;
+  const { outTradeNo } = (await limited(() => getById<OrderDoc>(options.db, 'orders', orderId))) as OrderDoc;
   // The learner pays in the sheet: the trade is paid at the platform, no callback yet.
   await post(`${url}/sandbox/pay`, { outTradeNo, deliveries: 0 });
 

@@ -196,6 +196,14 @@ export function attachPlatforms(cloud: LocalCloud): Platforms {
   };
 }
 
+/** Adds a published 99-yuan course with no learner yet, `id` as given; returns the id. */
+export async function addCourse(db: Database, id: string): Promise<string> {
+  await db.collection('courses').add({
+    data: { _id: id, status: 'published', title: id, priceFen: 9900, category: 'dev', learnerCount: 0 },
+  });
+  return id;
+}
+
 /** A test cloud with both pay sandboxes, and the orders domain's deps, all on one fake clock the test moves. */
 export interface ClockedOrders {
   cloud: LocalCloud;

@@ -12,7 +12,7 @@ import { getById, type Database } from '../../db';
 import type { OrderDoc } from '../model';
 import type { PaymentRail } from '../rail';
 import { createOrder, sweepOrders, type OrderDeps } from '../service';
-import { startClockedOrders, type ClockedOrders, type Platforms } from './rails';
+import { addCourse, startClockedOrders, type ClockedOrders, type Platforms } from './rails';
 
 let world: ClockedOrders;
 let platforms: Platforms;
@@ -31,11 +31,7 @@ let made = 0;
 
 async function course(): Promise<string> {
   made += 1;
-  const id = `regression-course-${made}`;
-  await db.collection('courses').add({
-    data: { _id: id, status: 'published', title: id, priceFen: 9900, category: 'dev', learnerCount: 0 },
-  });
-  return id;
+  return addCourse(db, `regression-course-${made}`);
 }
 
 async function orderDoc(id: string): Promise<OrderDoc> {

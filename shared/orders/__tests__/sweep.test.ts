@@ -7,7 +7,7 @@
 import { getById, type Database } from '../../db';
 import type { OrderDoc } from '../model';
 import { createOrder, requestRefund, RETRY_CAP, sweepOrders, SWEEP_BATCH, type OrderDeps } from '../service';
-import { startClockedOrders, type ClockedOrders, SANDBOX_SETTINGS, type Platforms } from './rails';
+import { addCourse, startClockedOrders, type ClockedOrders, SANDBOX_SETTINGS, type Platforms } from './rails';
 
 let world: ClockedOrders;
 let platforms: Platforms;
@@ -26,11 +26,7 @@ let made = 0;
 
 async function course(): Promise<string> {
   made += 1;
-  const id = `sweep-course-${made}`;
-  await db.collection('courses').add({
-    data: { _id: id, status: 'published', title: id, priceFen: 9900, category: 'dev', learnerCount: 0 },
-  });
-  return id;
+  return addCourse(db, `sweep-course-${made}`);
 }
 
 async function orderDoc(id: string): Promise<OrderDoc> {
