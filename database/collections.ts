@@ -142,7 +142,8 @@ export const collections: CollectionSpec[] = [
     description:
       "A learner's progress in one course (shared/learning/progress.ts): lessons.<lessonId> {pos, at, max, done}, " +
       'completedLessonIds, percent, lastLessonId, lastPositionSec, updatedAt, enrolled, rev; one conditional write ' +
-      'per report. The refund policy reads percent.',
+      'per report; delivered {orderId, lessons} (paid lessons handed out, shared/learning/consumption.ts) and limits ' +
+      '(write limits). The refund policy reads percent and delivered.',
     rules: courseProgressRule,
     indexes: [
       { name: 'owner_course', keys: { _openid: 1, courseId: 1 }, unique: true },

@@ -111,6 +111,8 @@ export interface OrderDoc {
   sweepFailures?: number;
   /** ISO-8601: after such a failure, when the timer looks at the order again (backoff); absent = at once. */
   nextAttemptAt?: string;
+  /** ISO-8601: when `order.get` last asked the platform about it (at most every PLATFORM_QUERY_INTERVAL_MS). */
+  platformQueriedAt?: string;
   history: HistoryEntry[];
 }
 

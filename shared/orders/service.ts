@@ -42,8 +42,9 @@ import {
   type EnrollmentDoc,
 } from '../enrollments';
 import { openedLessonsText, readConsumption } from '../learning/consumption';
+import { spendLimit } from '../limits';
 import type { AppSettings } from '../settings';
-import { countWhere, findMany, getById, inTransaction, txGet, type Database, type Transaction } from '../db';
+import { countWhere, findMany, getById, inTransaction, txGet, updated, type Database, type Transaction } from '../db';
 import {
   billBody,
   newOutTradeNo,
@@ -176,6 +177,8 @@ export async function createOrder(
   if ((await getEnrollment(db, caller.openid, course._id))?.status === 'active') {
     throw new AppError('CONFLICT', '你已拥有这门课程');
   }
+  // Past every check of the request: from here a create may write an order or call the platform.
+  await spendLimit(db, caller.openid, 'orderCreate', deps.clock());
   const payer: Payer = { openid: caller.openid, loginCode: params.loginCode };
 
   const [latest] = await findMany<OrderDoc>(
@@ -662,6 +665,7 @@ export async function requestRefund(deps: OrderDeps, openid: string, params: Ord
   const order = await ownOrder(deps, openid, params.orderId);
   if (order.status === 'refunding' || order.status === 'refunded') return toOrder(order);
   if (order.status !== 'paid') throw new AppError('FAILED_PRECONDITION', '该订单未支付，无需退款');
+  await spendLimit(deps.db, openid, 'orderRefund', deps.clock());
   const refusal = await refundRefusal(deps, order);
   if (refusal) {
     const details: RefundRefusalDetails = { policy: refundPolicy(deps.settings) };
@@ -695,8 +699,36 @@ function reconcileSince(deps: OrderDeps): Date {
   return new Date(deps.clock().getTime() - deps.settings.reconcileWindowMinutes * 60_000);
 }
 
+/** `order.get` asks the platform about one order at most this often; gets in between answer with the stored order. */
+export const PLATFORM_QUERY_INTERVAL_MS = 3000;
+
+/**
+ * Claims this get's platform query of `order`: `platformQueriedAt` moves to now only if the order is still in the
+ * state read and was not queried within the interval, in one conditional update, so of any number of concurrent gets
+ * (a mini-program polling on several devices, or a script) exactly one asks the platform.
+ */
+async function claimPlatformQuery(deps: OrderDeps, order: OrderDoc): Promise<boolean> {
+  const _ = deps.db.command;
+  const now = deps.clock();
+  const before = new Date(now.getTime() - PLATFORM_QUERY_INTERVAL_MS).toISOString();
+  const claimed = await updated(
+    deps.db
+      .collection(ORDERS_COLLECTION)
+      .where({ _id: order._id, status: order.status, platformQueriedAt: _.or(_.exists(false), _.lte(before)) })
+      .update({ data: { platformQueriedAt: now.toISOString() } }),
+  );
+  return claimed === 1;
+}
+
 export async function getOrder(deps: OrderDeps, openid: string, id: string): Promise<Order> {
   let order = await ownOrder(deps, openid, id);
+  const asksPlatform =
+    order.status === 'pending' ||
+    order.status === 'refunding' ||
+    (order.status === 'closed' && recentlyPayable(deps, order));
+  if (!asksPlatform) return toOrder(order);
+  // Another get asked the platform just now (or the order moved on): the order as stored is the answer.
+  if (!(await claimPlatformQuery(deps, order))) return toOrder((await loadOrder(deps.db, id)) ?? order);
   try {
     if (order.status === 'pending') order = await settle(deps, order, 'order.get', false);
     else if (order.status === 'closed' && recentlyPayable(deps, order))

@@ -4,6 +4,7 @@
  */
 import type * as WxServerSdk from 'wx-server-sdk';
 import { found, inTransaction, isDuplicateKey, updated } from '../db';
+import { spendLimit } from '../limits';
 import { LIST_COLLECTION, type ListShardDoc } from './lists';
 import {
   CURRENT_MODEL_ID,
@@ -220,6 +221,10 @@ export function cloudServingStore(cloud: Cloud): ServingStore {
       );
       return known.map((doc) => doc._id);
     },
-    recordInterests: (openid, categories, now) => recordInterests(db, openid, { categories }, now),
+    // A learner's write, limited like every other (shared/limits); setInterests has checked the categories first.
+    recordInterests: async (openid, categories, now) => {
+      await spendLimit(db, openid, 'setInterests', now);
+      await recordInterests(db, openid, { categories }, now);
+    },
   };
 }

@@ -34,7 +34,10 @@ export interface ServingStore {
   download(fileId: string): Promise<Buffer>;
   /** Which of `ids` are catalog categories. */
   knownCategories(ids: string[]): Promise<string[]>;
-  /** Replaces the learner's picked categories: one atomic update of their snapshot (signals.ts recordInterests). */
+  /**
+   * Replaces the learner's picked categories: one atomic update of their snapshot (signals.ts recordInterests), after
+   * the learner's write limit (RESOURCE_EXHAUSTED when over it).
+   */
   recordInterests(openid: string, categories: string[], now: Date): Promise<void>;
 }
 

@@ -37,6 +37,7 @@ import { cleanText } from '../content';
 import { isEnrolled } from '../enrollments';
 import { authorName } from '../learning/identity';
 import { found, getById, inTransaction, txGet, type Database, type Transaction } from '../db';
+import { spendLimit } from '../limits';
 import type { Outcome, Verdict } from './moderation';
 import { riskyRefusal } from './moderation';
 import { adjustSummary, sameSummary, summaryOf } from './summary';
@@ -152,6 +153,8 @@ export async function submitReview(deps: ReviewDeps, openid: string, params: Rev
 
   // Stored as cleaned (no invisible characters); the check sees its check form (./moderation.ts).
   const text = cleanText(params.text);
+  // Every submit that gets this far calls the content check and writes: limited per learner (shared/limits).
+  await spendLimit(db, openid, 'reviewSubmit', deps.now());
   // A rating without words has nothing to check.
   const verdict: Verdict = text === '' ? { outcome: 'pass' } : await deps.checkText(text, openid);
   if (verdict.outcome === 'risky') throw riskyRefusal(verdict.label);

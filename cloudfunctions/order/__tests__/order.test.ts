@@ -19,6 +19,7 @@ import {
 } from '../../../shared/contract';
 import { enrollmentId, type EnrollmentDoc } from '../../../shared/enrollments';
 import { findMany, getById, type Database } from '../../../shared/db';
+import { LIMITS } from '../../../shared/limits';
 import type { OrderDoc } from '../../../shared/orders/model';
 import { attachPlatforms, type Platforms } from '../../../shared/orders/__tests__/rails';
 
@@ -225,10 +226,11 @@ describe.each(PAY_RAILS)('on the %s rail', (rail) => {
   const acked = (outcomes: { result?: unknown }[]) =>
     outcomes.every((o) => JSON.stringify(o.result) === JSON.stringify(ack()));
 
-  test('50 concurrent creates give one pending order and the same payment object', async () => {
+  test("concurrent creates (a learner's whole burst) give one pending order and the same payment object", async () => {
     const openid = learner();
     const courseId = await course();
-    const replies = await Promise.all(Array.from({ length: 50 }, () => create(openid, courseId, rail)));
+    const creates = Array.from({ length: LIMITS.orderCreate.burst }, () => create(openid, courseId, rail));
+    const replies = await Promise.all(creates);
     const ids = new Set(replies.map((reply) => data(reply).order.id));
     const sheets = new Set(replies.map((reply) => data(reply).payment?.package ?? data(reply).virtualPayment?.paySig));
     expect(ids.size).toBe(1);
