@@ -5,8 +5,8 @@
  *
  * Each call is admitted by a conditional update that holds the rule's condition (./rate.ts `admissionRanges`), so
  * concurrent calls can never admit more than the limit: the database applies each update to the document's state at
- * that moment. A learner at rest costs one update; a call in a burst two; the first call ever a read and an insert
- * more. A refused call writes nothing.
+ * that moment. A learner at rest costs one update; a call in a burst two; the first call ever an insert more; a
+ * refused call a failed insert and a read, and writes nothing.
  */
 import { getById, isDuplicateKey, updated, type Database } from '../db';
 import { LIMITS, type LearnerLimitName } from './limits';
@@ -41,17 +41,15 @@ export async function spendLimit(db: Database, openid: string, name: LearnerLimi
   for (let round = 0; round < ROUNDS; round++) {
     if (await applied(_.or(_.exists(false), _.lt(restBelow)), { [field]: at + step })) return;
     if (await applied(_.gte(restBelow).and(_.lte(busyUpTo)), { [field]: _.inc(step) })) return;
-    const doc = await getById<RateLimitDoc>(db, RATE_LIMITS_COLLECTION, openid);
-    if (doc === null) {
-      try {
-        await limits.add({ data: { _id: openid, _openid: openid, tat: { [name]: at + step } } });
-        return;
-      } catch (error) {
-        if (isDuplicateKey(error)) continue;
-        throw error;
-      }
+    // Neither matched: the learner has no document yet (the insert makes it), or is over the limit (the read says).
+    try {
+      await limits.add({ data: { _id: openid, _openid: openid, tat: { [name]: at + step } } });
+      return;
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
     }
-    const verdict = admit(rate, doc.tat?.[name], at);
+    const doc = await getById<RateLimitDoc>(db, RATE_LIMITS_COLLECTION, openid);
+    const verdict = admit(rate, doc?.tat?.[name], at);
     if (!verdict.allowed) throw limitedError(verdict.retryAfterSec);
     // Another call moved the state between the updates and the read: try again on the new state.
   }
