@@ -88,7 +88,10 @@ export class LocalCloud {
     server.keepAliveTimeout = 30_000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1', () => resolve());
+      // A launch opens a thousand connections at once; Node's default backlog (511) would reset half of them.
+      server.listen({ port: this.options.port ?? 0, host: this.options.host ?? '127.0.0.1', backlog: 4096 }, () =>
+        resolve(),
+      );
     });
     this.server = server;
   }
