@@ -24,6 +24,8 @@ export interface LocalCloudOptions {
   functionsDir?: string;
   /** Extra latency added to every server-API call, to model a remote CloudBase in benchmarks. @default 0 */
   latencyMs?: number;
+  /** Fire the functions' timer triggers on the wall clock (`POST /sandbox/timers/<fn>` fires them either way). @default true */
+  timers?: boolean;
 }
 
 /** The local CloudBase: one HTTP server that speaks the server API and hosts the product's functions. */

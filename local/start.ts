@@ -17,7 +17,7 @@ export async function startLocalCloud(
 ): Promise<LocalCloud> {
   const cloud = new LocalCloud(options);
   const db = attachDatabase(cloud);
-  const host = attachFunctionHost(cloud);
+  const host = attachFunctionHost(cloud, { timers: cloud.options.timers });
   attachStorage(cloud);
   attachOpenApi(cloud);
   providePaySandboxParts(cloud, { host, db });
