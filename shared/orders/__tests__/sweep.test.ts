@@ -120,7 +120,7 @@ test('orders that keep failing are pushed back, so a good order behind more than
   } finally {
     await db.collection('orders').where({ courseId: 'stuck-course' }).remove();
   }
-  // 840 stuck orders inserted and swept through the SDK: a generous limit for a loaded machine, not a time target.
+  // 420 stuck orders inserted and swept through the SDK: a generous limit for a loaded machine, not a time target.
 }, 120_000);
 
 test('a shipping upload the platform keeps rejecting is retried with backoff, then marked failed and left', async () => {
