@@ -41,7 +41,7 @@ describe('the order state machine', () => {
   });
 
   it('records an allowed transition with its time and source, and the detail only when there is one', () => {
-    expect(transitionEntry('pending', 'paid', '2026-12-02T00:00:00.000Z', 'payNotify')).toEqual({
+    expect(transitionEntry('pending', 'paid', '2026-12-02T00:00:00.000Z', 'payNotify')).toStrictEqual({
       at: '2026-12-02T00:00:00.000Z',
       source: 'payNotify',
       event: 'pending→paid',
@@ -118,7 +118,8 @@ describe('what the learner sees of an order', () => {
   };
 
   it('a new order: its public fields only, never the openid, trade number, merchant, IP or history', () => {
-    expect(toOrder(doc)).toEqual(base);
+    // Strict: an absent field is absent, not present as undefined.
+    expect(toOrder(doc)).toStrictEqual(base);
   });
 
   it('adds each time and the note once the order has them', () => {
