@@ -58,6 +58,17 @@ export function progressId(openid: string, courseId: string): string {
   return createHash('sha256').update(`progress\u0000${openid}\u0000${courseId}`).digest('hex').slice(0, 32);
 }
 
+/** What the learner's progress document of `course` carries about the course and the access check. */
+function courseFacts(openid: string, course: CourseDoc, enrolled: boolean): CourseFacts {
+  return {
+    id: progressId(openid, course._id),
+    openid,
+    courseId: course._id,
+    lessonCount: course.lessonCount,
+    enrolled,
+  };
+}
+
 async function readProgress(db: Database, openid: string, courseId: string): Promise<CourseProgressDoc | null> {
   return getById<CourseProgressDoc>(db, PROGRESS_COLLECTION, progressId(openid, courseId));
 }
@@ -92,14 +103,7 @@ export async function openLesson(deps: LearningDeps, openid: string, params: Les
   const state = progress?.lessons[lesson._id];
   if (state !== undefined) content.progress = toLessonProgress(lesson._id, state);
   if (enrolled && enrollment?.source === 'paid' && !lesson.free) {
-    const facts = {
-      id: progressId(openid, params.courseId),
-      openid,
-      courseId: params.courseId,
-      lessonCount: course.lessonCount,
-      enrolled,
-    };
-    await recordDelivery(deps, facts, lesson._id, enrollment.orderId ?? '', progress);
+    await recordDelivery(deps, courseFacts(openid, course, enrolled), lesson._id, enrollment.orderId ?? '', progress);
   }
   return content;
 }
@@ -178,13 +182,7 @@ export async function reportProgress(
   const { db } = deps;
   const { course, lesson, enrolled } = await lessonAccess(db, openid, params, 'report');
   const report = acceptReport(params, lesson, deps.now());
-  const facts = {
-    id: progressId(openid, params.courseId),
-    openid,
-    courseId: params.courseId,
-    lessonCount: course.lessonCount,
-    enrolled,
-  };
+  const facts = courseFacts(openid, course, enrolled);
   const collection = db.collection(PROGRESS_COLLECTION);
   for (let attempt = 0; attempt < PROGRESS_WRITE_ATTEMPTS; attempt++) {
     const prev = await readProgress(db, openid, params.courseId);
