@@ -135,7 +135,10 @@ function withHistory(db: Database, set: Record<string, unknown>, entries: Histor
   return { ...set, history: db.command.push(entries) };
 }
 
-/** Applies a guarded change outside a transaction: only if the order is still in `from`. Returns whether it applied. */
+/**
+ * Applies a guarded change outside a transaction: only if the order is still in the status it was read in. Callers
+ * read the order again afterwards, so a change that lost the race needs no answer of its own.
+ */
 async function transition(
   deps: OrderDeps,
   order: OrderDoc,
@@ -143,14 +146,13 @@ async function transition(
   source: OrderSource,
   set: Record<string, unknown> = {},
   detail?: string,
-): Promise<boolean> {
+): Promise<void> {
   const at = deps.clock().toISOString();
   const entry = transitionEntry(order.status, to, at, source, detail);
-  const result = (await deps.db
+  await deps.db
     .collection(ORDERS_COLLECTION)
     .where({ _id: order._id, status: order.status })
-    .update({ data: withHistory(deps.db, { ...set, status: to }, [entry]) })) as { stats: { updated: number } };
-  return result.stats.updated === 1;
+    .update({ data: withHistory(deps.db, { ...set, status: to }, [entry]) });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
