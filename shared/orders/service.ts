@@ -377,7 +377,7 @@ export async function settle(deps: OrderDeps, order: OrderDoc, source: OrderSour
     if ((await rail.close(order)) === 'paid') trade = await rail.query(order);
     else trade = { state: 'CLOSED' };
   }
-  if (trade.state === 'SUCCESS') return (await fulfil(deps, order, trade, source)).order;
+  if (trade.state === 'SUCCESS') return fulfil(deps, order, trade, source);
   if (trade.state === 'CLOSED' || trade.state === 'REVOKED' || trade.state === 'REFUND') {
     const at = deps.clock().toISOString();
     await transition(deps, order, 'closed', source, { closedAt: at }, `支付平台状态 ${trade.state}`);
@@ -393,11 +393,18 @@ export async function settle(deps: OrderDeps, order: OrderDoc, source: OrderSour
 async function settleClosed(deps: OrderDeps, order: OrderDoc, source: OrderSource): Promise<OrderDoc> {
   if (order.status !== 'closed') return order;
   const trade = await railOf(deps, order).query(order);
-  return trade.state === 'SUCCESS' ? (await fulfil(deps, order, trade, source)).order : order;
+  return trade.state === 'SUCCESS' ? fulfil(deps, order, trade, source) : order;
 }
 
 /** `mismatch`: failed and flagged for the operator (another merchant, or a wrong amount we cannot refund). */
-export type FulfilOutcome = 'fulfilled' | 'duplicate' | 'mismatch' | 'refunding';
+type FulfilOutcome = 'fulfilled' | 'duplicate' | 'mismatch' | 'refunding';
+
+/** What fulfilment's transaction did: what follows the commit depends on it. */
+interface Fulfilment {
+  outcome: FulfilOutcome;
+  /** The learner's enrollment became active (counted and signalled after the commit). */
+  enrolled: boolean;
+}
 
 /**
  * Records a payment the platform confirmed: in one transaction the order becomes paid and the enrollment active, or,
@@ -410,29 +417,28 @@ export async function fulfil(
   pending: OrderDoc,
   trade: TradeStatus,
   source: OrderSource,
-): Promise<{ order: OrderDoc; outcome: FulfilOutcome }> {
+): Promise<OrderDoc> {
   const { db } = deps;
   const id = pending._id;
   // Read before the transaction, which touches only the buyer's documents (the order and the enrollment): the course
   // is everyone's, and a launch's concurrent fulfilments must not meet on it.
   const course = await getById<CourseDoc>(db, COURSES_COLLECTION, pending.courseId);
-  const result = await inTransaction(db, async (tx) => {
+  const result = await inTransaction(db, async (tx): Promise<Fulfilment> => {
     const now = deps.clock();
     const at = now.toISOString();
     const order = await txGet<OrderDoc>(tx, ORDERS_COLLECTION, id);
     if (!order) throw new Error(`order ${id} vanished`);
-    if (order.status !== 'pending' && order.status !== 'closed')
-      return { outcome: 'duplicate' as const, enrolled: false };
+    if (order.status !== 'pending' && order.status !== 'closed') return { outcome: 'duplicate', enrolled: false };
     const orders = tx.collection(ORDERS_COLLECTION).doc(id);
 
     /** Ends the order `failed`, flagged for the operator; `note` tells the learner where to ask. */
-    const failForOperator = async (reason: string, note: string) => {
+    const failForOperator = async (reason: string, note: string): Promise<Fulfilment> => {
       const entry = transitionEntry(order.status, 'failed', at, source, reason);
       const attention = { reason, at };
       await orders.update({
         data: withHistory(db, { status: 'failed', note, attention, ...transactionOf(trade) }, [entry]),
       });
-      return { outcome: 'mismatch' as const, enrolled: false };
+      return { outcome: 'mismatch', enrolled: false };
     };
     // Paid to another merchant: the money is not ours, so neither is the refund.
     if (trade.merchantId !== order.merchantId) {
@@ -484,7 +490,7 @@ export async function fulfil(
       await orders.update({
         data: withHistory(db, { ...paidFields, status: 'refunding', note: reason, refund }, entries),
       });
-      return { outcome: 'refunding' as const, enrolled: false };
+      return { outcome: 'refunding', enrolled: false };
     }
     const shipping = deps.settings.shipping.upload ? { shipping: { status: 'pending', attempts: 0 } } : {};
     const note = duplicate ? { note: '重复支付：这笔款项平台无法退回，请向付款渠道（如苹果 App Store）申请退款' } : {};
@@ -492,7 +498,7 @@ export async function fulfil(
       data: withHistory(db, { ...paidFields, ...shipping, ...note, status: 'paid' }, [paidEntry]),
     });
     const enrolled = await activate(tx, order, 'paid', at);
-    return { outcome: 'fulfilled' as const, enrolled };
+    return { outcome: 'fulfilled', enrolled };
   });
 
   let order = (await loadOrder(db, id)) as OrderDoc;
@@ -502,7 +508,7 @@ export async function fulfil(
   if (result.outcome === 'refunding') order = await advanceRefund(deps, order, source);
   if (result.outcome === 'fulfilled' && order.shipping?.status === 'pending')
     order = await uploadShipping(deps, order, source);
-  return { order, outcome: result.outcome };
+  return order;
 }
 
 /** An amount for the learner: `¥99.00`. */

@@ -43,8 +43,15 @@ async function orderDoc(id: string): Promise<OrderDoc> {
   return (await getById<OrderDoc>(db, 'orders', id)) as OrderDoc;
 }
 
-/** A new learner's paid order for a new course, paid at the platform now and delivered `lateMinutes` later. */
-async function paidOrder(rail: PayRail, lateMinutes: number): Promise<{ order: OrderDoc; paidAt: number }> {
+/**
+ * A new learner's order for a new course, paid at the platform now (`amountFen` to pay another amount than the
+ * order's) and delivered `lateMinutes` later.
+ */
+async function paidOrder(
+  rail: PayRail,
+  lateMinutes: number,
+  amountFen?: number,
+): Promise<{ order: OrderDoc; paidAt: number }> {
   made += 1;
   const courseId = await addCourse(db, `after-commit-${rail}-${made}`);
   const openid = `oAfter${rail}${made}`;
@@ -54,7 +61,7 @@ async function paidOrder(rail: PayRail, lateMinutes: number): Promise<{ order: O
   // Whole seconds: both platforms report the payment time to the second.
   clock.now = Math.ceil(clock.now / 1000) * 1000;
   const paidAt = clock.now;
-  await harness.pay(await orderDoc(order.id), { deliveries: 0 });
+  await harness.pay(await orderDoc(order.id), { deliveries: 0, amountFen });
   clock.now += lateMinutes * MINUTE;
   expect(await harness.handle(deps, harness.event(await orderDoc(order.id)))).toEqual(harness.ack);
   await harness.idle();
@@ -85,4 +92,28 @@ describe.each(PAY_RAILS)('%s: after a payment and its refund commit', (rail) => 
     expect(await learnerCount(order.courseId)).toBe(0);
     expect(sent).toEqual([['refunded', order._openid, order.courseId]]);
   });
+});
+
+describe.each(PAY_RAILS)('%s: a payment that is not honoured', (rail) => {
+  test('another amount than the order’s is refunded, and neither counted nor signalled', async () => {
+    const { order } = await paidOrder(rail, 0, 9901);
+    await platforms.harness[rail].idle();
+    expect((await orderDoc(order._id)).status).toBe('refunded');
+    expect(await learnerCount(order.courseId)).toBe(0);
+    expect(sent).toEqual([]);
+  });
+});
+
+test('wxpay: a payment to another merchant fails the order, and is neither counted nor signalled', async () => {
+  made += 1;
+  const courseId = await addCourse(db, `after-commit-merchant-${made}`);
+  const openid = `oAfterMerchant${made}`;
+  const { order } = await createOrder(deps, { openid, clientIp: '10.0.0.1' }, { courseId });
+  const doc = await orderDoc(order.id);
+  await platforms.pay.pay(doc.outTradeNo, { subMchId: '1999999999', deliveries: 0 });
+  const harness = platforms.harness.wxpay;
+  expect(await harness.handle(deps, harness.event(doc))).toEqual(harness.ack);
+  expect((await orderDoc(order.id)).status).toBe('failed');
+  expect(await learnerCount(courseId)).toBe(0);
+  expect(sent).toEqual([]);
 });

@@ -153,3 +153,31 @@ describe.each(PAY_RAILS)('%s: a payment landing while the sweep closes its expir
     expect(await enrollment(openid, courseId)).toBeNull();
   });
 });
+
+describe('a late payment for a withdrawn course is refunded', () => {
+  test('virtual: an order replaced at a new price (closed here, its sheet still payable) is paid before its expiry, after the course was withdrawn', async () => {
+    const rail = 'virtual';
+    const openid = `oReplaced${++made}`;
+    const courseId = await course();
+    const first = await create(rail, openid, courseId);
+    // A new price replaces the pending order: closed here, while the platform still takes its old sheet.
+    await db
+      .collection('courses')
+      .doc(courseId)
+      .update({ data: { priceFen: 12900 } });
+    const second = await create(rail, openid, courseId);
+    expect(second._id).not.toBe(first._id);
+    expect((await orderDoc(first._id)).status).toBe('closed');
+    await db
+      .collection('courses')
+      .doc(courseId)
+      .update({ data: { status: 'archived' } });
+    // Paid well within the first order's life: late only because it was closed.
+    clock.now += 2 * MINUTE;
+    await payAndDeliver(rail, first);
+    await sweepOrders(deps);
+    expect(await orderDoc(first._id)).toMatchObject({ status: 'refunded', note: '课程已下架，已自动退款' });
+    expect(platforms.harness[rail].refunded(first.outTradeNo)).toBe(9900);
+    expect(await enrollment(openid, courseId)).toBeNull();
+  });
+});
