@@ -223,6 +223,12 @@ test('a system refund the platform keeps refusing is retried with backoff and fl
       status: 'refunding',
       refund: { failures: RETRY_CAP, needsAttention: true, lastError: expect.stringContaining('余额不足') },
     });
+    // Every refusal is in the order's history for the creator, with the platform's reason.
+    expect(doc.history.filter((h) => h.event === 'refund.retry')).toHaveLength(RETRY_CAP);
+    expect(doc.history.find((h) => h.event === 'refund.retry')).toMatchObject({
+      source: 'orderSweep',
+      detail: expect.stringContaining('余额不足'),
+    });
     expect(doc.history.filter((h) => h.event === 'refund.needsAttention')).toEqual([
       expect.objectContaining({ source: 'orderSweep', detail: expect.stringContaining('余额不足') }),
     ]);
