@@ -33,7 +33,11 @@ export interface RailHarness {
   /** Whether the learner can still pay this order at the platform. */
   payable(order: OrderDoc): boolean;
   /** The learner pays; the platform calls back `deliveries` times (through the function). */
-  pay(order: OrderDoc, options?: { deliveries?: number; concurrent?: boolean; amountFen?: number }): Promise<Outcome[]>;
+  /** `channel: 'apple'`: paid through Apple on iOS (virtual payment only), which the developer cannot refund. */
+  pay(
+    order: OrderDoc,
+    options?: { deliveries?: number; concurrent?: boolean; amountFen?: number; channel?: 'wxpay' | 'apple' },
+  ): Promise<Outcome[]>;
   /**
    * The learner's payment fails (cloudPay: the bank refuses, the trade is PAYERROR and can be paid again; virtual: the
    * learner cancels the sheet). The callback event the platform sends about it, if it sends one.
@@ -142,6 +146,7 @@ export function attachPlatforms(cloud: LocalCloud): Platforms {
         deliveries: options.deliveries,
         concurrent: options.concurrent,
         orderFee: options.amountFen,
+        channel: options.channel,
       }),
     fail: async (order) => {
       await xpay.pay(order._openid, sheet(order), { result: 'CANCEL' });

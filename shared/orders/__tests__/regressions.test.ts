@@ -181,3 +181,28 @@ describe('a late payment for a withdrawn course is refunded', () => {
     expect(await enrollment(openid, courseId)).toBeNull();
   });
 });
+
+describe('a duplicate payment the platform cannot refund is honoured once', () => {
+  test('virtual: an old sheet paid through Apple after a second order enrolled the learner stays paid, and the learner is counted once', async () => {
+    const rail = 'virtual';
+    const openid = `oApple${++made}`;
+    const courseId = await course();
+    const first = await create(rail, openid, courseId);
+    clock.now += 31 * MINUTE;
+    await sweepOrders(deps);
+    const second = await create(rail, openid, courseId);
+    await payAndDeliver(rail, second);
+    expect(await getById(db, 'courses', courseId)).toMatchObject({ learnerCount: 1 });
+
+    const harness = platforms.harness[rail];
+    await harness.pay(await orderDoc(first._id), { deliveries: 0, channel: 'apple' });
+    expect(await harness.handle(deps, harness.event(await orderDoc(first._id)))).toEqual(harness.ack);
+    await harness.idle();
+    // Apple's money is not ours to refund: the order is paid, and says where to ask.
+    expect(await orderDoc(first._id)).toMatchObject({ status: 'paid', note: expect.stringContaining('苹果') });
+    expect(harness.refunded(first.outTradeNo)).toBe(0);
+    // The course the learner already had: the same enrollment, counted once.
+    expect(await enrollment(openid, courseId)).toMatchObject({ status: 'active', orderId: second._id });
+    expect(await getById(db, 'courses', courseId)).toMatchObject({ learnerCount: 1 });
+  });
+});
