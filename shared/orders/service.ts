@@ -70,6 +70,8 @@ export const SWEEP_BATCH = 100;
  * or flags a refund (`refund.needsAttention`, still retried with backoff).
  */
 export const RETRY_CAP = 8;
+/** The RailError operation of a refund the platform ended abnormally. */
+const REFUND_ENDED = 'refundEnded';
 /** The first retry waits one timer period; each further failure doubles the wait, up to a day. */
 const FIRST_RETRY_MS = 5 * 60_000;
 const LONGEST_RETRY_MS = 24 * 3600_000;
@@ -570,7 +572,8 @@ function describeError(error: unknown): string {
  * Moves a `refunding` order on: asks the platform for the refund (again, if it has none; the same refund number
  * makes that safe), and when the platform confirms it, marks the order refunded and revokes the enrollment in one
  * transaction. Platform failures are recorded on the order and left for the timer, which retries with backoff; after
- * RETRY_CAP consecutive failures the refund is flagged `needsAttention` (it stays `refunding` and is still retried).
+ * RETRY_CAP consecutive failures, or at once when the platform ended the refund abnormally, the refund is flagged
+ * `needsAttention` (it stays `refunding` and is still retried).
  */
 export async function advanceRefund(deps: OrderDeps, order: OrderDoc, source: OrderSource): Promise<OrderDoc> {
   const refund = order.refund;
@@ -582,6 +585,9 @@ export async function advanceRefund(deps: OrderDeps, order: OrderDoc, source: Or
       await rail.refund(order, refund);
       state = await rail.queryRefund(order, refund);
     }
+    // Ended abnormally (cloudPay's CHANGE or REFUNDCLOSE: the money could not go back the way it came) and not
+    // restarted by asking again: only the merchant platform can settle it, so it is flagged at once.
+    if (state === 'FAILED') throw new RailError(REFUND_ENDED, 'the platform ended the refund abnormally');
     if (state === 'SUCCESS') await confirmRefund(deps, order._id, source);
   } catch (error) {
     if (!(error instanceof RailError)) throw error;
@@ -594,10 +600,15 @@ export async function advanceRefund(deps: OrderDeps, order: OrderDoc, source: Or
       'refund.nextAttemptAt': nextAttemptAfter(now, failures),
     };
     const entries: HistoryEntry[] = [{ at, source, event: 'refund.retry', detail: error.message }];
-    if (failures >= RETRY_CAP) set['refund.needsAttention'] = true;
-    if (failures === RETRY_CAP) {
-      const detail = `退款连续 ${failures} 次未成功，需要人工处理：${error.message}`;
-      entries.push({ at, source, event: 'refund.needsAttention', detail });
+    const ended = error.operation === REFUND_ENDED;
+    if (ended || failures >= RETRY_CAP) {
+      set['refund.needsAttention'] = true;
+      if (!refund.needsAttention) {
+        const detail = ended
+          ? `退款被支付平台异常关闭（如原路退回的银行卡已注销），需要在商户平台人工处理：${error.message}`
+          : `退款连续 ${failures} 次未成功，需要人工处理：${error.message}`;
+        entries.push({ at, source, event: 'refund.needsAttention', detail });
+      }
     }
     await deps.db
       .collection(ORDERS_COLLECTION)

@@ -31,7 +31,8 @@ export type SandboxTradeState = 'NOTPAY' | 'SUCCESS' | 'REFUND' | 'CLOSED' | 'PA
 export interface SandboxRefund {
   outRefundNo: string;
   refundFee: number;
-  status: 'PROCESSING' | 'SUCCESS';
+  /** `CHANGE` (退款异常): the money could not go back the way it came (a cancelled card); the merchant handles it. */
+  status: 'PROCESSING' | 'SUCCESS' | 'CHANGE';
 }
 
 export interface SandboxTrade {
@@ -103,6 +104,8 @@ export class PaySandbox {
   rejectShipping = 0;
   /** Make the next n new refund requests fail with NOTENOUGH (基本账户余额不足), as a merchant short of funds sees. */
   rejectRefunds = 0;
+  /** Make the next n new refunds end `CHANGE` (退款异常) instead of settling. */
+  abnormalRefunds = 0;
   /** When a refund settles: at once, or when `settleRefunds()` is called. */
   refundMode: 'immediately' | 'manual';
   /** The platform's clock (payment times, prepay timestamps); tests may replace it with their fake clock. */
@@ -194,7 +197,7 @@ export class PaySandbox {
   /** Settles every refund still processing (with `refunds: 'manual'`). */
   settleRefunds(): void {
     for (const trade of this.trades.values()) {
-      for (const refund of trade.refunds) refund.status = 'SUCCESS';
+      for (const refund of trade.refunds) if (refund.status === 'PROCESSING') refund.status = 'SUCCESS';
     }
   }
 
@@ -242,10 +245,12 @@ export class PaySandbox {
         if (Number(p.total_fee) !== trade.paidFee || !(refundFee > 0 && refundFee <= (trade.paidFee ?? 0))) {
           return fail('INVALID_REQUEST', '退款金额错误');
         }
+        const abnormal = this.abnormalRefunds > 0;
+        if (abnormal) this.abnormalRefunds -= 1;
         trade.refunds.push({
           outRefundNo,
           refundFee,
-          status: this.refundMode === 'manual' ? 'PROCESSING' : 'SUCCESS',
+          status: abnormal ? 'CHANGE' : this.refundMode === 'manual' ? 'PROCESSING' : 'SUCCESS',
         });
         trade.state = 'REFUND';
         return { ...OK, result_code: 'SUCCESS', out_refund_no: outRefundNo, refund_fee: refundFee };

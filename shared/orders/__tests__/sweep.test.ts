@@ -5,6 +5,7 @@
  * only with backoff.
  */
 import { getById, type Database } from '../../db';
+import { enrollmentId } from '../../enrollments';
 import type { OrderDoc } from '../model';
 import { createOrder, requestRefund, RETRY_CAP, sweepOrders, SWEEP_BATCH, type OrderDeps } from '../service';
 import { addCourse, startClockedOrders, type ClockedOrders, SANDBOX_SETTINGS, type Platforms } from './rails';
@@ -245,5 +246,33 @@ test('a system refund the platform keeps refusing is retried with backoff and fl
     expect(platforms.harness.wxpay.state(order.outTradeNo)).toBe('REFUND');
   } finally {
     sandbox.rejectRefunds = 0;
+  }
+});
+
+test('a refund the platform ends abnormally (CHANGE) is flagged for the operator at once, and the course stays open until it is settled', async () => {
+  const sandbox = platforms.pay;
+  sandbox.abnormalRefunds = 1;
+  try {
+    const paid = await pay(await pendingOrder(await course()));
+    await requestRefund(deps, paid._openid, { orderId: paid._id, reason: '不想学了' });
+    const doc = await orderDoc(paid._id);
+    expect(doc).toMatchObject({
+      status: 'refunding',
+      refund: { failures: 1, needsAttention: true, lastError: expect.stringContaining('abnormally') },
+    });
+    expect(doc.history.filter((h) => h.event === 'refund.needsAttention')).toEqual([
+      expect.objectContaining({ source: 'order.refund', detail: expect.stringContaining('商户平台') }),
+    ]);
+    // The timer keeps asking with backoff, without flagging it twice; the learner keeps the course meanwhile.
+    clock.now = Date.parse(doc.refund?.nextAttemptAt ?? '');
+    await sweepOrders(deps);
+    const later = await orderDoc(paid._id);
+    expect(later.refund?.failures).toBe(2);
+    expect(later.history.filter((h) => h.event === 'refund.needsAttention')).toHaveLength(1);
+    expect(await getById(db, 'enrollments', enrollmentId(paid._openid, paid.courseId))).toMatchObject({
+      status: 'active',
+    });
+  } finally {
+    sandbox.abnormalRefunds = 0;
   }
 });
