@@ -153,6 +153,12 @@ export async function takeScreenshots(session: Session, outDir: string): Promise
     await page.locator('[class*="main-action"]').click();
     await page.waitForFunction(bodyHas(/购买成功/), undefined, { timeout: 30_000 });
   });
+  // Another learner's bank refuses in the sandbox sheet: the order stays payable and the page offers 重新支付.
+  await take('detail-payment-failed', { openid: 'shots-payer', page: 'detail', courseId }, async (page) => {
+    await page.locator('[class*="main-action"]').click();
+    await page.locator('.pv-fail').click();
+    await page.waitForFunction(bodyHas(/重新支付/), undefined, { timeout: 30_000 });
+  });
   const { course } = await gateway<{ course: { title: string; lessons: { id: string; kind: string }[] } }>(
     session.cloudUrl,
     learner.openid,
@@ -174,6 +180,11 @@ export async function takeScreenshots(session: Session, outDir: string): Promise
   if (article) await take('lesson-article', { ...learner, page: 'lesson', courseId, lessonId: article.id });
   await take('my-courses', { ...learner, page: 'my-courses' });
   await take('orders', { ...learner, page: 'orders' });
+  // The refund form states the policy, including how the server counts what was consumed.
+  await take('orders-refund', { ...learner, page: 'orders' }, async (page) => {
+    await page.locator('[class*="refund"]').first().click();
+    await page.waitForFunction(bodyHas(/退款规则/), undefined, { timeout: 15_000 });
+  });
   await take('review', { ...learner, page: 'review', courseId, title: course.title });
   await take('review-submitted', { ...learner, page: 'review', courseId, title: course.title }, async (page) => {
     await page.locator('wx-view.rating-stars--star').nth(4).click();

@@ -31,9 +31,11 @@ it('takes one screenshot per page and state', () => {
       'list',
       'detail-visitor',
       'detail-enrolled',
+      'detail-payment-failed',
       'lesson',
       'my-courses',
       'orders',
+      'orders-refund',
       'review',
     ]),
   );
