@@ -9,8 +9,8 @@
  * progress has consumed the course all the same.
  */
 import type { LessonDoc } from '../catalog';
-import { found, type Database } from '../db';
-import { percentOf, PROGRESS_COLLECTION, type CourseProgressDoc } from './progress';
+import { found, getById, type Database } from '../db';
+import { percentOf, progressId, PROGRESS_COLLECTION, type CourseProgressDoc } from './progress';
 
 export interface Consumption {
   /** max(reportedPercent, openedPercent), 0–100. */
@@ -59,9 +59,7 @@ export async function readConsumption(
   purchase: { openid: string; courseId: string; orderId: string },
 ): Promise<Consumption> {
   const [progress, paidLessons] = await Promise.all([
-    found<CourseProgressDoc>(
-      db.collection(PROGRESS_COLLECTION).where({ _openid: purchase.openid, courseId: purchase.courseId }).limit(1),
-    ),
+    readProgress(db, purchase.openid, purchase.courseId),
     found<PaidLesson>(
       db
         .collection('lessons')
@@ -70,7 +68,12 @@ export async function readConsumption(
         .limit(MAX_LESSONS),
     ),
   ]);
-  return consumptionOf(progress[0] ?? null, paidLessons, purchase.orderId);
+  return consumptionOf(progress, paidLessons, purchase.orderId);
+}
+
+/** The learner's progress document of a course, by its id. */
+export async function readProgress(db: Database, openid: string, courseId: string): Promise<CourseProgressDoc | null> {
+  return getById<CourseProgressDoc>(db, PROGRESS_COLLECTION, progressId(openid, courseId));
 }
 
 /** How many opened lessons a text names before it says "等 N 课时". */

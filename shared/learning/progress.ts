@@ -16,10 +16,16 @@
  * Every rule is a maximum over the reports (by time, by position, false < true), so the result does not depend on
  * the order reports arrive in.
  */
+import { createHash } from 'node:crypto';
 import { AppError } from '../contract';
 import type { CourseProgress, LessonKind, LessonProgress } from '../contract';
 
 export const PROGRESS_COLLECTION = 'courseProgress';
+
+/** The one `courseProgress` id of a learner and course. */
+export function progressId(openid: string, courseId: string): string {
+  return createHash('sha256').update(`progress\u0000${openid}\u0000${courseId}`).digest('hex').slice(0, 32);
+}
 
 /** A video or audio lesson is complete once this fraction of it has been reached. */
 export const MEDIA_COMPLETE_FRACTION = 0.9;

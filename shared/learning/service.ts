@@ -2,7 +2,6 @@
  * The `learning` actions: open a lesson, report progress, list the learner's courses. Each takes the database, the
  * clock and the platform services it needs as parameters; the cloud function only supplies them.
  */
-import { createHash } from 'node:crypto';
 import {
   AppError,
   type CourseProgress,
@@ -13,14 +12,16 @@ import {
 } from '../contract';
 import { toCourseCard, type CourseDoc } from '../catalog';
 import { ENROLLMENTS_COLLECTION, type EnrollmentDoc } from '../enrollments';
-import { getById, type Database } from '../db';
+import type { Database } from '../db';
 import { lessonAccess } from './access';
+import { readProgress } from './consumption';
 import { watermarkText } from './identity';
 import { found, isDuplicateKey, updated } from '../db';
 import { admit, limitedError, LIMITS } from '../limits';
 import {
   PROGRESS_COLLECTION,
   acceptReport,
+  progressId,
   applyReport,
   deliveredFirst,
   isDelivered,
@@ -53,11 +54,6 @@ export function mediaUrlLifetime(durationSec: number): number {
 /** Reports that lose this many races in a row (two devices writing the same course) get UNAVAILABLE. */
 export const PROGRESS_WRITE_ATTEMPTS = 5;
 
-/** The one `courseProgress` id of a learner and course. */
-export function progressId(openid: string, courseId: string): string {
-  return createHash('sha256').update(`progress\u0000${openid}\u0000${courseId}`).digest('hex').slice(0, 32);
-}
-
 /** What the learner's progress document of `course` carries about the course and the access check. */
 function courseFacts(openid: string, course: CourseDoc, enrolled: boolean): CourseFacts {
   return {
@@ -67,10 +63,6 @@ function courseFacts(openid: string, course: CourseDoc, enrolled: boolean): Cour
     lessonCount: course.lessonCount,
     enrolled,
   };
-}
-
-async function readProgress(db: Database, openid: string, courseId: string): Promise<CourseProgressDoc | null> {
-  return getById<CourseProgressDoc>(db, PROGRESS_COLLECTION, progressId(openid, courseId));
 }
 
 /**

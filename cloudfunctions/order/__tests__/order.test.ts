@@ -19,6 +19,7 @@ import {
 } from '../../../shared/contract';
 import { enrollmentId, type EnrollmentDoc } from '../../../shared/enrollments';
 import { findMany, getById, type Database } from '../../../shared/db';
+import { progressId } from '../../../shared/learning/progress';
 import { LIMITS } from '../../../shared/limits';
 import type { OrderDoc } from '../../../shared/orders/model';
 import { attachPlatforms, type Platforms } from '../../../shared/orders/__tests__/rails';
@@ -642,7 +643,13 @@ describe('order.refund', () => {
 
     const studied = await paidOrder();
     await db.collection('courseProgress').add({
-      data: { _openid: studied.openid, courseId: studied.courseId, percent: 20, updatedAt: new Date().toISOString() },
+      data: {
+        _id: progressId(studied.openid, studied.courseId),
+        _openid: studied.openid,
+        courseId: studied.courseId,
+        percent: 20,
+        updatedAt: new Date().toISOString(),
+      },
     });
     expect(await refund(studied.openid, studied.order.id)).toMatchObject({
       ok: false,

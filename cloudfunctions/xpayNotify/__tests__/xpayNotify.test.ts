@@ -11,6 +11,7 @@ import { XPAY_SANDBOX_CONFIG, type XpaySandbox } from '../../../local/sandbox/xp
 import { startTestCloud } from '../../../local/testing';
 import type { Order, VirtualPayment } from '../../../shared/contract';
 import { findMany, getById, type Database } from '../../../shared/db';
+import { progressId } from '../../../shared/learning/progress';
 import type { OrderDoc } from '../../../shared/orders/model';
 import { attachPlatforms } from '../../../shared/orders/__tests__/rails';
 import { IOS_REFUND_BLOCKER } from '../../../shared/orders/xpay/rail';
@@ -344,7 +345,13 @@ describe('xpayNotify', () => {
     });
 
     await db.collection('courseProgress').add({
-      data: { _openid: openid, courseId, percent: 60, updatedAt: new Date().toISOString() },
+      data: {
+        _id: progressId(openid, courseId),
+        _openid: openid,
+        courseId,
+        percent: 60,
+        updatedAt: new Date().toISOString(),
+      },
     });
     const used = await xpay.iosRefundQuery(outTradeNo);
     expect((used.outcome as { result: unknown }).result).toEqual({
