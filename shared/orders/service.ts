@@ -741,18 +741,20 @@ async function claimPlatformQuery(deps: OrderDeps, order: OrderDoc): Promise<boo
 
 export async function getOrder(deps: OrderDeps, openid: string, id: string): Promise<Order> {
   let order = await ownOrder(deps, openid, id);
-  const asksPlatform =
-    order.status === 'pending' ||
-    order.status === 'refunding' ||
-    (order.status === 'closed' && recentlyPayable(deps, order));
-  if (!asksPlatform) return toOrder(order);
+  // What a get asks the platform about an order in this state, if anything.
+  const askPlatform: ((o: OrderDoc) => Promise<OrderDoc>) | undefined =
+    order.status === 'pending'
+      ? (o) => settle(deps, o, 'order.get', false)
+      : order.status === 'refunding'
+        ? (o) => advanceRefund(deps, o, 'order.get')
+        : order.status === 'closed' && recentlyPayable(deps, order)
+          ? (o) => settleClosed(deps, o, 'order.get')
+          : undefined;
+  if (!askPlatform) return toOrder(order);
   // Another get asked the platform just now (or the order moved on): the order as stored is the answer.
   if (!(await claimPlatformQuery(deps, order))) return toOrder((await loadOrder(deps.db, id)) ?? order);
   try {
-    if (order.status === 'pending') order = await settle(deps, order, 'order.get', false);
-    else if (order.status === 'closed' && recentlyPayable(deps, order))
-      order = await settleClosed(deps, order, 'order.get');
-    else if (order.status === 'refunding') order = await advanceRefund(deps, order, 'order.get');
+    order = await askPlatform(order);
   } catch (error) {
     // The learner still sees the order; the timer settles it when the platform is back.
     if (!(error instanceof RailError)) throw error;
