@@ -3,8 +3,8 @@
  *
  * - `cleanText`, what is stored and shown: the text as typed, without what cannot be seen (zero-width characters,
  *   direction overrides, other default-ignorable code points, control characters other than newline and tab),
- *   canonically composed (NFC) and trimmed (the braille blank counts as a space). Emoji keep their joiners and presentation selectors, so 👨‍👩‍👧 and ❤️
- *   look as typed. Full-width letters and Chinese punctuation stay as typed.
+ *   canonically composed (NFC) and trimmed (the braille blank counts as a space). Emoji keep their joiners and
+ *   presentation selectors, so 👨‍👩‍👧 and ❤️ look as typed. Full-width letters and Chinese punctuation stay as typed.
  * - `checkForm`, what content checks see (msgSecCheck and the operator's blocked terms), never stored: the clean text
  *   with no invisible character at all, compatibility forms folded (NFKC: ｗｘ → wx, ① → 1, the ideographic space →
  *   a space), the spacing between CJK characters removed (加 微 信 → 加微信) and other runs of spacing made one space.
