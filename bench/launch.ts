@@ -32,6 +32,7 @@ import type { CatalogListData } from '../shared/contract';
 import { countWhere, getById, type Database } from '../shared/db';
 import { launchCourse, launchCrowd } from '../shared/orders/__tests__/crowd';
 import type { CourseStatsDoc } from '../shared/stats';
+import { COLLECTIONS } from '../shared/collections';
 
 const { values } = parseArgs({
   options: {
@@ -75,7 +76,7 @@ async function post(url: string, body: unknown = {}, openid?: string): Promise<u
 }
 
 async function learnerCount(db: Database): Promise<number | undefined> {
-  return (await getById<{ learnerCount?: number }>(db, 'courses', COURSE_ID))?.learnerCount;
+  return (await getById<{ learnerCount?: number }>(db, COLLECTIONS.courses, COURSE_ID))?.learnerCount;
 }
 
 async function main(): Promise<void> {
@@ -99,10 +100,10 @@ async function main(): Promise<void> {
     wx.init({ env: cloud.envId });
     const db = wx.database();
     const { _id, ...course } = launchCourse(COURSE_ID);
-    await db.collection('courses').doc(_id).set({ data: course });
+    await db.collection(COLLECTIONS.courses).doc(_id).set({ data: course });
     // A rival course the catalog ranked above the new one before the launch.
     const { _id: rivalId, ...rival } = launchCourse('rival-course', { title: '老课', learnerCount: buyers - 1 });
-    await db.collection('courses').doc(rivalId).set({ data: rival });
+    await db.collection(COLLECTIONS.courses).doc(rivalId).set({ data: rival });
 
     report(
       `${buyers} learners buy ${COURSE_ID} at once (latency ${latencyMs} ms per server call, ` +
@@ -112,7 +113,7 @@ async function main(): Promise<void> {
     const outcomes = await launchCrowd({ url: cloud.url, db, courseId: COURSE_ID, buyers, prefix: 'oBuyer', inFlight });
     const launchSeconds = (performance.now() - started) / 1000;
 
-    const enrolled = await countWhere(db, 'enrollments', { courseId: COURSE_ID, status: 'active' });
+    const enrolled = await countWhere(db, COLLECTIONS.enrollments, { courseId: COURSE_ID, status: 'active' });
     const countAfterLaunch = await learnerCount(db);
     const popular = (await post(`${cloud.url}/client/functions/catalog`, { data: { action: 'list' } }, 'oVisitor')) as {
       ok: boolean;
@@ -125,7 +126,7 @@ async function main(): Promise<void> {
       () => undefined,
       (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 300),
     );
-    const stats = await getById<CourseStatsDoc>(db, 'courseStats', COURSE_ID);
+    const stats = await getById<CourseStatsDoc>(db, COLLECTIONS.courseStats, COURSE_ID);
 
     const callbackMs = outcomes
       .flatMap((o) => (o.callbackMs === undefined ? [] : [o.callbackMs]))

@@ -27,6 +27,7 @@ import { startLocalCloud } from '../local/start';
 import type { ListShardDoc } from '../shared/recommender/lists';
 import type { RetrainOutcome } from '../shared/recommender/retrain';
 import { SyntheticPlatform } from '../shared/recommender/synthetic';
+import { COLLECTIONS } from '../shared/collections';
 
 const { values } = parseArgs({
   options: {
@@ -127,7 +128,7 @@ async function main(): Promise<void> {
     wx.init({ env: wx.DYNAMIC_CURRENT_ENV as unknown as string });
     const shards = (await wx
       .database()
-      .collection('recommendations')
+      .collection(COLLECTIONS.recommendations)
       .where({ version: run?.version ?? '' })
       .limit(1000)
       .get()) as unknown as { data: ListShardDoc[] };

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { COLLECTIONS } from '../../shared/collections';
 import { collections } from '../collections';
 
 const byName = new Map(collections.map((c) => [c.name, c]));
@@ -11,6 +12,10 @@ describe('collections', () => {
       expect(new Set(indexes.map((i) => i.name)).size).toBe(indexes.length);
       expect(indexes.length).toBeLessThanOrEqual(20);
     }
+  });
+
+  it('are exactly the names the code uses (shared/collections.ts)', () => {
+    expect([...byName.keys()].sort()).toEqual(Object.values(COLLECTIONS).sort());
   });
 
   it('take their rule from exactly one console-ready file each', () => {

@@ -15,6 +15,7 @@ import {
   type UpsertPlan,
 } from '../../shared/catalog';
 import { validate } from '../../shared/contract';
+import { COLLECTIONS } from '../../shared/collections';
 
 export type NodeApp = ReturnType<typeof tcb.init>;
 export type NodeDb = ReturnType<NodeApp['database']>;
@@ -73,8 +74,8 @@ export async function readStoredCourse(
   courseId: string,
 ): Promise<{ course: CourseDoc; lessons: LessonDoc[] } | null> {
   const [courses, lessons] = await Promise.all([
-    rows(db.collection('courses').where({ _id: courseId }).limit(1)),
-    rows(db.collection('lessons').where({ courseId }).limit(MAX_LIMIT)),
+    rows(db.collection(COLLECTIONS.courses).where({ _id: courseId }).limit(1)),
+    rows(db.collection(COLLECTIONS.lessons).where({ courseId }).limit(MAX_LIMIT)),
   ]);
   const course = courses[0];
   return course ? { course: storedCourse(course), lessons: lessons as unknown as LessonDoc[] } : null;
@@ -96,13 +97,13 @@ async function writePlan(db: NodeDb, plan: UpsertPlan, storedLessonIds: Readonly
   const removed = [...replaced, ...plan.deleteLessonIds];
   if (removed.length > 0)
     await db
-      .collection('lessons')
+      .collection(COLLECTIONS.lessons)
       .where({ _id: _.in(removed) })
       .remove();
-  if (plan.upsertLessons.length > 0) await db.collection('lessons').add(plan.upsertLessons);
+  if (plan.upsertLessons.length > 0) await db.collection(COLLECTIONS.lessons).add(plan.upsertLessons);
   const course = plan.course as unknown as Doc;
-  if (isNew) await db.collection('courses').add(course);
-  else await db.collection('courses').doc(course._id).set(withoutId(course));
+  if (isNew) await db.collection(COLLECTIONS.courses).add(course);
+  else await db.collection(COLLECTIONS.courses).doc(course._id).set(withoutId(course));
 }
 
 /** Upserts one course and its lessons (not its creator or category: see `upsertById`). */

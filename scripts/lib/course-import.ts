@@ -19,6 +19,7 @@ import {
   type ImportedCourse,
 } from '../../shared/catalog';
 import { readStoredCourse, saveCourse, upsertById, type CourseOutcome, type NodeApp } from './catalog-store';
+import { COLLECTIONS } from '../../shared/collections';
 
 const DATA_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 /** Files per `getTempFileURL` call, as CloudBase allows. */
@@ -73,7 +74,7 @@ function shown(file: string): string {
 }
 
 async function storedCategoryIds(app: NodeApp): Promise<string[]> {
-  const found = await app.database().collection('categories').field({ _id: true }).limit(1000).get();
+  const found = await app.database().collection(COLLECTIONS.categories).field({ _id: true }).limit(1000).get();
   return (found.data as { _id: string }[]).map((c) => c._id);
 }
 
@@ -173,8 +174,8 @@ export async function importCourses(options: ImportOptions): Promise<ImportRepor
   const creators = new Map<string, CreatorDoc>();
   for (const course of imported) creators.set(course.creator._id, course.creator);
   const verb = dryRun ? '将' : '已';
-  const categorySummary = await upsertById(app.database(), 'categories', categories, { dryRun });
-  const creatorSummary = await upsertById(app.database(), 'creators', [...creators.values()], { dryRun });
+  const categorySummary = await upsertById(app.database(), COLLECTIONS.categories, categories, { dryRun });
+  const creatorSummary = await upsertById(app.database(), COLLECTIONS.creators, [...creators.values()], { dryRun });
   for (const [what, summary] of [
     ['分类', categorySummary],
     ['讲师', creatorSummary],

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import tcb from '@cloudbase/node-sdk';
 import { execFileSync } from 'node:child_process';
 import { buildMiniprogram } from './build-mp';
+import { COLLECTIONS } from '../../shared/collections';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -137,7 +138,7 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
     if (req.method === 'POST' && url.pathname === '/preview/pay') {
       // What the WeChat Pay sheet does: the platform learns the payment; the product finds out on its own.
       const { orderId, result } = JSON.parse(await readBody(req)) as { orderId: string; result: 'SUCCESS' | 'FAIL' };
-      const found = (await app.database().collection('orders').doc(orderId).get()) as {
+      const found = (await app.database().collection(COLLECTIONS.orders).doc(orderId).get()) as {
         data: { outTradeNo?: string }[];
       };
       const outTradeNo = found.data[0]?.outTradeNo;

@@ -21,10 +21,12 @@ import {
 } from '../contract';
 import type { Database } from '../db';
 import { isEnrolled } from '../enrollments';
+import { readProgress } from '../learning/progress';
 import { LESSON_OUTLINE_FIELDS, toCourseCard, toCourseDetail, type LessonOutlineDoc } from './projections';
 import { catalogListQuery } from './query';
 import { readCourse, readCourses, skippedCourse, type SkippedCourse } from './reader';
 import { CategoryDoc, CourseDoc } from './schema';
+import { COLLECTIONS } from '../collections';
 
 export interface CatalogDeps {
   db: Database;
@@ -50,7 +52,7 @@ export async function listCourses(deps: CatalogDeps, params: CatalogListParams):
     const matches = fields.map((field) => ({ [field]: db.RegExp({ regexp: pattern, options }) }));
     where = _.and([query.where, _.or(matches)]);
   }
-  const courses = db.collection('courses');
+  const courses = db.collection(COLLECTIONS.courses);
   let page = courses.where(where);
   for (const [field, direction] of query.orderBy) page = page.orderBy(field, direction);
   const [found, counted] = await Promise.all([
@@ -80,16 +82,16 @@ export async function courseDetail(
   const projection: Record<string, 1> = {};
   for (const field of COURSE_FIELDS) projection[field] = 1;
   for (const field of Object.keys(LESSON_OUTLINE_FIELDS)) projection[`outline.${field}`] = 1;
-  const [aggregated, enrolled, progressRows] = await Promise.all([
+  const [aggregated, enrolled, progressDoc] = await Promise.all([
     db
-      .collection('courses')
+      .collection(COLLECTIONS.courses)
       .aggregate()
       .match({ _id: courseId })
-      .lookup({ from: 'lessons', localField: '_id', foreignField: 'courseId', as: 'outline' })
+      .lookup({ from: COLLECTIONS.lessons, localField: '_id', foreignField: 'courseId', as: 'outline' })
       .project(projection)
       .end() as Promise<{ list: CourseWithOutline[] }>,
     isEnrolled(db, openid, courseId),
-    db.collection('courseProgress').where({ _openid: openid, courseId }).limit(1).get() as Promise<Rows<unknown>>,
+    readProgress(db, openid, courseId),
   ]);
   const raw = aggregated.list[0];
   const notFound = new AppError('NOT_FOUND', `courseId 对应的课程不存在或未上架：${courseId}`, { field: 'courseId' });
@@ -103,7 +105,7 @@ export async function courseDetail(
   if (read.course.status !== 'published') throw notFound;
   const lessons = (Array.isArray(outline) ? outline : []).filter(isLessonOutline);
   const data: CatalogDetailData = { course: toCourseDetail(read.course, lessons), enrolled };
-  const progress = enrolled ? toProgressBrief(progressRows.data[0]) : undefined;
+  const progress = enrolled ? toProgressBrief(progressDoc) : undefined;
   if (progress) data.progress = progress;
   return data;
 }
@@ -148,9 +150,9 @@ export async function listCategories(deps: Pick<CatalogDeps, 'db'>): Promise<Cat
   const { db } = deps;
   const $ = db.command.aggregate;
   const [categories, counts] = await Promise.all([
-    db.collection('categories').orderBy('order', 'asc').limit(MAX_CATEGORIES).get() as Promise<Rows<unknown>>,
+    db.collection(COLLECTIONS.categories).orderBy('order', 'asc').limit(MAX_CATEGORIES).get() as Promise<Rows<unknown>>,
     db
-      .collection('courses')
+      .collection(COLLECTIONS.courses)
       .aggregate()
       .match({ status: 'published' })
       .group({ _id: '$category', count: $.sum(1) })

@@ -3,6 +3,7 @@
  * `Promise<…> | void | string`, so each read is narrowed once here rather than at every call.
  */
 import type { database } from 'wx-server-sdk';
+import type { CollectionName } from '../collections';
 
 export type Database = ReturnType<typeof database>;
 
@@ -23,13 +24,13 @@ export interface Transaction {
 }
 
 /** The document with `id`, or null (no exception for a missing one). */
-export async function getById<T>(db: Database, collection: string, id: string): Promise<T | null> {
+export async function getById<T>(db: Database, collection: CollectionName, id: string): Promise<T | null> {
   const found = (await db.collection(collection).where({ _id: id }).limit(1).get()) as unknown as { data: T[] };
   return found.data[0] ?? null;
 }
 
 /** Inside a transaction: the document with `id`, or null. */
-export async function txGet<T>(tx: Transaction, collection: string, id: string): Promise<T | null> {
+export async function txGet<T>(tx: Transaction, collection: CollectionName, id: string): Promise<T | null> {
   try {
     const found = (await tx.collection(collection).doc(id).get()) as { data?: T | null };
     return found.data ?? null;
@@ -62,7 +63,7 @@ function isNotFound(error: unknown): boolean {
 
 export async function findMany<T>(
   db: Database,
-  collection: string,
+  collection: CollectionName,
   where: Plain,
   options: { orderBy?: [string, 'asc' | 'desc']; skip?: number; limit: number },
 ): Promise<T[]> {
@@ -73,7 +74,7 @@ export async function findMany<T>(
   return found.data;
 }
 
-export async function countWhere(db: Database, collection: string, where: Plain): Promise<number> {
+export async function countWhere(db: Database, collection: CollectionName, where: Plain): Promise<number> {
   return ((await db.collection(collection).where(where).count()) as { total: number }).total;
 }
 

@@ -7,8 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { getById, type Database } from '../db';
-
-export const ENROLLMENTS_COLLECTION = 'enrollments';
+import { COLLECTIONS } from '../collections';
 
 export type EnrollmentSource = 'paid' | 'free';
 export type EnrollmentStatus = 'active' | 'revoked';
@@ -33,7 +32,7 @@ export function enrollmentId(openid: string, courseId: string): string {
 }
 
 export async function getEnrollment(db: Database, openid: string, courseId: string): Promise<EnrollmentDoc | null> {
-  return getById<EnrollmentDoc>(db, ENROLLMENTS_COLLECTION, enrollmentId(openid, courseId));
+  return getById<EnrollmentDoc>(db, COLLECTIONS.enrollments, enrollmentId(openid, courseId));
 }
 
 /** Whether the learner may open the paid content of the course now. */

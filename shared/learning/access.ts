@@ -8,6 +8,7 @@ import { getEnrollment, type EnrollmentDoc } from '../enrollments';
 import { getById, type Database } from '../db';
 import { invalidField } from './progress';
 import { found } from '../db';
+import { COLLECTIONS } from '../collections';
 
 export interface LessonAccess {
   course: CourseDoc;
@@ -40,9 +41,9 @@ export async function lessonAccess(
   ids: { courseId: string; lessonId: string },
   purpose: 'open' | 'report',
 ): Promise<LessonAccess> {
-  const lessonQuery = db.collection('lessons').where({ _id: ids.lessonId }).limit(1);
+  const lessonQuery = db.collection(COLLECTIONS.lessons).where({ _id: ids.lessonId }).limit(1);
   const [course, lessons, enrollment] = await Promise.all([
-    getById<CourseDoc>(db, 'courses', ids.courseId),
+    getById<CourseDoc>(db, COLLECTIONS.courses, ids.courseId),
     found<LessonDoc>(purpose === 'report' ? lessonQuery.field(REPORT_FIELDS) : lessonQuery),
     getEnrollment(db, openid, ids.courseId),
   ]);

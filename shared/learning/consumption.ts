@@ -9,8 +9,9 @@
  * progress has consumed the course all the same.
  */
 import type { LessonDoc } from '../catalog';
-import { found, getById, type Database } from '../db';
-import { percentOf, progressId, PROGRESS_COLLECTION, type CourseProgressDoc } from './progress';
+import { found, type Database } from '../db';
+import { percentOf, readProgress, type CourseProgressDoc } from './progress';
+import { COLLECTIONS } from '../collections';
 
 export interface Consumption {
   /** max(reportedPercent, openedPercent), 0–100. */
@@ -62,18 +63,13 @@ export async function readConsumption(
     readProgress(db, purchase.openid, purchase.courseId),
     found<PaidLesson>(
       db
-        .collection('lessons')
+        .collection(COLLECTIONS.lessons)
         .where({ courseId: purchase.courseId, free: false })
         .field({ _id: true, title: true, order: true })
         .limit(MAX_LESSONS),
     ),
   ]);
   return consumptionOf(progress, paidLessons, purchase.orderId);
-}
-
-/** The learner's progress document of a course, by its id. */
-export async function readProgress(db: Database, openid: string, courseId: string): Promise<CourseProgressDoc | null> {
-  return getById<CourseProgressDoc>(db, PROGRESS_COLLECTION, progressId(openid, courseId));
 }
 
 /** How many opened lessons a text names before it says "等 N 课时". */

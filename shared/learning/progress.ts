@@ -19,12 +19,17 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '../contract';
 import type { CourseProgress, LessonKind, LessonProgress } from '../contract';
-
-export const PROGRESS_COLLECTION = 'courseProgress';
+import { COLLECTIONS } from '../collections';
+import { getById, type Database } from '../db';
 
 /** The one `courseProgress` id of a learner and course. */
 export function progressId(openid: string, courseId: string): string {
   return createHash('sha256').update(`progress\u0000${openid}\u0000${courseId}`).digest('hex').slice(0, 32);
+}
+
+/** The learner's progress document of a course, by its id. */
+export async function readProgress(db: Database, openid: string, courseId: string): Promise<CourseProgressDoc | null> {
+  return getById<CourseProgressDoc>(db, COLLECTIONS.courseProgress, progressId(openid, courseId));
 }
 
 /** A video or audio lesson is complete once this fraction of it has been reached. */

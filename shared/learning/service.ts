@@ -11,17 +11,16 @@ import {
   type ProgressParams,
 } from '../contract';
 import { toCourseCard, type CourseDoc } from '../catalog';
-import { ENROLLMENTS_COLLECTION, type EnrollmentDoc } from '../enrollments';
+import { type EnrollmentDoc } from '../enrollments';
 import type { Database } from '../db';
 import { lessonAccess } from './access';
-import { readProgress } from './consumption';
 import { watermarkText } from './identity';
 import { found, isDuplicateKey, updated } from '../db';
 import { admit, limitedError, LIMITS } from '../limits';
 import {
-  PROGRESS_COLLECTION,
   acceptReport,
   progressId,
+  readProgress,
   applyReport,
   deliveredFirst,
   isDelivered,
@@ -31,6 +30,7 @@ import {
   type CourseFacts,
   type CourseProgressDoc,
 } from './progress';
+import { COLLECTIONS } from '../collections';
 
 export interface LearningDeps {
   db: Database;
@@ -115,7 +115,7 @@ async function recordDelivery(
   orderId: string,
   read: CourseProgressDoc | null,
 ): Promise<void> {
-  const collection = deps.db.collection(PROGRESS_COLLECTION);
+  const collection = deps.db.collection(COLLECTIONS.courseProgress);
   let prev = read;
   for (let attempt = 0; attempt < PROGRESS_WRITE_ATTEMPTS; attempt++) {
     if (attempt > 0) prev = await readProgress(deps.db, facts.openid, facts.courseId);
@@ -175,7 +175,7 @@ export async function reportProgress(
   const { course, lesson, enrolled } = await lessonAccess(db, openid, params, 'report');
   const report = acceptReport(params, lesson, deps.now());
   const facts = courseFacts(openid, course, enrolled);
-  const collection = db.collection(PROGRESS_COLLECTION);
+  const collection = db.collection(COLLECTIONS.courseProgress);
   for (let attempt = 0; attempt < PROGRESS_WRITE_ATTEMPTS; attempt++) {
     const prev = await readProgress(db, openid, params.courseId);
     const now = deps.now();
@@ -222,20 +222,20 @@ export async function myCourses(deps: LearningDeps, openid: string): Promise<MyC
   const { db } = deps;
   const _ = db.command;
   const enrollments = await found<EnrollmentDoc>(
-    db.collection(ENROLLMENTS_COLLECTION).where({ _openid: openid, status: 'active' }).limit(MAX_COURSES),
+    db.collection(COLLECTIONS.enrollments).where({ _openid: openid, status: 'active' }).limit(MAX_COURSES),
   );
   if (enrollments.length === 0) return [];
   const courseIds = enrollments.map((e) => e.courseId);
   const [courses, progress] = await Promise.all([
     found<CourseDoc>(
       db
-        .collection('courses')
+        .collection(COLLECTIONS.courses)
         .where({ _id: _.in(courseIds) })
         .limit(MAX_COURSES),
     ),
     found<Pick<CourseProgressDoc, 'courseId' | 'percent' | 'lastLessonId' | 'updatedAt'>>(
       db
-        .collection(PROGRESS_COLLECTION)
+        .collection(COLLECTIONS.courseProgress)
         .where({ _openid: openid, courseId: _.in(courseIds) })
         .field({ courseId: true, percent: true, lastLessonId: true, updatedAt: true })
         .limit(MAX_COURSES),

@@ -11,8 +11,7 @@
 import { getById, isDuplicateKey, updated, type Database } from '../db';
 import { LIMITS, type LearnerLimitName } from './limits';
 import { admissionRanges, admit, limitedError } from './rate';
-
-export const RATE_LIMITS_COLLECTION = 'rateLimits';
+import { COLLECTIONS } from '../collections';
 
 export interface RateLimitDoc {
   /** The learner's openid. */
@@ -35,7 +34,7 @@ export async function spendLimit(db: Database, openid: string, name: LearnerLimi
   const { restBelow, busyUpTo, step } = admissionRanges(rate, at);
   const _ = db.command;
   const field = `tat.${name}`;
-  const limits = db.collection(RATE_LIMITS_COLLECTION);
+  const limits = db.collection(COLLECTIONS.rateLimits);
   const applied = async (condition: unknown, data: Record<string, unknown>) =>
     (await updated(limits.where({ _id: openid, [field]: condition }).update({ data }))) === 1;
   for (let round = 0; round < ROUNDS; round++) {
@@ -48,7 +47,7 @@ export async function spendLimit(db: Database, openid: string, name: LearnerLimi
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
     }
-    const doc = await getById<RateLimitDoc>(db, RATE_LIMITS_COLLECTION, openid);
+    const doc = await getById<RateLimitDoc>(db, COLLECTIONS.rateLimits, openid);
     const verdict = admit(rate, doc?.tat?.[name], at);
     if (!verdict.allowed) throw limitedError(verdict.retryAfterSec);
     // Another call moved the state between the updates and the read: try again on the new state.

@@ -5,9 +5,6 @@
 import { createHash } from 'node:crypto';
 import type { Order, OrderStatus, PayRail, VirtualPayment, WxPayment } from '../contract';
 
-export const ORDERS_COLLECTION = 'orders';
-export const PAY_EVENTS_COLLECTION = 'payEvents';
-
 /** Who changed an order: a client action, a pay callback or push, or the timer. */
 export type OrderSource = 'order.create' | 'order.get' | 'order.refund' | 'payNotify' | 'xpayNotify' | 'orderSweep';
 

@@ -34,13 +34,7 @@ import type {
   RefundRefusalDetails,
 } from '../contract';
 import type { CourseDoc } from '../catalog/schema';
-import {
-  activeEnrollment,
-  ENROLLMENTS_COLLECTION,
-  enrollmentId,
-  getEnrollment,
-  type EnrollmentDoc,
-} from '../enrollments';
+import { activeEnrollment, enrollmentId, getEnrollment, type EnrollmentDoc } from '../enrollments';
 import { openedLessonsText, readConsumption } from '../learning/consumption';
 import { spendLimit } from '../limits';
 import type { AppSettings } from '../settings';
@@ -49,8 +43,6 @@ import {
   billBody,
   newOutTradeNo,
   orderId,
-  ORDERS_COLLECTION,
-  PAY_EVENTS_COLLECTION,
   toOrder,
   transitionEntry,
   type HistoryEntry,
@@ -61,8 +53,8 @@ import {
   type ShippingInfo,
 } from './model';
 import { RailError, type Payer, type PaymentRail, type Rails, type TradeStatus } from './rail';
+import { COLLECTIONS } from '../collections';
 
-const COURSES_COLLECTION = 'courses';
 /** How many orders of each kind one sweep handles, those due longest first; the next run takes the rest. */
 export const SWEEP_BATCH = 100;
 /**
@@ -122,7 +114,7 @@ function railOf(deps: OrderDeps, order: OrderDoc): PaymentRail {
 }
 
 async function loadOrder(db: Database, id: string): Promise<OrderDoc | null> {
-  return getById<OrderDoc>(db, ORDERS_COLLECTION, id);
+  return getById<OrderDoc>(db, COLLECTIONS.orders, id);
 }
 
 async function ownOrder(deps: OrderDeps, openid: string, id: string): Promise<OrderDoc> {
@@ -152,7 +144,7 @@ async function transition(
   const at = deps.clock().toISOString();
   const entry = transitionEntry(order.status, to, at, source, detail);
   await deps.db
-    .collection(ORDERS_COLLECTION)
+    .collection(COLLECTIONS.orders)
     .where({ _id: order._id, status: order.status })
     .update({ data: withHistory(deps.db, { ...set, status: to }, [entry]) });
 }
@@ -166,7 +158,7 @@ export async function createOrder(
   params: OrderCreateParams,
 ): Promise<OrderCreateData> {
   const { db } = deps;
-  const course = await getById<CourseDoc>(db, COURSES_COLLECTION, params.courseId);
+  const course = await getById<CourseDoc>(db, COLLECTIONS.courses, params.courseId);
   if (!course || course.status !== 'published') throw new AppError('NOT_FOUND', '课程不存在或已下架');
   const railName = params.rail ?? deps.settings.payRail;
   const free = course.priceFen === 0;
@@ -187,7 +179,7 @@ export async function createOrder(
 
   const [latest] = await findMany<OrderDoc>(
     db,
-    ORDERS_COLLECTION,
+    COLLECTIONS.orders,
     { _openid: caller.openid, courseId: course._id },
     { orderBy: ['attempt', 'desc'], limit: 1 },
   );
@@ -223,7 +215,7 @@ export async function createOrder(
   if (free) return { order: toOrder(await enrolFree(deps, doc, course.category)) };
 
   try {
-    await db.collection(ORDERS_COLLECTION).add({ data: doc });
+    await db.collection(COLLECTIONS.orders).add({ data: doc });
   } catch (error) {
     // Lost the race for this attempt's id: answer with the order that won.
     const winner = await loadOrder(db, doc._id);
@@ -258,7 +250,7 @@ async function pendingReply(deps: OrderDeps, order: OrderDoc, payer: Payer): Pro
       }
       prepared = prepaid.prepared;
       await deps.db
-        .collection(ORDERS_COLLECTION)
+        .collection(COLLECTIONS.orders)
         .where({ _id: order._id, status: 'pending' })
         .update({ data: { ...prepared } });
     }
@@ -280,9 +272,9 @@ async function enrolFree(deps: OrderDeps, doc: OrderDoc, category: string): Prom
     history: [...doc.history, transitionEntry('pending', 'paid', at, 'order.create', '免费课程')],
   };
   const enrolled = await inTransaction(deps.db, async (tx) => {
-    if (await txGet<OrderDoc>(tx, ORDERS_COLLECTION, doc._id)) return false;
+    if (await txGet<OrderDoc>(tx, COLLECTIONS.orders, doc._id)) return false;
     const { _id, ...data } = paid;
-    await tx.collection(ORDERS_COLLECTION).doc(_id).set({ data });
+    await tx.collection(COLLECTIONS.orders).doc(_id).set({ data });
     return activate(tx, paid, 'free', at);
   });
   if (enrolled) await enrolledAfterCommit(deps, paid, { courseId: paid.courseId, category, paid: false });
@@ -307,10 +299,10 @@ async function activate(
   at: string,
 ): Promise<boolean> {
   const id = enrollmentId(order._openid, order.courseId);
-  const previous = await txGet<EnrollmentDoc>(tx, ENROLLMENTS_COLLECTION, id);
+  const previous = await txGet<EnrollmentDoc>(tx, COLLECTIONS.enrollments, id);
   if (previous?.status === 'active') return false;
   await tx
-    .collection(ENROLLMENTS_COLLECTION)
+    .collection(COLLECTIONS.enrollments)
     .doc(id)
     .set({ data: activeEnrollment(order._openid, order.courseId, source, order._id, at, previous) });
   return true;
@@ -325,7 +317,7 @@ async function activate(
 async function countLearner(deps: OrderDeps, courseId: string, delta: 1 | -1): Promise<void> {
   try {
     await deps.db
-      .collection(COURSES_COLLECTION)
+      .collection(COLLECTIONS.courses)
       .doc(courseId)
       .update({ data: { learnerCount: deps.db.command.inc(delta) } });
   } catch (error) {
@@ -424,14 +416,14 @@ export async function fulfil(
   const id = pending._id;
   // Read before the transaction, which touches only the buyer's documents (the order and the enrollment): the course
   // is everyone's, and a launch's concurrent fulfilments must not meet on it.
-  const course = await getById<CourseDoc>(db, COURSES_COLLECTION, pending.courseId);
+  const course = await getById<CourseDoc>(db, COLLECTIONS.courses, pending.courseId);
   const result = await inTransaction(db, async (tx): Promise<Fulfilment> => {
     const now = deps.clock();
     const at = now.toISOString();
-    const order = await txGet<OrderDoc>(tx, ORDERS_COLLECTION, id);
+    const order = await txGet<OrderDoc>(tx, COLLECTIONS.orders, id);
     if (!order) throw new Error(`order ${id} vanished`);
     if (order.status !== 'pending' && order.status !== 'closed') return { outcome: 'duplicate', enrolled: false };
-    const orders = tx.collection(ORDERS_COLLECTION).doc(id);
+    const orders = tx.collection(COLLECTIONS.orders).doc(id);
 
     /** Ends the order `failed`, flagged for the operator; `note` tells the learner where to ask. */
     const failForOperator = async (reason: string, note: string): Promise<Fulfilment> => {
@@ -455,7 +447,7 @@ export async function fulfil(
     const paidFields = { paidAt, ...transactionOf(trade), ...(trade.channel ? { payChannel: trade.channel } : {}) };
     const enrollment = await txGet<EnrollmentDoc>(
       tx,
-      ENROLLMENTS_COLLECTION,
+      COLLECTIONS.enrollments,
       enrollmentId(order._openid, order.courseId),
     );
     const late = order.status === 'closed' || new Date(paidAt) > new Date(order.expiresAt);
@@ -553,7 +545,7 @@ export async function uploadShipping(deps: OrderDeps, order: OrderDoc, source: O
   // Replaced whole: an update merges objects, which would keep a former attempt's error or backoff.
   const set = { shipping: deps.db.command.set(shipping) };
   await deps.db
-    .collection(ORDERS_COLLECTION)
+    .collection(COLLECTIONS.orders)
     .where({ _id: order._id, 'shipping.status': deps.db.command.neq('uploaded') })
     .update({ data: withHistory(deps.db, set, [entry]) });
   return (await loadOrder(deps.db, order._id)) ?? order;
@@ -611,7 +603,7 @@ export async function advanceRefund(deps: OrderDeps, order: OrderDoc, source: Or
       }
     }
     await deps.db
-      .collection(ORDERS_COLLECTION)
+      .collection(COLLECTIONS.orders)
       .where({ _id: order._id, status: 'refunding' })
       .update({ data: withHistory(deps.db, set, entries) });
   }
@@ -621,11 +613,11 @@ export async function advanceRefund(deps: OrderDeps, order: OrderDoc, source: Or
 async function confirmRefund(deps: OrderDeps, id: string, source: OrderSource): Promise<void> {
   const { db } = deps;
   const revoked = await inTransaction(db, async (tx) => {
-    const order = await txGet<OrderDoc>(tx, ORDERS_COLLECTION, id);
+    const order = await txGet<OrderDoc>(tx, COLLECTIONS.orders, id);
     if (!order || order.status !== 'refunding') return null;
     const at = deps.clock().toISOString();
     await tx
-      .collection(ORDERS_COLLECTION)
+      .collection(COLLECTIONS.orders)
       .doc(id)
       .update({
         data: withHistory(db, { status: 'refunded', refundedAt: at }, [
@@ -633,11 +625,11 @@ async function confirmRefund(deps: OrderDeps, id: string, source: OrderSource): 
         ]),
       });
     const enrollmentKey = enrollmentId(order._openid, order.courseId);
-    const enrollment = await txGet<EnrollmentDoc>(tx, ENROLLMENTS_COLLECTION, enrollmentKey);
+    const enrollment = await txGet<EnrollmentDoc>(tx, COLLECTIONS.enrollments, enrollmentKey);
     // Only the enrollment this order paid for; a refunded duplicate payment leaves the learner's course alone.
     if (enrollment?.status !== 'active' || enrollment.orderId !== id) return null;
     await tx
-      .collection(ENROLLMENTS_COLLECTION)
+      .collection(COLLECTIONS.enrollments)
       .doc(enrollmentKey)
       .update({ data: { status: 'revoked', revokedAt: at } });
     return order;
@@ -732,7 +724,7 @@ async function claimPlatformQuery(deps: OrderDeps, order: OrderDoc): Promise<boo
   const before = new Date(now.getTime() - PLATFORM_QUERY_INTERVAL_MS).toISOString();
   const claimed = await updated(
     deps.db
-      .collection(ORDERS_COLLECTION)
+      .collection(COLLECTIONS.orders)
       .where({ _id: order._id, status: order.status, platformQueriedAt: _.or(_.exists(false), _.lte(before)) })
       .update({ data: { platformQueriedAt: now.toISOString() } }),
   );
@@ -771,12 +763,12 @@ export async function listOrders(deps: OrderDeps, openid: string, params: OrderL
   if (params.courseId !== undefined) where.courseId = params.courseId;
   if (params.status !== undefined) where.status = params.status;
   const [docs, total] = await Promise.all([
-    findMany<OrderDoc>(deps.db, ORDERS_COLLECTION, where, {
+    findMany<OrderDoc>(deps.db, COLLECTIONS.orders, where, {
       orderBy: ['createdAt', 'desc'],
       skip: (page - 1) * pageSize,
       limit: pageSize,
     }),
-    countWhere(deps.db, ORDERS_COLLECTION, where),
+    countWhere(deps.db, COLLECTIONS.orders, where),
   ]);
   return { items: docs.map(toOrder), total, policy: refundPolicy(deps.settings) };
 }
@@ -811,7 +803,7 @@ export async function settleNotified(
   source: OrderSource,
 ): Promise<'handled' | 'unconfirmed'> {
   if (!outTradeNo) return 'handled';
-  const [order] = await findMany<OrderDoc>(deps.db, ORDERS_COLLECTION, { outTradeNo }, { limit: 1 });
+  const [order] = await findMany<OrderDoc>(deps.db, COLLECTIONS.orders, { outTradeNo }, { limit: 1 });
   // Not our order: nothing a retry could change.
   if (!order) return 'handled';
   if (order.status !== 'pending' && order.status !== 'closed') return 'handled';
@@ -833,7 +825,7 @@ export async function recordPayEvent(
   outTradeNo: string | undefined,
   summary: Record<string, unknown>,
 ): Promise<void> {
-  await deps.db.collection(PAY_EVENTS_COLLECTION).add({
+  await deps.db.collection(COLLECTIONS.payEvents).add({
     data: { outTradeNo: outTradeNo ?? null, receivedAt: deps.clock().toISOString(), event: summary },
   });
 }
@@ -857,7 +849,7 @@ export async function settlePlatformRefund(
   outRefundNo: string | undefined,
   source: OrderSource,
 ): Promise<OrderDoc | undefined> {
-  const [order] = await findMany<OrderDoc>(deps.db, ORDERS_COLLECTION, { outTradeNo }, { limit: 1 });
+  const [order] = await findMany<OrderDoc>(deps.db, COLLECTIONS.orders, { outTradeNo }, { limit: 1 });
   if (!order) return undefined;
   if (order.status === 'refunding') return advanceRefund(deps, order, source);
   if (order.status !== 'paid') return order;
@@ -897,7 +889,7 @@ async function postpone(deps: OrderDeps, order: OrderDoc, reason: string): Promi
   const set = { sweepFailures: failures, nextAttemptAt: nextAttemptAfter(now, failures) };
   const entry: HistoryEntry = { at: now.toISOString(), source: 'orderSweep', event: 'sweep.retry', detail: reason };
   await deps.db
-    .collection(ORDERS_COLLECTION)
+    .collection(COLLECTIONS.orders)
     .where({ _id: order._id, status: order.status })
     .update({ data: withHistory(deps.db, set, [entry]) });
 }
@@ -920,7 +912,7 @@ export async function sweepOrders(deps: OrderDeps): Promise<SweepReport> {
   const batch = async (where: Record<string, unknown>, dueField: string, thenBy: string) =>
     (
       (await db
-        .collection(ORDERS_COLLECTION)
+        .collection(COLLECTIONS.orders)
         .where({ ...where, [dueField]: due })
         .orderBy(dueField, 'asc')
         .orderBy(thenBy, 'asc')

@@ -5,7 +5,7 @@
 import type * as WxServerSdk from 'wx-server-sdk';
 import { found, inTransaction, isDuplicateKey, updated } from '../db';
 import { spendLimit } from '../limits';
-import { LIST_COLLECTION, type ListShardDoc } from './lists';
+import { type ListShardDoc } from './lists';
 import {
   CURRENT_MODEL_ID,
   RETRAIN_LOCK_ID,
@@ -15,14 +15,11 @@ import {
   type RetrainStore,
 } from './retrain';
 import type { ServingStore } from './serving';
-import { recordInterests, SNAPSHOT_COLLECTION, type InteractionSnapshot } from './signals';
+import { recordInterests, type InteractionSnapshot } from './signals';
+import { COLLECTIONS } from '../collections';
 
 export type Cloud = typeof WxServerSdk;
 
-export const JOB_RUNS_COLLECTION = 'jobRuns';
-export const MODELS_COLLECTION = 'recModels';
-const COURSES_COLLECTION = 'courses';
-const CATEGORIES_COLLECTION = 'categories';
 /** cloud.deleteFile takes at most 50 file IDs per call. */
 const DELETE_BATCH = 50;
 const LEASE_LOST = 'retrain lease lost';
@@ -36,7 +33,7 @@ function withoutId<T extends { _id: string }>(doc: T): Omit<T, '_id'> {
 
 async function currentModel(db: ReturnType<Cloud['database']>): Promise<ModelPointer | null> {
   const [pointer] = await found<ModelPointer>(
-    db.collection(MODELS_COLLECTION).where({ _id: CURRENT_MODEL_ID }).limit(1),
+    db.collection(COLLECTIONS.recModels).where({ _id: CURRENT_MODEL_ID }).limit(1),
   );
   return pointer ?? null;
 }
@@ -49,8 +46,8 @@ async function download(cloud: Cloud, fileID: string): Promise<Buffer> {
 export function cloudRetrainStore(cloud: Cloud): RetrainStore {
   const db = cloud.database();
   const _ = db.command;
-  const runs = () => db.collection(JOB_RUNS_COLLECTION);
-  const shards = () => db.collection(LIST_COLLECTION);
+  const runs = () => db.collection(COLLECTIONS.jobRuns);
+  const shards = () => db.collection(COLLECTIONS.recommendations);
   return {
     async acquireLock(owner, now, leaseMs) {
       const taken = await runs()
@@ -101,7 +98,7 @@ export function cloudRetrainStore(cloud: Cloud): RetrainStore {
       const where = afterId === null ? { b: _.in(buckets) } : { b: _.in(buckets), _id: _.gt(afterId) };
       return await found<InteractionSnapshot>(
         db
-          .collection(SNAPSHOT_COLLECTION)
+          .collection(COLLECTIONS.interactions)
           .where(where)
           .orderBy('_id', 'asc')
           .field({ _openid: false, cats: false, interests: false, n: false })
@@ -114,7 +111,7 @@ export function cloudRetrainStore(cloud: Cloud): RetrainStore {
         const after = ids.length === 0 ? {} : { _id: _.gt(ids[ids.length - 1]) };
         const page = await found<{ _id: string }>(
           db
-            .collection(COURSES_COLLECTION)
+            .collection(COLLECTIONS.courses)
             .where({ status: 'published', ...after })
             .orderBy('_id', 'asc')
             .field({ _id: true })
@@ -141,14 +138,14 @@ export function cloudRetrainStore(cloud: Cloud): RetrainStore {
     async switchModel(owner, pointer, now, leaseMs) {
       try {
         await inTransaction(db, async (t) => {
-          const lock = (await t.collection(JOB_RUNS_COLLECTION).doc(RETRAIN_LOCK_ID).get()) as { data: RetrainLock };
+          const lock = (await t.collection(COLLECTIONS.jobRuns).doc(RETRAIN_LOCK_ID).get()) as { data: RetrainLock };
           if (lock.data.owner !== owner || lock.data.leaseUntil < now) throw new Error(LEASE_LOST);
           await t
-            .collection(JOB_RUNS_COLLECTION)
+            .collection(COLLECTIONS.jobRuns)
             .doc(RETRAIN_LOCK_ID)
             .update({ data: { leaseUntil: now + leaseMs, beats: _.inc(1) } });
           await t
-            .collection(MODELS_COLLECTION)
+            .collection(COLLECTIONS.recModels)
             .doc(CURRENT_MODEL_ID)
             .set({ data: withoutId(pointer) });
         });
@@ -174,14 +171,14 @@ export function cloudRetrainStore(cloud: Cloud): RetrainStore {
 export function cloudServingStore(cloud: Cloud): ServingStore {
   const db = cloud.database();
   const _ = db.command;
-  const courses = () => db.collection(COURSES_COLLECTION);
+  const courses = () => db.collection(COLLECTIONS.courses);
   return {
     currentModel: () => currentModel(db),
     async learner(openid, shardId) {
-      let query = db.collection(SNAPSHOT_COLLECTION).aggregate().match({ _id: openid });
+      let query = db.collection(COLLECTIONS.interactions).aggregate().match({ _id: openid });
       if (shardId !== null) {
         query = query.lookup({
-          from: LIST_COLLECTION,
+          from: COLLECTIONS.recommendations,
           pipeline: [{ $match: { _id: shardId } }, { $project: { _id: 0, list: `$lists.${openid}` } }],
           as: 'shard',
         });
@@ -214,7 +211,7 @@ export function cloudServingStore(cloud: Cloud): ServingStore {
       if (ids.length === 0) return [];
       const known = await found<{ _id: string }>(
         db
-          .collection(CATEGORIES_COLLECTION)
+          .collection(COLLECTIONS.categories)
           .where({ _id: _.in(ids) })
           .field({ _id: true })
           .limit(ids.length),

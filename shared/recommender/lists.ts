@@ -8,7 +8,6 @@ import type { ItemFactors } from './item-factors';
 import { fnv1a } from './signals';
 import { userStrengths, type SnapshotData } from './snapshot-data';
 
-export const LIST_COLLECTION = 'recommendations';
 /** Courses kept per learner: enough for the default page of 10 after newly bought or unpublished ones drop out. */
 export const LIST_LENGTH = 20;
 export const LEARNERS_PER_SHARD = 250;

@@ -24,10 +24,10 @@
  * Only the first signal of a learner costs more: it creates the empty document first.
  */
 import type * as WxServerSdk from 'wx-server-sdk';
+import { COLLECTIONS } from '../collections';
 
 export type Database = ReturnType<typeof WxServerSdk.database>;
 
-export const SNAPSHOT_COLLECTION = 'interactions';
 /**
  * Every snapshot carries `b`, a fixed hash bucket of its openid (indexed), so the retrain reads the collection in
  * bucket ranges of about 1,000 documents: each read touches only its own documents, whatever the collection's size.
@@ -231,12 +231,12 @@ export async function recordInterests(
 async function applySignal(db: Database, openid: string, now: Date, update: Record<string, unknown>): Promise<void> {
   if (typeof openid !== 'string' || openid === '') throw new Error('openid is required');
   const data = { ...update, n: db.command.inc(1), activeAt: now.toISOString() };
-  const doc = db.collection(SNAPSHOT_COLLECTION).doc(openid);
+  const doc = db.collection(COLLECTIONS.interactions).doc(openid);
   const first = await doc.update({ data });
   if (updatedCount(first) > 0) return;
   try {
     await db
-      .collection(SNAPSHOT_COLLECTION)
+      .collection(COLLECTIONS.interactions)
       .add({ data: { _id: openid, _openid: openid, b: snapshotBucket(openid), n: 0 } });
   } catch (error) {
     if (!isDuplicateKey(error)) throw error;

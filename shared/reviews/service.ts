@@ -41,8 +41,7 @@ import { spendLimit } from '../limits';
 import type { Outcome, Verdict } from './moderation';
 import { riskyRefusal } from './moderation';
 import { adjustSummary, sameSummary, summaryOf } from './summary';
-
-export const REVIEWS_COLLECTION = 'reviews';
+import { COLLECTIONS } from '../collections';
 
 /** `reviews`: one per learner and course. Public readers get `Review` (no openid) through `review.list`. */
 export interface ReviewDoc {
@@ -145,7 +144,7 @@ export function countedRating(status: ReviewStatus, rating: number): number | nu
 export async function submitReview(deps: ReviewDeps, openid: string, params: ReviewSubmitParams): Promise<Review> {
   const { db } = deps;
   const [course, enrolled] = await Promise.all([
-    getById<CourseDoc>(db, 'courses', params.courseId),
+    getById<CourseDoc>(db, COLLECTIONS.courses, params.courseId),
     isEnrolled(db, openid, params.courseId),
   ]);
   if (course === null || course.status === 'draft') throw new AppError('NOT_FOUND', '该课程不存在或尚未上架');
@@ -164,7 +163,7 @@ export async function submitReview(deps: ReviewDeps, openid: string, params: Rev
   const id = reviewId(openid, params.courseId);
   const author = authorName(openid, await deps.identitySecret());
   const saved = await inTransaction(db, async (tx) => {
-    const prev = await txGet<ReviewDoc>(tx, REVIEWS_COLLECTION, id);
+    const prev = await txGet<ReviewDoc>(tx, COLLECTIONS.reviews, id);
     // Read in the transaction: a creator's rejection made in the console since the check still holds the edit.
     const held = heldByCreator(prev);
     const status = statusOf(verdict.outcome, held);
@@ -183,7 +182,7 @@ export async function submitReview(deps: ReviewDeps, openid: string, params: Rev
       updatedAt: now,
     };
     const { _id, ...data } = doc;
-    await tx.collection(REVIEWS_COLLECTION).doc(_id).set({ data });
+    await tx.collection(COLLECTIONS.reviews).doc(_id).set({ data });
     await recount(tx, params.courseId, prev?.counted ?? null, doc.counted);
     return doc;
   });
@@ -203,13 +202,13 @@ export async function submitReview(deps: ReviewDeps, openid: string, params: Rev
  */
 async function recount(tx: Transaction, courseId: string, removed: number | null, added: number | null): Promise<void> {
   if (removed === added) return;
-  const course = await txGet<CourseDoc>(tx, 'courses', courseId);
+  const course = await txGet<CourseDoc>(tx, COLLECTIONS.courses, courseId);
   if (course === null) throw new AppError('NOT_FOUND', '该课程不存在或尚未上架');
   const before = normalized(course.rating);
   const after = adjustSummary(before, removed, added);
   if (!sameSummary(before, after)) {
     await tx
-      .collection('courses')
+      .collection(COLLECTIONS.courses)
       .doc(courseId)
       .update({ data: { rating: after } });
   }
@@ -230,7 +229,7 @@ const SETTLE_BATCH = 100;
 export async function settleModeration(db: Database, courseId?: string): Promise<number> {
   const _ = db.command;
   const scope = courseId === undefined ? {} : { courseId };
-  const reviews = db.collection(REVIEWS_COLLECTION);
+  const reviews = db.collection(COLLECTIONS.reviews);
   // Two queries, as before creator rejections were recorded: `review.list` settles its course on every call.
   const [approved, withdrawnOrRejected] = await Promise.all([
     found<ReviewDoc>(reviews.where({ ...scope, status: 'visible', counted: null }).limit(SETTLE_BATCH)),
@@ -249,7 +248,7 @@ export async function settleModeration(db: Database, courseId?: string): Promise
   let settled = 0;
   for (const id of stale.keys()) {
     const changed = await inTransaction(db, async (tx) => {
-      const review = await txGet<ReviewDoc>(tx, REVIEWS_COLLECTION, id);
+      const review = await txGet<ReviewDoc>(tx, COLLECTIONS.reviews, id);
       if (review === null) return false;
       const want = countedRating(review.status, review.rating);
       const data: Record<string, unknown> = {};
@@ -257,7 +256,7 @@ export async function settleModeration(db: Database, courseId?: string): Promise
       if (review.status === 'rejected' && review.rejectedBy === undefined) data.rejectedBy = 'creator';
       if (review.status === 'visible' && review.rejectedBy !== undefined) data.rejectedBy = _.remove();
       if (Object.keys(data).length === 0) return false;
-      await tx.collection(REVIEWS_COLLECTION).doc(review._id).update({ data });
+      await tx.collection(COLLECTIONS.reviews).doc(review._id).update({ data });
       await recount(tx, review.courseId, review.counted, want);
       return true;
     });
@@ -284,7 +283,7 @@ export async function recheckUnavailable(
   const { db } = deps;
   const waiting = await found<ReviewDoc>(
     db
-      .collection(REVIEWS_COLLECTION)
+      .collection(COLLECTIONS.reviews)
       .where({ status: 'pending', 'moderation.outcome': 'unavailable' })
       .orderBy('moderation.checkedAt', 'asc')
       .limit(RECHECK_BATCH),
@@ -293,7 +292,7 @@ export async function recheckUnavailable(
   for (const stale of waiting) {
     const verdict = await deps.checkText(stale.text, stale._openid);
     const applied = await inTransaction(db, async (tx) => {
-      const review = await txGet<ReviewDoc>(tx, REVIEWS_COLLECTION, stale._id);
+      const review = await txGet<ReviewDoc>(tx, COLLECTIONS.reviews, stale._id);
       if (review?.status !== 'pending' || review.moderation.outcome !== 'unavailable' || review.text !== stale.text) {
         return false;
       }
@@ -303,7 +302,7 @@ export async function recheckUnavailable(
       const { _id, rejectedBy: _was, ...data } = review;
       const moderation = moderationOf(verdict, deps.now().toISOString());
       await tx
-        .collection(REVIEWS_COLLECTION)
+        .collection(COLLECTIONS.reviews)
         .doc(_id)
         .set({ data: { ...data, status, ...rejectedByOf(status, held), counted, moderation } });
       await recount(tx, review.courseId, review.counted, counted);
@@ -325,9 +324,9 @@ export async function listReviews(deps: ReviewDeps, openid: string, params: Revi
   }
   const page = params.page ?? REVIEW_LIST_DEFAULTS.page;
   const pageSize = params.pageSize ?? REVIEW_LIST_DEFAULTS.pageSize;
-  const visible = db.collection(REVIEWS_COLLECTION).where({ courseId: params.courseId, status: 'visible' });
+  const visible = db.collection(COLLECTIONS.reviews).where({ courseId: params.courseId, status: 'visible' });
   const [course, items, total, own] = await Promise.all([
-    getById<CourseDoc>(db, 'courses', params.courseId),
+    getById<CourseDoc>(db, COLLECTIONS.courses, params.courseId),
     found<ReviewDoc>(
       visible
         .orderBy('createdAt', 'desc')
@@ -336,7 +335,7 @@ export async function listReviews(deps: ReviewDeps, openid: string, params: Revi
         .limit(pageSize),
     ),
     visible.count() as Promise<{ total: number }>,
-    getById<ReviewDoc>(db, REVIEWS_COLLECTION, reviewId(openid, params.courseId)),
+    getById<ReviewDoc>(db, COLLECTIONS.reviews, reviewId(openid, params.courseId)),
   ]);
   if (course === null || course.status === 'draft') throw new AppError('NOT_FOUND', '该课程不存在或尚未上架');
   const reviews = items.map((doc) => toReview(doc, openid));

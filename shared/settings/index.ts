@@ -6,8 +6,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { AppError, Line, PAY_RAILS, StringEnum, validate, type Problem } from '../contract';
 import type { Database } from '../db';
+import { COLLECTIONS } from '../collections';
 
-export const SETTINGS_COLLECTION = 'settings';
 export const SETTINGS_DOC_ID = 'app';
 
 export const AppSettings = Type.Object(
@@ -113,7 +113,7 @@ export async function readSettings(
   db: Database,
   log: (message: string, detail?: unknown) => void = console.error,
 ): Promise<AppSettings> {
-  const found = await db.collection(SETTINGS_COLLECTION).where({ _id: SETTINGS_DOC_ID }).limit(1).get();
+  const found = await db.collection(COLLECTIONS.settings).where({ _id: SETTINGS_DOC_ID }).limit(1).get();
   const stored = (found as { data: Record<string, unknown>[] }).data[0] ?? {};
   const checked = checkSettings(stored);
   if (checked.ok) return checked.settings;

@@ -4,7 +4,7 @@
  * afterwards: every instance and every concurrent first use ends up with the one value that was stored first.
  */
 import { found, isDuplicateKey, type Database } from '../db';
-import { SETTINGS_COLLECTION } from '.';
+import { COLLECTIONS } from '../collections';
 
 export const SECRETS_DOC_ID = 'secrets';
 
@@ -13,7 +13,7 @@ export type SecretName = 'learnerCode';
 
 async function read(db: Database, name: SecretName): Promise<string | undefined> {
   const [doc] = await found<Record<string, unknown>>(
-    db.collection(SETTINGS_COLLECTION).where({ _id: SECRETS_DOC_ID }).limit(1),
+    db.collection(COLLECTIONS.settings).where({ _id: SECRETS_DOC_ID }).limit(1),
   );
   if (doc === undefined) return undefined;
   const value = doc[name];
@@ -30,13 +30,13 @@ export async function storedSecret(db: Database, name: SecretName, generate: () 
   if (existing) return existing;
   if (existing === undefined) {
     try {
-      await db.collection(SETTINGS_COLLECTION).add({ data: { _id: SECRETS_DOC_ID, [name]: generate() } });
+      await db.collection(COLLECTIONS.settings).add({ data: { _id: SECRETS_DOC_ID, [name]: generate() } });
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
     }
   } else {
     await db
-      .collection(SETTINGS_COLLECTION)
+      .collection(COLLECTIONS.settings)
       .where({ _id: SECRETS_DOC_ID, [name]: db.command.exists(false) })
       .update({ data: { [name]: generate() } });
   }

@@ -18,14 +18,10 @@
  * Every time in the database is an ISO-8601 UTC string, so "since" is a string comparison.
  */
 import type { CourseDoc, RatingSummary } from '../catalog';
-import { ENROLLMENTS_COLLECTION } from '../enrollments';
 import { found } from '../db';
-import { PROGRESS_COLLECTION } from '../learning/progress';
 import type { Database } from '../db';
-import { REVIEWS_COLLECTION } from '../reviews/service';
 import { summaryOf } from '../reviews/summary';
-
-export const STATS_COLLECTION = 'courseStats';
+import { COLLECTIONS } from '../collections';
 
 export const WINDOWS = { last7: 7, last30: 30 } as const;
 export type WindowName = keyof typeof WINDOWS;
@@ -121,7 +117,7 @@ const activeInCourse = {
   },
 };
 const WHILE_ENROLLED: Stage[] = [
-  ['lookup', { from: ENROLLMENTS_COLLECTION, localField: '_openid', foreignField: '_openid', as: 'enrollments' }],
+  ['lookup', { from: COLLECTIONS.enrollments, localField: '_openid', foreignField: '_openid', as: 'enrollments' }],
   ['addFields', { enrolledNow: { $gt: [{ $size: activeInCourse }, 0] } }],
   ['match', { enrolledNow: true }],
 ];
@@ -234,7 +230,7 @@ async function allCourses(db: Database) {
   for (let skip = 0; ; skip += PAGE) {
     const page = await found<CourseRow>(
       db
-        .collection('courses')
+        .collection(COLLECTIONS.courses)
         .where({})
         .orderBy('_id', 'asc')
         .skip(skip)
@@ -254,10 +250,10 @@ export async function writeCourseStats(deps: { db: Database; now: () => Date }):
   // Before the aggregates: a purchase counted after this read is never taken back by the recount (see above).
   const courses = await allCourses(db);
   const [enrollments, orders, progress, reviews] = await Promise.all([
-    groupAll(db, ENROLLMENTS_COLLECTION, stages.enrollments),
-    groupAll(db, 'orders', stages.orders),
-    groupAll(db, PROGRESS_COLLECTION, stages.progress),
-    groupAll(db, REVIEWS_COLLECTION, stages.reviews),
+    groupAll(db, COLLECTIONS.enrollments, stages.enrollments),
+    groupAll(db, COLLECTIONS.orders, stages.orders),
+    groupAll(db, COLLECTIONS.courseProgress, stages.progress),
+    groupAll(db, COLLECTIONS.reviews, stages.reviews),
   ]);
   const groups: GroupedFigures = { enrollments, orders, progress, reviews };
   const docs = courses.map((course) => courseStatsDoc(course, groups, now));
@@ -265,7 +261,7 @@ export async function writeCourseStats(deps: { db: Database; now: () => Date }):
     await Promise.all(
       docs
         .slice(i, i + WRITE_CONCURRENCY)
-        .map(({ _id, ...data }) => db.collection(STATS_COLLECTION).doc(_id).set({ data })),
+        .map(({ _id, ...data }) => db.collection(COLLECTIONS.courseStats).doc(_id).set({ data })),
     );
   }
   await recountLearners(db, courses, docs);
@@ -283,7 +279,7 @@ async function recountLearners(db: Database, courses: CourseRow[], docs: CourseS
     await Promise.all(
       drifted.slice(i, i + WRITE_CONCURRENCY).map(({ course, learners }) =>
         db
-          .collection('courses')
+          .collection(COLLECTIONS.courses)
           .where({ _id: course._id, learnerCount: course.learnerCount ?? _.exists(false) })
           .update({ data: { learnerCount: learners } }),
       ),

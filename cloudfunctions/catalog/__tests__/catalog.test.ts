@@ -12,6 +12,8 @@ import type { NodeDb } from '../../../scripts/lib/catalog-store';
 import { CATALOG_SORT_ORDERS, type CourseDoc } from '../../../shared/catalog';
 import type { CatalogSort, CourseCard, Err, Ok } from '../../../shared/contract';
 import { enrollmentId } from '../../../shared/enrollments';
+import { progressId } from '../../../shared/learning/progress';
+import { COLLECTIONS } from '../../../shared/collections';
 
 interface AdminCall {
   action: string;
@@ -169,7 +171,7 @@ describe('catalog.list', () => {
 
   it('matches regular-expression characters literally', async () => {
     const template = demo.courses[0] as CourseDoc;
-    await db.collection('courses').add([
+    await db.collection(COLLECTIONS.courses).add([
       { ...template, _id: 'literal-dot', title: '数据 a.b 实战', tags: [], subtitle: '' },
       { ...template, _id: 'literal-axb', title: '数据 axb 实战', tags: [], subtitle: '' },
       { ...template, _id: 'literal-cpp', title: 'C++ (a+)+$ 入门', tags: ['C++'], subtitle: '' },
@@ -184,7 +186,7 @@ describe('catalog.list', () => {
       expect(await ids('(a+)+b'.repeat(6))).toEqual([]);
     } finally {
       await db
-        .collection('courses')
+        .collection(COLLECTIONS.courses)
         .where({ _id: db.command.in(['literal-dot', 'literal-axb', 'literal-cpp']) })
         .remove();
     }
@@ -192,7 +194,9 @@ describe('catalog.list', () => {
 
   it('leaves out a course document broken by hand and logs its id and failing field', async () => {
     const template = demo.courses[0] as CourseDoc;
-    await db.collection('courses').add({ ...template, _id: 'broken-by-hand', priceFen: '99', learnerCount: 1e9 });
+    await db
+      .collection(COLLECTIONS.courses)
+      .add({ ...template, _id: 'broken-by-hand', priceFen: '99', learnerCount: 1e9 });
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     try {
       const data = await ok<ListData>({ action: 'list', pageSize: 5 });
@@ -205,7 +209,7 @@ describe('catalog.list', () => {
       expect(detail.reply).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     } finally {
       warn.mockRestore();
-      await db.collection('courses').doc('broken-by-hand').remove();
+      await db.collection(COLLECTIONS.courses).doc('broken-by-hand').remove();
     }
   });
 
@@ -229,7 +233,8 @@ describe('catalog.list', () => {
 
 describe('catalog.detail', () => {
   /** The course by id, its lessons through the lookup's index, the enrollment by id, the progress by owner. */
-  const DETAIL_INDEXES = ['courseProgress:owner_course', 'courses:_id', 'enrollments:_id', 'lessons:course_order'];
+  // Learning's readProgress reads the progress document by its id.
+  const DETAIL_INDEXES = ['courseProgress:_id', 'courses:_id', 'enrollments:_id', 'lessons:course_order'];
   const paid = () => published().find((c) => c.priceFen > 0) as CourseDoc;
 
   it('answers the course with its outline in order, not enrolled, with no media, body or URL', async () => {
@@ -265,8 +270,9 @@ describe('catalog.detail', () => {
       createdAt: '2024-05-01T00:00:00.000Z',
     };
     const id = enrollmentId(owner, course._id);
-    await db.collection('enrollments').add({ _id: id, ...enrollment, status: 'active' });
-    await db.collection('courseProgress').add({
+    await db.collection(COLLECTIONS.enrollments).add({ _id: id, ...enrollment, status: 'active' });
+    await db.collection(COLLECTIONS.courseProgress).add({
+      _id: progressId(owner, course._id),
       _openid: owner,
       courseId: course._id,
       percent: 40,
@@ -292,7 +298,7 @@ describe('catalog.detail', () => {
     expect(await ok({ action: 'detail', courseId: course._id }, 'o-someone-else')).toMatchObject({ enrolled: false });
 
     await db
-      .collection('enrollments')
+      .collection(COLLECTIONS.enrollments)
       .doc(id)
       .set({ ...enrollment, status: 'revoked' });
     const revoked = await ok<Record<string, unknown>>({ action: 'detail', courseId: course._id }, owner);
@@ -302,14 +308,14 @@ describe('catalog.detail', () => {
 
   it('answers NOT_FOUND naming courseId for an unknown course and for one that is not published', async () => {
     const draft = { ...(demo.courses[1] as CourseDoc), _id: 'draft-course', status: 'draft' };
-    await db.collection('courses').add(draft);
+    await db.collection(COLLECTIONS.courses).add(draft);
     for (const courseId of ['no-such-course', 'draft-course']) {
       const { reply, made } = await call({ action: 'detail', courseId });
       expect(reply).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
       if (!reply.ok) expect(reply.error.message).toContain('courseId');
       expect(made.length).toBeLessThanOrEqual(3);
     }
-    await db.collection('courses').doc('draft-course').remove();
+    await db.collection(COLLECTIONS.courses).doc('draft-course').remove();
   });
 });
 

@@ -5,6 +5,7 @@
 import { found, getById } from '../../../shared/db';
 import { COURSE_ID, insert, startWorld, type World } from '../../../shared/learning/__tests__/world';
 import type { CourseStatsDoc } from '../../../shared/stats';
+import { COLLECTIONS } from '../../../shared/collections';
 
 let world: World;
 const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
@@ -72,7 +73,7 @@ afterAll(() => world.close());
 test('a client-gateway call is refused and writes nothing', async () => {
   const reply = await world.call('courseStats', 'o-a', {});
   expect(reply).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
-  expect(await found(world.db.collection('courseStats').where({}))).toEqual([]);
+  expect(await found(world.db.collection(COLLECTIONS.courseStats).where({}))).toEqual([]);
 });
 
 test('the timer writes one document per course with all-time, 7-day and 30-day figures', async () => {
@@ -165,11 +166,11 @@ test('the timer writes one document per course with all-time, 7-day and 30-day f
 test('a learnerCount left off by a lost increment is recounted from the active enrollments; a right one is not written', async () => {
   // Off in both directions: an increment lost after a purchase, and one after a refund.
   await world.db
-    .collection('courses')
+    .collection(COLLECTIONS.courses)
     .doc(COURSE_ID)
     .update({ data: { learnerCount: 1 } });
   await world.db
-    .collection('courses')
+    .collection(COLLECTIONS.courses)
     .doc('draft-1')
     .update({ data: { learnerCount: 41 } });
   await fire();

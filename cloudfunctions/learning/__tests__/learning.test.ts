@@ -5,7 +5,6 @@ import { LIMITS } from '../../../shared/limits';
 import {
   openLesson,
   progressId,
-  PROGRESS_COLLECTION,
   reportProgress,
   watermarkText,
   type CourseProgressDoc,
@@ -15,6 +14,7 @@ import { course as courseDoc, lesson as lessonDoc } from '../../../shared/catalo
 import { getById, type Database } from '../../../shared/db';
 import { SECRETS_DOC_ID } from '../../../shared/settings/secrets';
 import { COURSE_ID, emptyRating, insert, startWorld, type World } from '../../../shared/learning/__tests__/world';
+import { COLLECTIONS } from '../../../shared/collections';
 
 let world: World;
 beforeAll(async () => {
@@ -245,7 +245,7 @@ function racing(db: Database, meanwhile: () => Promise<unknown>): Database {
       if (key !== 'collection') return forward(target, key);
       return (name: string) => {
         const collection = target.collection(name);
-        if (name !== PROGRESS_COLLECTION) return collection;
+        if (name !== COLLECTIONS.courseProgress) return collection;
         return new Proxy(delayWrite(collection, 'add'), {
           get: (c, k) =>
             k === 'where' ? (condition: object) => delayWrite(collection.where(condition), 'update') : forward(c, k),
@@ -270,7 +270,7 @@ describe('learning.progress between two devices (a forced race)', () => {
     reportedAt,
   });
   const stored = (openid: string) =>
-    getById<CourseProgressDoc>(world.db, PROGRESS_COLLECTION, progressId(openid, COURSE_ID));
+    getById<CourseProgressDoc>(world.db, COLLECTIONS.courseProgress, progressId(openid, COURSE_ID));
 
   test('a report whose document changed after it was read is re-applied: both land, one write each', async () => {
     const openid = 'o-race-update';
@@ -329,7 +329,7 @@ describe('refund policy bypass: what learning.lesson hands out is recorded', () 
   });
   const open = (lessonId: string, courseId = COURSE_ID) => ({ courseId, lessonId });
   const stored = (openid: string, courseId = COURSE_ID) =>
-    getById<CourseProgressDoc>(world.db, PROGRESS_COLLECTION, progressId(openid, courseId));
+    getById<CourseProgressDoc>(world.db, COLLECTIONS.courseProgress, progressId(openid, courseId));
   /** The database writes `run` makes. */
   async function writesOf(run: () => Promise<unknown>): Promise<string[]> {
     const actions: string[] = [];
@@ -452,12 +452,16 @@ describe('no limits on writes: learning', () => {
         reportedAt: T0 - 100_000 + i,
       });
     for (let i = 0; i < LIMITS.progress.burst; i++) await send(i);
-    const before = await getById<CourseProgressDoc>(world.db, PROGRESS_COLLECTION, progressId(openid, COURSE_ID));
+    const before = await getById<CourseProgressDoc>(
+      world.db,
+      COLLECTIONS.courseProgress,
+      progressId(openid, COURSE_ID),
+    );
     await expect(send(LIMITS.progress.burst)).rejects.toMatchObject({
       code: 'RESOURCE_EXHAUSTED',
       details: { retryAfterSec: 1 },
     });
-    const after = await getById<CourseProgressDoc>(world.db, PROGRESS_COLLECTION, progressId(openid, COURSE_ID));
+    const after = await getById<CourseProgressDoc>(world.db, COLLECTIONS.courseProgress, progressId(openid, COURSE_ID));
     expect(after).toEqual(before);
   });
 

@@ -12,6 +12,7 @@ import { attachPlatforms } from '../../../shared/orders/__tests__/rails';
 import type { CourseStatsDoc } from '../../../shared/stats';
 
 import * as sdk from 'wx-server-sdk';
+import { COLLECTIONS } from '../../../shared/collections';
 
 let cloud: LocalCloud;
 let db: Database;
@@ -30,7 +31,7 @@ describe('a launch is a hot spot: 50 learners paying for one course at once', ()
   test('every callback acknowledges its first delivery, every order.get answers, all 50 are enrolled and counted', async () => {
     const courseId = 'launch-1';
     const { _id, ...course } = launchCourse(courseId);
-    await db.collection('courses').doc(_id).set({ data: course });
+    await db.collection(COLLECTIONS.courses).doc(_id).set({ data: course });
 
     const outcomes = await launchCrowd({ url: cloud.url, db, courseId, buyers: BUYERS, prefix: 'oLaunch', polls: 3 });
 

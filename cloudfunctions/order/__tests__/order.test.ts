@@ -25,6 +25,7 @@ import type { OrderDoc } from '../../../shared/orders/model';
 import { attachPlatforms, type Platforms } from '../../../shared/orders/__tests__/rails';
 
 import * as sdk from 'wx-server-sdk';
+import { COLLECTIONS } from '../../../shared/collections';
 
 let cloud: LocalCloud;
 let sandbox: PaySandbox;
@@ -51,7 +52,7 @@ let courses = 0;
 async function course(priceFen = 9900, status = 'published'): Promise<string> {
   courses += 1;
   const id = `course-${courses}`;
-  await db.collection('courses').add({
+  await db.collection(COLLECTIONS.courses).add({
     data: { _id: id, status, title: `课程 ${courses}`, priceFen, category: 'dev', learnerCount: 0 },
   });
   return id;
@@ -120,7 +121,7 @@ async function pendingOrder(priceFen = 9900, rail: PayRail = 'wxpay') {
 
 async function expire(orderId: string): Promise<void> {
   await db
-    .collection('orders')
+    .collection(COLLECTIONS.orders)
     .doc(orderId)
     .update({ data: { expiresAt: new Date(Date.now() - 60_000).toISOString() } });
 }
@@ -187,7 +188,7 @@ describe('order.create', () => {
     const courseId = await course(9900);
     const first = data(await create(openid, courseId)).order;
     await db
-      .collection('courses')
+      .collection(COLLECTIONS.courses)
       .doc(courseId)
       .update({ data: { priceFen: 4900 } });
     const cheaper = data(await create(openid, courseId));
@@ -196,7 +197,7 @@ describe('order.create', () => {
     expect(sandbox.trade((await orderDoc(first.id)).outTradeNo)?.state).toBe('CLOSED');
     // Made free: enrolled at once, not asked to pay the old price.
     await db
-      .collection('courses')
+      .collection(COLLECTIONS.courses)
       .doc(courseId)
       .update({ data: { priceFen: 0 } });
     expect(data(await create(openid, courseId)).order).toMatchObject({ status: 'paid', amountFen: 0 });
@@ -370,7 +371,7 @@ describe.each(PAY_RAILS)('on the %s rail', (rail) => {
 describe('configuration and the sandbox', () => {
   test('an invalid settings document stops sales with UNAVAILABLE until it is fixed', async () => {
     const courseId = await course();
-    const settings = db.collection('settings').doc('app');
+    const settings = db.collection(COLLECTIONS.settings).doc('app');
     await settings.update({ data: { orderLifetimeMinutes: 1 } });
     try {
       expect(await create(learner(), courseId)).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE' } });
@@ -538,7 +539,7 @@ describe('order.get, order.list', () => {
       maxProgressPercent: 20,
       ...counted,
     });
-    const settings = db.collection('settings').doc('app');
+    const settings = db.collection(COLLECTIONS.settings).doc('app');
     await settings.update({ data: { refund: { windowDays: 3, maxProgressPercent: 50 } } });
     try {
       expect(data(await call<OrderListData>('order', openid, { action: 'list' }))).toEqual({
@@ -568,7 +569,7 @@ describe('orderSweep', () => {
     const { openid, courseId, order, outTradeNo } = await pendingOrder();
     await expire(order.id);
     await db
-      .collection('courses')
+      .collection(COLLECTIONS.courses)
       .doc(courseId)
       .update({ data: { status: 'archived' } });
     await payHttp({ outTradeNo, deliveries: 0 });
@@ -593,7 +594,7 @@ describe('orderSweep', () => {
     await sweep();
     expect(sandbox.shippingUploads).toHaveLength(uploads);
     await db
-      .collection('orders')
+      .collection(COLLECTIONS.orders)
       .doc(order.id)
       .update({ data: { 'shipping.nextAttemptAt': new Date(Date.now() - 60_000).toISOString() } });
     await sweep();
@@ -629,7 +630,7 @@ describe('order.refund', () => {
   test('outside the policy: FAILED_PRECONDITION with the reason', async () => {
     const late = await paidOrder();
     await db
-      .collection('orders')
+      .collection(COLLECTIONS.orders)
       .doc(late.order.id)
       .update({ data: { paidAt: new Date(Date.now() - 8 * 86_400_000).toISOString() } });
     expect(await refund(late.openid, late.order.id)).toMatchObject({
@@ -642,7 +643,7 @@ describe('order.refund', () => {
     });
 
     const studied = await paidOrder();
-    await db.collection('courseProgress').add({
+    await db.collection(COLLECTIONS.courseProgress).add({
       data: {
         _id: progressId(studied.openid, studied.courseId),
         _openid: studied.openid,

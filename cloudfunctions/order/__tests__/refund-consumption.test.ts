@@ -10,6 +10,7 @@ import { REFUND_CONSUMPTION_RULE, type Order, type OrderListData } from '../../.
 import { findMany, getById, type Database } from '../../../shared/db';
 import type { OrderDoc } from '../../../shared/orders/model';
 import { attachPlatforms, type Platforms } from '../../../shared/orders/__tests__/rails';
+import { COLLECTIONS } from '../../../shared/collections';
 
 let cloud: LocalCloud;
 let platforms: Platforms;
@@ -48,7 +49,7 @@ async function setting() {
   serial += 1;
   const openid = `oConsumer${String(serial).padStart(4, '0')}`;
   const courseId = `consumed-${serial}`;
-  await db.collection('courses').add({ data: course({ _id: courseId, lessonCount: PAID_LESSONS + 1 }) });
+  await db.collection(COLLECTIONS.courses).add({ data: course({ _id: courseId, lessonCount: PAID_LESSONS + 1 }) });
   const article = (order: number, free: boolean) => {
     const { media: _none, ...doc } = lesson({
       _id: `${courseId}-${order}`,

@@ -10,6 +10,7 @@ import { attachPlatforms } from '../../../shared/orders/__tests__/rails';
 import type { Database } from '../../../shared/db';
 
 import * as sdk from 'wx-server-sdk';
+import { COLLECTIONS } from '../../../shared/collections';
 
 let learners = 0;
 /** A fresh learner per test, so each proves on its own that nothing was written. */
@@ -24,7 +25,7 @@ beforeAll(async () => {
   sdk.init({ env: cloud.envId });
   db = sdk.database();
   const { _id, ...data } = course({ _id: COURSE, lessonCount: 0 });
-  await db.collection('courses').doc(_id).set({ data });
+  await db.collection(COLLECTIONS.courses).doc(_id).set({ data });
 });
 afterAll(() => cloud.close());
 
@@ -42,7 +43,7 @@ async function send(fn: string, openid: string, data: string): Promise<Envelope>
 }
 
 const orders = async (openid: string) =>
-  ((await db.collection('orders').where({ _openid: openid }).count()) as { total: number }).total;
+  ((await db.collection(COLLECTIONS.orders).where({ _openid: openid }).count()) as { total: number }).total;
 
 describe('__proto__ slips through validation', () => {
   test.each([

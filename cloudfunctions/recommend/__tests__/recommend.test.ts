@@ -18,6 +18,7 @@ import {
   type InteractionSnapshot,
 } from '../../../shared/recommender/signals';
 import { syntheticCourse, SyntheticPlatform } from '../../../shared/recommender/synthetic';
+import { COLLECTIONS } from '../../../shared/collections';
 
 const USERS = 2000;
 const COURSES = 24;
@@ -85,9 +86,9 @@ beforeAll(async () => {
   cloud = await startTestCloud();
   wx.init({ env: wx.DYNAMIC_CURRENT_ENV as unknown as string });
   db = wx.database();
-  await db.collection('courses').add({ data: courses });
+  await db.collection(COLLECTIONS.courses).add({ data: courses });
   for (let start = 0; start < USERS; start += 1000) {
-    await db.collection('interactions').add({ data: snapshots.slice(start, start + 1000) });
+    await db.collection(COLLECTIONS.interactions).add({ data: snapshots.slice(start, start + 1000) });
   }
   cloud.admin.observe(({ action }) => {
     if (action.startsWith('database.')) databaseCalls.push(action);
@@ -100,7 +101,7 @@ describe('retrain (timer)', () => {
   it('refuses a call from the client gateway and writes nothing', async () => {
     const reply = await invoke('retrain', {}, 'o-intruder');
     expect(reply).toEqual({ ok: false, error: { code: 'FORBIDDEN', message: '无权调用' } });
-    const runs = (await db.collection('jobRuns').count()) as unknown as { total: number };
+    const runs = (await db.collection(COLLECTIONS.jobRuns).count()) as unknown as { total: number };
     expect(runs.total).toBe(0);
   });
 
@@ -108,7 +109,7 @@ describe('retrain (timer)', () => {
     const first = await fireTimer();
     if (!first.ok) throw new Error(JSON.stringify(first.error));
     expect(first.data).toMatchObject({ status: 'done', run: { switched: true, status: 'done' } });
-    const found = (await db.collection('recModels').where({ _id: 'current' }).get()) as unknown as {
+    const found = (await db.collection(COLLECTIONS.recModels).where({ _id: 'current' }).get()) as unknown as {
       data: ModelPointer[];
     };
     pointer = found.data[0] as ModelPointer;
@@ -151,7 +152,10 @@ describe('recommend.forMe', () => {
 
   it('scores a learner without a list on demand from the current factors', async () => {
     const learner = typical(false);
-    const lists = (await db.collection('recommendations').where({ version: pointer.version }).get()) as unknown as {
+    const lists = (await db
+      .collection(COLLECTIONS.recommendations)
+      .where({ version: pointer.version })
+      .get()) as unknown as {
       data: { lists: Record<string, unknown> }[];
     };
     expect(lists.data.some((shard) => learner._id in shard.lists)).toBe(false);
@@ -206,13 +210,13 @@ describe('recommend.setInterests', () => {
       .map((c) => c._id);
   const snapshotOf = async (openid: string) =>
     (
-      (await db.collection('interactions').where({ _id: openid }).get()) as unknown as {
+      (await db.collection(COLLECTIONS.interactions).where({ _id: openid }).get()) as unknown as {
         data: InteractionSnapshot[];
       }
     ).data[0];
 
   beforeAll(async () => {
-    await db.collection('categories').add({
+    await db.collection(COLLECTIONS.categories).add({
       data: categoryIds.map((id, order) => ({ _id: id, name: `分类 ${id}`, order })),
     });
   });
@@ -281,7 +285,7 @@ describe('recommend.similar', () => {
 
   it('falls back to popular courses of the same category for a course the model does not know', async () => {
     const fresh: CourseDoc = { ...syntheticCourse(99, 'cat1', 0, true), _id: 'new-course' };
-    await db.collection('courses').add({ data: fresh });
+    await db.collection(COLLECTIONS.courses).add({ data: fresh });
     const data = await ok<SimilarData>('recommend', { action: 'similar', courseId: 'new-course', limit: 3 }, 'o-a');
     const expected = courses
       .filter((c) => c.category === 'cat1' && c.status === 'published')

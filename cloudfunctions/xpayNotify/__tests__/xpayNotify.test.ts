@@ -15,6 +15,7 @@ import { progressId } from '../../../shared/learning/progress';
 import type { OrderDoc } from '../../../shared/orders/model';
 import { attachPlatforms } from '../../../shared/orders/__tests__/rails';
 import { IOS_REFUND_BLOCKER } from '../../../shared/orders/xpay/rail';
+import { COLLECTIONS } from '../../../shared/collections';
 
 let cloud: LocalCloud;
 let xpay: XpaySandbox;
@@ -57,7 +58,7 @@ async function setting(priceFen = 9900) {
   serial += 1;
   const openid = `oXpayLearner${String(serial).padStart(4, '0')}`;
   const courseId = `xpay-course-${serial}`;
-  await db.collection('courses').add({
+  await db.collection(COLLECTIONS.courses).add({
     data: {
       _id: courseId,
       status: 'published',
@@ -250,7 +251,7 @@ describe('xpayNotify', () => {
       const { openid, courseId } = await setting();
       const { order, virtualPayment } = await buy(openid, courseId);
       await db
-        .collection('orders')
+        .collection(COLLECTIONS.orders)
         .doc(order.id)
         .update({ data: { expiresAt: new Date(Date.now() - 60_000).toISOString() } });
       expect((await post('/sandbox/timers/orderSweep', {})).status).toBe(200);
@@ -293,7 +294,7 @@ describe('xpayNotify', () => {
   async function closedWithOpenSheet(openid: string, courseId: string) {
     const bought = await buy(openid, courseId);
     await db
-      .collection('orders')
+      .collection(COLLECTIONS.orders)
       .doc(bought.order.id)
       .update({ data: { expiresAt: new Date(Date.now() - 60_000).toISOString() } });
     expect((await post('/sandbox/timers/orderSweep', {})).status).toBe(200);
@@ -305,7 +306,7 @@ describe('xpayNotify', () => {
     const { openid, courseId } = await setting();
     const { order, virtualPayment } = await closedWithOpenSheet(openid, courseId);
     await db
-      .collection('courses')
+      .collection(COLLECTIONS.courses)
       .doc(courseId)
       .update({ data: { status: 'archived' } });
     await xpay.pay(openid, virtualPayment!, { channel: 'apple' });
@@ -344,7 +345,7 @@ describe('xpayNotify', () => {
       evidence: expect.stringContaining('学习进度 0%'),
     });
 
-    await db.collection('courseProgress').add({
+    await db.collection(COLLECTIONS.courseProgress).add({
       data: {
         _id: progressId(openid, courseId),
         _openid: openid,
@@ -366,7 +367,7 @@ describe('xpayNotify', () => {
   test("refund policy bypass: Apple's inquiry is refused at 0 % reported once the paid lessons were handed out", async () => {
     const { openid, courseId } = await setting();
     await db
-      .collection('courses')
+      .collection(COLLECTIONS.courses)
       .doc(courseId)
       .update({ data: { lessonCount: 3 } });
     for (const [order, free] of [

@@ -3,6 +3,7 @@ import { adminApp } from '../../../local/demo';
 import { startTestCloud } from '../../../local/testing';
 import { collections } from '../../../database/collections';
 import { applyDatabase, consoleSteps } from '../apply-database';
+import { COLLECTIONS } from '../../../shared/collections';
 
 let cloud: LocalCloud;
 
@@ -24,8 +25,8 @@ describe('db:apply', () => {
     const second = await applyDatabase({ app, specs: collections, real: false, log: () => undefined });
     expect(second).toEqual({ created: [], existing: collections.map((c) => c.name) });
 
-    await app.database().collection('categories').add({ _id: 'python', name: 'Python', order: 0 });
-    const found = await app.database().collection('categories').where({ _id: 'python' }).get();
+    await app.database().collection(COLLECTIONS.categories).add({ _id: 'python', name: 'Python', order: 0 });
+    const found = await app.database().collection(COLLECTIONS.categories).where({ _id: 'python' }).get();
     expect(found.data).toEqual([{ _id: 'python', name: 'Python', order: 0 }]);
   });
 

@@ -14,6 +14,7 @@ import { startTestCloud } from '../../../local/testing';
 import type { CourseDoc, LessonDoc } from '../../../shared/catalog';
 import type { NodeApp } from '../catalog-store';
 import { importCourses, type ImportReport } from '../course-import';
+import { COLLECTIONS } from '../../../shared/collections';
 
 const EXAMPLE = path.join(__dirname, '..', '..', '..', 'examples', 'courses');
 const REPO = path.join(__dirname, '..', '..', '..');
@@ -54,7 +55,7 @@ const UPLOAD = 'storage.getUploadMetadata';
 
 async function stored(id: string): Promise<{ course: CourseDoc; lessons: LessonDoc[] }> {
   const db = app.database();
-  const course = (await db.collection('courses').where({ _id: id }).get()).data[0] as CourseDoc;
+  const course = (await db.collection(COLLECTIONS.courses).where({ _id: id }).get()).data[0] as CourseDoc;
   const lessons = (await db.collection('lessons').where({ courseId: id }).get()).data as LessonDoc[];
   return { course, lessons: lessons.sort((a, b) => a.order - b.order) };
 }

@@ -5,16 +5,17 @@
  * leaves it (the pace itself is tested with a fake clock in ./limits.test.ts and in the orders and learning tests).
  */
 import { attachPaySandbox } from '../../../local/sandbox/pay';
-import { progressId, PROGRESS_COLLECTION, type CourseProgressDoc } from '../../learning';
+import { progressId, type CourseProgressDoc } from '../../learning';
 import { COURSE_ID, startWorld, type Reply, type World } from '../../learning/__tests__/world';
 import { found, getById } from '../../db';
-import { LIMITS, RATE_LIMITS_COLLECTION, type LearnerLimitName, type LimitName } from '..';
+import { LIMITS, type LearnerLimitName, type LimitName } from '..';
+import { COLLECTIONS } from '../../collections';
 
 let world: World;
 beforeAll(async () => {
   world = await startWorld();
   attachPaySandbox(world.cloud);
-  await world.db.collection('categories').add({ data: { _id: 'python', name: 'Python', order: 1 } });
+  await world.db.collection(COLLECTIONS.categories).add({ data: { _id: 'python', name: 'Python', order: 1 } });
 });
 afterAll(() => world.close());
 
@@ -23,7 +24,7 @@ const usedUp = (name: LimitName) => Date.now() + LIMITS[name].burst * LIMITS[nam
 
 async function exhaust(openid: string, name: LearnerLimitName): Promise<void> {
   await world.db
-    .collection(RATE_LIMITS_COLLECTION)
+    .collection(COLLECTIONS.rateLimits)
     .add({ data: { _id: openid, _openid: openid, tat: { [name]: usedUp(name) } } });
 }
 
@@ -50,7 +51,7 @@ test('order.create', async () => {
 test('order.refund', async () => {
   const openid = 'o-limited-refund';
   const order = { _id: 'limited-refund-order', _openid: openid, courseId: COURSE_ID, status: 'paid', amountFen: 9900 };
-  await world.db.collection('orders').add({
+  await world.db.collection(COLLECTIONS.orders).add({
     data: { ...order, paidAt: new Date().toISOString(), createdAt: new Date().toISOString(), history: [] },
   });
   await exhaust(openid, 'orderRefund');
@@ -84,7 +85,7 @@ test('recommend.setInterests', async () => {
   const other = 'o-bad-interests';
   const bad = await world.call('recommend', other, { action: 'setInterests', categories: ['nope'] });
   expect(bad.error?.code).toBe('INVALID_ARGUMENT');
-  expect(await count(RATE_LIMITS_COLLECTION, { _id: other })).toBe(0);
+  expect(await count(COLLECTIONS.rateLimits, { _id: other })).toBe(0);
 });
 
 test('learning.progress and learning.lesson (state on the progress document)', async () => {
@@ -100,16 +101,16 @@ test('learning.progress and learning.lesson (state on the progress document)', a
   expect(first.ok).toBe(true);
   const id = progressId(openid, COURSE_ID);
   await world.db
-    .collection(PROGRESS_COLLECTION)
+    .collection(COLLECTIONS.courseProgress)
     .doc(id)
     .update({ data: { limits: { progress: usedUp('progress'), lessonDelivery: usedUp('lessonDelivery') } } });
-  const before = await getById<CourseProgressDoc>(world.db, PROGRESS_COLLECTION, id);
+  const before = await getById<CourseProgressDoc>(world.db, COLLECTIONS.courseProgress, id);
   const report = { action: 'progress', courseId: COURSE_ID, lessonId: 'py-101-2', positionSec: 20, durationSec: 600 };
   expectLimited(await world.call('learning', openid, report), 'progress');
   const lesson = await world.call('learning', openid, { action: 'lesson', courseId: COURSE_ID, lessonId: 'py-101-3' });
   expectLimited(lesson, 'lessonDelivery');
   expect(JSON.stringify(lesson)).not.toContain('mediaUrl');
-  expect(await getById<CourseProgressDoc>(world.db, PROGRESS_COLLECTION, id)).toEqual(before);
+  expect(await getById<CourseProgressDoc>(world.db, COLLECTIONS.courseProgress, id)).toEqual(before);
   // A free-trial lesson records nothing, so it still opens.
   expect(
     (await world.call('learning', openid, { action: 'lesson', courseId: COURSE_ID, lessonId: 'py-101-1' })).ok,

@@ -9,16 +9,8 @@ import type { LocalCloud } from '../../../local/cloud';
 import { startTestCloud } from '../../../local/testing';
 import { AppError } from '../../contract';
 import { getById, type Database } from '../../db';
-import {
-  admit,
-  LIMITS,
-  limitedError,
-  RATE_LIMITS_COLLECTION,
-  spendLimit,
-  type LimitName,
-  type Rate,
-  type RateLimitDoc,
-} from '..';
+import { admit, LIMITS, limitedError, spendLimit, type LimitName, type Rate, type RateLimitDoc } from '..';
+import { COLLECTIONS } from '../../collections';
 
 /** How many of the calls at `times` (epoch ms, ascending) the rule admits, from rest. */
 function admitted(rate: Rate, times: number[]): boolean[] {
@@ -196,13 +188,13 @@ describe('the database store (rateLimits)', () => {
     const now = Date.UTC(2024, 4, 1);
     const results = await Promise.all(Array.from({ length: 40 }, () => spend(openid, now)));
     expect(results.filter(Boolean)).toHaveLength(LIMITS.orderRefund.burst);
-    const doc = await getById<RateLimitDoc>(db, RATE_LIMITS_COLLECTION, openid);
+    const doc = await getById<RateLimitDoc>(db, COLLECTIONS.rateLimits, openid);
     expect(doc).toMatchObject({ _openid: openid, tat: { orderRefund: now + LIMITS.orderRefund.burst * 60_000 } });
     await expect(spendLimit(db, openid, 'orderRefund', new Date(now + 1000))).rejects.toMatchObject({
       code: 'RESOURCE_EXHAUSTED',
       details: { retryAfterSec: 59 },
     });
-    expect(await getById<RateLimitDoc>(db, RATE_LIMITS_COLLECTION, openid)).toEqual(doc);
+    expect(await getById<RateLimitDoc>(db, COLLECTIONS.rateLimits, openid)).toEqual(doc);
     // Each limit is its own field: refunds used up leave orders alone.
     await spendLimit(db, openid, 'orderCreate', new Date(now));
   });

@@ -9,6 +9,7 @@ import { LIMITS } from '../../limits';
 import type { OrderDoc } from '../model';
 import { createOrder, getOrder, PLATFORM_QUERY_INTERVAL_MS, requestRefund, type OrderDeps } from '../service';
 import { startClockedOrders, type ClockedOrders } from './rails';
+import { COLLECTIONS } from '../../collections';
 
 let world: ClockedOrders;
 let db: Database;
@@ -25,7 +26,7 @@ let made = 0;
 async function course(): Promise<string> {
   made += 1;
   const id = `limits-course-${made}`;
-  await db.collection('courses').add({
+  await db.collection(COLLECTIONS.courses).add({
     data: { _id: id, status: 'published', title: id, priceFen: 9900, category: 'dev', learnerCount: 0 },
   });
   return id;

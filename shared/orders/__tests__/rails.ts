@@ -18,6 +18,7 @@ import { handlePayNotification, type OrderDeps } from '../service';
 import { openApiShipping, type UploadShippingInfo } from '../shipping';
 import { configuredVirtualRail } from '../xpay/config';
 import { handleXpayPush, XPAY_ACK } from '../xpay/notify';
+import { COLLECTIONS } from '../../collections';
 
 export type PlatformState = 'NOTPAY' | 'SUCCESS' | 'REFUND' | 'CLOSED' | 'PAYERROR';
 export type Outcome = { result?: unknown; error?: string };
@@ -203,7 +204,7 @@ export function attachPlatforms(cloud: LocalCloud): Platforms {
 
 /** Adds a published 99-yuan course with no learner yet, `id` as given; returns the id. */
 export async function addCourse(db: Database, id: string): Promise<string> {
-  await db.collection('courses').add({
+  await db.collection(COLLECTIONS.courses).add({
     data: { _id: id, status: 'published', title: id, priceFen: 9900, category: 'dev', learnerCount: 0 },
   });
   return id;

@@ -13,6 +13,7 @@ import type { OrderDoc } from '../model';
 import type { PaymentRail } from '../rail';
 import { createOrder, sweepOrders, type OrderDeps } from '../service';
 import { addCourse, startClockedOrders, type ClockedOrders, type Platforms } from './rails';
+import { COLLECTIONS } from '../../collections';
 
 let world: ClockedOrders;
 let platforms: Platforms;
@@ -139,7 +140,7 @@ describe.each(PAY_RAILS)('%s: a payment landing while the sweep closes its expir
     clock.now += 31 * MINUTE;
     const withdraw = () =>
       db
-        .collection('courses')
+        .collection(COLLECTIONS.courses)
         .doc(courseId)
         .update({ data: { status: 'archived' } });
     await sweepOrders(racingDeps(async () => void (await withdraw())));
@@ -162,14 +163,14 @@ describe('a late payment for a withdrawn course is refunded', () => {
     const first = await create(rail, openid, courseId);
     // A new price replaces the pending order: closed here, while the platform still takes its old sheet.
     await db
-      .collection('courses')
+      .collection(COLLECTIONS.courses)
       .doc(courseId)
       .update({ data: { priceFen: 12900 } });
     const second = await create(rail, openid, courseId);
     expect(second._id).not.toBe(first._id);
     expect((await orderDoc(first._id)).status).toBe('closed');
     await db
-      .collection('courses')
+      .collection(COLLECTIONS.courses)
       .doc(courseId)
       .update({ data: { status: 'archived' } });
     // Paid well within the first order's life: late only because it was closed.

@@ -9,6 +9,7 @@ import { enrollmentId } from '../../enrollments';
 import type { OrderDoc } from '../model';
 import { createOrder, requestRefund, RETRY_CAP, sweepOrders, SWEEP_BATCH, type OrderDeps } from '../service';
 import { addCourse, startClockedOrders, type ClockedOrders, SANDBOX_SETTINGS, type Platforms } from './rails';
+import { COLLECTIONS } from '../../collections';
 
 let world: ClockedOrders;
 let platforms: Platforms;
@@ -77,9 +78,11 @@ test('orders that keep failing are pushed back, so a good order behind more than
   const requestedAt = new Date(clock.now - 86_400_000).toISOString();
   for (let i = 0; i < count; i += 1) {
     // An expired order of a rail this deployment no longer offers, and a refund the platform refuses (no such trade).
-    await db.collection('orders').add({ data: stuck(i, { status: 'pending', rail: 'virtual' }) });
+    await db.collection(COLLECTIONS.orders).add({ data: stuck(i, { status: 'pending', rail: 'virtual' }) });
     const refund = { outRefundNo: `RSTUCK${i}`, reason: 'stuck', by: 'system' as const, requestedAt };
-    await db.collection('orders').add({ data: stuck(i, { status: 'refunding', paidAt: requestedAt, refund }) });
+    await db
+      .collection(COLLECTIONS.orders)
+      .add({ data: stuck(i, { status: 'refunding', paidAt: requestedAt, refund }) });
   }
   const unsold = await pendingOrder(await course());
   platforms.pay.refundMode = 'manual';
@@ -119,7 +122,7 @@ test('orders that keep failing are pushed back, so a good order behind more than
       lastError: expect.stringContaining('ORDERNOTEXIST'),
     });
   } finally {
-    await db.collection('orders').where({ courseId: 'stuck-course' }).remove();
+    await db.collection(COLLECTIONS.orders).where({ courseId: 'stuck-course' }).remove();
   }
   // 420 stuck orders inserted and swept through the SDK: a generous limit for a loaded machine, not a time target.
 }, 120_000);
@@ -178,7 +181,7 @@ test('an upload left failed by the timer before it had a cap is still retried', 
   const order = await pay(await pendingOrder(await course()));
   const legacy = { status: 'failed', attempts: 2, lastError: '10060004' };
   await db
-    .collection('orders')
+    .collection(COLLECTIONS.orders)
     .doc(order._id)
     .update({ data: { shipping: db.command.set(legacy) } });
   await sweepOrders(deps);
@@ -195,7 +198,7 @@ test('a system refund the platform keeps refusing is retried with backoff and fl
   const order = await pendingOrder(courseId);
   clock.now += 31 * MINUTE;
   await db
-    .collection('courses')
+    .collection(COLLECTIONS.courses)
     .doc(courseId)
     .update({ data: { status: 'archived' } });
   // Paid after our expiry for a course no longer sold: the sweep honours it by refunding.

@@ -11,11 +11,12 @@
  *   answered from our own records (enrollment, consumption as the refund policy counts it), without calling the
  *   platform.
  */
-import { enrollmentId, ENROLLMENTS_COLLECTION, type EnrollmentDoc } from '../../enrollments';
+import { enrollmentId, type EnrollmentDoc } from '../../enrollments';
 import { openedLessonsText, readConsumption } from '../../learning/consumption';
 import { findMany, getById } from '../../db';
-import { beijingStamp, ORDERS_COLLECTION, type OrderDoc } from '../model';
+import { beijingStamp, type OrderDoc } from '../model';
 import { recordPayEvent, settleNotified, settlePlatformRefund, type OrderDeps } from '../service';
+import { COLLECTIONS } from '../../collections';
 
 export const XPAY_EVENTS = {
   deliver: 'xpay_goods_deliver_notify',
@@ -113,12 +114,12 @@ export async function answerIosRefundQuery(
   event: Event,
 ): Promise<IosRefundAnswer> {
   const outTradeNo = text(event.pay_order_id) ?? text(event.OutTradeNo);
-  const [order] = outTradeNo ? await findMany<OrderDoc>(deps.db, ORDERS_COLLECTION, { outTradeNo }, { limit: 1 }) : [];
+  const [order] = outTradeNo ? await findMany<OrderDoc>(deps.db, COLLECTIONS.orders, { outTradeNo }, { limit: 1 }) : [];
   const answer = await decide(deps, order);
   if (order) {
     const at = deps.clock().toISOString();
     await deps.db
-      .collection(ORDERS_COLLECTION)
+      .collection(COLLECTIONS.orders)
       .doc(order._id)
       .update({
         data: {
@@ -137,7 +138,7 @@ async function decide(deps: Pick<OrderDeps, 'db' | 'settings' | 'clock'>, order:
   if (order.status !== 'paid' || !order.paidAt) return refund(`课程订单状态为 ${order.status}，课程未发放或已收回`);
   const enrollment = await getById<EnrollmentDoc>(
     deps.db,
-    ENROLLMENTS_COLLECTION,
+    COLLECTIONS.enrollments,
     enrollmentId(order._openid, order.courseId),
   );
   if (enrollment?.status !== 'active' || enrollment.orderId !== order._id) {

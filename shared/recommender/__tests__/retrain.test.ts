@@ -20,6 +20,7 @@ import {
 } from '../retrain';
 import { isActive, ownedCourses, type InteractionSnapshot } from '../signals';
 import { SyntheticPlatform } from '../synthetic';
+import { COLLECTIONS } from '../../collections';
 
 const HOUR = 3_600_000;
 const NOW = Date.parse('2024-05-01T03:07:00Z');
@@ -62,21 +63,21 @@ beforeAll(async () => {
   wx.init({ env: wx.DYNAMIC_CURRENT_ENV as unknown as string });
   db = wx.database();
   store = cloudRetrainStore(wx);
-  await db.collection('courses').add({ data: courses });
-  await db.collection('interactions').add({ data: snapshots });
+  await db.collection(COLLECTIONS.courses).add({ data: courses });
+  await db.collection(COLLECTIONS.interactions).add({ data: snapshots });
 });
 
 afterAll(() => cloud.close());
 
 async function pointer(): Promise<ModelPointer> {
-  const found = (await db.collection('recModels').where({ _id: 'current' }).get()) as unknown as {
+  const found = (await db.collection(COLLECTIONS.recModels).where({ _id: 'current' }).get()) as unknown as {
     data: ModelPointer[];
   };
   return found.data[0] as ModelPointer;
 }
 
 async function shardsOf(version: string): Promise<ListShardDoc[]> {
-  const found = (await db.collection('recommendations').where({ version }).limit(1000).get()) as unknown as {
+  const found = (await db.collection(COLLECTIONS.recommendations).where({ version }).limit(1000).get()) as unknown as {
     data: ListShardDoc[];
   };
   return found.data;
@@ -159,7 +160,7 @@ describe('a first run', () => {
     expect(record.decision).toMatch(/^first model/);
     // Pure block structure: the hidden course is one of the few unowned courses of the learner's category.
     expect(record.metrics?.candidate.recall10).toBeGreaterThan(0.6);
-    const lock = (await db.collection('jobRuns').doc(RETRAIN_LOCK_ID).get()) as unknown as {
+    const lock = (await db.collection(COLLECTIONS.jobRuns).doc(RETRAIN_LOCK_ID).get()) as unknown as {
       data: { owner: string | null; activeRunId: string | null; lastFinishedAt: number };
     };
     expect(lock.data).toMatchObject({ owner: null, activeRunId: null, lastFinishedAt: NOW });
@@ -206,7 +207,7 @@ describe('the lease', () => {
   it('refuses while a crashed invocation’s lease lasts, and takes over once it expired', async () => {
     const now = LATER + 10;
     await db
-      .collection('jobRuns')
+      .collection(COLLECTIONS.jobRuns)
       .doc(RETRAIN_LOCK_ID)
       .update({ data: { owner: 'inv-crashed', leaseUntil: now + 60_000 } });
     expect((await runRetrain(store, settings, env(now, 'inv-c'))).status).toBe('busy');
@@ -267,9 +268,9 @@ describe('the lease', () => {
   it('keeps only the current and the previous version of the lists', async () => {
     const current = await pointer();
     const versions = new Set(
-      ((await db.collection('recommendations').limit(1000).get()) as unknown as { data: ListShardDoc[] }).data.map(
-        (d) => d.version,
-      ),
+      (
+        (await db.collection(COLLECTIONS.recommendations).limit(1000).get()) as unknown as { data: ListShardDoc[] }
+      ).data.map((d) => d.version),
     );
     expect([...versions].sort()).toEqual([current.version, current.previous?.version].sort());
   });
