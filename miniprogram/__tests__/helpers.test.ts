@@ -1,6 +1,6 @@
-import { clockText, durationText, priceText } from '../stores/format';
-import { articleBlocks, parseMarkdown } from '../stores/markdown';
-import { ProgressReporter } from '../stores/progress';
+import { clockText, durationText, priceText } from '../view/format';
+import { articleBlocks, parseMarkdown } from '../view/markdown';
+import { ProgressReporter } from '../flows/progress-reporter';
 
 describe('format', () => {
   it.each([

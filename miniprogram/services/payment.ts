@@ -1,6 +1,6 @@
 /** The real dependencies of a purchase: the cloud, the device and WeChat's two payment sheets. */
 import type { VirtualPayment, WxPayment } from '../../shared/contract';
-import type { PurchaseDeps } from '../stores/purchase';
+import type { PurchaseDeps } from '../flows/purchase';
 import { call } from './call';
 import { currentPlatform } from './platform';
 import { login, requestPayment, requestVirtualPayment, sleep } from './wx-api';

@@ -2,9 +2,9 @@
 import type { CatalogSort, CategoryItem } from '../../shared/contract';
 import type { call } from '../services/call';
 import { messageOf } from '../services/call';
-import { cardView, type CardView } from './format';
-import type { LoadStatus } from './store';
-import { Store } from './store';
+import { cardView, type CardView } from '../view/format';
+import type { LoadStatus } from '../core/store';
+import { Store } from '../core/store';
 
 export const SORTS: readonly { value: CatalogSort; label: string }[] = [
   { value: 'popular', label: '最热' },

@@ -6,12 +6,12 @@
 import type { CatalogDetailData, Order, Review } from '../../shared/contract';
 import type { call } from '../services/call';
 import { CallError, messageOf } from '../services/call';
-import { cardView, dateTimeText, durationText, LEVEL_TEXT, lessonRows, priceText, ratingText } from './format';
-import type { CardView, LessonRow } from './format';
-import { initialPurchase, Purchase } from './purchase';
-import type { PurchaseDeps, PurchasePhase, PurchaseState } from './purchase';
-import type { LoadStatus } from './store';
-import { Store } from './store';
+import { cardView, dateTimeText, durationText, LEVEL_TEXT, lessonRows, priceText, ratingText } from '../view/format';
+import type { CardView, LessonRow } from '../view/format';
+import { initialPurchase, Purchase } from '../flows/purchase';
+import type { PurchaseDeps, PurchasePhase, PurchaseState } from '../flows/purchase';
+import type { LoadStatus } from '../core/store';
+import { Store } from '../core/store';
 
 export type ActionKind = 'learn' | 'buy' | 'enroll' | 'busy';
 

@@ -6,12 +6,12 @@
 import type { CatalogDetailData, LessonContent } from '../../shared/contract';
 import type { call } from '../services/call';
 import { CallError, messageOf } from '../services/call';
-import { clockText, KIND_TEXT } from './format';
-import type { Block } from './markdown';
-import { articleBlocks } from './markdown';
-import { ProgressReporter } from './progress';
-import type { LoadStatus } from './store';
-import { Store } from './store';
+import { clockText, KIND_TEXT } from '../view/format';
+import type { Block } from '../view/markdown';
+import { articleBlocks } from '../view/markdown';
+import { ProgressReporter } from '../flows/progress-reporter';
+import type { LoadStatus } from '../core/store';
+import { Store } from '../core/store';
 
 /** The part of `wx.InnerAudioContext` the audio lesson uses. */
 export interface AudioPlayer {

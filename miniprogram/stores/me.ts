@@ -5,8 +5,8 @@
  */
 import type { call } from '../services/call';
 import { messageOf } from '../services/call';
-import type { LoadStatus } from './store';
-import { Store } from './store';
+import type { LoadStatus } from '../core/store';
+import { Store } from '../core/store';
 
 export interface InterestView {
   id: string;

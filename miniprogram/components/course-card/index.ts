@@ -1,10 +1,10 @@
 /** A course in a list: cover, title, subtitle, meta line, rating and price; tapping opens the course. */
 import { navigate } from '../../services/nav';
-import type { CardView } from '../../stores/format';
+import type { CardView } from '../../view/format';
 
 Component({
   properties: {
-    /** A `CardView` (stores/format.ts). */
+    /** A `CardView` (view/format.ts). */
     course: { type: Object, value: {} as CardView },
     /** A line under the title instead of the subtitle, e.g. the reason of a recommendation. */
     reason: { type: String, value: '' },

@@ -5,7 +5,7 @@
  */
 Component({
   properties: {
-    /** A `PurchasePhase` (stores/purchase.ts). */
+    /** A `PurchasePhase` (flows/purchase.ts). */
     phase: { type: String, value: 'idle' },
     message: { type: String, value: '' },
     /** The order can still be paid after this attempt: offer 重新支付. */

@@ -4,7 +4,7 @@ import { navigate, queryParam } from '../../services/nav';
 import { purchaseDeps } from '../../services/payment';
 import { toast } from '../../services/wx-api';
 import { CourseStore, initialCourse } from '../../stores/course';
-import { definePage } from '../../stores/page';
+import { definePage } from '../../core/define-page';
 
 type LessonTap = WechatMiniprogram.TouchEvent<Record<string, never>, Record<string, never>, { id: string }>;
 

@@ -2,7 +2,7 @@
 import { call } from '../../services/call';
 import { navigate } from '../../services/nav';
 import { HomeStore, initialHome } from '../../stores/home';
-import { definePage } from '../../stores/page';
+import { definePage } from '../../core/define-page';
 
 type IdTap = WechatMiniprogram.TouchEvent<Record<string, never>, Record<string, never>, { id: string }>;
 

@@ -2,7 +2,7 @@
 import { call } from '../../services/call';
 import { navigate, queryParam, redirect } from '../../services/nav';
 import { LessonStore, initialLesson } from '../../stores/lesson';
-import { definePage } from '../../stores/page';
+import { definePage } from '../../core/define-page';
 
 type VideoEvent = WechatMiniprogram.CustomEvent<{ currentTime: number; duration: number }>;
 

@@ -3,7 +3,7 @@ import { call } from '../../services/call';
 import { navigate } from '../../services/nav';
 import { getPrivacySetting } from '../../services/wx-api';
 import { initialMe, MeStore } from '../../stores/me';
-import { definePage } from '../../stores/page';
+import { definePage } from '../../core/define-page';
 
 type IdTap = WechatMiniprogram.TouchEvent<Record<string, never>, Record<string, never>, { id: string }>;
 

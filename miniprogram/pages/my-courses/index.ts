@@ -1,8 +1,8 @@
 /** 我的课程: the learner's enrolments with progress; a tap resumes the last lesson. */
 import { call } from '../../services/call';
 import { navigate } from '../../services/nav';
-import { definePage } from '../../stores/page';
-import { initialMyCourses, MyCoursesStore } from '../../stores/simple';
+import { definePage } from '../../core/define-page';
+import { initialMyCourses, MyCoursesStore } from '../../stores/my-courses';
 
 type ItemTap = WechatMiniprogram.TouchEvent<Record<string, never>, Record<string, never>, { index: number }>;
 

@@ -2,8 +2,8 @@
 import { call } from '../../services/call';
 import { navigate } from '../../services/nav';
 import { requirePrivacyAuthorize, toast } from '../../services/wx-api';
-import { definePage } from '../../stores/page';
-import { initialOrders, OrdersStore } from '../../stores/simple';
+import { definePage } from '../../core/define-page';
+import { initialOrders, OrdersStore } from '../../stores/orders';
 
 type IdTap = WechatMiniprogram.TouchEvent<Record<string, never>, Record<string, never>, { id: string }>;
 

@@ -1,8 +1,8 @@
 /** 写评价 (`?courseId=&title=`): stars and text; after submitting, the moderation outcome is shown. */
 import { call } from '../../services/call';
 import { queryParam } from '../../services/nav';
-import { definePage } from '../../stores/page';
-import { initialReview, ReviewStore } from '../../stores/simple';
+import { definePage } from '../../core/define-page';
+import { initialReview, ReviewStore } from '../../stores/review';
 
 definePage({
   initial: initialReview(),

@@ -18,7 +18,7 @@ import type { call } from '../services/call';
 import { CallError, messageOf } from '../services/call';
 import type { Platform } from '../services/platform';
 import { WxApiError } from '../services/wx-api';
-import { Store } from './store';
+import { Store } from '../core/store';
 
 export type PurchasePhase =
   'idle' | 'creating' | 'paying' | 'confirming' | 'paid' | 'cancelled' | 'failed' | 'unconfirmed' | 'ios-blocked';
