@@ -270,6 +270,20 @@ describe('课程详情', () => {
     expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/list/index' });
   });
 
+  it('sets the page data once per reload, however many parts of the store the answers change', async () => {
+    const cloud = installWx();
+    catalogWith(cloud, () => true);
+    const page = openPage('detail', { courseId: 'py' });
+    await settle();
+    const setData = jest.spyOn(page.instance as unknown as { setData(patch: object): void }, 'setData');
+    page.page.onShow();
+    await settle();
+    expect(setData).toHaveBeenCalledTimes(1);
+    expect(setData.mock.calls[0]?.[0]).toEqual(
+      expect.objectContaining({ status: 'ready', action: expect.anything(), reviews: expect.anything() }),
+    );
+  });
+
   it('keeps 试看 lessons open to a visitor and locks the rest', async () => {
     const cloud = installWx();
     catalogWith(cloud, () => false);

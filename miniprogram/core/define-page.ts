@@ -2,6 +2,9 @@
  * `definePage`: a page written with the `Component` constructor (which WeChat allows for pages, and which
  * miniprogram-simulate can render), bound to one store. The store is created on load, its state is mirrored into
  * `data`, and `this` in every method is typed: `this.store`, `this.data` and the page's own methods.
+ *
+ * The store's patches are merged and set once per tick, as mobx-miniprogram-bindings does: a load that updates the
+ * store several times costs one `setData`. `this.data` may lag the store until then; methods read `this.store.state`.
  */
 import type { Store } from './store';
 
@@ -42,12 +45,43 @@ interface Internal {
   setData(patch: object): void;
 }
 
+/** Where `wx.nextTick` is missing (an old base library), the flush runs as a microtask. */
+function nextTick(run: () => void): void {
+  if (typeof wx !== 'undefined' && typeof wx.nextTick === 'function') wx.nextTick(run);
+  else void Promise.resolve().then(run);
+}
+
+/**
+ * Mirrors `store` into the page's data with one `setData` per tick of patches; the returned function unsubscribes
+ * and drops a patch not yet set (the page is gone).
+ */
+function bind(page: Internal, store: Store<object>): () => void {
+  let pending: Record<string, unknown> | null = null;
+  const flush = (): void => {
+    if (pending === null) return;
+    const patch = pending;
+    pending = null;
+    page.setData(patch);
+  };
+  const unsubscribe = store.subscribe((patch) => {
+    if (pending === null) {
+      pending = {};
+      nextTick(flush);
+    }
+    Object.assign(pending, patch);
+  });
+  return () => {
+    unsubscribe();
+    pending = null;
+  };
+}
+
 export function definePage<T extends Store<object>, M extends Record<string, Handler>>(spec: PageSpec<T, M>): void {
   const lifecycle = {
     onLoad(this: Internal, query: Query = {}): void {
       const store = spec.createStore(query);
       this.store = store;
-      this.unsubscribe = store.subscribe((patch) => this.setData(patch));
+      this.unsubscribe = bind(this, store);
       spec.onLoad?.call(this as unknown as PageContext<T> & M, query);
       spec.load?.call(this as unknown as PageContext<T> & M);
     },
