@@ -1,7 +1,7 @@
 /**
  * State lives in store classes; a page binds a store's state to its data and forwards events to its methods
  * (the mobx-miniprogram-bindings division of work, without the dependency). Stores are plain classes that tests can
- * drive directly.
+ * drive directly (`__tests__/stores.test.ts`).
  */
 
 export type Patch<S> = Partial<S>;
