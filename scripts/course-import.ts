@@ -1,7 +1,7 @@
 /**
  * npm run course:import -- <file|folder> [--env <envId>] [--dry-run]
  *
- * Validates course files (YAML/JSON; see shared/catalog/course-file.ts for the format) and reports every problem at
+ * Validates course files (YAML/JSON; see examples/courses/README.md for the format) and reports every problem at
  * once; then uploads covers and media and upserts categories, creators, courses and lessons, into the local cloud
  * (`npm start`) or, with --env, a real CloudBase environment. Exit code 1 on any problem, 2 on a usage error.
  */

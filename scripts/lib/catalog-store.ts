@@ -1,7 +1,7 @@
 /**
  * Writes catalog content through @cloudbase/node-sdk: the one upsert path of `npm run course:import` and of the
  * demo catalog the local cloud loads on first start. What changed is decided by `planCourseUpsert`
- * (shared/catalog/course-file.ts): identical content writes nothing, a change bumps the course's version.
+ * (shared/catalog/course-file/documents.ts): identical content writes nothing, a change bumps the course's version.
  */
 import type tcb from '@cloudbase/node-sdk';
 import {
