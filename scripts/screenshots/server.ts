@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import tcb from '@cloudbase/node-sdk';
 import { execFileSync } from 'node:child_process';
-import { buildMiniprogram } from './build-mp';
+import { buildMiniprogram } from '../lib/build-miniprogram';
 import { COLLECTIONS } from '../../shared/collections';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -69,13 +69,7 @@ function html(): string {
 function bundleRuntime(): string {
   return execFileSync(
     path.join(ROOT, 'node_modules/esbuild/bin/esbuild'),
-    [
-      path.join(ROOT, 'miniprogram/__tests__/browser/runtime.ts'),
-      '--bundle',
-      '--format=iife',
-      '--target=es2020',
-      '--log-level=error',
-    ],
+    [path.join(__dirname, 'browser/runtime.ts'), '--bundle', '--format=iife', '--target=es2020', '--log-level=error'],
     { encoding: 'utf8' },
   );
 }

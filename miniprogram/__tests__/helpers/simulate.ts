@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import simulate from 'miniprogram-simulate';
-import { buildMiniprogram } from '../../../scripts/screenshots/build-mp';
+import { buildMiniprogram } from '../../../scripts/lib/build-miniprogram';
 
 let root: string | undefined;
 
