@@ -94,7 +94,7 @@ async function main(): Promise<void> {
   console.error = () => {
     functionErrors += 1;
   };
-  const cloud = await startLocalCloud({ dataDir, latencyMs });
+  const cloud = await startLocalCloud({ dataDir, latencyMs, sandboxes: 'all' });
   try {
     useLocalCloudFromThisProcess(`${cloud.url}/admin`, cloud.envId);
     wx.init({ env: cloud.envId });

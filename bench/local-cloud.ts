@@ -39,7 +39,7 @@ async function timeEach(runs: number, call: (i: number) => Promise<unknown>): Pr
 
 async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-local-cloud-'));
-  const cloud = await startLocalCloud({ dataDir, collections });
+  const cloud = await startLocalCloud({ dataDir, collections, sandboxes: 'all' });
   useLocalCloudFromThisProcess(`${cloud.url}/admin`, cloud.envId);
   const sdk = require('wx-server-sdk');
   sdk.init({ env: sdk.DYNAMIC_CURRENT_ENV });

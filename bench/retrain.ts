@@ -24,9 +24,9 @@ import type { Doc } from '../local/db/ejson';
 import { SqlitePersistence } from '../local/db/persistence';
 import { useLocalCloudFromThisProcess } from '../local/sdk-env';
 import { startLocalCloud } from '../local/start';
-import type { ListShardDoc } from '../shared/recommender/lists';
+import type { ListShardDoc } from '../shared/recommender/platform/lists';
 import type { RetrainOutcome } from '../shared/recommender/retrain';
-import { SyntheticPlatform } from '../shared/recommender/synthetic';
+import { SyntheticPlatform } from '../shared/recommender/data/synthetic';
 import { COLLECTIONS } from '../shared/collections';
 
 const { values } = parseArgs({
@@ -94,7 +94,7 @@ async function main(): Promise<void> {
   try {
     log(`generating ${spec.users} learners, ${spec.courses} courses, ~${spec.interactions} signals in ${dataDir} …`);
     await generateInChild(dataDir);
-    const cloud = await startLocalCloud({ dataDir, latencyMs });
+    const cloud = await startLocalCloud({ dataDir, latencyMs, sandboxes: 'all' });
     useLocalCloudFromThisProcess(`${cloud.url}/admin`, cloud.envId);
     const byAction = new Map<string, number>();
     let counting = false;

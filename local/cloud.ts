@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { collections as productCollections, type CollectionSpec } from '../database/collections';
+import { PartRegistry, type SandboxName } from './parts';
 import { AdminRouter } from './server/admin';
 import { HttpError, sendBytes, sendJson } from './server/http';
 import { RouteTable } from './server/routes';
@@ -26,6 +27,12 @@ export interface LocalCloudOptions {
   latencyMs?: number;
   /** Fire the functions' timer triggers on the wall clock (`POST /sandbox/timers/<fn>` fires them either way). @default true */
   timers?: boolean;
+  /**
+   * The sandboxes `startLocalCloud` attaches. `npm start` runs them all; a test cloud starts with none, so a transport
+   * test can register its own handlers, and tests of the product attach theirs (`attachPaySandbox(cloud)`, …).
+   * @default 'none'
+   */
+  sandboxes?: 'all' | 'none' | readonly SandboxName[];
 }
 
 /** The local CloudBase: one HTTP server that speaks the server API and hosts the product's functions. */
@@ -34,8 +41,9 @@ export class LocalCloud {
   readonly admin = new AdminRouter();
   readonly envId: string;
   readonly functionsDir: string;
+  /** The attached parts (database, functions, storage, …), connected on listen and closed in reverse order. */
+  readonly parts = new PartRegistry(this);
   private server?: Server;
-  private readonly closers: (() => Promise<void> | void)[] = [];
   private ready = false;
 
   constructor(readonly options: LocalCloudOptions = {}) {
@@ -57,11 +65,6 @@ export class LocalCloud {
   /** From now on `GET /healthz` answers 200: every part is attached and the data the start loads is in. */
   markReady(): void {
     this.ready = true;
-  }
-
-  /** Runs `close` when the cloud closes (timers, database handles). */
-  onClose(close: () => Promise<void> | void): void {
-    this.closers.push(close);
   }
 
   get port(): number {
@@ -96,10 +99,11 @@ export class LocalCloud {
       );
     });
     this.server = server;
+    this.parts.connect();
   }
 
   async close(): Promise<void> {
-    for (const close of this.closers.reverse()) await close();
+    await this.parts.close();
     const server = this.server;
     if (!server) return;
     server.closeAllConnections();

@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   const dataDir = path.resolve(process.env.LOCAL_CLOUD_DATA || '.local-cloud');
   const firstStart = isNewFolder(dataDir);
   // /healthz answers 503 until the demo catalog is in.
-  const cloud = await startLocalCloud({ port, dataDir }, async (starting) => {
+  const cloud = await startLocalCloud({ port, dataDir, sandboxes: 'all' }, async (starting) => {
     // Scripts run in this process (the demo catalog loading) talk to the cloud through the SDKs as an admin.
     useLocalCloudFromThisProcess(`${starting.url}/admin`, starting.envId);
     if (!firstStart) return;

@@ -1,35 +1,43 @@
 import { LocalCloud, type LocalCloudOptions } from './cloud';
-import { attachDatabase } from './db/attach';
-import { attachFunctionHost } from './functions';
-import { attachOpenApi } from './openapi';
-import { attachSecuritySandbox } from './sandbox/security';
-import { attachPaySandbox, providePaySandboxParts } from './sandbox/pay';
-import { attachXpaySandbox, provideXpaySandboxParts } from './sandbox/xpay';
-import { attachStorage } from './storage';
+import { databasePart } from './db/attach';
+import { functionHostPart } from './functions';
+import { openApiPart } from './openapi';
+import { SANDBOX_NAMES, type CloudPart, type PartName, type SandboxName } from './parts';
+import { paySandboxPart } from './sandbox/pay';
+import { securityPart } from './sandbox/security';
+import { xpaySandboxPart } from './sandbox/xpay';
+import { storagePart } from './storage';
 
 /**
- * Builds every part of the local cloud, starts listening, runs `prepare` (loading data through the cloud, such as the
- * demo catalog) and then reports ready on `GET /healthz`. A failed `prepare` closes the cloud and is thrown.
+ * Every part `startLocalCloud` can attach, in start order: each uses only parts above it (the pay sandbox seeds
+ * `settings/app` before the xpay sandbox adds its section), and they close in reverse.
+ */
+const START_ORDER: readonly { [N in PartName]: (options: LocalCloudOptions) => CloudPart<N> }[PartName][] = [
+  () => databasePart(),
+  (options) => functionHostPart({ timers: options.timers }),
+  () => storagePart(),
+  () => openApiPart(),
+  () => securityPart(),
+  () => paySandboxPart(),
+  () => xpaySandboxPart(),
+];
+
+/**
+ * Builds every part of the local cloud (the sandboxes `options.sandboxes` names), starts listening, runs `prepare`
+ * (loading data through the cloud, such as the demo catalog) and then reports ready on `GET /healthz`. A failed
+ * `prepare` closes the cloud and is thrown.
  */
 export async function startLocalCloud(
   options: LocalCloudOptions = {},
   prepare?: (cloud: LocalCloud) => Promise<void>,
 ): Promise<LocalCloud> {
   const cloud = new LocalCloud(options);
-  const db = attachDatabase(cloud);
-  const host = attachFunctionHost(cloud, { timers: cloud.options.timers });
-  attachStorage(cloud);
-  attachOpenApi(cloud);
-  providePaySandboxParts(cloud, { host, db });
-  provideXpaySandboxParts(cloud, { host, db });
-  // A persistent cloud (`npm start`) answers msgSecCheck from the sandbox's word list. An in-memory test cloud starts
-  // without it, so a test can register its own handler; tests of the product attach it with attachSecuritySandbox.
-  if (cloud.options.dataDir) attachSecuritySandbox(cloud);
-  // The same for the pay sandbox: tests of the product call attachPaySandbox(cloud).
-  if (cloud.options.dataDir) attachPaySandbox(cloud);
+  const sandboxes = sandboxesOf(options);
+  for (const create of START_ORDER) {
+    const part = create(options);
+    if (!isSandbox(part.name) || sandboxes.has(part.name)) cloud.parts.add(part);
+  }
   await cloud.listen();
-  // The virtual-payment sandbox needs the cloud's URL (the functions call it over HTTP), so it attaches once listening.
-  if (cloud.options.dataDir) attachXpaySandbox(cloud);
   try {
     await prepare?.(cloud);
   } catch (error) {
@@ -38,4 +46,14 @@ export async function startLocalCloud(
   }
   cloud.markReady();
   return cloud;
+}
+
+function sandboxesOf(options: LocalCloudOptions): ReadonlySet<SandboxName> {
+  const wanted = options.sandboxes ?? 'none';
+  if (wanted === 'all') return new Set(SANDBOX_NAMES);
+  return new Set(wanted === 'none' ? [] : wanted);
+}
+
+function isSandbox(name: string): name is SandboxName {
+  return (SANDBOX_NAMES as readonly string[]).includes(name);
 }

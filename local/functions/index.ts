@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import type { LocalCloud } from '../cloud';
+import type { CloudPart } from '../parts';
 import { CloudApiError, ErrorCodes } from '../server/errors';
 import { parseJsonObject, readBody, sendJson } from '../server/http';
 import { readFunctionConfig } from './config';
@@ -13,10 +14,34 @@ export { FunctionCrashedError, FunctionInvocationError, FunctionNotFoundError, F
 export type { TimerEvent } from './timers';
 
 /**
- * Adds the function host to the local cloud: the `functions.invokeFunction` server action (`cloud.callFunction`),
- * the client gateway `POST /client/functions/<name>`, `POST /sandbox/timers/<name>`, and the timer triggers.
+ * The function host part: the `functions.invokeFunction` server action (`cloud.callFunction`), the client gateway
+ * `POST /client/functions/<name>`, `POST /sandbox/timers/<name>`, and the timer triggers.
  */
+export function functionHostPart(options: FunctionHostOptions = {}): CloudPart<'functions'> {
+  let timers: TimerSchedule | undefined;
+  return {
+    name: 'functions',
+    attach(cloud) {
+      const attached = serveFunctions(cloud, options);
+      timers = attached.timers;
+      return attached.host;
+    },
+    close(host) {
+      timers?.stop();
+      host.close();
+    },
+  };
+}
+
+/** Adds the function host to a cloud built by hand (tests that need only the functions). */
 export function attachFunctionHost(cloud: LocalCloud, options: FunctionHostOptions = {}): FunctionHost {
+  return cloud.parts.add(functionHostPart(options));
+}
+
+function serveFunctions(
+  cloud: LocalCloud,
+  options: FunctionHostOptions,
+): { host: FunctionHost; timers: TimerSchedule } {
   const host = new FunctionHost(cloud, options);
   const log = options.log ?? ((message: string, error?: unknown) => console.error(message, error ?? ''));
 
@@ -101,11 +126,7 @@ export function attachFunctionHost(cloud: LocalCloud, options: FunctionHostOptio
     }
   }
 
-  cloud.onClose(() => {
-    timers.stop();
-    host.close();
-  });
-  return host;
+  return { host, timers };
 }
 
 function parseRequestData(raw: unknown): unknown {

@@ -1,4 +1,5 @@
 import type { LocalCloud } from '../cloud';
+import type { CloudPart } from '../parts';
 import type { AdminReply, AdminRequest } from '../server/admin';
 import { CloudApiError, ErrorCodes } from '../server/errors';
 import { parseJsonBigInt, stringifyJsonBigInt } from './json-bigint';
@@ -53,23 +54,22 @@ export interface OpenApis {
  */
 export const OPENAPI_NOT_FOUND = -604100;
 
-const attached = new WeakMap<LocalCloud, OpenApis>();
-
-/** Adds the `wx.openApi` and `wx.wxPayApi` transports to a local cloud; sandboxes register their APIs on the result. */
-export function attachOpenApi(cloud: LocalCloud): OpenApis {
-  if (attached.has(cloud)) throw new Error('the open-API transports are already attached to this cloud');
-  const apis: OpenApis = { openApi: new ApiRegistry(), payApi: new ApiRegistry() };
-  cloud.admin.register('wx.openApi', (request) => serveOpenApi(apis.openApi, request));
-  cloud.admin.register('wx.wxPayApi', (request) => servePayApi(apis.payApi, request));
-  attached.set(cloud, apis);
-  return apis;
+/** The open-API part: the `wx.openApi` and `wx.wxPayApi` transports; sandboxes register their APIs on it. */
+export function openApiPart(): CloudPart<'openApi'> {
+  return {
+    name: 'openApi',
+    attach(cloud) {
+      const apis: OpenApis = { openApi: new ApiRegistry(), payApi: new ApiRegistry() };
+      cloud.admin.register('wx.openApi', (request) => serveOpenApi(apis.openApi, request));
+      cloud.admin.register('wx.wxPayApi', (request) => servePayApi(apis.payApi, request));
+      return apis;
+    },
+  };
 }
 
 /** The registries attached to a cloud (for sandboxes and tests that hold only the cloud). */
 export function openApisOf(cloud: LocalCloud): OpenApis {
-  const apis = attached.get(cloud);
-  if (!apis) throw new Error('no open-API transports are attached to this cloud');
-  return apis;
+  return cloud.parts.get('openApi');
 }
 
 /**

@@ -15,7 +15,8 @@ import { randomBytes } from 'node:crypto';
 import type { LocalCloud } from '../../cloud';
 import type { LocalDatabase } from '../../db/database';
 import { FunctionInvocationError, type FunctionHost } from '../../functions';
-import { openApisOf, type PayApiCall, type PayApiReply, type OpenApiCall } from '../../openapi';
+import type { PayApiCall, PayApiReply, OpenApiCall } from '../../openapi';
+import type { CloudPart } from '../../parts';
 import { parseJsonObject, readBody, sendJson } from '../../server/http';
 
 /** `TCB_SOURCE` of a pay-result callback invocation (docs/cloudbase-protocol.md §5.6). */
@@ -377,62 +378,59 @@ function tradeNumberOf(
   return { outTradeNo: order.outTradeNo };
 }
 
-const attached = new WeakMap<LocalCloud, PaySandbox>();
-const provided = new WeakMap<LocalCloud, { host: FunctionHost; db: LocalDatabase }>();
+/**
+ * The pay sandbox part: the platform's APIs on the cloud's open-API transports, `POST /sandbox/pay`, and
+ * `settings/app` seeded with the sandbox merchant when the database has no settings yet.
+ */
+export function paySandboxPart(options: PaySandboxOptions = {}): CloudPart<'pay'> {
+  return {
+    name: 'pay',
+    attach(cloud) {
+      const db = cloud.parts.get('database');
+      const sandbox = new PaySandbox(cloud.parts.get('functions'), options);
+      const apis = cloud.parts.get('openApi');
+      for (const name of ['unifiedOrder', 'queryOrder', 'closeOrder', 'refund', 'queryRefund']) {
+        apis.payApi.register(name, (call) => sandbox.handlePay(call));
+      }
+      apis.openApi.register(SHIPPING_API, (call) => sandbox.handleShipping(call));
 
-/** Gives the sandbox the parts it works with (start.ts); nothing is served until `attachPaySandbox`. */
-export function providePaySandboxParts(cloud: LocalCloud, parts: { host: FunctionHost; db: LocalDatabase }): void {
-  provided.set(cloud, parts);
+      if (db.collectionNames().includes('settings') && db.find('settings', { _id: 'app' }).length === 0) {
+        db.insert('settings', [{ _id: 'app', subMchId: SANDBOX_MCH_ID }]);
+      }
+
+      cloud.routes.add('POST', /^\/sandbox\/pay$/, async (req, res) => {
+        const body = parseJsonObject(await readBody(req));
+        const { result, deliveries, concurrent } = body;
+        const trade = tradeNumberOf(db, body);
+        if ('status' in trade) return sendJson(res, trade.status, { errMsg: trade.errMsg });
+        const { outTradeNo } = trade;
+        if (result !== undefined && result !== 'SUCCESS' && result !== 'FAIL') {
+          return sendJson(res, 400, { errMsg: 'result must be SUCCESS or FAIL' });
+        }
+        if (deliveries !== undefined && !(Number.isInteger(deliveries) && (deliveries as number) >= 0)) {
+          return sendJson(res, 400, { errMsg: 'deliveries must be an integer >= 0' });
+        }
+        if (concurrent !== undefined && typeof concurrent !== 'boolean') {
+          return sendJson(res, 400, { errMsg: 'concurrent must be true or false' });
+        }
+        try {
+          const outcomes = await sandbox.pay(outTradeNo, {
+            result,
+            deliveries: deliveries as number | undefined,
+            concurrent,
+          });
+          sendJson(res, 200, { tradeState: sandbox.trade(outTradeNo)?.state, deliveries: outcomes });
+        } catch (error) {
+          if (error instanceof SandboxError) return sendJson(res, error.status, { errMsg: error.message });
+          throw error;
+        }
+      });
+      return sandbox;
+    },
+  };
 }
 
-/**
- * Registers the sandbox on the cloud's open-API transports, adds `POST /sandbox/pay`, and seeds `settings/app` with
- * the sandbox merchant when the database has no settings yet. A persistent cloud (`npm start`) attaches it at start;
- * an in-memory test cloud starts without it (so a transport test can register its own handlers), and tests of the
- * product attach it themselves.
- */
+/** Attaches the pay sandbox to a started cloud (tests of the product; `npm start` runs it from the start). */
 export function attachPaySandbox(cloud: LocalCloud, options: PaySandboxOptions = {}): PaySandbox {
-  const parts = provided.get(cloud);
-  if (!parts) throw new Error('this cloud was not started with startLocalCloud: the pay sandbox has no function host');
-  if (attached.has(cloud)) throw new Error('the pay sandbox is already attached to this cloud');
-  const sandbox = new PaySandbox(parts.host, options);
-  const apis = openApisOf(cloud);
-  for (const name of ['unifiedOrder', 'queryOrder', 'closeOrder', 'refund', 'queryRefund']) {
-    apis.payApi.register(name, (call) => sandbox.handlePay(call));
-  }
-  apis.openApi.register(SHIPPING_API, (call) => sandbox.handleShipping(call));
-
-  if (parts.db.collectionNames().includes('settings') && parts.db.find('settings', { _id: 'app' }).length === 0) {
-    parts.db.insert('settings', [{ _id: 'app', subMchId: SANDBOX_MCH_ID }]);
-  }
-
-  cloud.routes.add('POST', /^\/sandbox\/pay$/, async (req, res) => {
-    const body = parseJsonObject(await readBody(req));
-    const { result, deliveries, concurrent } = body;
-    const trade = tradeNumberOf(parts.db, body);
-    if ('status' in trade) return sendJson(res, trade.status, { errMsg: trade.errMsg });
-    const { outTradeNo } = trade;
-    if (result !== undefined && result !== 'SUCCESS' && result !== 'FAIL') {
-      return sendJson(res, 400, { errMsg: 'result must be SUCCESS or FAIL' });
-    }
-    if (deliveries !== undefined && !(Number.isInteger(deliveries) && (deliveries as number) >= 0)) {
-      return sendJson(res, 400, { errMsg: 'deliveries must be an integer >= 0' });
-    }
-    if (concurrent !== undefined && typeof concurrent !== 'boolean') {
-      return sendJson(res, 400, { errMsg: 'concurrent must be true or false' });
-    }
-    try {
-      const outcomes = await sandbox.pay(outTradeNo, {
-        result,
-        deliveries: deliveries as number | undefined,
-        concurrent,
-      });
-      sendJson(res, 200, { tradeState: sandbox.trade(outTradeNo)?.state, deliveries: outcomes });
-    } catch (error) {
-      if (error instanceof SandboxError) return sendJson(res, error.status, { errMsg: error.message });
-      throw error;
-    }
-  });
-  attached.set(cloud, sandbox);
-  return sandbox;
+  return cloud.parts.add(paySandboxPart(options));
 }

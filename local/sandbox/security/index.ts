@@ -6,7 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { LocalCloud } from '../../cloud';
-import { openApisOf, type OpenApiCall, type OpenApiReply } from '../../openapi';
+import type { OpenApiCall, OpenApiReply } from '../../openapi';
+import type { CloudPart } from '../../parts';
 
 export const MSG_SEC_CHECK = 'security.msgSecCheck';
 
@@ -121,20 +122,24 @@ function error(errcode: number, errmsg: string): OpenApiReply {
   return { errcode, errmsg };
 }
 
-const attached = new WeakMap<LocalCloud, SecuritySandbox>();
+/** The security sandbox part: `security.msgSecCheck` on the cloud's open-API transport. */
+export function securityPart(rules?: readonly SecurityRule[]): CloudPart<'security'> {
+  return {
+    name: 'security',
+    attach(cloud) {
+      const sandbox = new SecuritySandbox(rules);
+      cloud.parts.get('openApi').openApi.register(MSG_SEC_CHECK, (call) => sandbox.answer(call));
+      return sandbox;
+    },
+  };
+}
 
-/** Serves `security.msgSecCheck` on the cloud's open-API transport (attachOpenApi must have run). */
+/** Serves `security.msgSecCheck` on a started cloud (tests of the product, with their own word list). */
 export function attachSecuritySandbox(cloud: LocalCloud, rules?: readonly SecurityRule[]): SecuritySandbox {
-  if (attached.has(cloud)) throw new Error('the security sandbox is already attached to this cloud');
-  const sandbox = new SecuritySandbox(rules);
-  openApisOf(cloud).openApi.register(MSG_SEC_CHECK, (call) => sandbox.answer(call));
-  attached.set(cloud, sandbox);
-  return sandbox;
+  return cloud.parts.add(securityPart(rules));
 }
 
 /** The sandbox attached to a cloud (for tests and tools that hold only the cloud). */
 export function securityOf(cloud: LocalCloud): SecuritySandbox {
-  const sandbox = attached.get(cloud);
-  if (!sandbox) throw new Error('no security sandbox is attached to this cloud');
-  return sandbox;
+  return cloud.parts.get('security');
 }

@@ -21,8 +21,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CLIENT_PAY_URI, paySig, sameSignature, userSignature } from '../../../shared/orders/xpay/sign';
 import { XPAY_ENV_VARS } from '../../../shared/orders/xpay/config';
 import type { LocalCloud } from '../../cloud';
-import type { LocalDatabase } from '../../db/database';
 import { FunctionInvocationError, type FunctionHost } from '../../functions';
+import type { CloudPart } from '../../parts';
 import { HttpError, parseJsonObject, readBody, sendJson } from '../../server/http';
 
 /** `TCB_SOURCE` of a message-push invocation (assumed: the real value is not documented). */
@@ -556,117 +556,119 @@ export class XpaySandbox {
   }
 }
 
-const attached = new WeakMap<LocalCloud, XpaySandbox>();
-const provided = new WeakMap<LocalCloud, { host: FunctionHost; db: LocalDatabase }>();
-
-/** Gives the sandbox the parts it works with (start.ts); nothing is served until `attachXpaySandbox`. */
-export function provideXpaySandboxParts(cloud: LocalCloud, parts: { host: FunctionHost; db: LocalDatabase }): void {
-  provided.set(cloud, parts);
-}
-
 function integerAtLeast(value: unknown, min: number): boolean {
   return Number.isInteger(value) && (value as number) >= min;
 }
 
 /**
- * Serves the sandbox on a listening cloud, configures the functions for it and adds the routes. The secrets and the
- * API base URL become environment variables of this process (the functions read them there, as they read function
- * environment variables in the cloud), so one process serves one xpay sandbox; `settings/app` gets its
- * `virtualPayment` section when it has none (attach the pay sandbox first: it only seeds an empty settings).
+ * The xpay sandbox part: its routes and, when `settings/app` has no `virtualPayment` section, that section (attach
+ * the pay sandbox first: it only seeds an empty settings). Once the cloud listens, the secrets and the API base URL
+ * become environment variables of this process (the functions read them there, as they read function environment
+ * variables in the cloud), so one process serves one xpay sandbox.
  */
-export function attachXpaySandbox(cloud: LocalCloud, options: XpaySandboxOptions = {}): XpaySandbox {
-  const parts = provided.get(cloud);
-  if (!parts) throw new Error('this cloud was not started with startLocalCloud: the xpay sandbox has no function host');
-  if (attached.has(cloud)) throw new Error('the xpay sandbox is already attached to this cloud');
-  const sandbox = new XpaySandbox(parts.host, options);
-  const { config } = sandbox;
-  Object.assign(process.env, {
-    [XPAY_ENV_VARS.appSecret]: config.appSecret,
-    [XPAY_ENV_VARS.appKey]: config.appKey,
-    [XPAY_ENV_VARS.sandboxAppKey]: config.sandboxAppKey,
-    [XPAY_ENV_VARS.apiBaseUrl]: `${cloud.url}/sandbox/xpay/api`,
-  });
-  if (parts.db.collectionNames().includes('settings')) {
-    const [settings] = parts.db.find('settings', { _id: 'app' });
-    if (!settings?.virtualPayment) {
-      const virtualPayment = { appId: config.appId, offerId: config.offerId, env: config.env };
-      parts.db.update(
-        'settings',
-        { _id: 'app' },
-        { $set: { virtualPayment } },
-        { upsert: true, merge: true, multi: false },
-      );
-    }
-  }
+export function xpaySandboxPart(options: XpaySandboxOptions = {}): CloudPart<'xpay'> {
+  return {
+    name: 'xpay',
+    attach(cloud) {
+      const sandbox = new XpaySandbox(cloud.parts.get('functions'), options);
+      const { config } = sandbox;
+      const db = cloud.parts.get('database');
+      if (db.collectionNames().includes('settings')) {
+        const [settings] = db.find('settings', { _id: 'app' });
+        if (!settings?.virtualPayment) {
+          const virtualPayment = { appId: config.appId, offerId: config.offerId, env: config.env };
+          db.update(
+            'settings',
+            { _id: 'app' },
+            { $set: { virtualPayment } },
+            { upsert: true, merge: true, multi: false },
+          );
+        }
+      }
 
-  const api = async (req: IncomingMessage, res: ServerResponse, match: RegExpExecArray, url: URL) => {
-    const raw = (await readBody(req)).toString('utf8');
-    sendJson(res, 200, sandbox.serveApi(req.method ?? 'GET', match[1] as string, url.searchParams, raw));
+      const api = async (req: IncomingMessage, res: ServerResponse, match: RegExpExecArray, url: URL) => {
+        const raw = (await readBody(req)).toString('utf8');
+        sendJson(res, 200, sandbox.serveApi(req.method ?? 'GET', match[1] as string, url.searchParams, raw));
+      };
+      cloud.routes.add('GET', /^\/sandbox\/xpay\/api(\/.+)$/, api);
+      cloud.routes.add('POST', /^\/sandbox\/xpay\/api(\/.+)$/, api);
+
+      cloud.routes.add('POST', /^\/sandbox\/xpay\/login$/, async (req, res) => {
+        const { openid } = parseJsonObject(await readBody(req));
+        if (typeof openid !== 'string' || openid === '') return sendJson(res, 400, { errMsg: 'openid is required' });
+        sendJson(res, 200, { code: sandbox.login(openid) });
+      });
+
+      cloud.routes.add('POST', /^\/sandbox\/xpay\/pay$/, async (req, res) => {
+        const body = parseJsonObject(await readBody(req));
+        const { openid, signData, paySig: sig, signature, mode, result, channel, deliveries, concurrent } = body;
+        const strings = { openid, signData, paySig: sig, signature, mode };
+        const missing = Object.entries(strings).find(([, value]) => typeof value !== 'string');
+        if (missing) return sendJson(res, 400, { errMsg: `${missing[0]} is required` });
+        if (result !== undefined && result !== 'SUCCESS' && result !== 'CANCEL') {
+          return sendJson(res, 400, { errMsg: 'result must be SUCCESS or CANCEL' });
+        }
+        if (channel !== undefined && channel !== 'wxpay' && channel !== 'apple') {
+          return sendJson(res, 400, { errMsg: 'channel must be wxpay or apple' });
+        }
+        if (deliveries !== undefined && !integerAtLeast(deliveries, 0)) {
+          return sendJson(res, 400, { errMsg: 'deliveries must be an integer >= 0' });
+        }
+        if (concurrent !== undefined && typeof concurrent !== 'boolean') {
+          return sendJson(res, 400, { errMsg: 'concurrent must be true or false' });
+        }
+        try {
+          const outcomes = await sandbox.pay(openid as string, strings as unknown as SheetPayment, {
+            result,
+            channel,
+            deliveries: deliveries as number | undefined,
+            concurrent,
+          });
+          const outTradeNo = String((JSON.parse(signData as string) as Json).outTradeNo);
+          sendJson(res, 200, { status: sandbox.orders.get(outTradeNo)?.status, deliveries: outcomes });
+        } catch (error) {
+          if (error instanceof XpaySheetError)
+            return sendJson(res, 400, { errCode: error.errCode, errMsg: error.errMsg });
+          throw error;
+        }
+      });
+
+      cloud.routes.add('POST', /^\/sandbox\/xpay\/push$/, async (req, res) => {
+        const { outTradeNo, event, deliveries, concurrent } = parseJsonObject(await readBody(req));
+        if (typeof outTradeNo !== 'string') return sendJson(res, 400, { errMsg: 'outTradeNo is required' });
+        if (deliveries !== undefined && !integerAtLeast(deliveries, 0)) {
+          return sendJson(res, 400, { errMsg: 'deliveries must be an integer >= 0' });
+        }
+        if (event === undefined || event === 'deliver') {
+          const outcomes = await sandbox.push(outTradeNo, {
+            deliveries: deliveries as number | undefined,
+            concurrent: concurrent === true,
+          });
+          return sendJson(res, 200, { deliveries: outcomes });
+        }
+        if (event === 'refundOutside') {
+          const refund = sandbox.refundOutside(outTradeNo);
+          await sandbox.idle();
+          return sendJson(res, 200, { refundOrderId: refund.refundOrderId });
+        }
+        if (event === 'iosRefundQuery') return sendJson(res, 200, await sandbox.iosRefundQuery(outTradeNo));
+        sendJson(res, 400, { errMsg: 'event must be deliver, refundOutside or iosRefundQuery' });
+      });
+      return sandbox;
+    },
+    connect(cloud, sandbox) {
+      const { config } = sandbox;
+      Object.assign(process.env, {
+        [XPAY_ENV_VARS.appSecret]: config.appSecret,
+        [XPAY_ENV_VARS.appKey]: config.appKey,
+        [XPAY_ENV_VARS.sandboxAppKey]: config.sandboxAppKey,
+        [XPAY_ENV_VARS.apiBaseUrl]: `${cloud.url}/sandbox/xpay/api`,
+      });
+    },
   };
-  cloud.routes.add('GET', /^\/sandbox\/xpay\/api(\/.+)$/, api);
-  cloud.routes.add('POST', /^\/sandbox\/xpay\/api(\/.+)$/, api);
+}
 
-  cloud.routes.add('POST', /^\/sandbox\/xpay\/login$/, async (req, res) => {
-    const { openid } = parseJsonObject(await readBody(req));
-    if (typeof openid !== 'string' || openid === '') return sendJson(res, 400, { errMsg: 'openid is required' });
-    sendJson(res, 200, { code: sandbox.login(openid) });
-  });
-
-  cloud.routes.add('POST', /^\/sandbox\/xpay\/pay$/, async (req, res) => {
-    const body = parseJsonObject(await readBody(req));
-    const { openid, signData, paySig: sig, signature, mode, result, channel, deliveries, concurrent } = body;
-    const strings = { openid, signData, paySig: sig, signature, mode };
-    const missing = Object.entries(strings).find(([, value]) => typeof value !== 'string');
-    if (missing) return sendJson(res, 400, { errMsg: `${missing[0]} is required` });
-    if (result !== undefined && result !== 'SUCCESS' && result !== 'CANCEL') {
-      return sendJson(res, 400, { errMsg: 'result must be SUCCESS or CANCEL' });
-    }
-    if (channel !== undefined && channel !== 'wxpay' && channel !== 'apple') {
-      return sendJson(res, 400, { errMsg: 'channel must be wxpay or apple' });
-    }
-    if (deliveries !== undefined && !integerAtLeast(deliveries, 0)) {
-      return sendJson(res, 400, { errMsg: 'deliveries must be an integer >= 0' });
-    }
-    if (concurrent !== undefined && typeof concurrent !== 'boolean') {
-      return sendJson(res, 400, { errMsg: 'concurrent must be true or false' });
-    }
-    try {
-      const outcomes = await sandbox.pay(openid as string, strings as unknown as SheetPayment, {
-        result,
-        channel,
-        deliveries: deliveries as number | undefined,
-        concurrent,
-      });
-      const outTradeNo = String((JSON.parse(signData as string) as Json).outTradeNo);
-      sendJson(res, 200, { status: sandbox.orders.get(outTradeNo)?.status, deliveries: outcomes });
-    } catch (error) {
-      if (error instanceof XpaySheetError) return sendJson(res, 400, { errCode: error.errCode, errMsg: error.errMsg });
-      throw error;
-    }
-  });
-
-  cloud.routes.add('POST', /^\/sandbox\/xpay\/push$/, async (req, res) => {
-    const { outTradeNo, event, deliveries, concurrent } = parseJsonObject(await readBody(req));
-    if (typeof outTradeNo !== 'string') return sendJson(res, 400, { errMsg: 'outTradeNo is required' });
-    if (deliveries !== undefined && !integerAtLeast(deliveries, 0)) {
-      return sendJson(res, 400, { errMsg: 'deliveries must be an integer >= 0' });
-    }
-    if (event === undefined || event === 'deliver') {
-      const outcomes = await sandbox.push(outTradeNo, {
-        deliveries: deliveries as number | undefined,
-        concurrent: concurrent === true,
-      });
-      return sendJson(res, 200, { deliveries: outcomes });
-    }
-    if (event === 'refundOutside') {
-      const refund = sandbox.refundOutside(outTradeNo);
-      await sandbox.idle();
-      return sendJson(res, 200, { refundOrderId: refund.refundOrderId });
-    }
-    if (event === 'iosRefundQuery') return sendJson(res, 200, await sandbox.iosRefundQuery(outTradeNo));
-    sendJson(res, 400, { errMsg: 'event must be deliver, refundOutside or iosRefundQuery' });
-  });
-
-  attached.set(cloud, sandbox);
-  return sandbox;
+/** Attaches the xpay sandbox to a started cloud (tests of the product; `npm start` runs it from the start). */
+export function attachXpaySandbox(cloud: LocalCloud, options: XpaySandboxOptions = {}): XpaySandbox {
+  return cloud.parts.add(xpaySandboxPart(options));
 }
