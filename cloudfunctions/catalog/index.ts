@@ -1,9 +1,9 @@
-import * as cloud from 'wx-server-sdk';
+import * as sdk from 'wx-server-sdk';
 import { courseDetail, listCategories, listCourses, type CatalogDeps } from '../../shared/catalog/service';
-import { catalogActions, handleClientCall, type CatalogResponses } from '../../shared/contract';
+import { catalogActions, type CatalogResponses } from '../../shared/contract';
+import { clientFunction, initCloud } from '../../shared/entry';
 
-// index.d.ts types `env` as a string, but the SDK documents and accepts the DYNAMIC_CURRENT_ENV symbol.
-cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV as unknown as string });
+const cloud = initCloud(sdk);
 
 const deps: CatalogDeps = {
   db: cloud.database(),
@@ -11,16 +11,8 @@ const deps: CatalogDeps = {
 };
 
 /** The `catalog` function (API.md §1): `list`, `detail`, `categories`. */
-export async function main(event: unknown, context: { request_id?: string }) {
-  const { OPENID } = cloud.getWXContext();
-  return handleClientCall<typeof catalogActions, CatalogResponses>(
-    event,
-    { openid: OPENID, requestId: context.request_id },
-    catalogActions,
-    {
-      list: (params) => listCourses(deps, params),
-      detail: (params, call) => courseDetail(deps, params, call.openid),
-      categories: () => listCategories(deps),
-    },
-  );
-}
+export const main = clientFunction<typeof catalogActions, CatalogResponses>(cloud, catalogActions, () => ({
+  list: (params) => listCourses(deps, params),
+  detail: (params, call) => courseDetail(deps, params, call.openid),
+  categories: () => listCategories(deps),
+}));

@@ -1,10 +1,11 @@
-import * as cloud from 'wx-server-sdk';
-import { err, ok } from '../../shared/contract';
+import * as sdk from 'wx-server-sdk';
+import { ok } from '../../shared/contract';
+import { initCloud, platformFunction } from '../../shared/entry';
 import { recheckUnavailable, settleModeration, textChecker } from '../../shared/reviews';
 import { readBlockedTerms } from '../../shared/settings';
 import { writeCourseStats } from '../../shared/stats';
 
-cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV as unknown as string });
+const cloud = initCloud(sdk);
 const db = cloud.database();
 const now = () => new Date();
 const checkText = textChecker((params) => cloud.openapi.security.msgSecCheck(params), {
@@ -16,9 +17,7 @@ const checkText = textChecker((params) => cloud.openapi.security.msgSecCheck(par
  * submitted, applies the day's console moderation to the rating summaries, then writes every course's numbers to
  * `courseStats`. Refuses client calls.
  */
-export async function main() {
-  const wx = cloud.getWXContext();
-  if ((wx.SOURCE ?? '').split(',').includes('wx_client') || wx.OPENID) return err('FORBIDDEN', '无权调用');
+export const main = platformFunction(cloud, 'timer', async () => {
   const rechecked = await recheckUnavailable({ db, now, checkText });
   const settled = await settleModeration(db);
   const courses = await writeCourseStats({ db, now });
@@ -29,4 +28,4 @@ export async function main() {
       `${rechecked.unavailable} still unchecked`,
   );
   return ok({ courses, settled, rechecked });
-}
+});

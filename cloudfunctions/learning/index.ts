@@ -1,10 +1,10 @@
-import * as cloud from 'wx-server-sdk';
-import { handleClientCall, learningActions, type LearningResponses } from '../../shared/contract';
+import * as sdk from 'wx-server-sdk';
+import { learningActions, type LearningResponses } from '../../shared/contract';
+import { clientFunction, initCloud } from '../../shared/entry';
 import { learnerCodeSecret, myCourses, openLesson, reportProgress, type LearningDeps } from '../../shared/learning';
 import { recordProgress } from '../../shared/recommender/signals';
 
-// index.d.ts types `env` as a string, but the SDK documents and accepts the DYNAMIC_CURRENT_ENV symbol.
-cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV as unknown as string });
+const cloud = initCloud(sdk);
 const db = cloud.database();
 
 const deps: LearningDeps = {
@@ -23,16 +23,8 @@ const deps: LearningDeps = {
   onPercentChanged: (openid, courseId, percent) => recordProgress(db, openid, { courseId, percent }),
 };
 
-export async function main(event: unknown, context: { request_id?: string }) {
-  const { OPENID } = cloud.getWXContext();
-  return handleClientCall<typeof learningActions, LearningResponses>(
-    event,
-    { openid: OPENID, requestId: context.request_id },
-    learningActions,
-    {
-      lesson: async (params, call) => ({ lesson: await openLesson(deps, call.openid, params) }),
-      progress: async (params, call) => ({ progress: await reportProgress(deps, call.openid, params) }),
-      myCourses: async (_params, call) => ({ items: await myCourses(deps, call.openid) }),
-    },
-  );
-}
+export const main = clientFunction<typeof learningActions, LearningResponses>(cloud, learningActions, () => ({
+  lesson: async (params, call) => ({ lesson: await openLesson(deps, call.openid, params) }),
+  progress: async (params, call) => ({ progress: await reportProgress(deps, call.openid, params) }),
+  myCourses: async (_params, call) => ({ items: await myCourses(deps, call.openid) }),
+}));

@@ -1,17 +1,15 @@
-import * as cloud from 'wx-server-sdk';
-import { err } from '../../shared/contract';
-import { cloudOrderDeps, fromClient } from '../../shared/orders/cloud';
-import { handlePayNotification, type NotifyReply } from '../../shared/orders/service';
+import * as sdk from 'wx-server-sdk';
+import { initCloud, platformFunction } from '../../shared/entry';
+import { cloudOrderDeps } from '../../shared/orders/cloud';
+import { handlePayNotification, type NotifyReply } from '../../shared/orders';
 
-cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV as unknown as string });
+const cloud = initCloud(sdk);
 
 /**
  * The cloudPay result callback. `{ errcode: 0 }` only once the outcome is recorded; any failure answers non-zero so
  * the platform delivers again.
  */
-export async function main(event: unknown, context: { request_id?: string }) {
-  const wx = cloud.getWXContext();
-  if (fromClient(wx.SOURCE)) return err('FORBIDDEN', '无权调用');
+export const main = platformFunction(cloud, 'push', async (event, context: { request_id?: string }, wx) => {
   const payload = typeof event === 'object' && event !== null ? (event as Record<string, unknown>) : {};
   try {
     return await handlePayNotification(await cloudOrderDeps(cloud, wx.ENV), payload);
@@ -20,4 +18,4 @@ export async function main(event: unknown, context: { request_id?: string }) {
     const reply: NotifyReply = { errcode: -1, errmsg: 'not handled, please retry' };
     return reply;
   }
-}
+});

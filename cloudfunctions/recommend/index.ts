@@ -1,6 +1,7 @@
-import * as cloud from 'wx-server-sdk';
-import { handleClientCall, RECOMMEND_DEFAULTS, recommendActions, type RecommendResponses } from '../../shared/contract';
-import { cloudServingStore } from '../../shared/recommender/cloud-store';
+import * as sdk from 'wx-server-sdk';
+import { RECOMMEND_DEFAULTS, recommendActions, type RecommendResponses } from '../../shared/contract';
+import { clientFunction, initCloud } from '../../shared/entry';
+import { cloudServingStore } from '../../shared/recommender/platform/cloud-store';
 import {
   forMe,
   interests,
@@ -8,9 +9,9 @@ import {
   setInterests,
   similar,
   type ServingDeps,
-} from '../../shared/recommender/serving';
+} from '../../shared/recommender/platform/serving';
 
-cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV as unknown as string });
+const cloud = initCloud(sdk);
 
 // Module scope lives as long as the warm instance: the model pointer and the item factors are cached here.
 const deps: ServingDeps = {
@@ -21,17 +22,9 @@ const deps: ServingDeps = {
 };
 
 /** The `recommend` function (API.md §1): `forMe`, `similar`; and the learner's `setInterests`, `interests`. */
-export async function main(event: unknown, context: { request_id?: string }) {
-  const { OPENID } = cloud.getWXContext();
-  return handleClientCall<typeof recommendActions, RecommendResponses>(
-    event,
-    { openid: OPENID, requestId: context.request_id },
-    recommendActions,
-    {
-      forMe: (params, call) => forMe(deps, call.openid, params.limit ?? RECOMMEND_DEFAULTS.limit),
-      similar: (params) => similar(deps, params.courseId, params.limit ?? RECOMMEND_DEFAULTS.limit),
-      setInterests: (params, call) => setInterests(deps, call.openid, params.categories),
-      interests: (_params, call) => interests(deps, call.openid),
-    },
-  );
-}
+export const main = clientFunction<typeof recommendActions, RecommendResponses>(cloud, recommendActions, () => ({
+  forMe: (params, call) => forMe(deps, call.openid, params.limit ?? RECOMMEND_DEFAULTS.limit),
+  similar: (params) => similar(deps, params.courseId, params.limit ?? RECOMMEND_DEFAULTS.limit),
+  setInterests: (params, call) => setInterests(deps, call.openid, params.categories),
+  interests: (_params, call) => interests(deps, call.openid),
+}));

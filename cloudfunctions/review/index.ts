@@ -1,12 +1,12 @@
-import * as cloud from 'wx-server-sdk';
-import { handleClientCall, reviewActions, type ReviewResponses } from '../../shared/contract';
+import * as sdk from 'wx-server-sdk';
+import { reviewActions, type ReviewResponses } from '../../shared/contract';
+import { clientFunction, initCloud } from '../../shared/entry';
 import { learnerCodeSecret } from '../../shared/learning';
 import { readBlockedTerms } from '../../shared/settings';
 import { recordRating } from '../../shared/recommender/signals';
 import { listReviews, submitReview, textChecker, type ReviewDeps } from '../../shared/reviews';
 
-// index.d.ts types `env` as a string, but the SDK documents and accepts the DYNAMIC_CURRENT_ENV symbol.
-cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV as unknown as string });
+const cloud = initCloud(sdk);
 const db = cloud.database();
 
 const deps: ReviewDeps = {
@@ -20,15 +20,7 @@ const deps: ReviewDeps = {
   onRated: (openid, courseId, rating) => recordRating(db, openid, { courseId, rating }),
 };
 
-export async function main(event: unknown, context: { request_id?: string }) {
-  const { OPENID } = cloud.getWXContext();
-  return handleClientCall<typeof reviewActions, ReviewResponses>(
-    event,
-    { openid: OPENID, requestId: context.request_id },
-    reviewActions,
-    {
-      submit: async (params, call) => ({ review: await submitReview(deps, call.openid, params) }),
-      list: (params, call) => listReviews(deps, call.openid, params),
-    },
-  );
-}
+export const main = clientFunction<typeof reviewActions, ReviewResponses>(cloud, reviewActions, () => ({
+  submit: async (params, call) => ({ review: await submitReview(deps, call.openid, params) }),
+  list: (params, call) => listReviews(deps, call.openid, params),
+}));

@@ -1,6 +1,6 @@
-import * as cloud from 'wx-server-sdk';
-import { err } from '../../shared/contract';
-import { cloudOrderDeps, fromClient } from '../../shared/orders/cloud';
+import * as sdk from 'wx-server-sdk';
+import { initCloud, platformFunction } from '../../shared/entry';
+import { cloudOrderDeps } from '../../shared/orders/cloud';
 import {
   answerIosRefundQuery,
   answerWithin,
@@ -9,18 +9,16 @@ import {
   IOS_UNDECIDED,
   XPAY_EVENTS,
   type XpayReply,
-} from '../../shared/orders/xpay/notify';
+} from '../../shared/orders';
 
-cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV as unknown as string });
+const cloud = initCloud(sdk);
 
 /**
  * The virtual-payment message pushes (云开发 → 设置 → 其他设置 → 消息推送, mode 云函数, one entry per event). Delivery
  * and refund pushes answer `{ ErrCode: 0, ErrMsg: 'success' }` only once handled, anything else to be pushed again;
  * Apple's iOS refund inquiry is answered within 3 s.
  */
-export async function main(event: unknown, context: { request_id?: string }) {
-  const wx = cloud.getWXContext();
-  if (fromClient(wx.SOURCE)) return err('FORBIDDEN', '无权调用');
+export const main = platformFunction(cloud, 'push', async (event, context: { request_id?: string }, wx) => {
   const payload = typeof event === 'object' && event !== null ? (event as Record<string, unknown>) : {};
   if (payload.Event === XPAY_EVENTS.iosRefundQuery) {
     return answerWithin(
@@ -36,4 +34,4 @@ export async function main(event: unknown, context: { request_id?: string }) {
     const reply: XpayReply = { ErrCode: -1, ErrMsg: 'not handled, please push again' };
     return reply;
   }
-}
+});
