@@ -183,7 +183,7 @@ export const collections: CollectionSpec[] = [
     name: 'recommendations',
     description:
       'Precomputed "for you" lists, sharded: _id <version>-<shard>, lists { openid: entries } for up to 250 learners ' +
-      'of one model version (shared/recommender/lists.ts); read only through the recommend function.',
+      'of one model version (shared/recommender/platform/lists.ts); read only through the recommend function.',
     rules: recommendationsRule,
     indexes: [{ name: 'version_shard', keys: { version: 1, shard: 1 }, unique: true }],
   },

@@ -1,8 +1,20 @@
-export { fitBiases, fitGlobalMean, fitMostPopular } from './baselines';
-export { evaluateRanking, evaluateRating, ratingScale, type RankingScores, type RatingScores } from './evaluate';
-export { IdMap, type Interaction } from './interactions';
-export { mae, ndcgAtK, recallAtK, rmse } from './metrics';
-export { FactorModel, type ExportedFactors, type ModelKind, type Recommendation, type ScoredItem } from './model';
+export { fitBiases, fitGlobalMean, fitMostPopular } from './algorithms/baselines';
+export {
+  evaluateRanking,
+  evaluateRating,
+  ratingScale,
+  type RankingScores,
+  type RatingScores,
+} from './evaluation/offline';
+export { IdMap, type Interaction } from './data/interactions';
+export { mae, ndcgAtK, recallAtK, rmse } from './evaluation/metrics';
+export {
+  FactorModel,
+  type ExportedFactors,
+  type ModelKind,
+  type Recommendation,
+  type ScoredItem,
+} from './algorithms/model';
 export {
   checkRankingModelOptions,
   checkRatingModelOptions,
@@ -10,7 +22,7 @@ export {
   ratingModelDefaults,
   type RankingModelOptions,
   type RatingModelOptions,
-} from './options';
-export { parseInteractions } from './parse';
-export { fitRankingModel } from './ranking-model';
-export { fitRatingModel } from './rating-model';
+} from './algorithms/options';
+export { parseInteractions } from './data/parse';
+export { fitRankingModel } from './algorithms/ranking-model';
+export { fitRatingModel } from './algorithms/rating-model';

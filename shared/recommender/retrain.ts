@@ -11,10 +11,10 @@
  * shards past the last recorded batch are removed and rewritten, and readers keep using the previous model until the
  * pointer switches.
  */
-import { ItemFactors } from './item-factors';
-import { buildShards, LEARNERS_PER_SHARD, shardCount, type ListShardDoc } from './lists';
-import { checkRankingModelOptions, type RankingModelOptions } from './options';
-import { initialRankingFactors, rankingSweep } from './ranking-model';
+import { ItemFactors } from './algorithms/item-factors';
+import { buildShards, LEARNERS_PER_SHARD, shardCount, type ListShardDoc } from './platform/lists';
+import { checkRankingModelOptions, type RankingModelOptions } from './algorithms/options';
+import { initialRankingFactors, rankingSweep } from './algorithms/ranking-model';
 import { SNAPSHOT_BUCKETS, type InteractionSnapshot } from './signals';
 import {
   decodeSnapshotData,
@@ -24,8 +24,8 @@ import {
   trainingMatrix,
   type HeldOutScores,
   type SnapshotData,
-} from './snapshot-data';
-import { arrayOf, decodeBinary, encodeBinary } from './binary';
+} from './data/snapshot-data';
+import { arrayOf, decodeBinary, encodeBinary } from './data/binary';
 
 export const RETRAIN_JOB = 'retrain';
 export const RETRAIN_LOCK_ID = 'retrain-lock';

@@ -9,7 +9,7 @@ import { startTestCloud } from '../../../local/testing';
 import type { CourseDoc } from '../../../shared/catalog';
 import type { Err, ForMeData, InterestsData, Ok, SimilarData } from '../../../shared/contract';
 import type { ModelPointer, RetrainOutcome } from '../../../shared/recommender/retrain';
-import { COLD_START_VERSION, REASONS } from '../../../shared/recommender/serving';
+import { COLD_START_VERSION, REASONS } from '../../../shared/recommender/platform/serving';
 import {
   isActive,
   ownedCourses,
@@ -17,7 +17,7 @@ import {
   recordEnrollment,
   type InteractionSnapshot,
 } from '../../../shared/recommender/signals';
-import { syntheticCourse, SyntheticPlatform } from '../../../shared/recommender/synthetic';
+import { syntheticCourse, SyntheticPlatform } from '../../../shared/recommender/data/synthetic';
 import { COLLECTIONS } from '../../../shared/collections';
 
 const USERS = 2000;

@@ -1,4 +1,4 @@
-import type { Interaction } from '../interactions';
+import type { Interaction } from '../data/interactions';
 
 /**
  * Two taste groups and two item blocks: user `u<g>-<n>` rates items `i<b>-<m>` 5 when g = b and 1 otherwise.

@@ -1,4 +1,4 @@
-import { buildInteractionMatrix, IdMap } from '../interactions';
+import { buildInteractionMatrix, IdMap } from '../data/interactions';
 
 describe('interaction matrix', () => {
   const rows = [

@@ -1,4 +1,4 @@
-import { mae, ndcgAtK, recallAtK, rmse } from '../metrics';
+import { mae, ndcgAtK, recallAtK, rmse } from '../evaluation/metrics';
 
 describe('rating errors', () => {
   it('computes RMSE and MAE by hand', () => {

@@ -1,10 +1,10 @@
-import { fitBiases, fitGlobalMean, fitMostPopular } from '../baselines';
-import { evaluateRanking, evaluateRating, ratingScale } from '../evaluate';
-import type { Interaction } from '../interactions';
-import { FactorModel, type FactorModelParts } from '../model';
-import { rankingModelDefaults, ratingModelDefaults } from '../options';
-import { fitRankingModel } from '../ranking-model';
-import { fitRatingModel } from '../rating-model';
+import { fitBiases, fitGlobalMean, fitMostPopular } from '../algorithms/baselines';
+import { evaluateRanking, evaluateRating, ratingScale } from '../evaluation/offline';
+import type { Interaction } from '../data/interactions';
+import { FactorModel, type FactorModelParts } from '../algorithms/model';
+import { rankingModelDefaults, ratingModelDefaults } from '../algorithms/options';
+import { fitRankingModel } from '../algorithms/ranking-model';
+import { fitRatingModel } from '../algorithms/rating-model';
 import { blockRatings, blockSignals, lowRankMatrix } from './generated';
 
 const owned = (rows: Interaction[], user: string): string[] => rows.filter((r) => r.user === user).map((r) => r.item);

@@ -3,7 +3,7 @@ import {
   checkRatingModelOptions,
   rankingModelDefaults,
   ratingModelDefaults,
-} from '../options';
+} from '../algorithms/options';
 
 describe('option validation', () => {
   it('fills every default', () => {

@@ -1,4 +1,4 @@
-import { parseInteractions } from '../parse';
+import { parseInteractions } from '../data/parse';
 
 describe('parseInteractions', () => {
   const expected = [

@@ -6,9 +6,9 @@
 import * as wx from 'wx-server-sdk';
 import type { LocalCloud } from '../../../local/cloud';
 import { startTestCloud } from '../../../local/testing';
-import { cloudRetrainStore } from '../cloud-store';
-import { ItemFactors } from '../item-factors';
-import { parseList, type ListShardDoc } from '../lists';
+import { cloudRetrainStore } from '../platform/cloud-store';
+import { ItemFactors } from '../algorithms/item-factors';
+import { parseList, type ListShardDoc } from '../platform/lists';
 import {
   RETRAIN_LOCK_ID,
   runRetrain,
@@ -19,7 +19,7 @@ import {
   type RetrainStore,
 } from '../retrain';
 import { isActive, ownedCourses, type InteractionSnapshot } from '../signals';
-import { SyntheticPlatform } from '../synthetic';
+import { SyntheticPlatform } from '../data/synthetic';
 import { COLLECTIONS } from '../../collections';
 
 const HOUR = 3_600_000;

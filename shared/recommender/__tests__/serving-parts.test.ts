@@ -1,7 +1,7 @@
 /** The pure parts behind the retrain and serving: binary files, item factors, list entries, snapshot paging. */
-import { decodeBinary, encodeBinary } from '../binary';
-import { ItemFactors } from '../item-factors';
-import { formatEntry, parseList, recommendFromSignals, shardOf } from '../lists';
+import { decodeBinary, encodeBinary } from '../data/binary';
+import { ItemFactors } from '../algorithms/item-factors';
+import { formatEntry, parseList, recommendFromSignals, shardOf } from '../platform/lists';
 import { readAllSnapshots, type RetrainStore } from '../retrain';
 import { SNAPSHOT_BUCKETS, type InteractionSnapshot } from '../signals';
 

@@ -4,9 +4,9 @@
  * follow the same formula and a learner who was not in the last fit is scored as soon as they own a known course.
  */
 import { Matrix } from 'ml-matrix';
-import { arrayOf, decodeBinary, encodeBinary } from './binary';
+import { arrayOf, decodeBinary, encodeBinary } from '../data/binary';
 import { allFinite, backSubstituteInPlace, choleskyInPlace, forwardSubstituteInPlace } from './dense';
-import { IdMap } from './interactions';
+import { IdMap } from '../data/interactions';
 import { topN } from './model';
 
 interface ItemFactorsHeader {

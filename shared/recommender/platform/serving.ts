@@ -4,21 +4,21 @@
  * in a warm instance — is two database calls: the learner's snapshot with their list shard joined in (one aggregate),
  * then the cards of the listed courses. The current-model pointer and the item factors are cached in the instance.
  */
-import type { CourseCard, ForMeData, InterestsData, SimilarData } from '../contract';
-import { AppError } from '../contract';
-import { toCourseCard } from '../catalog/projections';
-import { readCourses } from '../catalog/reader';
-import type { CourseDoc } from '../catalog/schema';
-import { ItemFactors } from './item-factors';
+import type { CourseCard, ForMeData, InterestsData, SimilarData } from '../../contract';
+import { AppError } from '../../contract';
+import { toCourseCard } from '../../catalog/projections';
+import { readCourses } from '../../catalog/reader';
+import type { CourseDoc } from '../../catalog/schema';
+import { ItemFactors } from '../algorithms/item-factors';
 import { parseList, recommendFromSignals, shardId, shardOf, type ListEntry } from './lists';
-import type { ModelPointer } from './retrain';
+import type { ModelPointer } from '../retrain';
 import {
   chosenInterests,
   interestCategories,
   ownedCourses,
   snapshotStrengths,
   type InteractionSnapshot,
-} from './signals';
+} from '../signals';
 
 export interface ServingStore {
   currentModel(): Promise<ModelPointer | null>;

@@ -1,5 +1,5 @@
 import { runGibbs } from './gibbs';
-import { buildInteractionMatrix, type Interaction, type InteractionMatrix } from './interactions';
+import { buildInteractionMatrix, type Interaction, type InteractionMatrix } from '../data/interactions';
 import { FactorModel } from './model';
 import { checkRatingModelOptions, type RatingModelOptions } from './options';
 

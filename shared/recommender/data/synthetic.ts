@@ -3,9 +3,9 @@
  * learners with a favourite category and log-normally skewed activity, and their snapshot documents. Seeded and
  * deterministic; learners are generated one at a time so a large platform never sits in memory.
  */
-import type { CourseDoc } from '../catalog/schema';
-import { SeededRandom } from './random';
-import { snapshotBucket, type InteractionSnapshot } from './signals';
+import type { CourseDoc } from '../../catalog/schema';
+import { SeededRandom } from '../algorithms/random';
+import { snapshotBucket, type InteractionSnapshot } from '../signals';
 
 export interface PlatformSpec {
   users: number;

@@ -1,4 +1,4 @@
-import { buildInteractionMatrix, type Interaction } from './interactions';
+import { buildInteractionMatrix, type Interaction } from '../data/interactions';
 import { FactorModel } from './model';
 import { itemCounts } from './rating-model';
 

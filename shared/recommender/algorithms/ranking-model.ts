@@ -1,6 +1,6 @@
 import { Matrix } from 'ml-matrix';
 import { backSubstituteInPlace, choleskyInPlace, forwardSubstituteInPlace, symmetrizeFromUpper } from './dense';
-import { buildInteractionMatrix, type Interaction, type InteractionMatrix } from './interactions';
+import { buildInteractionMatrix, type Interaction, type InteractionMatrix } from '../data/interactions';
 import { FactorModel } from './model';
 import { checkRankingModelOptions, type RankingModelOptions } from './options';
 import { SeededRandom } from './random';

@@ -4,9 +4,9 @@
  * documents written in a handful of batch inserts, and a reader fetches only its own list by projection.
  * A list entry is the string `courseId:score[:becauseCourseId]` (ids never contain `:`), compact on the wire.
  */
-import type { ItemFactors } from './item-factors';
-import { fnv1a } from './signals';
-import { userStrengths, type SnapshotData } from './snapshot-data';
+import type { ItemFactors } from '../algorithms/item-factors';
+import { fnv1a } from '../signals';
+import { userStrengths, type SnapshotData } from '../data/snapshot-data';
 
 /** Courses kept per learner: enough for the default page of 10 after newly bought or unpublished ones drop out. */
 export const LIST_LENGTH = 20;

@@ -1,6 +1,6 @@
-import type { Interaction } from './interactions';
+import type { Interaction } from '../data/interactions';
 import { mae, ndcgAtK, recallAtK, rmse } from './metrics';
-import type { FactorModel } from './model';
+import type { FactorModel } from '../algorithms/model';
 
 export interface RatingScores {
   rmse: number;

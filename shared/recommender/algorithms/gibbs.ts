@@ -1,6 +1,6 @@
 import { CholeskyDecomposition, Matrix, inverse, solve } from 'ml-matrix';
 import { backSubstituteInPlace, choleskyInPlace, forwardSubstituteInPlace, symmetrizeFromUpper } from './dense';
-import type { InteractionMatrix } from './interactions';
+import type { InteractionMatrix } from '../data/interactions';
 import { SeededRandom } from './random';
 
 export interface GibbsSettings {

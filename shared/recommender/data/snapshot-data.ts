@@ -6,10 +6,10 @@
 import { arrayOf, decodeBinary, encodeBinary } from './binary';
 import type { InteractionMatrix } from './interactions';
 import { IdMap } from './interactions';
-import type { ItemFactors } from './item-factors';
-import { ndcgAtK } from './metrics';
-import { SeededRandom } from './random';
-import { isActive, snapshotStrengths, type InteractionSnapshot } from './signals';
+import type { ItemFactors } from '../algorithms/item-factors';
+import { ndcgAtK } from '../evaluation/metrics';
+import { SeededRandom } from '../algorithms/random';
+import { isActive, snapshotStrengths, type InteractionSnapshot } from '../signals';
 
 export interface SnapshotData {
   userIds: string[];

@@ -3,8 +3,8 @@
  * store. Every method is one server call unless it says otherwise.
  */
 import type * as WxServerSdk from 'wx-server-sdk';
-import { found, inTransaction, isDuplicateKey, updated } from '../db';
-import { spendLimit } from '../limits';
+import { found, inTransaction, isDuplicateKey, updated } from '../../db';
+import { spendLimit } from '../../limits';
 import { type ListShardDoc } from './lists';
 import {
   CURRENT_MODEL_ID,
@@ -13,10 +13,10 @@ import {
   type RetrainLock,
   type RetrainRun,
   type RetrainStore,
-} from './retrain';
+} from '../retrain';
 import type { ServingStore } from './serving';
-import { recordInterests, type InteractionSnapshot } from './signals';
-import { COLLECTIONS } from '../collections';
+import { recordInterests, type InteractionSnapshot } from '../signals';
+import { COLLECTIONS } from '../../collections';
 
 export type Cloud = typeof WxServerSdk;
 

@@ -1,5 +1,5 @@
 import { allFinite } from './dense';
-import { IdMap } from './interactions';
+import { IdMap } from '../data/interactions';
 
 export type ModelKind = 'rating' | 'ranking' | 'global-mean' | 'biases' | 'most-popular';
 
