@@ -5,9 +5,8 @@
 import { AppError } from '../contract';
 import type { CourseDoc, LessonDoc } from '../catalog';
 import { getEnrollment, type EnrollmentDoc } from '../enrollments';
-import { getById, type Database } from '../db';
+import { found, getById, type Database } from '../db';
 import { invalidField } from './progress';
-import { found } from '../db';
 import { COLLECTIONS } from '../collections';
 
 export interface LessonAccess {
