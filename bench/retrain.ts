@@ -25,7 +25,7 @@ import { SqlitePersistence } from '../local/db/persistence';
 import { useLocalCloudFromThisProcess } from '../local/sdk-env';
 import { startLocalCloud } from '../local/start';
 import type { ListShardDoc } from '../shared/recommender/platform/lists';
-import type { RetrainOutcome } from '../shared/recommender/retrain';
+import type { RetrainOutcome } from '../shared/recommender/job/types';
 import { SyntheticPlatform } from '../shared/recommender/data/synthetic';
 import { COLLECTIONS } from '../shared/collections';
 

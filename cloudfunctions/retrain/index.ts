@@ -2,7 +2,7 @@ import * as sdk from 'wx-server-sdk';
 import { ok } from '../../shared/contract';
 import { initCloud, platformFunction } from '../../shared/entry';
 import { cloudRetrainStore } from '../../shared/recommender/platform/cloud-store';
-import { runRetrain } from '../../shared/recommender/retrain';
+import { runRetrain } from '../../shared/recommender/job/lease';
 
 const cloud = initCloud(sdk);
 
@@ -11,7 +11,7 @@ const SAFETY_MS = 12_000;
 
 /**
  * Timer, every 5 minutes from 03:07 to 04:57 (UTC+8): the first tick of the night starts a run, later ticks continue
- * a run that ran out of time and are idle otherwise (shared/recommender/retrain.ts). Refuses client calls.
+ * a run that ran out of time and are idle otherwise (shared/recommender/job/lease.ts). Refuses client calls.
  */
 export const main = platformFunction(
   cloud,

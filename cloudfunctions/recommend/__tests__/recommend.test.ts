@@ -8,7 +8,7 @@ import type { LocalCloud } from '../../../local/cloud';
 import { startTestCloud } from '../../../local/testing';
 import type { CourseDoc } from '../../../shared/catalog';
 import type { Err, ForMeData, InterestsData, Ok, SimilarData } from '../../../shared/contract';
-import type { ModelPointer, RetrainOutcome } from '../../../shared/recommender/retrain';
+import type { ModelPointer, RetrainOutcome } from '../../../shared/recommender/job/types';
 import { COLD_START_VERSION, REASONS } from '../../../shared/recommender/platform/serving';
 import {
   isActive,

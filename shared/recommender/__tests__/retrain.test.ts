@@ -9,15 +9,9 @@ import { startTestCloud } from '../../../local/testing';
 import { cloudRetrainStore } from '../platform/cloud-store';
 import { ItemFactors } from '../algorithms/item-factors';
 import { parseList, type ListShardDoc } from '../platform/lists';
-import {
-  RETRAIN_LOCK_ID,
-  runRetrain,
-  type ModelPointer,
-  type RetrainEnv,
-  type RetrainRun,
-  type RetrainSettings,
-  type RetrainStore,
-} from '../retrain';
+import { runRetrain } from '../job/lease';
+import type { RetrainSettings } from '../job/settings';
+import { RETRAIN_LOCK_ID, type ModelPointer, type RetrainEnv, type RetrainRun, type RetrainStore } from '../job/types';
 import { isActive, ownedCourses, type InteractionSnapshot } from '../signals';
 import { SyntheticPlatform } from '../data/synthetic';
 import { COLLECTIONS } from '../../collections';

@@ -2,7 +2,8 @@
 import { decodeBinary, encodeBinary } from '../data/binary';
 import { ItemFactors } from '../algorithms/item-factors';
 import { formatEntry, parseList, recommendFromSignals, shardOf } from '../platform/lists';
-import { readAllSnapshots, type RetrainStore } from '../retrain';
+import type { RetrainStore } from '../job/types';
+import { readAllSnapshots } from '../platform/cloud-store';
 import { SNAPSHOT_BUCKETS, type InteractionSnapshot } from '../signals';
 
 describe('binary files', () => {

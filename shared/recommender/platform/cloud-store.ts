@@ -1,6 +1,6 @@
 /**
- * The recommender's database and storage access through wx-server-sdk: the retrain job's store and the serving
- * store. Every method is one server call unless it says otherwise.
+ * The recommender's database and storage access through wx-server-sdk: the retrain job's store, the paging that reads
+ * every snapshot through it, and the serving store. Every method is one server call unless it says otherwise.
  */
 import type * as WxServerSdk from 'wx-server-sdk';
 import { found, inTransaction, isDuplicateKey, updated } from '../../db';
@@ -13,9 +13,9 @@ import {
   type RetrainLock,
   type RetrainRun,
   type RetrainStore,
-} from '../retrain';
+} from '../job/types';
 import type { ServingStore } from './serving';
-import { recordInterests, type InteractionSnapshot } from '../signals';
+import { recordInterests, SNAPSHOT_BUCKETS, type InteractionSnapshot } from '../signals';
 import { COLLECTIONS } from '../../collections';
 
 export type Cloud = typeof WxServerSdk;
@@ -166,6 +166,40 @@ export function cloudRetrainStore(cloud: Cloud): RetrainStore {
       }
     },
   };
+}
+
+/**
+ * Reads every snapshot in bucket ranges sized from the density seen so far, aiming at 80 % of a page: a range that
+ * fills the page is read again in halves (or, for one bucket, continued after its last id). Returns the reads made.
+ */
+export async function readAllSnapshots(
+  store: Pick<RetrainStore, 'readSnapshots'>,
+  pageSize: number,
+  take: (doc: InteractionSnapshot) => void,
+): Promise<number> {
+  let reads = 0;
+  let from = 0;
+  let width = 1;
+  let after: string | null = null;
+  while (from < SNAPSHOT_BUCKETS) {
+    const to = Math.min(SNAPSHOT_BUCKETS, from + width);
+    const page = await store.readSnapshots(from, to, after, pageSize);
+    reads++;
+    if (page.length >= pageSize && width > 1) {
+      width = Math.max(1, Math.floor(width / 2));
+      continue;
+    }
+    for (const doc of page) take(doc);
+    if (page.length >= pageSize) {
+      after = (page[page.length - 1] as InteractionSnapshot)._id;
+      continue;
+    }
+    const density = page.length / (to - from);
+    after = null;
+    from = to;
+    width = Math.max(1, Math.min(SNAPSHOT_BUCKETS, Math.floor((0.8 * pageSize) / Math.max(density, 1e-3))));
+  }
+  return reads;
 }
 
 export function cloudServingStore(cloud: Cloud): ServingStore {

@@ -11,7 +11,7 @@ import { readCourses } from '../../catalog/reader';
 import type { CourseDoc } from '../../catalog/schema';
 import { ItemFactors } from '../algorithms/item-factors';
 import { parseList, recommendFromSignals, shardId, shardOf, type ListEntry } from './lists';
-import type { ModelPointer } from '../retrain';
+import type { ModelPointer } from '../job/types';
 import {
   chosenInterests,
   interestCategories,
