@@ -3,7 +3,7 @@ import { call } from '../../services/call';
 import { navigate, queryParam } from '../../services/nav';
 import { purchaseDeps } from '../../services/payment';
 import { toast } from '../../services/wx-api';
-import { CourseStore, initialCourse } from '../../stores/course';
+import { CourseStore, initialCourse } from '../../stores/detail';
 import { definePage } from '../../core/define-page';
 
 type LessonTap = WechatMiniprogram.TouchEvent<Record<string, never>, Record<string, never>, { id: string }>;

@@ -2,7 +2,7 @@
 import type { CatalogSort } from '../../../shared/contract';
 import { call } from '../../services/call';
 import { queryParam } from '../../services/nav';
-import { initialList, ListStore } from '../../stores/catalog-list';
+import { initialList, ListStore } from '../../stores/list';
 import { definePage } from '../../core/define-page';
 
 type DataTap<D extends WechatMiniprogram.IAnyObject> = WechatMiniprogram.TouchEvent<
