@@ -8,9 +8,9 @@ import type * as WxServerSdk from 'wx-server-sdk';
 import { AppError } from '../contract';
 import { recordEnrollment, recordRefund } from '../recommender/signals';
 import { readSettings } from '../settings';
-import { wxPayRail, type CloudPayApi } from './rail';
-import type { OrderDeps } from './service';
-import { openApiShipping, type UploadShippingInfo } from './shipping';
+import { wxPayRail, type CloudPayApi } from './wxpay/rail';
+import type { OrderDeps } from './deps';
+import { openApiShipping, type UploadShippingInfo } from './wxpay/shipping';
 import { configuredVirtualRail } from './xpay/config';
 
 /** The function the platform delivers cloudPay results to. */

@@ -6,7 +6,7 @@
 import { PAY_RAILS, type OrderCreateParams, type PayRail } from '../../contract';
 import { getById, type Database } from '../../db';
 import type { OrderDoc } from '../model';
-import { createOrder, requestRefund, type EnrollmentSignals, type OrderDeps } from '../service';
+import { createOrder, requestRefund, type EnrollmentSignals, type OrderDeps } from '..';
 import { addCourse, startClockedOrders, type ClockedOrders, type Platforms } from './rails';
 
 let world: ClockedOrders;

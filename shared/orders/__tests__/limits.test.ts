@@ -7,7 +7,7 @@ import { AppError } from '../../contract';
 import { findMany, getById, type Database } from '../../db';
 import { LIMITS } from '../../limits';
 import type { OrderDoc } from '../model';
-import { createOrder, getOrder, PLATFORM_QUERY_INTERVAL_MS, requestRefund, type OrderDeps } from '../service';
+import { createOrder, getOrder, PLATFORM_QUERY_INTERVAL_MS, requestRefund, type OrderDeps } from '..';
 import { startClockedOrders, type ClockedOrders } from './rails';
 import { COLLECTIONS } from '../../collections';
 

@@ -36,8 +36,7 @@ import { lessonAccess } from '../../learning/access';
 import { openLesson, type LearningDeps } from '../../learning/service';
 import { canTransition, orderId, type OrderDoc } from '../model';
 import type { PaymentRail, Rails } from '../rail';
-import { createOrder, getOrder, requestRefund, sweepOrders, type OrderDeps } from '../service';
-import { handleXpayPush } from '../xpay/notify';
+import { createOrder, getOrder, handleXpayPush, requestRefund, sweepOrders, type OrderDeps } from '..';
 import * as M from './payment-model';
 import { startClockedOrders, type ClockedOrders, type RailHarness } from './rails';
 

@@ -13,11 +13,11 @@ import type { PayRail } from '../../contract';
 import { DEFAULT_SETTINGS, type AppSettings } from '../../settings';
 import type { OrderDoc } from '../model';
 import type { Database } from '../../db';
-import { wxPayRail, type CloudPayApi, type Rails } from '../rail';
-import { handlePayNotification, type OrderDeps } from '../service';
-import { openApiShipping, type UploadShippingInfo } from '../shipping';
+import type { Rails } from '../rail';
+import { wxPayRail, type CloudPayApi } from '../wxpay/rail';
+import { openApiShipping, type UploadShippingInfo } from '../wxpay/shipping';
 import { configuredVirtualRail } from '../xpay/config';
-import { handleXpayPush, XPAY_ACK } from '../xpay/notify';
+import { handlePayNotification, handleXpayPush, XPAY_ACK, type OrderDeps } from '..';
 import { COLLECTIONS } from '../../collections';
 
 export type PlatformState = 'NOTPAY' | 'SUCCESS' | 'REFUND' | 'CLOSED' | 'PAYERROR';

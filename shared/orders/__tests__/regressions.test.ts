@@ -11,7 +11,7 @@ import { enrollmentId, type EnrollmentDoc } from '../../enrollments';
 import { getById, type Database } from '../../db';
 import type { OrderDoc } from '../model';
 import type { PaymentRail } from '../rail';
-import { createOrder, sweepOrders, type OrderDeps } from '../service';
+import { createOrder, sweepOrders, type OrderDeps } from '..';
 import { addCourse, startClockedOrders, type ClockedOrders, type Platforms } from './rails';
 import { COLLECTIONS } from '../../collections';
 

@@ -7,7 +7,7 @@
 import { getById, type Database } from '../../db';
 import { enrollmentId } from '../../enrollments';
 import type { OrderDoc } from '../model';
-import { createOrder, requestRefund, RETRY_CAP, sweepOrders, SWEEP_BATCH, type OrderDeps } from '../service';
+import { createOrder, requestRefund, RETRY_CAP, sweepOrders, SWEEP_BATCH, type OrderDeps } from '..';
 import { addCourse, startClockedOrders, type ClockedOrders, SANDBOX_SETTINGS, type Platforms } from './rails';
 import { COLLECTIONS } from '../../collections';
 

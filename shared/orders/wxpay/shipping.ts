@@ -2,7 +2,7 @@
  * 小程序发货信息管理: WeChat holds a mini-program payment's funds until the seller uploads shipping information.
  * A course is a virtual good: `logistics_type` 3, one unified delivery, no tracking number.
  */
-import type { OrderDoc } from './model';
+import type { OrderDoc } from '../model';
 
 export interface ShippingUploader {
   /** Resolves when accepted; rejects with the platform's reason otherwise. */

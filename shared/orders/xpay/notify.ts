@@ -12,10 +12,12 @@
  *   platform.
  */
 import { enrollmentId, type EnrollmentDoc } from '../../enrollments';
-import { openedLessonsText, readConsumption } from '../../learning/consumption';
-import { findMany, getById } from '../../db';
+import { openedLessonsText } from '../../learning/consumption';
+import { getById } from '../../db';
 import { beijingStamp, type OrderDoc } from '../model';
-import { recordPayEvent, settleNotified, settlePlatformRefund, type OrderDeps } from '../service';
+import { orderOfTrade, type OrderDeps } from '../deps';
+import { eventSummary, handleNotice, type Notice, type NoticeReplies } from '../notices';
+import { refundVerdict } from '../refunds';
 import { COLLECTIONS } from '../../collections';
 
 export const XPAY_EVENTS = {
@@ -31,6 +33,11 @@ export interface XpayReply {
 }
 
 export const XPAY_ACK: XpayReply = { ErrCode: 0, ErrMsg: 'success' };
+
+const REPLIES: NoticeReplies<XpayReply> = {
+  ack: XPAY_ACK,
+  retry: { ErrCode: 1, ErrMsg: 'payment not confirmed by query_order yet' },
+};
 
 /** The answer to Apple's refund inquiry: 0 建议退款, 1 拒绝退款; `evidence` is required. */
 export interface IosRefundAnswer {
@@ -52,8 +59,25 @@ type Event = Record<string, unknown>;
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 
-function summary(event: Event, keys: readonly string[]): Record<string, unknown> {
-  return Object.fromEntries(keys.filter((key) => event[key] !== undefined).map((key) => [key, event[key]]));
+/** A delivery or refund push as a notice; undefined for an event this product does not act on. */
+function readNotice(event: Event): Notice | undefined {
+  if (event.Event === XPAY_EVENTS.deliver) {
+    return {
+      kind: 'payment',
+      outTradeNo: text(event.OutTradeNo),
+      claimsPaid: true,
+      summary: eventSummary(event, ['Event', 'OpenId', 'OutTradeNo', 'Env', 'GoodsInfo']),
+    };
+  }
+  if (event.Event === XPAY_EVENTS.refund) {
+    return {
+      kind: 'refund',
+      outTradeNo: text(event.MchOrderId),
+      outRefundNo: text(event.MchRefundId),
+      summary: eventSummary(event, ['Event', 'OpenId', 'MchOrderId', 'MchRefundId', 'RefundFee', 'RetCode', 'RetMsg']),
+    };
+  }
+  return undefined;
 }
 
 /**
@@ -61,24 +85,10 @@ function summary(event: Event, keys: readonly string[]): Record<string, unknown>
  * with a non-zero ErrCode and the platform pushes again.
  */
 export async function handleXpayPush(deps: OrderDeps, event: Event): Promise<XpayReply> {
-  if (event.Event === XPAY_EVENTS.deliver) {
-    const outTradeNo = text(event.OutTradeNo);
-    await recordPayEvent(deps, outTradeNo, summary(event, ['Event', 'OpenId', 'OutTradeNo', 'Env', 'GoodsInfo']));
-    const outcome = await settleNotified(deps, outTradeNo, true, 'xpayNotify');
-    return outcome === 'handled' ? XPAY_ACK : { ErrCode: 1, ErrMsg: 'payment not confirmed by query_order yet' };
-  }
-  if (event.Event === XPAY_EVENTS.refund) {
-    const outTradeNo = text(event.MchOrderId);
-    await recordPayEvent(
-      deps,
-      outTradeNo,
-      summary(event, ['Event', 'OpenId', 'MchOrderId', 'MchRefundId', 'RefundFee', 'RetCode', 'RetMsg']),
-    );
-    if (outTradeNo) await settlePlatformRefund(deps, outTradeNo, text(event.MchRefundId), 'xpayNotify');
-    return XPAY_ACK;
-  }
+  const notice = readNotice(event);
   // An event this product does not subscribe to: acknowledged so that it is not pushed again.
-  return XPAY_ACK;
+  if (!notice) return XPAY_ACK;
+  return handleNotice(deps, notice, 'xpayNotify', REPLIES);
 }
 
 /** Resolves with `work`'s answer, or with `fallback` when it takes longer than `ms` or fails. */
@@ -114,7 +124,7 @@ export async function answerIosRefundQuery(
   event: Event,
 ): Promise<IosRefundAnswer> {
   const outTradeNo = text(event.pay_order_id) ?? text(event.OutTradeNo);
-  const [order] = outTradeNo ? await findMany<OrderDoc>(deps.db, COLLECTIONS.orders, { outTradeNo }, { limit: 1 }) : [];
+  const order = outTradeNo ? await orderOfTrade(deps.db, outTradeNo) : undefined;
   const answer = await decide(deps, order);
   if (order) {
     const at = deps.clock().toISOString();
@@ -144,15 +154,8 @@ async function decide(deps: Pick<OrderDeps, 'db' | 'settings' | 'clock'>, order:
   if (enrollment?.status !== 'active' || enrollment.orderId !== order._id) {
     return refund('该订单对应的课程权益未生效');
   }
-  // The same count as the learner's own refund (shared/learning/consumption.ts): reported progress, or the paid
-  // lessons the server handed out since the payment, whichever is more.
-  const consumption = await readConsumption(deps.db, {
-    openid: order._openid,
-    courseId: order.courseId,
-    orderId: order._id,
-  });
-  const { windowDays, maxProgressPercent } = deps.settings.refund;
-  const days = (deps.clock().getTime() - new Date(order.paidAt).getTime()) / 86_400_000;
+  // The same policy as the learner's own refund, worded for Apple's reviewer.
+  const { allowed, consumption, windowDays, maxProgressPercent } = await refundVerdict(deps, order);
   const opened =
     consumption.opened.length > 0
       ? `，支付后已打开付费课时${openedLessonsText(consumption.opened)}（占全部付费课时的 ${consumption.openedPercent}%）`
@@ -161,7 +164,7 @@ async function decide(deps: Pick<OrderDeps, 'db' | 'settings' | 'clock'>, order:
     `课程《${order.courseTitle}》已于 ${beijingTime(order.paidAt)}（北京时间）解锁，` +
     `学习进度 ${consumption.reportedPercent}%${opened}`;
   const lastStudied = consumption.lastActiveAt ? `，最近一次学习 ${beijingTime(consumption.lastActiveAt)}` : '';
-  if (days <= windowDays && consumption.percent < maxProgressPercent) {
+  if (allowed) {
     return refund(`${used}，在本平台退款规则内（支付后 ${windowDays} 天内且进度低于 ${maxProgressPercent}%）`);
   }
   return {
