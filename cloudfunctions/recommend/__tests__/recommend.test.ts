@@ -10,13 +10,8 @@ import type { CourseDoc } from '../../../shared/catalog';
 import type { Err, ForMeData, InterestsData, Ok, SimilarData } from '../../../shared/contract';
 import type { ModelPointer, RetrainOutcome } from '../../../shared/recommender/job/types';
 import { COLD_START_VERSION, REASONS } from '../../../shared/recommender/platform/serving';
-import {
-  isActive,
-  ownedCourses,
-  recordCourseView,
-  recordEnrollment,
-  type InteractionSnapshot,
-} from '../../../shared/recommender/signals';
+import { isActive, ownedCourses, type InteractionSnapshot } from '../../../shared/recommender/data/snapshot';
+import { recordCourseView, recordEnrollment } from '../../../shared/recommender/signals';
 import { syntheticCourse, SyntheticPlatform } from '../../../shared/recommender/data/synthetic';
 import { COLLECTIONS } from '../../../shared/collections';
 

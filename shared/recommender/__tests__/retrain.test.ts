@@ -12,7 +12,7 @@ import { parseList, type ListShardDoc } from '../platform/lists';
 import { runRetrain } from '../job/lease';
 import type { RetrainSettings } from '../job/settings';
 import { RETRAIN_LOCK_ID, type ModelPointer, type RetrainEnv, type RetrainRun, type RetrainStore } from '../job/types';
-import { isActive, ownedCourses, type InteractionSnapshot } from '../signals';
+import { isActive, ownedCourses, type InteractionSnapshot } from '../data/snapshot';
 import { SyntheticPlatform } from '../data/synthetic';
 import { COLLECTIONS } from '../../collections';
 

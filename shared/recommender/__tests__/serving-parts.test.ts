@@ -4,7 +4,7 @@ import { ItemFactors } from '../algorithms/item-factors';
 import { formatEntry, parseList, recommendFromSignals, shardOf } from '../platform/lists';
 import type { RetrainStore } from '../job/types';
 import { readAllSnapshots } from '../platform/cloud-store';
-import { SNAPSHOT_BUCKETS, type InteractionSnapshot } from '../signals';
+import { SNAPSHOT_BUCKETS, type InteractionSnapshot } from '../data/snapshot';
 
 describe('binary files', () => {
   it('round-trip a header and arrays of every kind and odd length', () => {

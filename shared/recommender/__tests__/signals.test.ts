@@ -10,16 +10,18 @@ import {
   interestCategories,
   isActive,
   ownedCourses,
+  snapshotBucket,
+  snapshotStrengths,
+  SIGNAL_WEIGHTS,
+  type InteractionSnapshot,
+} from '../data/snapshot';
+import {
   recordCourseView,
   recordEnrollment,
   recordInterests,
   recordProgress,
   recordRating,
   recordRefund,
-  snapshotBucket,
-  snapshotStrengths,
-  SIGNAL_WEIGHTS,
-  type InteractionSnapshot,
 } from '../signals';
 
 let cloud: LocalCloud;

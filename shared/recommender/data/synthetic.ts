@@ -5,7 +5,7 @@
  */
 import type { CourseDoc } from '../../catalog/schema';
 import { SeededRandom } from '../algorithms/random';
-import { snapshotBucket, type InteractionSnapshot } from '../signals';
+import { snapshotBucket, type InteractionSnapshot } from './snapshot';
 
 export interface PlatformSpec {
   users: number;

@@ -11,12 +11,11 @@ import type { InteractionMatrix } from '../data/interactions';
 import {
   decodeSnapshotData,
   encodeSnapshotData,
-  evaluateHeldOut,
   SnapshotCollector,
   trainingMatrix,
-  type HeldOutScores,
   type SnapshotData,
 } from '../data/snapshot-data';
+import { evaluateHeldOut, type HeldOutScores } from '../evaluation/held-out';
 import { readAllSnapshots } from '../platform/cloud-store';
 import { buildShards, shardCount } from '../platform/lists';
 import type { Settings } from './settings';

@@ -2,8 +2,8 @@
  * The retrain job's persisted documents (lock, run record, model pointer), the store and environment it runs against,
  * and what an invocation returns.
  */
-import type { InteractionSnapshot } from '../signals';
-import type { HeldOutScores } from '../data/snapshot-data';
+import type { InteractionSnapshot } from '../data/snapshot';
+import type { HeldOutScores } from '../evaluation/held-out';
 import type { ListShardDoc } from '../platform/lists';
 
 export const RETRAIN_JOB = 'retrain';

@@ -15,7 +15,8 @@ import {
   type RetrainStore,
 } from '../job/types';
 import type { ServingStore } from './serving';
-import { recordInterests, SNAPSHOT_BUCKETS, type InteractionSnapshot } from '../signals';
+import { SNAPSHOT_BUCKETS, type InteractionSnapshot } from '../data/snapshot';
+import { recordInterests } from '../signals';
 import { COLLECTIONS } from '../../collections';
 
 export type Cloud = typeof WxServerSdk;

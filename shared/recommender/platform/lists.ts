@@ -5,7 +5,7 @@
  * A list entry is the string `courseId:score[:becauseCourseId]` (ids never contain `:`), compact on the wire.
  */
 import type { ItemFactors } from '../algorithms/item-factors';
-import { fnv1a } from '../signals';
+import { fnv1a } from '../data/snapshot';
 import { userStrengths, type SnapshotData } from '../data/snapshot-data';
 
 /** Courses kept per learner: enough for the default page of 10 after newly bought or unpublished ones drop out. */

@@ -18,7 +18,7 @@ import {
   ownedCourses,
   snapshotStrengths,
   type InteractionSnapshot,
-} from '../signals';
+} from '../data/snapshot';
 
 export interface ServingStore {
   currentModel(): Promise<ModelPointer | null>;
