@@ -3,7 +3,7 @@
  * the client gateway, and checked against figures worked out by hand.
  */
 import { found, getById } from '../../../shared/db';
-import { COURSE_ID, insert, startWorld, type World } from '../../../shared/learning/__tests__/world';
+import { COURSE_ID, insert, startWorld, type World } from '../../../testing/learning-world';
 import type { CourseStatsDoc } from '../../../shared/stats';
 import { COLLECTIONS } from '../../../shared/collections';
 

@@ -19,7 +19,7 @@ import {
   type World,
   visibleSummary,
   REVIEW_CHECK_RULES,
-} from '../../../shared/learning/__tests__/world';
+} from '../../../testing/learning-world';
 import { reviewId, type ReviewDoc } from '../../../shared/reviews';
 import type { CourseStatsDoc } from '../../../shared/stats';
 

@@ -10,10 +10,10 @@ import {
   type CourseProgressDoc,
   type LearningDeps,
 } from '../../../shared/learning';
-import { course as courseDoc, lesson as lessonDoc } from '../../../shared/catalog/__tests__/fixtures';
+import { course as courseDoc, lesson as lessonDoc } from '../../../testing/catalog-fixtures';
 import { getById, type Database } from '../../../shared/db';
 import { SECRETS_DOC_ID } from '../../../shared/settings/secrets';
-import { COURSE_ID, emptyRating, insert, startWorld, type World } from '../../../shared/learning/__tests__/world';
+import { COURSE_ID, emptyRating, insert, startWorld, type World } from '../../../testing/learning-world';
 import { COLLECTIONS } from '../../../shared/collections';
 
 let world: World;

@@ -5,7 +5,7 @@
 import * as sdk from 'wx-server-sdk';
 import type { LocalCloud } from '../../../local/cloud';
 import { startTestCloud } from '../../../local/testing';
-import { course, lesson } from '../../../shared/catalog/__tests__/fixtures';
+import { course, lesson } from '../../../testing/catalog-fixtures';
 import { REFUND_CONSUMPTION_RULE, type Order, type OrderListData } from '../../../shared/contract';
 import { findMany, getById, type Database } from '../../../shared/db';
 import type { OrderDoc } from '../../../shared/orders/model';

@@ -5,7 +5,7 @@
  */
 import type { LocalCloud } from '../../../local/cloud';
 import { startTestCloud } from '../../../local/testing';
-import { course } from '../../../shared/catalog/__tests__/fixtures';
+import { course } from '../../../testing/catalog-fixtures';
 import { attachPlatforms } from '../../../shared/orders/__tests__/rails';
 import type { Database } from '../../../shared/db';
 

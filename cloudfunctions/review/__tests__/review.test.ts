@@ -13,7 +13,7 @@ import {
   type World,
   visibleSummary,
   REVIEW_CHECK_RULES,
-} from '../../../shared/learning/__tests__/world';
+} from '../../../testing/learning-world';
 import { SECRETS_DOC_ID } from '../../../shared/settings/secrets';
 import { reviewId, type ReviewDoc } from '../../../shared/reviews';
 

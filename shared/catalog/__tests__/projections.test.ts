@@ -1,6 +1,6 @@
 import { CourseCard, CourseDetail, validate } from '../../contract';
 import { toCourseCard, toCourseDetail, lessonContentProblem } from '..';
-import { course, lesson } from './fixtures';
+import { course, lesson } from '../../../testing/catalog-fixtures';
 
 const secrets = /cloud:\/\/env\.bucket\/media|SECRET BODY|tmp\.example|_openid/;
 

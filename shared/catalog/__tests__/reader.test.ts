@@ -1,5 +1,5 @@
 import { readCourse, readCourses, type SkippedCourse } from '..';
-import { course } from './fixtures';
+import { course } from '../../../testing/catalog-fixtures';
 
 describe('readCourse', () => {
   it('accepts a valid course with fields this version does not know', () => {

@@ -6,7 +6,7 @@
  */
 import { attachPaySandbox } from '../../../local/sandbox/pay';
 import { progressId, type CourseProgressDoc } from '../../learning';
-import { COURSE_ID, startWorld, type Reply, type World } from '../../learning/__tests__/world';
+import { COURSE_ID, startWorld, type Reply, type World } from '../../../testing/learning-world';
 import { found, getById } from '../../db';
 import { LIMITS, type LearnerLimitName, type LimitName } from '..';
 import { COLLECTIONS } from '../../collections';

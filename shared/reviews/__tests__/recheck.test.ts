@@ -4,7 +4,7 @@
  */
 import type { CourseDoc } from '../../catalog';
 import { getById } from '../../db';
-import { COURSE_ID, emptyRating, startWorld, type World } from '../../learning/__tests__/world';
+import { COURSE_ID, emptyRating, startWorld, type World } from '../../../testing/learning-world';
 import type { Verdict } from '../moderation';
 import { heldByCreator, RECHECK_BATCH, recheckUnavailable, reviewId, submitReview, type ReviewDoc } from '../service';
 

@@ -1,4 +1,4 @@
-import { course } from '../../catalog/__tests__/fixtures';
+import { course } from '../../../testing/catalog-fixtures';
 import { courseStatsDoc, since, type GroupRow, type GroupedFigures } from '../courseStats';
 
 const NOW = new Date('2024-05-08T00:00:00.000Z');

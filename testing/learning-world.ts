@@ -2,15 +2,15 @@
  * A local cloud with the product's functions, a small catalog and helpers to act as learners through the client
  * gateway (what `wx.cloud.callFunction` does), for the learning, review and stats tests.
  */
-import type { LocalCloud } from '../../../local/cloud';
-import { SECURITY_LABELS, type SecurityRule } from '../../../local/sandbox/security';
-import { storageOf } from '../../../local/storage';
-import { startTestCloud } from '../../../local/testing';
-import { course, lesson } from '../../catalog/__tests__/fixtures';
-import type { CourseDoc, LessonDoc, RatingSummary } from '../../catalog';
-import { enrollmentId, type EnrollmentDoc } from '../../enrollments';
-import { found, type Database } from '../../db';
-import { summaryOf, type ReviewDoc } from '../../reviews';
+import type { LocalCloud } from '../local/cloud';
+import { SECURITY_LABELS, type SecurityRule } from '../local/sandbox/security';
+import { storageOf } from '../local/storage';
+import { startTestCloud } from '../local/testing';
+import { course, lesson } from './catalog-fixtures';
+import type { CourseDoc, LessonDoc, RatingSummary } from '../shared/catalog';
+import { enrollmentId, type EnrollmentDoc } from '../shared/enrollments';
+import { found, type Database } from '../shared/db';
+import { summaryOf, type ReviewDoc } from '../shared/reviews';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the envelope is asserted field by field
 export type Reply = { ok: boolean; data?: any; error?: { code: string; message: string; details?: any } };

@@ -1,4 +1,4 @@
-import type { CourseDoc, LessonDoc } from '../schema';
+import type { CourseDoc, LessonDoc } from '../shared/catalog/schema';
 
 export function course(overrides: Partial<CourseDoc> = {}): CourseDoc {
   return {
