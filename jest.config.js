@@ -7,6 +7,7 @@ module.exports = {
     '<rootDir>/shared',
     '<rootDir>/cloudfunctions',
     '<rootDir>/scripts',
+    '<rootDir>/toolchain',
     '<rootDir>/database',
   ],
   testMatch: ['**/__tests__/**/*.test.ts'],

@@ -1,11 +1,11 @@
 /**
- * Loads the demo catalog (scripts/demo-catalog) into a local cloud: files straight into its storage, documents
- * through @cloudbase/node-sdk with the import's own upsert (scripts/lib/catalog-store.ts), so loading twice changes
+ * Loads the demo catalog (./catalog) into a local cloud: files straight into its storage, documents
+ * through @cloudbase/node-sdk with the import's own upsert (toolchain/catalog-store.ts), so loading twice changes
  * nothing. `npm start` calls it on a new data folder; tests call it to seed a test cloud.
  */
 import tcb from '@cloudbase/node-sdk';
-import { buildDemoCatalog, type DemoCatalog } from '../../scripts/demo-catalog';
-import { saveCourse, upsertById, type NodeApp, type NodeDb } from '../../scripts/lib/catalog-store';
+import { buildDemoCatalog, type DemoCatalog } from './catalog';
+import { saveCourse, upsertById, type NodeApp, type NodeDb } from '../../toolchain/catalog-store';
 import type { LocalCloud } from '../cloud';
 import { storageOf } from '../storage';
 

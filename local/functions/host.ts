@@ -3,10 +3,10 @@ import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { isIPv6 } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { bundleFunction, readRuntimePackages, REPO_ROOT } from '../../scripts/lib/bundle';
+import { bundleFunction, readRuntimePackages, REPO_ROOT } from '../../toolchain/bundle';
 import type { LocalCloud } from '../cloud';
 import { sdkEnvironment } from '../sdk-env';
-import { FUNCTION_NAME, listFunctions, readFunctionConfig, type FunctionConfig } from './config';
+import { FUNCTION_NAME, listFunctions, readFunctionConfig, type FunctionConfig } from '../../toolchain/function-config';
 import { installEnvProxy, runWithEnv } from './env';
 import { FunctionCrashedError, FunctionNotFoundError, FunctionTimeoutError } from './errors';
 

@@ -4,7 +4,7 @@ import type { LocalCloud } from '../cloud';
 import type { CloudPart } from '../parts';
 import { CloudApiError, ErrorCodes } from '../server/errors';
 import { parseJsonObject, readBody, sendJson } from '../server/http';
-import { readFunctionConfig } from './config';
+import { readFunctionConfig } from '../../toolchain/function-config';
 import { FunctionInvocationError, FunctionNotFoundError } from './errors';
 import { FunctionHost, Sources, type FunctionHostOptions } from './host';
 import { TimerSchedule, timerEvent } from './timers';

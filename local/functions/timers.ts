@@ -1,5 +1,5 @@
-import { nextFireTime } from './cron';
-import type { TimerTrigger } from './config';
+import { nextFireTime } from '../../toolchain/cron';
+import type { TimerTrigger } from '../../toolchain/function-config';
 
 /** setTimeout cannot wait longer than this (about 24.8 days); longer waits are re-armed. */
 const MAX_DELAY_MS = 2 ** 31 - 1;

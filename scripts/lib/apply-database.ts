@@ -9,7 +9,7 @@
  * rules only govern client SDK access, which the local cloud does not offer (database/rules/evaluate.ts tests them).
  */
 import type { CollectionSpec, IndexSpec } from '../../database/collections';
-import type { NodeApp } from './catalog-store';
+import type { NodeApp } from '../../toolchain/catalog-store';
 
 export interface ApplyOptions {
   app: NodeApp;

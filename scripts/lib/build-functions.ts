@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { listFunctions, readFunctionConfig } from '../../local/functions/config';
-import { bundleFunction, readRuntimePackages, REPO_ROOT, type BundleDependencies } from './bundle';
+import { bundleFunction, readRuntimePackages, REPO_ROOT, type BundleDependencies } from '../../toolchain/bundle';
+import { listFunctions, readFunctionConfig } from '../../toolchain/function-config';
 
 export interface BuildOptions {
   /** @default <repo>/cloudfunctions */

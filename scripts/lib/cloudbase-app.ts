@@ -4,7 +4,7 @@
  */
 import tcb from '@cloudbase/node-sdk';
 import { useLocalCloudFromThisProcess } from '../../local/sdk-env';
-import type { NodeApp } from './catalog-store';
+import type { NodeApp } from '../../toolchain/catalog-store';
 
 /** The environment id `npm start`'s local cloud answers to (local/cloud.ts). */
 const LOCAL_ENV_ID = 'local-env';

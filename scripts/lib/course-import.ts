@@ -18,7 +18,13 @@ import {
   type FileProblem,
   type ImportedCourse,
 } from '../../shared/catalog';
-import { readStoredCourse, saveCourse, upsertById, type CourseOutcome, type NodeApp } from './catalog-store';
+import {
+  readStoredCourse,
+  saveCourse,
+  upsertById,
+  type CourseOutcome,
+  type NodeApp,
+} from '../../toolchain/catalog-store';
 import { COLLECTIONS } from '../../shared/collections';
 
 const DATA_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);

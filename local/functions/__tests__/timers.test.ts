@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { LocalCloud } from '../../cloud';
-import { parseCron } from '../cron';
+import { parseCron } from '../../../toolchain/cron';
 import { attachFunctionHost } from '..';
 import { TimerSchedule, timerEvent } from '../timers';
 

@@ -12,7 +12,7 @@ import { adminApp } from '../../../local/demo';
 import { storageOf } from '../../../local/storage';
 import { startTestCloud } from '../../../local/testing';
 import type { CourseDoc, LessonDoc } from '../../../shared/catalog';
-import type { NodeApp } from '../catalog-store';
+import type { NodeApp } from '../../../toolchain/catalog-store';
 import { importCourses, type ImportReport } from '../course-import';
 import { COLLECTIONS } from '../../../shared/collections';
 

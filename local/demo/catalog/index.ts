@@ -18,7 +18,7 @@ import {
   type CreatorDoc,
   type ImportedCourse,
   type LessonDoc,
-} from '../../shared/catalog';
+} from '../../../shared/catalog';
 import { DEMO_CATEGORIES, DEMO_COURSES, DEMO_CREATORS, type DemoCourse } from './content';
 import { drawCover } from './png';
 import { demoVideo } from './video';
@@ -33,7 +33,7 @@ export interface DemoFile {
   bytes: Buffer;
 }
 
-/** A demo course as the import's upsert takes it (scripts/lib/catalog-store.ts `saveCourse`). */
+/** A demo course as the import's upsert takes it (toolchain/catalog-store.ts `saveCourse`). */
 export interface DemoImport {
   imported: ImportedCourse;
   /** When the course appeared: its createdAt, updatedAt and publishedAt. */

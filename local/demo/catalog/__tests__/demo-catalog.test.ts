@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { inflateSync } from 'node:zlib';
-import { validate } from '../../../shared/contract';
-import { lessonContentProblem, readCourse, CategoryDoc, CreatorDoc, LessonDoc } from '../../../shared/catalog';
+import { validate } from '../../../../shared/contract';
+import { lessonContentProblem, readCourse, CategoryDoc, CreatorDoc, LessonDoc } from '../../../../shared/catalog';
 import { buildDemoCatalog } from '..';
 import { drawText, OUTLINE, TEXT } from '../font';
 import { crc32, encodePng, PNG_SIGNATURE } from '../png';

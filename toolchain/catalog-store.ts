@@ -13,9 +13,9 @@ import {
   type ImportedCourse,
   type LessonDoc,
   type UpsertPlan,
-} from '../../shared/catalog';
-import { validate } from '../../shared/contract';
-import { COLLECTIONS } from '../../shared/collections';
+} from '../shared/catalog';
+import { validate } from '../shared/contract';
+import { COLLECTIONS } from '../shared/collections';
 
 export type NodeApp = ReturnType<typeof tcb.init>;
 export type NodeDb = ReturnType<NodeApp['database']>;

@@ -2,7 +2,7 @@
  * The demo catalog's content, written by hand: categories, creators and courses with their lesson outlines.
  * `index.ts` turns it into course files, documents, covers and media.
  */
-import type { CourseLevel } from '../../shared/contract';
+import type { CourseLevel } from '../../../shared/contract';
 import type { Rgb } from './png';
 
 export interface DemoCategory {

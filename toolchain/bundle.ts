@@ -3,8 +3,8 @@ import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { build, type Plugin } from 'esbuild';
 
-/** The repository root (this file is scripts/lib/bundle.ts). */
-export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+/** The repository root (this file is toolchain/bundle.ts). */
+export const REPO_ROOT = path.resolve(__dirname, '..');
 
 /**
  * The Node version of the CloudBase runtime the bundles target. Syntax newer than this is lowered by esbuild.
