@@ -3,8 +3,11 @@
  * (model.ts) and any payment rail (rail.ts; one folder per provider, `wxpay/` and `xpay/`, each with its rail and its
  * notice reader). Everything the platform gives (database, rail, clock, randomness, settings) comes in as `OrderDeps`
  * (deps.ts), so the same code runs in the functions and in tests with a fake clock; cloud.ts builds it in a function.
+ * One file per use case: checkout.ts (order.create), queries.ts (get, list), refunds.ts, settlement.ts (reconciling
+ * with the platform, fulfilment), shipping.ts, notices.ts (callbacks and pushes) and sweep.ts (the timer), with
+ * enrollment.ts for what a payment or refund does to the learner's enrollment.
  *
- * Rules kept here:
+ * The rules these files keep:
  * - a payment is believed only when the rail's query says so, for our amount and merchant;
  * - fulfilment (order paid + enrollment) is one transaction that reads the order first, so any number of
  *   concurrent deliveries give one enrollment; it writes only the buyer's own documents, and the course's shared
@@ -20,7 +23,7 @@
 export { RETRY_CAP, type Caller, type EnrollmentSignals, type OrderDeps } from './deps';
 export { createOrder } from './checkout';
 export { getOrder, listOrders, PLATFORM_QUERY_INTERVAL_MS } from './queries';
-export { refundPolicy, refundVerdict, requestRefund, type RefundVerdict } from './refunds';
+export { requestRefund } from './refunds';
 export { sweepOrders, SWEEP_BATCH, type SweepReport } from './sweep';
 export { handlePayNotification, type NotifyReply } from './wxpay/notify';
 export {
