@@ -89,43 +89,56 @@ export function buildInteractionMatrix(
     else pairs.set(key, [u, i, value]);
   }
 
-  const count = pairs.size;
   const triples = [...pairs.values()];
+  // Triples are in first-appearance order; sorting each row by index keeps the layout independent of input order.
+  triples.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   const userPointers = new Int32Array(userIds.length + 1);
-  const itemPointers = new Int32Array(itemIds.length + 1);
+  const userItems = new Int32Array(triples.length);
+  const userValues = new Float64Array(triples.length);
+  triples.forEach(([u, i, value], slot) => {
+    userPointers[u + 1] = slot + 1;
+    userItems[slot] = i;
+    userValues[slot] = value;
+  });
+  return fromUserRows(new IdMap(userIds), new IdMap(itemIds), { userPointers, userItems, userValues });
+}
+
+/**
+ * The one builder of an InteractionMatrix: adds the by-item view (each item's users in ascending order) and the value
+ * statistics to a by-user view in which every user has a row.
+ */
+export function fromUserRows(
+  users: IdMap,
+  items: IdMap,
+  rows: Pick<InteractionMatrix, 'userPointers' | 'userItems' | 'userValues'>,
+): InteractionMatrix {
+  const { userPointers, userItems, userValues } = rows;
+  const count = userItems.length;
+  const itemPointers = new Int32Array(items.size + 1);
   let sum = 0;
   let min = Infinity;
   let max = -Infinity;
-  for (const [u, i, value] of triples) {
-    userPointers[u + 1]! += 1;
-    itemPointers[i + 1]! += 1;
+  for (let p = 0; p < count; p++) {
+    const value = userValues[p]!;
+    itemPointers[userItems[p]! + 1]! += 1;
     sum += value;
     min = Math.min(min, value);
     max = Math.max(max, value);
   }
-  for (let u = 0; u < userIds.length; u++) userPointers[u + 1]! += userPointers[u]!;
-  for (let i = 0; i < itemIds.length; i++) itemPointers[i + 1]! += itemPointers[i]!;
-
-  const userItems = new Int32Array(count);
-  const userValues = new Float64Array(count);
+  for (let i = 0; i < items.size; i++) itemPointers[i + 1]! += itemPointers[i]!;
+  const fill = itemPointers.slice(0, items.size);
   const itemUsers = new Int32Array(count);
   const itemValues = new Float64Array(count);
-  const userFill = userPointers.slice(0, userIds.length);
-  const itemFill = itemPointers.slice(0, itemIds.length);
-  // Triples are in first-appearance order; sorting each row by index keeps the layout independent of input order.
-  triples.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  for (const [u, i, value] of triples) {
-    const userSlot = userFill[u]!++;
-    userItems[userSlot] = i;
-    userValues[userSlot] = value;
-    const itemSlot = itemFill[i]!++;
-    itemUsers[itemSlot] = u;
-    itemValues[itemSlot] = value;
+  for (let u = 0; u < users.size; u++) {
+    for (let p = userPointers[u]!; p < userPointers[u + 1]!; p++) {
+      const at = fill[userItems[p]!]!++;
+      itemUsers[at] = u;
+      itemValues[at] = userValues[p]!;
+    }
   }
-
   return {
-    users: new IdMap(userIds),
-    items: new IdMap(itemIds),
+    users,
+    items,
     userPointers,
     userItems,
     userValues,
@@ -133,7 +146,7 @@ export function buildInteractionMatrix(
     itemUsers,
     itemValues,
     count,
-    mean: sum / count,
+    mean: count > 0 ? sum / count : 0,
     min,
     max,
   };

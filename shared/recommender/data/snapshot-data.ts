@@ -4,8 +4,7 @@
  * learners) that the fit does not see and the keep-or-switch decision is measured on.
  */
 import { arrayOf, decodeBinary, encodeBinary } from './binary';
-import type { InteractionMatrix } from './interactions';
-import { IdMap } from './interactions';
+import { fromUserRows, IdMap, type InteractionMatrix } from './interactions';
 import { SeededRandom } from '../algorithms/random';
 import { isActive, snapshotStrengths, type InteractionSnapshot } from './snapshot';
 
@@ -136,57 +135,23 @@ function heldOutByUser(data: SnapshotData): Map<number, number> {
 export function trainingMatrix(data: SnapshotData): InteractionMatrix {
   const held = heldOutByUser(data);
   const users = data.userIds.length;
-  const itemCount = data.itemIds.length;
-  const userPointers = new Int32Array(users + 1);
   const count = data.items.length - held.size;
+  const userPointers = new Int32Array(users + 1);
   const userItems = new Int32Array(count);
   const userValues = new Float64Array(count);
-  const itemPointers = new Int32Array(itemCount + 1);
   let slot = 0;
-  let sum = 0;
-  let min = Infinity;
-  let max = -Infinity;
   for (let u = 0; u < users; u++) {
     const skip = held.get(u);
     for (let p = data.pointers[u]!; p < data.pointers[u + 1]!; p++) {
       const item = data.items[p]!;
       if (item === skip) continue;
-      const value = data.values[p]!;
       userItems[slot] = item;
-      userValues[slot] = value;
-      itemPointers[item + 1]! += 1;
-      sum += value;
-      min = Math.min(min, value);
-      max = Math.max(max, value);
+      userValues[slot] = data.values[p]!;
       slot++;
     }
     userPointers[u + 1] = slot;
   }
-  for (let i = 0; i < itemCount; i++) itemPointers[i + 1]! += itemPointers[i]!;
-  const fill = itemPointers.slice(0, itemCount);
-  const itemUsers = new Int32Array(count);
-  const itemValues = new Float64Array(count);
-  for (let u = 0; u < users; u++) {
-    for (let p = userPointers[u]!; p < userPointers[u + 1]!; p++) {
-      const at = fill[userItems[p]!]!++;
-      itemUsers[at] = u;
-      itemValues[at] = userValues[p]!;
-    }
-  }
-  return {
-    users: new IdMap(data.userIds),
-    items: new IdMap(data.itemIds),
-    userPointers,
-    userItems,
-    userValues,
-    itemPointers,
-    itemUsers,
-    itemValues,
-    count,
-    mean: count > 0 ? sum / count : 0,
-    min,
-    max,
-  };
+  return fromUserRows(new IdMap(data.userIds), new IdMap(data.itemIds), { userPointers, userItems, userValues });
 }
 
 /** A learner's signals as course id → strength (all of them, or without the held-out one). */
