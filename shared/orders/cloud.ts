@@ -53,11 +53,3 @@ export async function cloudOrderDeps(sdk: Sdk, envId: string | undefined): Promi
     },
   };
 }
-
-/**
- * Whether an invocation came from the mini-program (directly, or through a function it called). The pay callback
- * and the timers refuse those: only the platform may drive them.
- */
-export function fromClient(source: string | undefined): boolean {
-  return (source ?? '').split(',').includes('wx_client');
-}
