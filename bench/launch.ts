@@ -2,7 +2,7 @@
  * A course launch: N learners create and pay for one course at the same moment, through a local cloud on disk (as
  * `npm start` runs it) with `--latency-ms` added to every server call. Each learner calls `order.create` through the
  * client gateway, pays in the cloudPay sandbox, and then the platform's first callback delivery to `payNotify` races
- * the learner's page polling `order.get` (shared/orders/__tests__/crowd.ts). Afterwards the order timer runs once (the
+ * the learner's page polling `order.get` (testing/launch-crowd.ts). Afterwards the order timer runs once (the
  * work it finds is what the launch left unsettled) and so does the nightly `courseStats`, and the course's numbers
  * are checked: `learnerCount` on the course (cards, the course page, the catalog's popular order) and in courseStats.
  *
@@ -30,7 +30,7 @@ import { useLocalCloudFromThisProcess } from '../local/sdk-env';
 import { startLocalCloud } from '../local/start';
 import type { CatalogListData } from '../shared/contract';
 import { countWhere, getById, type Database } from '../shared/db';
-import { launchCourse, launchCrowd } from '../shared/orders/__tests__/crowd';
+import { launchCourse, launchCrowd } from '../testing/launch-crowd';
 import type { CourseStatsDoc } from '../shared/stats';
 import { COLLECTIONS } from '../shared/collections';
 

@@ -7,8 +7,8 @@
 import type { LocalCloud } from '../../../local/cloud';
 import { startTestCloud } from '../../../local/testing';
 import { countWhere, getById, type Database } from '../../../shared/db';
-import { launchCourse, launchCrowd } from '../../../shared/orders/__tests__/crowd';
-import { attachPlatforms } from '../../../shared/orders/__tests__/rails';
+import { launchCourse, launchCrowd } from '../../../testing/launch-crowd';
+import { attachPlatforms } from '../../../testing/order-platforms';
 import type { CourseStatsDoc } from '../../../shared/stats';
 
 import * as sdk from 'wx-server-sdk';

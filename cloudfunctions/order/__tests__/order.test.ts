@@ -22,7 +22,7 @@ import { findMany, getById, type Database } from '../../../shared/db';
 import { progressId } from '../../../shared/learning/progress';
 import { LIMITS } from '../../../shared/limits';
 import type { OrderDoc } from '../../../shared/orders/model';
-import { attachPlatforms, type Platforms } from '../../../shared/orders/__tests__/rails';
+import { attachPlatforms, type Platforms } from '../../../testing/order-platforms';
 
 import * as sdk from 'wx-server-sdk';
 import { COLLECTIONS } from '../../../shared/collections';

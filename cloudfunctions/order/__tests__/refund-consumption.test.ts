@@ -9,7 +9,7 @@ import { course, lesson } from '../../../testing/catalog-fixtures';
 import { REFUND_CONSUMPTION_RULE, type Order, type OrderListData } from '../../../shared/contract';
 import { findMany, getById, type Database } from '../../../shared/db';
 import type { OrderDoc } from '../../../shared/orders/model';
-import { attachPlatforms, type Platforms } from '../../../shared/orders/__tests__/rails';
+import { attachPlatforms, type Platforms } from '../../../testing/order-platforms';
 import { COLLECTIONS } from '../../../shared/collections';
 
 let cloud: LocalCloud;

@@ -6,7 +6,7 @@
 import type { LocalCloud } from '../../../local/cloud';
 import { startTestCloud } from '../../../local/testing';
 import { course } from '../../../testing/catalog-fixtures';
-import { attachPlatforms } from '../../../shared/orders/__tests__/rails';
+import { attachPlatforms } from '../../../testing/order-platforms';
 import type { Database } from '../../../shared/db';
 
 import * as sdk from 'wx-server-sdk';

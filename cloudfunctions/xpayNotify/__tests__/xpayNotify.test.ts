@@ -13,7 +13,7 @@ import type { Order, VirtualPayment } from '../../../shared/contract';
 import { findMany, getById, type Database } from '../../../shared/db';
 import { progressId } from '../../../shared/learning/progress';
 import type { OrderDoc } from '../../../shared/orders/model';
-import { attachPlatforms } from '../../../shared/orders/__tests__/rails';
+import { attachPlatforms } from '../../../testing/order-platforms';
 import { IOS_REFUND_BLOCKER } from '../../../shared/orders/xpay/rail';
 import { COLLECTIONS } from '../../../shared/collections';
 

@@ -7,7 +7,7 @@ import { PAY_RAILS, type OrderCreateParams, type PayRail } from '../../contract'
 import { getById, type Database } from '../../db';
 import type { OrderDoc } from '../model';
 import { createOrder, requestRefund, type EnrollmentSignals, type OrderDeps } from '..';
-import { addCourse, startClockedOrders, type ClockedOrders, type Platforms } from './rails';
+import { addCourse, startClockedOrders, type ClockedOrders, type Platforms } from '../../../testing/order-platforms';
 
 let world: ClockedOrders;
 let platforms: Platforms;

@@ -8,7 +8,7 @@ import { findMany, getById, type Database } from '../../db';
 import { LIMITS } from '../../limits';
 import type { OrderDoc } from '../model';
 import { createOrder, getOrder, PLATFORM_QUERY_INTERVAL_MS, requestRefund, type OrderDeps } from '..';
-import { startClockedOrders, type ClockedOrders } from './rails';
+import { startClockedOrders, type ClockedOrders } from '../../../testing/order-platforms';
 import { COLLECTIONS } from '../../collections';
 
 let world: ClockedOrders;

@@ -38,7 +38,7 @@ import { canTransition, orderId, type OrderDoc } from '../model';
 import type { PaymentRail, Rails } from '../rail';
 import { createOrder, getOrder, handleXpayPush, requestRefund, sweepOrders, type OrderDeps } from '..';
 import * as M from './payment-model';
-import { startClockedOrders, type ClockedOrders, type RailHarness } from './rails';
+import { startClockedOrders, type ClockedOrders, type RailHarness } from '../../../testing/order-platforms';
 
 const LEARNERS = 2;
 const COURSES = 2;

@@ -12,7 +12,7 @@ import { getById, type Database } from '../../db';
 import type { OrderDoc } from '../model';
 import type { PaymentRail } from '../rail';
 import { createOrder, sweepOrders, type OrderDeps } from '..';
-import { addCourse, startClockedOrders, type ClockedOrders, type Platforms } from './rails';
+import { addCourse, startClockedOrders, type ClockedOrders, type Platforms } from '../../../testing/order-platforms';
 import { COLLECTIONS } from '../../collections';
 
 let world: ClockedOrders;

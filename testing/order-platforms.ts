@@ -1,24 +1,24 @@
 /**
- * One test harness per payment rail, so that the orders tests (the property test here, the function tests in
+ * One test harness per payment rail, so that the orders tests (the property and model tests of shared/orders, the function tests in
  * cloudfunctions/order) run unchanged against cloudPay's sandbox and the virtual-payment sandbox: how a learner
  * creates and pays, what the platform says about a trade, and what its callback or push looks like.
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import * as sdk from 'wx-server-sdk';
-import type { LocalCloud } from '../../../local/cloud';
-import { startTestCloud } from '../../../local/testing';
-import { attachPaySandbox, SANDBOX_MCH_ID, type PaySandbox } from '../../../local/sandbox/pay';
-import { attachXpaySandbox, XPAY_SANDBOX_CONFIG, type XpaySandbox } from '../../../local/sandbox/xpay';
-import type { PayRail } from '../../contract';
-import { DEFAULT_SETTINGS, type AppSettings } from '../../settings';
-import type { OrderDoc } from '../model';
-import type { Database } from '../../db';
-import type { Rails } from '../rail';
-import { wxPayRail, type CloudPayApi } from '../wxpay/rail';
-import { openApiShipping, type UploadShippingInfo } from '../wxpay/shipping';
-import { configuredVirtualRail } from '../xpay/config';
-import { handlePayNotification, handleXpayPush, XPAY_ACK, type OrderDeps } from '..';
-import { COLLECTIONS } from '../../collections';
+import type { LocalCloud } from '../local/cloud';
+import { startTestCloud } from '../local/testing';
+import { attachPaySandbox, SANDBOX_MCH_ID, type PaySandbox } from '../local/sandbox/pay';
+import { attachXpaySandbox, XPAY_SANDBOX_CONFIG, type XpaySandbox } from '../local/sandbox/xpay';
+import type { PayRail } from '../shared/contract';
+import { DEFAULT_SETTINGS, type AppSettings } from '../shared/settings';
+import type { OrderDoc } from '../shared/orders/model';
+import type { Database } from '../shared/db';
+import type { Rails } from '../shared/orders/rail';
+import { wxPayRail, type CloudPayApi } from '../shared/orders/wxpay/rail';
+import { openApiShipping, type UploadShippingInfo } from '../shared/orders/wxpay/shipping';
+import { configuredVirtualRail } from '../shared/orders/xpay/config';
+import { handlePayNotification, handleXpayPush, XPAY_ACK, type OrderDeps } from '../shared/orders';
+import { COLLECTIONS } from '../shared/collections';
 
 export type PlatformState = 'NOTPAY' | 'SUCCESS' | 'REFUND' | 'CLOSED' | 'PAYERROR';
 export type Outcome = { result?: unknown; error?: string };

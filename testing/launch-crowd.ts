@@ -5,10 +5,10 @@
  * `payNotify`, and the learner's page polling `order.get` until the order is paid. Used by the launch regression test
  * (cloudfunctions/order) and by `npm run bench:launch`.
  */
-import type { CourseDoc } from '../../catalog/schema';
-import { getById, type Database } from '../../db';
-import type { Order } from '../../contract';
-import type { OrderDoc } from '../model';
+import type { CourseDoc } from '../shared/catalog/schema';
+import { getById, type Database } from '../shared/db';
+import type { Order } from '../shared/contract';
+import type { OrderDoc } from '../shared/orders/model';
 
 /** A published course that has just gone on sale: no learner yet. */
 export function launchCourse(id: string, fields: Partial<CourseDoc> = {}): CourseDoc {
