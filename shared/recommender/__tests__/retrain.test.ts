@@ -1,7 +1,8 @@
 /**
- * The retrain job through the local cloud with the real wx-server-sdk (cloud-store.ts), on a generated platform whose
- * answer is known: every learner takes courses of one favourite category only, so their list must lead with unowned
- * courses of that category. The clock and the time budget are injected, so nothing here depends on timing.
+ * The retrain job through the local cloud with the real wx-server-sdk (platform/cloud-store.ts), on a generated
+ * platform whose answer is known: every learner takes courses of one favourite category only, so their list must lead
+ * with unowned courses of that category. The clock and the time budget are injected, so nothing here depends on
+ * timing.
  */
 import * as wx from 'wx-server-sdk';
 import type { LocalCloud } from '../../../local/cloud';

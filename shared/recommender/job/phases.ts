@@ -137,6 +137,7 @@ export class Job {
     if (run.phase !== 'fit') this.makeCandidate();
   }
 
+  // The steps STEPS calls: each does one step of its phase and moves `run.phase` on when the phase is complete.
   async load(): Promise<void> {
     const collector = new SnapshotCollector({
       now: new Date(this.env.now()),
