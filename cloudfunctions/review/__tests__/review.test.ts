@@ -7,13 +7,7 @@ import { attachSecuritySandbox, SECURITY_LABELS, type SecuritySandbox } from '..
 import type { CourseDoc } from '../../../shared/catalog';
 import { getById } from '../../../shared/db';
 import { authorName } from '../../../shared/learning';
-import {
-  COURSE_ID,
-  startWorld,
-  type World,
-  visibleSummary,
-  REVIEW_CHECK_RULES,
-} from '../../../testing/learning-world';
+import { COURSE_ID, startWorld, type World, visibleSummary, REVIEW_CHECK_RULES } from '../../../testing/learning-world';
 import { SECRETS_DOC_ID } from '../../../shared/settings/secrets';
 import { reviewId, type ReviewDoc } from '../../../shared/reviews';
 

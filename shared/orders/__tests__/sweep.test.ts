@@ -8,7 +8,13 @@ import { getById, type Database } from '../../db';
 import { enrollmentId } from '../../enrollments';
 import type { OrderDoc } from '../model';
 import { createOrder, requestRefund, RETRY_CAP, sweepOrders, SWEEP_BATCH, type OrderDeps } from '..';
-import { addCourse, startClockedOrders, type ClockedOrders, SANDBOX_SETTINGS, type Platforms } from '../../../testing/order-platforms';
+import {
+  addCourse,
+  startClockedOrders,
+  type ClockedOrders,
+  SANDBOX_SETTINGS,
+  type Platforms,
+} from '../../../testing/order-platforms';
 import { COLLECTIONS } from '../../collections';
 
 let world: ClockedOrders;
