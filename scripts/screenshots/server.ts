@@ -30,16 +30,14 @@ export interface PreviewOptions {
   buildDir: string;
 }
 
+/** WeChat's styles of the built-in components, before the pages' own (see the file). */
+const WECHAT_CSS = fs.readFileSync(path.join(__dirname, 'browser/wechat.css'), 'utf8');
+
+/** The preview's chrome (navigation bar, tab bar, toast, payment sheet) and the HTML inside built-in components. */
 const PAGE_CSS = `
 html,body{margin:0;padding:0;background:#f5f6f8;-webkit-font-smoothing:antialiased}
 body{font-family:-apple-system,'PingFang SC','Noto Sans CJK SC',sans-serif;padding-top:44px}
 body.pv-has-tabbar{padding-bottom:56px}
-wx-view,wx-scroll-view,wx-swiper,wx-form,wx-rich-text,wx-label{display:block}
-wx-text{display:inline}
-wx-image{display:inline-block;overflow:hidden}
-wx-video{display:block}
-wx-button{display:flex;cursor:pointer;user-select:none}
-wx-input,wx-textarea{display:block}
 wx-input input,wx-textarea textarea{all:inherit;display:block;width:100%;height:100%;border:none;outline:none;background:transparent;padding:0}
 wx-scroll-view{overflow-x:auto}
 #pv-nav{position:fixed;top:0;left:0;right:0;height:44px;background:#fff;display:flex;align-items:center;justify-content:center;z-index:100;border-bottom:1px solid #eee;font-size:17px;font-weight:600}
@@ -59,7 +57,7 @@ body.pv-has-tabbar .pv-page [class$="bottom-bar"]{bottom:56px}
 function html(): string {
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1"><title>CloudCourse 预览</title>
-<style>${PAGE_CSS}</style></head><body>
+<style>${WECHAT_CSS}</style><style>${PAGE_CSS}</style></head><body>
 <div id="pv-nav"><span class="pv-back">‹</span><span class="pv-title"></span></div>
 <div id="pv-root"></div><div id="pv-tabbar"></div>
 <script src="/simulate.js"></script><script src="/files.js"></script><script src="/runtime.js"></script>
