@@ -15,6 +15,8 @@ export interface ContinueView {
 }
 
 export interface RecommendView {
+  /** The course's id: the list's `wx:key`, a field of the item itself. */
+  id: string;
   course: CardView;
   reason: string;
 }
@@ -57,6 +59,7 @@ export class HomeStore extends Store<HomeState> {
       const latest = mine.items[0];
       // A new learner's list starts from the interests picked on 我的 (kept on the server).
       const recommended: RecommendView[] = forMe.items.map((item) => ({
+        id: item.course.id,
         course: cardView(item.course),
         reason: item.reason,
       }));

@@ -13,6 +13,11 @@ import { ProgressReporter } from '../flows/progress-reporter';
 import type { LoadStatus } from '../core/store';
 import { Store } from '../core/store';
 
+/** An article block with its position in the article: the list's `wx:key`. */
+export interface ArticleBlock extends Block {
+  id: number;
+}
+
 /** The part of `wx.InnerAudioContext` the audio lesson uses. */
 export interface AudioPlayer {
   src: string;
@@ -50,7 +55,7 @@ export interface LessonState {
   watermark: string;
   /** Where the player starts (seconds). */
   resumeSec: number;
-  blocks: Block[];
+  blocks: ArticleBlock[];
   durationText: string;
   positionText: string;
   playing: boolean;
@@ -152,7 +157,10 @@ export class LessonStore extends Store<LessonState> {
       mediaUrl: lesson.mediaUrl ?? '',
       watermark: lesson.watermark,
       resumeSec,
-      blocks: lesson.kind === 'article' ? articleBlocks(lesson.body ?? '', lesson.title) : [],
+      blocks:
+        lesson.kind === 'article'
+          ? articleBlocks(lesson.body ?? '', lesson.title).map((block, id) => ({ ...block, id }))
+          : [],
       durationText: clockText(lesson.durationSec),
       positionText: clockText(resumeSec),
       completed: lesson.progress?.completed ?? false,
