@@ -16,7 +16,8 @@ const ESBUILD = path.resolve(__dirname, '../../node_modules/esbuild/bin/esbuild'
 const COPIED = new Set(['.wxml', '.wxss', '.json']);
 const SKIPPED_DIRS = new Set(['__tests__', 'typings', 'node_modules']);
 
-function walk(dir: string, out: string[] = []): string[] {
+/** Every file under `dir`, without the folders that are not part of the mini-program (tests, typings, node_modules). */
+export function walk(dir: string, out: string[] = []): string[] {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) {
