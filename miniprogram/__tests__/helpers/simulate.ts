@@ -12,6 +12,18 @@ import path from 'node:path';
 import simulate from 'miniprogram-simulate';
 import { buildMiniprogram } from '../../../scripts/lib/build-miniprogram';
 
+// Pages render with WeChat's template compiler (`compiler: 'official'`). simulate reaches wcc through
+// miniprogram-compiler, which would make the binary inside node_modules executable: it gets the compiler tests' copy.
+jest.mock('miniprogram-compiler', () => ({
+  wxmlToJs(rootPath: string): string {
+    const { js, findings } = (require('./wechat-compilers') as typeof import('./wechat-compilers')).compileWxml(
+      rootPath,
+    );
+    if (!js) throw new Error(findings.join('\n'));
+    return `${js}\nreturn $gwx;`;
+  },
+}));
+
 let root: string | undefined;
 
 export function buildRoot(): string {
@@ -34,7 +46,7 @@ export function renderComponent(rel: string, props: Record<string, unknown> = {}
   let id = loaded.get(rel);
   if (!id) {
     jest.resetModules();
-    id = simulate.load(path.join(buildRoot(), rel, 'index'), { rootPath: buildRoot(), compiler: 'simulate' });
+    id = simulate.load(path.join(buildRoot(), rel, 'index'), { rootPath: buildRoot(), compiler: 'official' });
     loaded.set(rel, id);
   }
   const comp = simulate.render(id, props);
