@@ -30,18 +30,23 @@ function readJson(file: string): Record<string, unknown> | undefined {
   }
 }
 
-let binDir: string | undefined;
-
-/** The package ships the binaries with mode 0644: run executable copies from a temp folder. */
+/**
+ * The package ships the binaries with mode 0644: they run as executable copies in a temp folder named after the
+ * package's version (made once, renamed into place so that parallel test files never run a half-written copy).
+ */
 function binary(name: 'wcc' | 'wcsc'): string {
-  if (!binDir) {
-    binDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wechat-compilers-'));
-    for (const file of ['wcc', 'wcsc']) {
-      fs.copyFileSync(path.join(BINARIES, file), path.join(binDir, file));
-      fs.chmodSync(path.join(binDir, file), 0o755);
-    }
+  const { version } = JSON.parse(fs.readFileSync(path.join(BINARIES, '../../package.json'), 'utf8')) as {
+    version: string;
+  };
+  const file = path.join(os.tmpdir(), `miniprogram-compiler-${version}`, name);
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const partial = `${file}.${process.pid}`;
+    fs.copyFileSync(path.join(BINARIES, name), partial);
+    fs.chmodSync(partial, 0o755);
+    fs.renameSync(partial, file);
   }
-  return path.join(binDir, name);
+  return file;
 }
 
 function stderrLines(stderr: Buffer): string[] {
