@@ -23,6 +23,8 @@ export interface FunctionConfig {
   timeoutSeconds: number;
   memoryMb: number;
   timers: TimerTrigger[];
+  /** The cloud-call (云调用) APIs of `permissions.openapi`, which only WeChat DevTools can grant. */
+  openapi: string[];
 }
 
 export class FunctionConfigError extends Error {
@@ -48,7 +50,9 @@ export function listFunctions(functionsDir: string): string[] {
 /** Reads `<functionDir>/config.json` (absent means all defaults); throws FunctionConfigError when it is invalid. */
 export function readFunctionConfig(functionDir: string): FunctionConfig {
   const file = path.join(functionDir, 'config.json');
-  if (!existsSync(file)) return { timeoutSeconds: DEFAULT_TIMEOUT_SECONDS, memoryMb: DEFAULT_MEMORY_MB, timers: [] };
+  if (!existsSync(file)) {
+    return { timeoutSeconds: DEFAULT_TIMEOUT_SECONDS, memoryMb: DEFAULT_MEMORY_MB, timers: [], openapi: [] };
+  }
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
@@ -81,7 +85,12 @@ export function readFunctionConfig(functionDir: string): FunctionConfig {
       throw new FunctionConfigError(file, (error as Error).message);
     }
   }
-  return { timeoutSeconds, memoryMb, timers };
+  const permissions = raw.permissions ?? {};
+  const openapi = isObject(permissions) ? (permissions.openapi ?? []) : undefined;
+  if (!Array.isArray(openapi) || !openapi.every((name) => typeof name === 'string' && name !== '')) {
+    throw new FunctionConfigError(file, 'permissions.openapi must be an array of API names');
+  }
+  return { timeoutSeconds, memoryMb, timers, openapi: [...(openapi as string[])].sort() };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -56,11 +56,15 @@ export async function applyDatabase(options: ApplyOptions): Promise<ApplyReport>
   return report;
 }
 
-function indexLine(index: IndexSpec): string {
-  const fields = Object.entries(index.keys)
+/** An index's fields in order, as the console's 添加索引 form asks for them. */
+export function indexFields(index: IndexSpec): string {
+  return Object.entries(index.keys)
     .map(([field, direction]) => `${field} ${direction === 1 ? '升序' : '降序'}`)
     .join('，');
-  return `    - 索引名称 ${index.name}，${index.unique ? '唯一' : '非唯一'}：${fields}`;
+}
+
+function indexLine(index: IndexSpec): string {
+  return `    - 索引名称 ${index.name}，${index.unique ? '唯一' : '非唯一'}：${indexFields(index)}`;
 }
 
 /** What to do in the CloudBase console for each collection: its indexes and its custom security rule. */

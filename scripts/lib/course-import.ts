@@ -24,6 +24,7 @@ import {
   upsertById,
   type CourseOutcome,
   type NodeApp,
+  type UpsertSummary,
 } from '../../toolchain/catalog-store';
 import { COLLECTIONS } from '../../shared/collections';
 
@@ -48,6 +49,9 @@ export interface ImportReport {
   /** Every problem found, each with its file and field path; nothing is written when there is one. */
   problems: FileProblem[];
   courses: CourseOutcome[];
+  /** Category and creator documents created, replaced or left as they are. */
+  categories: UpsertSummary;
+  creators: UpsertSummary;
   /** Cloud paths uploaded (or to upload, in a dry run), and those already in storage with the same bytes. */
   uploaded: string[];
   reused: string[];
@@ -121,7 +125,16 @@ export async function importCourses(options: ImportOptions): Promise<ImportRepor
   const { app, dryRun = false } = options;
   const log = options.log ?? ((line: string) => console.log(line));
   const now = options.now ?? (() => new Date().toISOString());
-  const report: ImportReport = { ok: false, problems: [], courses: [], uploaded: [], reused: [] };
+  const none = (): UpsertSummary => ({ created: [], updated: [], unchanged: [] });
+  const report: ImportReport = {
+    ok: false,
+    problems: [],
+    courses: [],
+    categories: none(),
+    creators: none(),
+    uploaded: [],
+    reused: [],
+  };
   const problems = report.problems;
 
   let files: string[];
@@ -180,11 +193,11 @@ export async function importCourses(options: ImportOptions): Promise<ImportRepor
   const creators = new Map<string, CreatorDoc>();
   for (const course of imported) creators.set(course.creator._id, course.creator);
   const verb = dryRun ? '将' : '已';
-  const categorySummary = await upsertById(app.database(), COLLECTIONS.categories, categories, { dryRun });
-  const creatorSummary = await upsertById(app.database(), COLLECTIONS.creators, [...creators.values()], { dryRun });
+  report.categories = await upsertById(app.database(), COLLECTIONS.categories, categories, { dryRun });
+  report.creators = await upsertById(app.database(), COLLECTIONS.creators, [...creators.values()], { dryRun });
   for (const [what, summary] of [
-    ['分类', categorySummary],
-    ['讲师', creatorSummary],
+    ['分类', report.categories],
+    ['讲师', report.creators],
   ] as const) {
     if (summary.created.length + summary.updated.length > 0) {
       log(`${what}：${verb}新建 ${summary.created.length} 个，${verb}更新 ${summary.updated.length} 个`);
