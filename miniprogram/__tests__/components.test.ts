@@ -62,6 +62,12 @@ describe('watermark', () => {
     expect(renderComponent('components/watermark', { text: '学员 A3F' }).querySelectorAll('.tile')).toHaveLength(6);
     expect(renderComponent('components/watermark', { text: '' }).querySelector('.watermark')).toBeFalsy();
   });
+
+  it('is made of cover-views for a native player', () => {
+    const comp = renderComponent('components/watermark', { text: '学员 A3F', cover: true });
+    expect(comp.querySelector('.watermark')?.dom?.tagName).toBe('WX-COVER-VIEW');
+    expect(comp.querySelectorAll('.tile').map((tile) => tile.dom?.tagName)).toEqual(Array(6).fill('WX-COVER-VIEW'));
+  });
 });
 
 describe('purchase-panel', () => {

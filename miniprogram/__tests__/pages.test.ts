@@ -145,6 +145,17 @@ describe('学习', () => {
     expect(cloud.callsOf('learning.progress').pop()).toMatchObject({ positionSec: 122 });
   });
 
+  it('draws the watermark inside the video as cover-views, which fullscreen keeps', async () => {
+    const cloud = installWx();
+    stubCourse(cloud);
+    cloud.on('learning.lesson', () => ({ lesson: lesson('l1') }));
+    const page = openPage('lesson', { courseId: 'py', lessonId: 'l1' });
+    await settle();
+    const mark = find(page, '.video .video-watermark >>> .watermark');
+    expect(mark?.dom?.tagName).toBe('WX-COVER-VIEW');
+    expect(mark?.dom?.textContent).toContain('学员 A3F·0427');
+  });
+
   it('goes to the next lesson', async () => {
     const cloud = installWx();
     stubCourse(cloud);

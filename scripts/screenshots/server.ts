@@ -40,6 +40,8 @@ body{font-family:-apple-system,'PingFang SC','Noto Sans CJK SC',sans-serif;paddi
 body.pv-has-tabbar{padding-bottom:56px}
 wx-input input,wx-textarea textarea{all:inherit;display:block;width:100%;height:100%;border:none;outline:none;background:transparent;padding:0}
 wx-scroll-view{overflow-x:auto}
+wx-video.pv-fullscreen{position:fixed;inset:0;width:100vw;height:100vh;z-index:400;background:#000}
+.pv-video-fullscreen{position:absolute;top:8px;right:8px;z-index:6;padding:2px 8px;border-radius:4px;background:rgba(0,0,0,.45);color:#fff;font-size:12px;line-height:20px;cursor:pointer}
 #pv-nav{position:fixed;top:0;left:0;right:0;height:44px;background:#fff;display:flex;align-items:center;justify-content:center;z-index:100;border-bottom:1px solid #eee;font-size:17px;font-weight:600}
 #pv-nav .pv-back{position:absolute;left:0;width:44px;height:44px;line-height:44px;text-align:center;font-size:22px;cursor:pointer}
 #pv-tabbar{position:fixed;bottom:0;left:0;right:0;height:56px;background:#fff;border-top:1px solid #eee;display:none;z-index:100}

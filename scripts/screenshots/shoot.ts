@@ -1,7 +1,8 @@
 /**
  * Screenshots of every page and state, rendered by miniprogram-simulate in Debian's Chromium against the local cloud
  * with the demo catalog. A visitor browses; a learner buys a course through the page (sandbox payment), learns and
- * writes a review. Each shot fails when the page threw, rendered nothing, or is still loading.
+ * writes a review. Each shot fails when the page threw, rendered nothing, is still loading, or does not show what its
+ * state must (its `Expected`).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -18,7 +19,21 @@ export interface Shot {
   file: string;
   textLength: number;
   errors: string[];
+  /** What the state should have shown and did not (see `Expected`). */
+  missing: string[];
 }
+
+/** What a state must show: texts of its visible page, elements that must be visible or must not be, and one that
+ * covers the whole window. */
+export interface Expected {
+  texts?: (string | RegExp)[];
+  shown?: string[];
+  hidden?: string[];
+  covers?: string;
+}
+
+/** The state-view's error, empty and loading states: hidden in every shot but those that expect one. */
+const STATE_VIEWS = ['[class*="state-error"]', '[class*="state-empty"]', '[class*="state-loading"]'];
 
 export interface Session {
   cloud: ChildCloud | undefined;
@@ -91,7 +106,21 @@ const VISIBLE_TEXT = `({
   errors: window.__preview.errors,
 })`;
 
+/** The learner's watermark code as `learning.lesson` gives it (`ID XXXX-XXXX`). */
+const WATERMARK = /ID [0-9A-Z]{4}-[0-9A-Z]{4}/;
+
 const bodyHas = (pattern: RegExp): string => `${pattern.toString()}.test(document.body.innerText)`;
+
+/** Whether an element matching the selector is on screen in the visible page (or over it, fullscreen). */
+const IS_SHOWN = `(selector) => Array.from(document.querySelectorAll(selector)).some((el) => {
+  const box = el.getBoundingClientRect();
+  const page = el.closest('.pv-page');
+  return box.width > 0 && box.height > 0 && (!page || page.style.display !== 'none');
+})`;
+
+/** Whether the corners and the centre of the window all show an element matching the selector. */
+const COVERS = `(selector) => [[1, 1], [innerWidth - 2, 1], [1, innerHeight - 2], [innerWidth - 2, innerHeight - 2],
+  [innerWidth / 2, innerHeight / 2]].every(([x, y]) => document.elementFromPoint(x, y)?.closest(selector))`;
 
 /** Waits until no call is in flight, nothing is loading and images have loaded. */
 async function settled(page: Page): Promise<void> {
@@ -114,12 +143,22 @@ export async function openPage(
   return { page, errors };
 }
 
-async function capture(page: Page, errors: string[], name: string, outDir: string): Promise<Shot> {
+async function capture(page: Page, errors: string[], name: string, outDir: string, expected: Expected): Promise<Shot> {
   await settled(page);
   const file = path.join(outDir, `${name}.png`);
   await page.screenshot({ path: file, fullPage: false });
   const text = await page.evaluate<{ text: string; errors: string[] }>(VISIBLE_TEXT);
-  return { name, file, textLength: text.text.length, errors: [...errors, ...text.errors] };
+  const shown = async (selector: string): Promise<boolean> =>
+    page.evaluate(`(${IS_SHOWN})(${JSON.stringify(selector)})`);
+  const missing: string[] = [];
+  for (const want of expected.texts ?? [])
+    if (typeof want === 'string' ? !text.text.includes(want) : !want.test(text.text)) missing.push(`text ${want}`);
+  for (const selector of expected.shown ?? []) if (!(await shown(selector))) missing.push(`shown ${selector}`);
+  const hidden = [...(expected.hidden ?? []), ...STATE_VIEWS.filter((s) => !expected.shown?.includes(s))];
+  for (const selector of hidden) if (await shown(selector)) missing.push(`hidden ${selector}`);
+  const covers = expected.covers;
+  if (covers && !(await page.evaluate(`(${COVERS})(${JSON.stringify(covers)})`))) missing.push(`covers ${covers}`);
+  return { name, file, textLength: text.text.length, errors: [...errors, ...text.errors], missing };
 }
 
 /** Takes every screenshot into `outDir` and returns what each showed. */
@@ -137,28 +176,57 @@ export async function takeScreenshots(session: Session, outDir: string): Promise
   const courseId = items[0]?.id;
   if (!courseId) throw new Error('the demo catalog has no course');
 
-  const take = async (name: string, query: Record<string, string>, act?: (page: Page) => Promise<void>) => {
+  const take = async (
+    name: string,
+    query: Record<string, string>,
+    expected: Expected,
+    act?: (page: Page) => Promise<void>,
+  ) => {
     const { page, errors } = await openPage(session, query);
     if (act) await act(page);
-    shots.push(await capture(page, errors, name, outDir));
+    shots.push(await capture(page, errors, name, outDir, expected));
     await page.close();
   };
+  const card = '[class*="card-title"]';
+  const mainAction = '[class*="main-action"]';
 
-  await take('home', { ...visitor, page: 'home' });
-  await take('list', { ...visitor, page: 'list' });
-  await take('detail-visitor', { ...visitor, page: 'detail', courseId });
-  await take('detail-not-found', { ...visitor, page: 'detail', courseId: 'no-such-course' });
+  await take('home', { ...visitor, page: 'home' }, { texts: ['课程分类', '热门课程'], shown: [card] });
+  await take(
+    'list',
+    { ...visitor, page: 'list' },
+    { texts: [/共 \d+ 门课程/], shown: ['[class*="search-button"]', card] },
+  );
+  await take(
+    'detail-visitor',
+    { ...visitor, page: 'detail', courseId },
+    { texts: [/立即购买 ¥/, '课程目录', '学员评价'], shown: [mainAction], hidden: ['[class*="pay-again"]'] },
+  );
+  await take(
+    'detail-not-found',
+    { ...visitor, page: 'detail', courseId: 'no-such-course' },
+    { texts: ['这门课程不存在或已下架', '看看其他课程'], shown: ['[class*="state-empty"]'], hidden: [mainAction] },
+  );
   // The learner buys on the page: order.create → sandbox payment sheet → order.get until the server says paid.
-  await take('detail-enrolled', { ...learner, page: 'detail', courseId }, async (page) => {
-    await page.locator('[class*="main-action"]').click();
-    await page.waitForFunction(bodyHas(/购买成功/), undefined, { timeout: 30_000 });
-  });
+  await take(
+    'detail-enrolled',
+    { ...learner, page: 'detail', courseId },
+    { texts: ['购买成功', '已加入学习', '开始学习'], shown: [mainAction] },
+    async (page) => {
+      await page.locator(mainAction).click();
+      await page.waitForFunction(bodyHas(/购买成功/), undefined, { timeout: 30_000 });
+    },
+  );
   // Another learner's bank refuses in the sandbox sheet: the order stays payable and the page offers 重新支付.
-  await take('detail-payment-failed', { openid: 'shots-payer', page: 'detail', courseId }, async (page) => {
-    await page.locator('[class*="main-action"]').click();
-    await page.locator('.pv-fail').click();
-    await page.waitForFunction(bodyHas(/重新支付/), undefined, { timeout: 30_000 });
-  });
+  await take(
+    'detail-payment-failed',
+    { openid: 'shots-payer', page: 'detail', courseId },
+    { texts: ['重新支付'], shown: ['[class*="pay-again"]'], hidden: ['.pv-sheet'] },
+    async (page) => {
+      await page.locator(mainAction).click();
+      await page.locator('.pv-fail').click();
+      await page.waitForFunction(bodyHas(/重新支付/), undefined, { timeout: 30_000 });
+    },
+  );
   const { course } = await gateway<{ course: { title: string; lessons: { id: string; kind: string }[] } }>(
     session.cloudUrl,
     learner.openid,
@@ -175,24 +243,51 @@ export async function takeScreenshots(session: Session, outDir: string): Promise
       positionSec: 3,
       durationSec: (await lessonDuration(session.cloudUrl, learner.openid, courseId, video.id)) ?? 1,
     });
-    await take('lesson', { ...learner, page: 'lesson', courseId, lessonId: video.id });
+    const lesson = { ...learner, page: 'lesson', courseId, lessonId: video.id };
+    const watermark = 'wx-video [class*="watermark"]';
+    await take('lesson', lesson, { texts: [/已从 \d\d:\d\d 继续播放/, WATERMARK], shown: [watermark] });
+    // Fullscreen turns the phone: the video fills the landscape screen and its watermark stays over it.
+    await take(
+      'lesson-fullscreen',
+      lesson,
+      { texts: [WATERMARK], shown: ['wx-video.pv-fullscreen [class*="watermark"]'], covers: 'wx-video' },
+      async (page) => {
+        await page.locator('.pv-video-fullscreen').click();
+        await page.setViewportSize({ width: VIEWPORT.height, height: VIEWPORT.width });
+      },
+    );
   }
-  if (article) await take('lesson-article', { ...learner, page: 'lesson', courseId, lessonId: article.id });
-  await take('my-courses', { ...learner, page: 'my-courses' });
-  await take('orders', { ...learner, page: 'orders' });
+  if (article)
+    await take(
+      'lesson-article',
+      { ...learner, page: 'lesson', courseId, lessonId: article.id },
+      { texts: [WATERMARK], shown: ['[class*="block-"]', '[class*="finish"]'] },
+    );
+  await take('my-courses', { ...learner, page: 'my-courses' }, { texts: [course.title], shown: ['[class*="resume"]'] });
+  await take(
+    'orders',
+    { ...learner, page: 'orders' },
+    { texts: [course.title, '已支付', '订单号'], shown: ['[class*="order-title"]', '[class*="status"]'] },
+  );
   // The refund form states the policy, including how the server counts what was consumed.
-  await take('orders-refund', { ...learner, page: 'orders' }, async (page) => {
-    await page.locator('[class*="refund"]').first().click();
-    await page.waitForFunction(bodyHas(/退款规则/), undefined, { timeout: 15_000 });
-  });
-  await take('review', { ...learner, page: 'review', courseId, title: course.title });
-  await take('review-submitted', { ...learner, page: 'review', courseId, title: course.title }, async (page) => {
+  await take(
+    'orders-refund',
+    { ...learner, page: 'orders' },
+    { texts: ['退款规则'], shown: ['[class*="reason"]', '[class*="submit-refund"]'] },
+    async (page) => {
+      await page.locator('[class*="refund"]').first().click();
+      await page.waitForFunction(bodyHas(/退款规则/), undefined, { timeout: 15_000 });
+    },
+  );
+  const review = { ...learner, page: 'review', courseId, title: course.title };
+  await take('review', review, { texts: [course.title, '你的评分', '提交评价'], shown: ['textarea'] });
+  await take('review-submitted', review, { texts: [/评价已|审核/], shown: ['[class*="outcome"]'] }, async (page) => {
     await page.locator('wx-view.rating-stars--star').nth(4).click();
     await page.locator('textarea').fill('讲解清晰，案例贴近实际工作，推荐！');
     await page.locator('[class*="submit"]').click();
     await page.waitForFunction(bodyHas(/评价已|审核/), undefined, { timeout: 15_000 });
   });
-  await take('me', { ...learner, page: 'me' });
+  await take('me', { ...learner, page: 'me' }, { texts: ['隐私保护', '我的订单', '感兴趣的方向'] });
   return shots;
 }
 
@@ -209,6 +304,7 @@ async function lessonDuration(cloudUrl: string, openid: string, courseId: string
 export function problemOf(shot: Shot): string {
   if (shot.errors.length) return `${shot.name}: script errors: ${shot.errors.join(' | ')}`;
   if (shot.textLength < 20) return `${shot.name}: rendered (almost) nothing`;
+  if (shot.missing.length) return `${shot.name}: ${shot.missing.join(', ')}`;
   return '';
 }
 

@@ -1,7 +1,7 @@
 /**
  * The mini-program seen in a real browser: every page and state rendered in Debian's Chromium against a local cloud
  * of its own (free port, temp data folder, demo catalog), through a purchase with the sandbox payment. Fails when a
- * page throws, renders nothing, or never finishes loading.
+ * page throws, renders nothing, never finishes loading, or does not show what its state must.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -33,6 +33,7 @@ it('takes one screenshot per page and state', () => {
       'detail-enrolled',
       'detail-payment-failed',
       'lesson',
+      'lesson-fullscreen',
       'my-courses',
       'orders',
       'orders-refund',
@@ -44,4 +45,9 @@ it('takes one screenshot per page and state', () => {
 
 it('renders every page with content and without a script error', () => {
   expect(shots.map(problemOf).filter(Boolean)).toEqual([]);
+});
+
+it('shows in each state what that state must show, and no error, empty or loading state it should not', () => {
+  for (const shot of shots)
+    expect({ shot: shot.name, missing: shot.missing }).toEqual({ shot: shot.name, missing: [] });
 });

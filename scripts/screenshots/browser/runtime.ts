@@ -2,7 +2,9 @@
  * The browser side of the preview: a small mini-program runtime around miniprogram-simulate's browser build. It
  * gives pages the `wx` they use, backed by the local cloud through the preview server (`wx.cloud.callFunction` →
  * `/client/functions/<name>` as the learner `?openid=`), a page stack with the navigation bar and tab bar, a sandbox
- * payment sheet (`/preview/pay`), and renders the built-in `image`, `video` and `button` as real HTML elements.
+ * payment sheet (`/preview/pay`), and renders the built-in `image`, `video` and `button` as real HTML elements. A
+ * video's children (the watermark) lie over the player, and its fullscreen (the 全屏 corner) fills the window with
+ * the video and those children, as WeChat's does.
  *
  * Bundled by esbuild into `/runtime.js`; `window.__preview` reports readiness and errors to the screenshot script.
  */
@@ -287,7 +289,7 @@ function registerBuiltins(simulate: Simulate): void {
     tagName: 'wx-video',
     properties: { src: { type: String, value: '' }, initialTime: { type: Number, value: 0 } },
     lifetimes: {
-      ready(this: {
+      attached(this: {
         shadowRoot?: unknown;
         _exparserNode?: { $$: HTMLElement };
         data: { src: string; initialTime: number };
@@ -298,6 +300,8 @@ function registerBuiltins(simulate: Simulate): void {
         const video = document.createElement('video');
         video.controls = true;
         video.playsInline = true;
+        // The player's own fullscreen would show the <video> alone; WeChat's shows the video with its children.
+        video.setAttribute('controlslist', 'nofullscreen');
         video.style.cssText = 'width:100%;height:100%;background:#000;display:block';
         video.src = this.data.src;
         video.addEventListener('loadedmetadata', () => (video.currentTime = this.data.initialTime || 0), {
@@ -309,6 +313,15 @@ function registerBuiltins(simulate: Simulate): void {
         video.addEventListener('pause', () => this.triggerEvent('pause', {}));
         video.addEventListener('ended', () => this.triggerEvent('ended', {}));
         host.appendChild(video);
+        const toggle = document.createElement('span');
+        toggle.className = 'pv-video-fullscreen';
+        toggle.textContent = '全屏';
+        toggle.addEventListener('click', () => {
+          const on = host.classList.toggle('pv-fullscreen');
+          toggle.textContent = on ? '退出全屏' : '全屏';
+          this.triggerEvent('fullscreenchange', { fullScreen: on, direction: 'horizontal' });
+        });
+        host.appendChild(toggle);
       },
     },
     template: '<slot/>',
@@ -390,7 +403,7 @@ function clicksAsTaps(): void {
     'click',
     (event) => {
       const target = event.target as HTMLElement;
-      if (!target.closest('.pv-page') || target.closest('input, textarea, video')) return;
+      if (!target.closest('.pv-page') || target.closest('input, textarea, video, .pv-video-fullscreen')) return;
       const touch = new Touch({ identifier: Date.now(), target, pageX: event.pageX, pageY: event.pageY });
       target.dispatchEvent(new TouchEvent('touchstart', { touches: [touch], changedTouches: [touch], bubbles: true }));
       target.dispatchEvent(new TouchEvent('touchend', { touches: [], changedTouches: [touch], bubbles: true }));
