@@ -7,18 +7,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startChildCloud } from './cloud';
-import { startPreview } from './server';
+import { previewGuide, startPreview } from './server';
 
 async function main(): Promise<void> {
   const cloud = process.env.CLOUD_URL ? undefined : await startChildCloud();
   const cloudUrl = process.env.CLOUD_URL ?? (cloud?.url as string);
   const buildDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cloudcourse-preview-'));
   const preview = await startPreview({ cloudUrl, buildDir, port: Number(process.env.PREVIEW_PORT || 8790) });
+  console.log(previewGuide(preview.url));
   console.log(`local cloud: ${cloudUrl}`);
-  console.log(`preview: ${preview.url}/?page=home  (a phone-sized window works best, e.g. 390×844)`);
-  console.log(
-    '  ?openid=<name> picks the learner, ?platform=ios shows the iOS purchase rule, ?privacy=need the agreement',
-  );
   const stop = (): void => {
     void preview
       .close()

@@ -80,6 +80,18 @@ async function readBody(req: http.IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** What `npm start` and `npm run preview` print: where to open the mini-program, as whom, and the other switches. */
+export function previewGuide(url: string): string {
+  return [
+    `mini-program preview: open this on a phone-sized window (e.g. 390×844 in the browser's device toolbar)`,
+    `  learner          ${url}/?page=home&openid=demo-learner`,
+    `  another learner  ${url}/?page=home&openid=demo-learner-2`,
+    '  creator          the mini-program has no creator pages: a creator publishes with',
+    '                   `npm run course:import -- examples/courses` into this cloud, then reopens a learner page',
+    '  ?platform=ios shows the iOS purchase rule, ?privacy=need the privacy agreement, ?autopay=1 skips the pay sheet',
+  ].join('\n');
+}
+
 export async function startPreview(options: PreviewOptions): Promise<PreviewServer> {
   const files = buildMiniprogram(options.buildDir);
   const fileMap: Record<string, string> = {};

@@ -1,0 +1,65 @@
+/**
+ * The local cloud as a developer runs it (`npm start`, and `tsx local/main.ts` alone): on PORT (default 8787) with its
+ * data in LOCAL_CLOUD_DATA (default .local-cloud/), every sandbox, and the demo catalog loaded on a first start.
+ */
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import type { LocalCloud } from './cloud';
+import { loadDemoCatalog } from './demo';
+import { useLocalCloudFromThisProcess } from './sdk-env';
+import { startLocalCloud } from './start';
+
+export interface ServeOptions {
+  port: number;
+  dataDir: string;
+}
+
+/** PORT and LOCAL_CLOUD_DATA, checked. */
+export function serveOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): ServeOptions {
+  const port = Number(env.PORT || 8787);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`PORT must be a port number, not ${env.PORT}`);
+  return { port, dataDir: path.resolve(env.LOCAL_CLOUD_DATA || '.local-cloud') };
+}
+
+/** Starts the cloud; `/healthz` answers 503 until the demo catalog of a first start is in. */
+export async function serveLocalCloud({ port, dataDir }: ServeOptions): Promise<LocalCloud> {
+  const firstStart = isNewFolder(dataDir);
+  return startLocalCloud({ port, dataDir, sandboxes: 'all' }, async (starting) => {
+    // Scripts run in this process (the demo catalog loading) talk to the cloud through the SDKs as an admin.
+    useLocalCloudFromThisProcess(`${starting.url}/admin`, starting.envId);
+    if (!firstStart) return;
+    const report = await loadDemoCatalog(starting);
+    console.log(
+      `demo catalog loaded: ${report.courses.created} courses, ${report.files} files (${(report.ms / 1000).toFixed(1)} s)`,
+    );
+  });
+}
+
+/** On SIGINT or SIGTERM: `close`, then exit (1 if closing failed). */
+export function closeOnSignals(close: () => Promise<void>, name: string): void {
+  let closing = false;
+  const shutdown = (signal: NodeJS.Signals): void => {
+    if (closing) return;
+    closing = true;
+    close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(`[${name}] error while closing on ${signal}`, error);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+/** A data folder that does not exist yet or holds nothing: the first start. */
+function isNewFolder(dir: string): boolean {
+  try {
+    return readdirSync(dir).length === 0;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return true;
+    throw error;
+  }
+}
