@@ -4,6 +4,7 @@
  * writes a review. Each shot fails when the page threw, rendered nothing, is still loading, or does not show what its
  * state must (its `Expected`).
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -43,6 +44,27 @@ export interface Session {
   close(): Promise<void>;
 }
 
+/** A system package the screenshots need is missing; the message says what to install (.ci/apt-packages.txt). */
+export class MissingSystemPackage extends Error {}
+
+/** Debian's Chromium and a CJK font, which npm cannot install. */
+export function checkSystemPackages(): void {
+  if (!fs.existsSync(CHROMIUM))
+    throw new MissingSystemPackage(
+      `Chromium not found at ${CHROMIUM}: sudo apt-get install chromium fonts-noto-cjk (or set CHROMIUM_PATH)`,
+    );
+  let cjkFonts = '';
+  try {
+    cjkFonts = execFileSync('fc-list', [':lang=zh', 'family'], { encoding: 'utf8' });
+  } catch {
+    return; // no fontconfig to ask: Chromium will show what it has
+  }
+  if (!cjkFonts.trim())
+    throw new MissingSystemPackage(
+      'No Chinese font (fc-list :lang=zh lists none): sudo apt-get install fonts-noto-cjk',
+    );
+}
+
 /** Debian's Chromium with a fresh profile in `userDataDir` (playwright passes it as --user-data-dir). */
 export async function launchChromium(userDataDir: string, headless = true): Promise<BrowserContext> {
   const args = [
@@ -65,6 +87,7 @@ export async function launchChromium(userDataDir: string, headless = true): Prom
 
 /** A local cloud (a child on a free port unless `cloudUrl` is given), the preview server and Chromium. */
 export async function openSession(cloudUrl?: string): Promise<Session> {
+  checkSystemPackages();
   const cloud = cloudUrl ? undefined : await startChildCloud();
   const url = cloudUrl ?? (cloud as ChildCloud).url;
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cloudcourse-preview-'));
@@ -327,7 +350,7 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((error: unknown) => {
-    console.error(error);
+    console.error(error instanceof MissingSystemPackage ? error.message : error);
     process.exit(1);
   });
 }
