@@ -4,7 +4,7 @@
  *
  * What the server SDKs can do, this does: create each missing collection (`db.createCollection`). Indexes and
  * security rules have no server-SDK API (they are managed by the console or the Tencent Cloud management API, which
- * needs a separately signed request this project does not make), so for a real environment it prints the exact console
+ * `npm run deploy` calls through @cloudbase/manager-node), so for a real environment it prints the exact console
  * steps. The local cloud needs no such steps: it builds its indexes from the same file when it starts, and security
  * rules only govern client SDK access, which the local cloud does not offer (database/rules/evaluate.ts tests them).
  */
