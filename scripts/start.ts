@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   const cloud = await serveLocalCloud(serveOptionsFromEnv());
   const buildDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cloudcourse-preview-'));
   const preview = await startPreview({ cloudUrl: cloud.url, buildDir, port: Number(process.env.PREVIEW_PORT || 8790) });
-  console.log(previewGuide(preview.url));
+  console.log(previewGuide(preview.url, cloud.url));
   console.log(`local cloud listening on ${cloud.url}`);
   closeOnSignals(async () => {
     await preview.close();

@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   const cloudUrl = process.env.CLOUD_URL ?? (cloud?.url as string);
   const buildDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cloudcourse-preview-'));
   const preview = await startPreview({ cloudUrl, buildDir, port: Number(process.env.PREVIEW_PORT || 8790) });
-  console.log(previewGuide(preview.url));
+  console.log(previewGuide(preview.url, cloudUrl));
   console.log(`local cloud: ${cloudUrl}`);
   const stop = (): void => {
     void preview

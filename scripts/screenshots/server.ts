@@ -81,13 +81,15 @@ async function readBody(req: http.IncomingMessage): Promise<string> {
 }
 
 /** What `npm start` and `npm run preview` print: where to open the mini-program, as whom, and the other switches. */
-export function previewGuide(url: string): string {
+export function previewGuide(url: string, cloudUrl: string): string {
+  const port = new URL(cloudUrl).port;
+  const importer = `${port === '8787' ? '' : `PORT=${port} `}npm run course:import -- examples/courses`;
   return [
     `mini-program preview: open this on a phone-sized window (e.g. 390×844 in the browser's device toolbar)`,
     `  learner          ${url}/?page=home&openid=demo-learner`,
     `  another learner  ${url}/?page=home&openid=demo-learner-2`,
     '  creator          the mini-program has no creator pages: a creator publishes with',
-    '                   `npm run course:import -- examples/courses` into this cloud, then reopens a learner page',
+    `                   \`${importer}\` into this cloud, then reopens a learner page`,
     '  ?platform=ios shows the iOS purchase rule, ?privacy=need the privacy agreement, ?autopay=1 skips the pay sheet',
   ].join('\n');
 }
