@@ -90,9 +90,10 @@ export class ManagerPort implements DeployPort {
   }
 
   async updateFunctionCode(fn: DesiredFunction): Promise<void> {
-    // The runtime and installDependency make manager-node ask the cloud to install package.json's dependencies.
+    // The runtime and installDependency make manager-node ask the cloud to install package.json's dependencies;
+    // isWaitInstall waits for that, since SCF refuses a configuration update while the function is updating.
     await this.manager.functions.updateFunctionCode({
-      func: { name: fn.name, runtime: RUNTIME, installDependency: true },
+      func: { name: fn.name, runtime: RUNTIME, installDependency: true, isWaitInstall: true },
       functionPath: fn.dir,
       deployMode: 'zip',
     });
@@ -106,6 +107,7 @@ export class ManagerPort implements DeployPort {
       envVariables: deployedVariables(fn),
       description: permissionsNote(fn.openapi),
     });
+    await this.manager.functions.waitFunctionActive(fn.name);
   }
 
   async createTrigger(functionName: string, timer: TimerSpec): Promise<void> {

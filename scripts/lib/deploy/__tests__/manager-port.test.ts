@@ -197,7 +197,7 @@ test('creates a function with its runtime, timeout, memory, variables, descripti
   expect(zip.includes('package.json')).toBe(true);
 }, 15000);
 
-test('uploads code asking the cloud to install the dependencies, then sets the configuration', async () => {
+test('uploads code asking the cloud to install the dependencies, waits, then sets the configuration', async () => {
   answers.UpdateFunctionCode = () => ({});
   answers.UpdateFunctionConfiguration = () => ({});
   const target = port();
@@ -227,7 +227,14 @@ test('uploads code asking the cloud to install the dependencies, then sets the c
       },
     },
   });
-  expect(changes()).toHaveLength(2);
+  // It waits for the dependency install before the configuration update, and for that update to finish.
+  expect(sent.map((s) => s.action).filter((action) => action !== 'DescribeEnvInfo')).toEqual([
+    'GetFunction',
+    'UpdateFunctionCode',
+    'GetFunction',
+    'UpdateFunctionConfiguration',
+    'GetFunction',
+  ]);
 }, 15000);
 
 test('creates and deletes timer triggers', async () => {
