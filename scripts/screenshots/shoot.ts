@@ -31,6 +31,8 @@ export interface Expected {
   shown?: string[];
   hidden?: string[];
   covers?: string;
+  /** Elements that must be narrower than this many CSS px (a button sized to its text, not WeChat's 184 px). */
+  narrower?: Record<string, number>;
 }
 
 /** The state-view's error, empty and loading states: hidden in every shot but those that expect one. */
@@ -181,6 +183,10 @@ async function capture(page: Page, errors: string[], name: string, outDir: strin
   for (const selector of hidden) if (await shown(selector)) missing.push(`hidden ${selector}`);
   const covers = expected.covers;
   if (covers && !(await page.evaluate(`(${COVERS})(${JSON.stringify(covers)})`))) missing.push(`covers ${covers}`);
+  for (const [selector, px] of Object.entries(expected.narrower ?? {})) {
+    const width = await page.evaluate<number>(`document.querySelector(${JSON.stringify(selector)})?.offsetWidth ?? 0`);
+    if (!(width > 0 && width < px)) missing.push(`narrower ${selector} than ${px} px (is ${width})`);
+  }
   return { name, file, textLength: text.text.length, errors: [...errors, ...text.errors], missing };
 }
 
@@ -217,7 +223,12 @@ export async function takeScreenshots(session: Session, outDir: string): Promise
   await take(
     'list',
     { ...visitor, page: 'list' },
-    { texts: [/共 \d+ 门课程/], shown: ['[class*="search-button"]', card] },
+    // WeChat's v2 rule makes a button 184 px wide unless `.btn` says otherwise (wechat.css plays that rule).
+    {
+      texts: [/共 \d+ 门课程/],
+      shown: ['[class*="search-button"]', card],
+      narrower: { '[class*="search-button"]': 184 },
+    },
   );
   await take(
     'detail-visitor',
