@@ -44,13 +44,13 @@ export async function handleNotice<R>(
     if (notice.outTradeNo) await applyPlatformRefund(deps, notice.outTradeNo, notice.outRefundNo, source);
     return replies.ack;
   }
-  const outcome = await checkPayment(deps, notice.outTradeNo, notice.claimsPaid, source);
-  return outcome === 'handled' ? replies.ack : replies.retry;
+  const handled = await checkPayment(deps, notice.outTradeNo, notice.claimsPaid, source);
+  return handled ? replies.ack : replies.retry;
 }
 
 /**
- * What a payment notice means once checked with the platform: `handled` (the outcome is durably recorded, or nothing
- * a retry could change), or `unconfirmed` (the event claims a payment the platform does not confirm yet: ask to be
+ * Whether a payment notice is handled once checked with the platform: true when its outcome is durably recorded, or
+ * nothing a retry could change; false when the event claims a payment the platform does not confirm yet (ask to be
  * told again; the timer also settles it).
  */
 async function checkPayment(
@@ -58,20 +58,21 @@ async function checkPayment(
   outTradeNo: string | undefined,
   claimsPaid: boolean,
   source: OrderSource,
-): Promise<'handled' | 'unconfirmed'> {
-  if (!outTradeNo) return 'handled';
+): Promise<boolean> {
+  if (!outTradeNo) return true;
   const order = await orderOfTrade(deps.db, outTradeNo);
   // Not our order: nothing a retry could change.
-  if (!order) return 'handled';
-  if (order.status !== 'pending' && order.status !== 'closed') return 'handled';
+  if (!order) return true;
+  if (order.status !== 'pending' && order.status !== 'closed') return true;
   const trade = await railOf(deps, order).query(order);
   if (trade.state === 'SUCCESS') {
     await fulfil(deps, order, trade, source);
-    return 'handled';
+    return true;
   }
   if (claimsPaid && (trade.state === 'NOTPAY' || trade.state === 'USERPAYING' || trade.state === 'NOTFOUND')) {
-    return 'unconfirmed';
+    return false;
   }
-  if (order.status === 'pending') await reconcilePending(deps, order, source, false);
-  return 'handled';
+  // A pending order the platform closed is closed here (reconcilePending leaves a closed one as it is).
+  await reconcilePending(deps, order, source, false);
+  return true;
 }
