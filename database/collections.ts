@@ -27,6 +27,12 @@ import recModelsRule from './rules/recModels.json';
 import recommendationsRule from './rules/recommendations.json';
 import reviewsRule from './rules/reviews.json';
 import settingsRule from './rules/settings.json';
+import couponsRule from './rules/coupons.json';
+import userCouponsRule from './rules/userCoupons.json';
+import promotionsRule from './rules/promotions.json';
+import bundlesRule from './rules/bundles.json';
+import redeemBatchesRule from './rules/redeemBatches.json';
+import redeemCodesRule from './rules/redeemCodes.json';
 
 export interface IndexSpec {
   /** Index name as shown in the console. */
@@ -226,5 +232,61 @@ export const collections: CollectionSpec[] = [
       'order.create, order.refund, review.submit and recommend.setInterests; one conditional update per call.',
     rules: rateLimitsRule,
     indexes: [],
+  },
+  {
+    name: 'coupons',
+    description:
+      'A coupon a creator issues (shared/promo CouponDoc): kind amount | percent | threshold and its figures, the ' +
+      'window [startsAt, endsAt), stock and claimed, perLearner, appliesTo, status active | revoked.',
+    rules: couponsRule,
+    indexes: [{ name: 'status_ends', keys: { status: 1, endsAt: 1 } }],
+  },
+  {
+    name: 'userCoupons',
+    description:
+      'A coupon one learner claimed (shared/promo UserCouponDoc): _openid, couponId, status usable | held | used, ' +
+      'orderId of the order holding or using it, claimedAt; _id derived from coupon, learner and claim number.',
+    rules: userCouponsRule,
+    indexes: [
+      { name: 'owner_coupon', keys: { _openid: 1, couponId: 1 } },
+      { name: 'owner_status', keys: { _openid: 1, status: 1, claimedAt: -1 } },
+      { name: 'order', keys: { orderId: 1 } },
+    ],
+  },
+  {
+    name: 'promotions',
+    description:
+      'A limited-time price (shared/promo PromotionDoc): target { kind course | bundle, id }, priceFen, the window ' +
+      '[startsAt, endsAt), label, status active | revoked; the same price for every learner.',
+    rules: promotionsRule,
+    indexes: [{ name: 'target_ends', keys: { 'target.kind': 1, 'target.id': 1, endsAt: 1 } }],
+  },
+  {
+    name: 'bundles',
+    description:
+      'A membership (termDays) or 专栏 (for life) that opens courseIds (shared/promo BundleDoc): title, subtitle, ' +
+      'cover, priceFen, kind, status draft | published | archived.',
+    rules: bundlesRule,
+    indexes: [
+      { name: 'status_created', keys: { status: 1, createdAt: -1 } },
+      // Which bundles open a course (a course added later is opened to the bundle's holders).
+      { name: 'courses', keys: { courseIds: 1 } },
+    ],
+  },
+  {
+    name: 'redeemBatches',
+    description:
+      'A batch of redemption codes a creator generated for one course or bundle (shared/promo RedeemBatchDoc): ' +
+      'target, count, expiresAt?, status active | revoked, createdAt. The codes themselves are never stored.',
+    rules: redeemBatchesRule,
+    indexes: [],
+  },
+  {
+    name: 'redeemCodes',
+    description:
+      'One single-use redemption code (shared/promo RedeemCodeDoc): _id = HMAC-SHA256 of the code under a key the ' +
+      'database does not hold, batchId, target, status unused | used, usedBy?, usedAt?, expiresAt?.',
+    rules: redeemCodesRule,
+    indexes: [{ name: 'batch_status', keys: { batchId: 1, status: 1 } }],
   },
 ];

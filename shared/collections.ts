@@ -36,6 +36,18 @@ export const COLLECTIONS = {
   settings: 'settings',
   /** limits: rate-limit buckets per learner. */
   rateLimits: 'rateLimits',
+  /** promo: coupons creators issue (shared/promo/documents.ts). */
+  coupons: 'coupons',
+  /** promo: the coupons each learner claimed. */
+  userCoupons: 'userCoupons',
+  /** promo: limited-time prices of a course or bundle. */
+  promotions: 'promotions',
+  /** promo: memberships and 专栏. */
+  bundles: 'bundles',
+  /** promo: batches of redemption codes. */
+  redeemBatches: 'redeemBatches',
+  /** promo: one redemption code, keyed by its hash. */
+  redeemCodes: 'redeemCodes',
 } as const;
 
 export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];
