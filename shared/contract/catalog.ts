@@ -57,6 +57,19 @@ export const RatingBrief = Type.Object({
   count: Type.Integer({ minimum: 0 }),
 });
 
+/**
+ * A limited-time price while it runs (shared/promo/pricing.ts `priceInForce`): the same for every learner. The list
+ * price stays in `priceFen`, so a page shows it struck through beside this one, with a countdown to `endsAt`.
+ */
+export const PromotionBrief = Type.Object({
+  priceFen: Type.Integer({ minimum: 0 }),
+  /** ISO-8601; the price applies before this instant. */
+  endsAt: Type.String(),
+  /** The creator's name for it, e.g. `限时特惠`. */
+  label: Type.String(),
+});
+export type PromotionBrief = Static<typeof PromotionBrief>;
+
 /** What a list shows of a course. Public: never a media fileID, a temp URL or an article body. */
 export const CourseCard = Type.Object({
   id: Type.String(),
@@ -72,6 +85,8 @@ export const CourseCard = Type.Object({
   rating: RatingBrief,
   learnerCount: Type.Integer({ minimum: 0 }),
   creatorName: Type.String(),
+  /** Present while a limited-time price runs. */
+  promotion: Type.Optional(PromotionBrief),
 });
 export type CourseCard = Static<typeof CourseCard>;
 
@@ -144,4 +159,82 @@ export interface CatalogResponses {
   list: CatalogListData;
   detail: CatalogDetailData;
   categories: CatalogCategoriesData;
+}
+
+/**
+ * Where a learner's access to a course or bundle comes from (issue 14, "Access, generalised first"): a purchase, a
+ * bundle that opens the course, a redemption code, a free course, an organisation.
+ */
+export const ACCESS_VIAS = ['purchase', 'bundle', 'redeem', 'free', 'org'] as const;
+export type AccessVia = (typeof ACCESS_VIAS)[number];
+
+/** The longest-lived active grant: `until` absent = for life. */
+export const Access = Type.Object({
+  via: StringEnum(ACCESS_VIAS),
+  /** ISO-8601; absent = for life. */
+  until: Type.Optional(Type.String()),
+});
+export type Access = Static<typeof Access>;
+
+/** `membership` opens its courses for `termDays` from payment; a 专栏 (`column`) opens them for life. */
+export const BUNDLE_KINDS = ['membership', 'column'] as const;
+export type BundleKind = (typeof BUNDLE_KINDS)[number];
+
+/** @default values the `bundles` action applies when the param is absent. */
+export const BUNDLE_LIST_DEFAULTS = { page: 1, pageSize: 20 } as const;
+
+/**
+ * The bundle actions of the `catalog` function. A map of their own until the catalog function handles them: its
+ * handlers must cover every action of `catalogActions`, so these join that map when they are wired.
+ */
+export const catalogBundleActions = {
+  bundles: Type.Object(
+    {
+      /** 1-based. */
+      page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+      pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
+    },
+    { additionalProperties: false },
+  ),
+  bundle: Type.Object({ bundleId: DocId }, { additionalProperties: false }),
+};
+
+export type CatalogBundlesParams = Static<typeof catalogBundleActions.bundles>;
+export type CatalogBundleParams = Static<typeof catalogBundleActions.bundle>;
+
+/** A membership or 专栏 as a list shows it. */
+export const Bundle = Type.Object({
+  id: Type.String(),
+  title: Type.String(),
+  subtitle: Type.String(),
+  /** Cover image fileID (public-read storage). */
+  cover: Type.String(),
+  priceFen: Type.Integer({ minimum: 0 }),
+  kind: StringEnum(BUNDLE_KINDS),
+  /** Days of access from payment; absent = for life (a 专栏). */
+  termDays: Type.Optional(Type.Integer({ minimum: 1 })),
+  courseCount: Type.Integer({ minimum: 0 }),
+  /** The published courses it opens, in the creator's order. */
+  courseIds: Type.Array(Type.String()),
+  /** Present while a limited-time price runs. */
+  promotion: Type.Optional(PromotionBrief),
+});
+export type Bundle = Static<typeof Bundle>;
+
+export interface CatalogBundlesData {
+  items: Bundle[];
+  /** Published bundles over all pages. */
+  total: number;
+}
+
+export interface CatalogBundleData {
+  /** The bundle with the cards of its courses, in `courseIds` order. */
+  bundle: Bundle & { courses: CourseCard[] };
+  /** The caller's access to the bundle, when they have one. */
+  access?: Access;
+}
+
+export interface CatalogBundleResponses {
+  bundles: CatalogBundlesData;
+  bundle: CatalogBundleData;
 }
