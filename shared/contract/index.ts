@@ -10,6 +10,7 @@ import { orderActions, type OrderResponses } from './order';
 import { learningActions, type LearningResponses } from './learning';
 import { reviewActions, type ReviewResponses } from './review';
 import { recommendActions, type RecommendResponses } from './recommend';
+import { promoActions, type PromoResponses } from './promo';
 
 export * from './envelope';
 export * from './validation';
@@ -19,6 +20,7 @@ export * from './order';
 export * from './learning';
 export * from './review';
 export * from './recommend';
+export * from './promo';
 
 export interface FunctionContract<S extends ActionSchemas, R extends ActionResponses<S>> {
   actions: S;
@@ -32,6 +34,7 @@ export interface ClientFunctions {
   learning: FunctionContract<typeof learningActions, LearningResponses>;
   review: FunctionContract<typeof reviewActions, ReviewResponses>;
   recommend: FunctionContract<typeof recommendActions, RecommendResponses>;
+  promo: FunctionContract<typeof promoActions, PromoResponses>;
 }
 
 export type FunctionName = keyof ClientFunctions;

@@ -50,6 +50,32 @@ export function StringEnum<const T extends readonly string[]>(values: T, options
 }
 
 /**
+ * The options that make an object schema take exactly one of `keys`, e.g. a course or a bundle:
+ * `Type.Object({ courseId: Type.Optional(DocId), bundleId: Type.Optional(DocId) }, { additionalProperties: false,
+ * ...exactlyOneOf(['courseId', 'bundleId']) })`. The problem names the fields: `courseId or bundleId is required`,
+ * `courseId and bundleId cannot both be given`. (The static type keeps each key optional.)
+ */
+export function exactlyOneOf<const K extends readonly string[]>(keys: K) {
+  // `properties` only names the key (ajv's strictRequired wants it defined beside `required`); the object's own
+  // `properties` validate the value.
+  return { oneOf: keys.map((key) => ({ properties: { [key]: {} }, required: [key] })) };
+}
+
+/** The keys of an `exactlyOneOf` union, or undefined for any other `oneOf`. */
+function exactlyOneKeys(branches: unknown): string[] | undefined {
+  if (!Array.isArray(branches)) return undefined;
+  const keys: string[] = [];
+  for (const branch of branches as SchemaLike[]) {
+    const { properties, required } = branch;
+    if (Object.keys(branch).length !== 2 || !properties || !Array.isArray(required) || required.length !== 1) {
+      return undefined;
+    }
+    keys.push(String(required[0]));
+  }
+  return keys;
+}
+
+/**
  * Control characters (C0, DEL, C1) and unpaired UTF-16 surrogates, which no text a person types contains: NUL breaks
  * the database's regular expressions, the rest hide or garble what is shown. ajv compiles patterns with the `u` flag,
  * so a surrogate range matches only a lone surrogate (an emoji is one code point).
@@ -178,6 +204,14 @@ function messageFor(error: ErrorObject, rootName: string): Problem {
       return { path, message: `${subject} must not contain duplicates` };
     case 'format':
       return { path, message: `${subject} must be ${describeSchema(parent)}` };
+    case 'oneOf': {
+      const keys = exactlyOneKeys(error.schema);
+      if (!keys) return { path, message: `${subject} must be ${describeSchema(parent)}` };
+      const passing = params.passingSchemas as number[] | null;
+      if (!passing) return { path: join(path, keys[0] ?? ''), message: `${keys.join(' or ')} is required` };
+      const given = passing.map((i) => keys[i] ?? '');
+      return { path: join(path, given[1] ?? ''), message: `${given.join(' and ')} cannot both be given` };
+    }
     default:
       // type, enum, const, pattern, anyOf, …: say what the value must be, read from the schema itself.
       return { path, message: `${subject} must be ${describeSchema(parent)}` };

@@ -6,10 +6,12 @@
 import type { TSchema } from '@sinclair/typebox';
 import {
   catalogActions,
+  catalogBundleActions,
   handleClientCall,
   learningActions,
   Line,
   orderActions,
+  promoActions,
   recommendActions,
   reviewActions,
   Text,
@@ -18,11 +20,12 @@ import {
 } from '..';
 
 const FUNCTIONS: Record<string, ActionSchemas> = {
-  catalog: catalogActions,
+  catalog: { ...catalogActions, ...catalogBundleActions },
   order: orderActions,
   learning: learningActions,
   review: reviewActions,
   recommend: recommendActions,
+  promo: promoActions,
 };
 
 /** Characters no text param takes: NUL, ESC, CR, DEL, a C1 control (NEL) and an unpaired surrogate. */
@@ -108,6 +111,11 @@ describe('control characters', () => {
       'loginCode must be one line of text of 1 to 128 characters without control characters',
     ],
     ['learning', { action: 'lesson', courseId: 'py\u0000', lessonId: 'l1' }, 'courseId must be an id of'],
+    [
+      'promo',
+      { action: 'redeem', code: 'ABCD-\u0000' },
+      'code must be one line of text of 1 to 40 characters without control characters',
+    ],
   ])('%s %j is INVALID_ARGUMENT naming the field', async (fn, event, message) => {
     const actions = FUNCTIONS[fn] ?? {};
     const handlers = Object.fromEntries(Object.keys(actions).map((name) => [name, never]));
