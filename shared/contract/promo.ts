@@ -121,9 +121,16 @@ export interface PromoMineData {
   items: MyCoupon[];
 }
 
-/** `details` of the FAILED_PRECONDITION or CONFLICT by which `claim` refuses. */
+/**
+ * Why `claim` refuses: `limit` (the learner holds as many as one may) is CONFLICT, the others FAILED_PRECONDITION
+ * (`soldOut`: none left; `notStarted`, `ended`: outside the window; `revoked` by the creator).
+ */
+export const CLAIM_REFUSAL_REASONS = ['soldOut', 'limit', 'notStarted', 'ended', 'revoked'] as const;
+export type ClaimRefusalReason = (typeof CLAIM_REFUSAL_REASONS)[number];
+
+/** `details` of the error by which `claim` refuses. */
 export interface PromoClaimRefusalDetails {
-  reason: 'soldOut' | 'limit' | 'notStarted' | 'ended' | 'revoked';
+  reason: ClaimRefusalReason;
 }
 
 export interface PromoRedeemData {
