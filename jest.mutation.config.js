@@ -10,7 +10,7 @@ module.exports = {
   ...base,
   roots: ['<rootDir>/shared', '<rootDir>/cloudfunctions'],
   testMatch: [
-    '<rootDir>/shared/{orders,learning,enrollments}/**/__tests__/**/*.test.ts',
+    '<rootDir>/shared/{orders,learning,grants}/**/__tests__/**/*.test.ts',
     '<rootDir>/cloudfunctions/{order,orderSweep,payNotify,xpayNotify,learning}/__tests__/**/*.test.ts',
   ],
   // An absolute path: Stryker's jest runner loads the environment itself and does not expand <rootDir>.

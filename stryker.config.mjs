@@ -10,7 +10,7 @@ export default {
     'shared/orders/**/*.ts',
     '!shared/orders/**/__tests__/**',
     'shared/learning/access.ts',
-    'shared/enrollments/index.ts',
+    'shared/grants/*.ts',
   ],
   testRunner: 'jest',
   jest: {

@@ -17,6 +17,7 @@ import coursesRule from './rules/courses.json';
 import courseStatsRule from './rules/courseStats.json';
 import creatorsRule from './rules/creators.json';
 import enrollmentsRule from './rules/enrollments.json';
+import grantsRule from './rules/grants.json';
 import interactionsRule from './rules/interactions.json';
 import jobRunsRule from './rules/jobRuns.json';
 import lessonsRule from './rules/lessons.json';
@@ -133,15 +134,23 @@ export const collections: CollectionSpec[] = [
     indexes: [{ name: 'outTradeNo_received', keys: { outTradeNo: 1, receivedAt: 1 } }],
   },
   {
-    name: 'enrollments',
+    name: 'grants',
     description:
-      'A learner owns a course (shared/enrollments EnrollmentDoc): _openid, courseId, source paid|free, orderId, status active|revoked, createdAt, revokedAt?; _id derived from openid and course.',
-    rules: enrollmentsRule,
+      'What opens a course to a learner (shared/grants GrantDoc): _openid, via purchase|bundle|redeem|free|org, target course:<id>|bundle:<id>, courseId? or bundleId?, status active|revoked, until? (absent = for life), orderId?, terms? [{orderId, days, paidAt}] of a membership, createdAt, revokedAt?; _id derived from openid, source and target.',
+    rules: grantsRule,
     indexes: [
-      // Fulfilment is idempotent: any number of deliveries gives one enrollment.
-      { name: 'owner_course', keys: { _openid: 1, courseId: 1 }, unique: true },
+      // Fulfilment and redemption are idempotent: any number of deliveries gives one grant per source and target.
+      // Every access check reads the learner's grants by `_openid` (a learner holds a few): the same index serves.
+      { name: 'owner_via_target', keys: { _openid: 1, via: 1, target: 1 }, unique: true },
       { name: 'course_created', keys: { courseId: 1, createdAt: 1 } },
     ],
+  },
+  {
+    name: 'enrollments',
+    description:
+      'Legacy, replaced by grants: read only by `npm run migrate`, which copies each enrollment into grants under the same _id (source paid → via purchase). Kept until every environment has migrated.',
+    rules: enrollmentsRule,
+    indexes: [],
   },
   {
     name: 'courseProgress',

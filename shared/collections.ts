@@ -16,7 +16,9 @@ export const COLLECTIONS = {
   orders: 'orders',
   /** orders: every pay notice and query result as received. */
   payEvents: 'payEvents',
-  /** enrollments */
+  /** grants: what opens a course to a learner (shared/grants). */
+  grants: 'grants',
+  /** grants: the enrollments grants replaced, read only by the migration (npm run migrate). */
   enrollments: 'enrollments',
   /** learning */
   courseProgress: 'courseProgress',

@@ -8,7 +8,7 @@ import { storageOf } from '../local/storage';
 import { startTestCloud } from '../local/testing';
 import { course, lesson } from './catalog-fixtures';
 import type { CourseDoc, LessonDoc, RatingSummary } from '../shared/catalog';
-import { enrollmentId, type EnrollmentDoc } from '../shared/enrollments';
+import { courseGrantId, type GrantDoc } from '../shared/grants';
 import { found, type Database } from '../shared/db';
 import { summaryOf, type ReviewDoc } from '../shared/reviews';
 
@@ -19,7 +19,7 @@ export interface World {
   cloud: LocalCloud;
   db: Database;
   call(fn: string, openid: string, data: Record<string, unknown>): Promise<Reply>;
-  enrol(openid: string, courseId: string, overrides?: Partial<EnrollmentDoc>): Promise<void>;
+  enrol(openid: string, courseId: string, overrides?: Partial<GrantDoc>): Promise<void>;
   /** Fires a function's timer as the platform does (its console.log silenced) and returns the result. */
   fireTimer(fn: string): Promise<unknown>;
   close(): Promise<void>;
@@ -71,18 +71,19 @@ export async function startWorld(): Promise<World> {
       return body.result;
     },
     async enrol(openid, courseId, overrides = {}) {
-      const doc: EnrollmentDoc = {
-        _id: enrollmentId(openid, courseId),
+      const doc: GrantDoc = {
+        _id: courseGrantId(openid, courseId),
         _openid: openid,
         courseId,
-        source: 'paid',
+        target: `course:${courseId}`,
+        via: 'purchase',
         orderId: `order-${openid}`,
         status: 'active',
         createdAt: '2024-03-01T00:00:00.000Z',
         ...overrides,
       };
       const { _id, ...data } = doc;
-      await db.collection('enrollments').doc(_id).set({ data });
+      await db.collection('grants').doc(_id).set({ data });
     },
     async fireTimer(fn) {
       const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);

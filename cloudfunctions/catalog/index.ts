@@ -8,6 +8,7 @@ const cloud = initCloud(sdk);
 const deps: CatalogDeps = {
   db: cloud.database(),
   logSkipped: (skipped) => console.warn(`[catalog] ${skipped.message} (fields: ${skipped.fields.join(', ')})`),
+  now: () => new Date(),
 };
 
 /** The `catalog` function (API.md §1): `list`, `detail`, `categories`. */

@@ -30,7 +30,7 @@ describe('collections', () => {
 
   it.each([
     ['orders', { outTradeNo: 1 }],
-    ['enrollments', { _openid: 1, courseId: 1 }],
+    ['grants', { _openid: 1, via: 1, target: 1 }],
     ['courseProgress', { _openid: 1, courseId: 1 }],
     ['reviews', { courseId: 1, _openid: 1 }],
     ['lessons', { courseId: 1, order: 1 }],

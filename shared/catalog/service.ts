@@ -4,9 +4,9 @@
  *
  * Database calls per action, each fixing the first field of an index of database/collections.ts by equality:
  * - `list`: 2, in parallel — the page (`status` [+ `category` | `tags`], ordered like an index) and its count;
- * - `detail`: 3, in parallel — the course with its lesson outline (one aggregate: `_id` match, lookup of `lessons` by
- *   `courseId`, projection without media or body), the enrollment (`_id` derived from openid and course), and the
- *   progress (`_openid` + `courseId`);
+ * - `detail`: 3 or 4, in parallel — the course with its lesson outline (one aggregate: `_id` match, lookup of
+ *   `lessons` by `courseId`, projection without media or body), the caller's grants (`_openid` + `status`, then the
+ *   course lists of their bundles when they hold any: shared/grants), and the progress (`_openid` + `courseId`);
  * - `categories`: 2, in parallel — the categories and a count of published courses per category.
  */
 import {
@@ -20,7 +20,7 @@ import {
   validate,
 } from '../contract';
 import type { Database } from '../db';
-import { isEnrolled } from '../enrollments';
+import { accessOf, courseAccess } from '../grants';
 import { readProgress } from '../learning/progress';
 import { LESSON_OUTLINE_FIELDS, toCourseCard, toCourseDetail, type LessonOutlineDoc } from './projections';
 import { catalogListQuery } from './query';
@@ -32,6 +32,7 @@ export interface CatalogDeps {
   db: Database;
   /** Where a course document that fails its schema is reported (it is left out of the answer). */
   logSkipped: (skipped: SkippedCourse) => void;
+  now: () => Date;
 }
 
 /** The fields of a course the detail aggregate keeps: the schema's, nothing a console edit may have added. */
@@ -71,7 +72,10 @@ interface CourseWithOutline {
   outline?: unknown;
 }
 
-/** A published course with its outline, whether the caller is enrolled, and their progress if they are. */
+/**
+ * A published course with its outline, whether the caller can open it and through which grant (`access`), and their
+ * progress if they can.
+ */
 export async function courseDetail(
   deps: CatalogDeps,
   params: CatalogDetailParams,
@@ -82,7 +86,7 @@ export async function courseDetail(
   const projection: Record<string, 1> = {};
   for (const field of COURSE_FIELDS) projection[field] = 1;
   for (const field of Object.keys(LESSON_OUTLINE_FIELDS)) projection[`outline.${field}`] = 1;
-  const [aggregated, enrolled, progressDoc] = await Promise.all([
+  const [aggregated, access, progressDoc] = await Promise.all([
     db
       .collection(COLLECTIONS.courses)
       .aggregate()
@@ -90,7 +94,7 @@ export async function courseDetail(
       .lookup({ from: COLLECTIONS.lessons, localField: '_id', foreignField: 'courseId', as: 'outline' })
       .project(projection)
       .end() as Promise<{ list: CourseWithOutline[] }>,
-    isEnrolled(db, openid, courseId),
+    courseAccess(db, openid, courseId, deps.now()),
     readProgress(db, openid, courseId),
   ]);
   const raw = aggregated.list[0];
@@ -104,7 +108,9 @@ export async function courseDetail(
   }
   if (read.course.status !== 'published') throw notFound;
   const lessons = (Array.isArray(outline) ? outline : []).filter(isLessonOutline);
+  const enrolled = access.longest !== undefined;
   const data: CatalogDetailData = { course: toCourseDetail(read.course, lessons), enrolled };
+  if (access.longest) data.access = accessOf(access.longest);
   const progress = enrolled ? toProgressBrief(progressDoc) : undefined;
   if (progress) data.progress = progress;
   return data;

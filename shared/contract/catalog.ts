@@ -140,7 +140,10 @@ export interface CatalogListData {
 
 export interface CatalogDetailData {
   course: CourseDetail;
+  /** The caller can open the paid lessons now: some grant that opens the course is active. */
   enrolled: boolean;
+  /** While `enrolled`: the longest-lived of those grants (`until` absent = for life). */
+  access?: Access;
   progress?: CourseProgressBrief;
 }
 

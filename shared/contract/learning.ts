@@ -3,7 +3,7 @@
  * (API.md §1).
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { CourseCard, CourseProgressBrief, DocId, LessonOutline } from './catalog';
+import { Access, CourseCard, CourseProgressBrief, DocId, LessonOutline } from './catalog';
 import type { RequestOf } from './handler';
 
 /** Longest lesson the platform accepts a position for: 24 hours. */
@@ -78,7 +78,9 @@ export const MyCourseItem = Type.Object({
   /** 0–100, completed lessons over lessons. */
   percent: Type.Integer({ minimum: 0, maximum: 100 }),
   lastLessonId: Type.Optional(Type.String()),
-  /** ISO-8601 time of the latest activity (the latest progress report, else the enrollment). */
+  /** Where the access to the course comes from: the longest-lived grant that opens it. */
+  access: Access,
+  /** ISO-8601 time of the latest activity (the latest progress report, else when the grant was given). */
   updatedAt: Type.String(),
 });
 export type MyCourseItem = Static<typeof MyCourseItem>;
@@ -86,6 +88,6 @@ export type MyCourseItem = Static<typeof MyCourseItem>;
 export interface LearningResponses {
   lesson: { lesson: LessonContent };
   progress: { progress: CourseProgress };
-  /** Active enrollments, latest activity first. */
+  /** Every course the learner can open, latest activity first. */
   myCourses: { items: MyCourseItem[] };
 }

@@ -11,7 +11,7 @@ import {
   type ProgressParams,
 } from '../contract';
 import { toCourseCard, type CourseDoc } from '../catalog';
-import { type EnrollmentDoc } from '../enrollments';
+import { accessOf, openableCourses } from '../grants';
 import type { Database } from '../db';
 import { lessonAccess } from './access';
 import { watermarkText } from './identity';
@@ -71,8 +71,8 @@ function courseFacts(openid: string, course: CourseDoc, enrolled: boolean): Cour
  * content leaves the server (see recordDelivery); a free-trial lesson, a free course and a lesson opened again are not.
  */
 export async function openLesson(deps: LearningDeps, openid: string, params: LessonParams): Promise<LessonContent> {
-  const [{ course, lesson, enrolled, enrollment }, progress, secret] = await Promise.all([
-    lessonAccess(deps.db, openid, params, 'open'),
+  const [{ course, lesson, enrolled, paying }, progress, secret] = await Promise.all([
+    lessonAccess(deps.db, openid, params, 'open', deps.now()),
     readProgress(deps.db, openid, params.courseId),
     deps.identitySecret(),
   ]);
@@ -94,8 +94,8 @@ export async function openLesson(deps: LearningDeps, openid: string, params: Les
   }
   const state = progress?.lessons[lesson._id];
   if (state !== undefined) content.progress = toLessonProgress(lesson._id, state);
-  if (enrolled && enrollment?.source === 'paid' && !lesson.free) {
-    await recordDelivery(deps, courseFacts(openid, course, enrolled), lesson._id, enrollment.orderId ?? '', progress);
+  if (paying?.orderId !== undefined && !lesson.free) {
+    await recordDelivery(deps, courseFacts(openid, course, enrolled), lesson._id, paying.orderId, progress);
   }
   return content;
 }
@@ -172,7 +172,7 @@ export async function reportProgress(
   params: ProgressParams,
 ): Promise<CourseProgress> {
   const { db } = deps;
-  const { course, lesson, enrolled } = await lessonAccess(db, openid, params, 'report');
+  const { course, lesson, enrolled } = await lessonAccess(db, openid, params, 'report', deps.now());
   const report = acceptReport(params, lesson, deps.now());
   const facts = courseFacts(openid, course, enrolled);
   const collection = db.collection(COLLECTIONS.courseProgress);
@@ -217,15 +217,16 @@ async function notifyPercent(deps: LearningDeps, openid: string, doc: CourseProg
 /** A learner owns at most this many courses in one page of the server API. */
 const MAX_COURSES = 1000;
 
-/** Active enrollments with their progress, latest activity first (the enrollment's time when never studied). */
+/**
+ * Every course the learner can open, with where the access comes from and their progress, latest activity first (the
+ * grant's time when never studied).
+ */
 export async function myCourses(deps: LearningDeps, openid: string): Promise<MyCourseItem[]> {
   const { db } = deps;
   const _ = db.command;
-  const enrollments = await found<EnrollmentDoc>(
-    db.collection(COLLECTIONS.enrollments).where({ _openid: openid, status: 'active' }).limit(MAX_COURSES),
-  );
-  if (enrollments.length === 0) return [];
-  const courseIds = enrollments.map((e) => e.courseId);
+  const opened = await openableCourses(db, openid, deps.now());
+  if (opened.size === 0) return [];
+  const courseIds = [...opened.keys()];
   const [courses, progress] = await Promise.all([
     found<CourseDoc>(
       db
@@ -244,15 +245,16 @@ export async function myCourses(deps: LearningDeps, openid: string): Promise<MyC
   const courseById = new Map(courses.map((c) => [c._id, c]));
   const progressByCourse = new Map(progress.map((p) => [p.courseId, p]));
   const items: MyCourseItem[] = [];
-  for (const enrollment of enrollments) {
-    // A course deleted from the console has nothing left to show.
-    const course = courseById.get(enrollment.courseId);
-    if (course === undefined) continue;
-    const done = progressByCourse.get(enrollment.courseId);
+  for (const [courseId, grant] of opened) {
+    // A course deleted from the console has nothing left to show; a draft (a bundle's course not yet published) too.
+    const course = courseById.get(courseId);
+    if (course === undefined || course.status === 'draft') continue;
+    const done = progressByCourse.get(courseId);
     const item: MyCourseItem = {
       course: toCourseCard(course),
+      access: accessOf(grant),
       percent: done?.percent ?? 0,
-      updatedAt: done?.updatedAt ?? enrollment.createdAt,
+      updatedAt: done?.updatedAt ?? grant.createdAt,
     };
     if (done?.lastLessonId !== undefined) item.lastLessonId = done.lastLessonId;
     items.push(item);

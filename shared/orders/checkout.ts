@@ -4,7 +4,7 @@
  */
 import { AppError, type OrderCreateData, type OrderCreateParams } from '../contract';
 import type { CourseDoc } from '../catalog/schema';
-import { getEnrollment } from '../enrollments';
+import { courseAccess, type GrantVia } from '../grants';
 import { spendLimit } from '../limits';
 import { findMany, getById, inTransaction, txGet } from '../db';
 import {
@@ -18,7 +18,7 @@ import {
 } from './model';
 import { RailError, type Payer } from './rail';
 import { loadOrder, log, railOf, unavailable, type Caller, type OrderDeps } from './deps';
-import { activate, enrolledAfterCommit } from './enrollment';
+import { activate, grantedAfterCommit } from './grants';
 import { reconcileOrUnavailable } from './settlement';
 import { COLLECTIONS } from '../collections';
 
@@ -40,9 +40,7 @@ export async function createOrder(
       throw new AppError('INVALID_ARGUMENT', 'loginCode is required for the virtual rail');
     }
   }
-  if ((await getEnrollment(db, caller.openid, course._id))?.status === 'active') {
-    throw new AppError('CONFLICT', '你已拥有这门课程');
-  }
+  await refuseOwnedForLife(deps, caller.openid, course._id);
   // Past every check of the request: from here a create may write an order or call the platform.
   await spendLimit(db, caller.openid, 'orderCreate', deps.clock());
   const payer: Payer = { openid: caller.openid, loginCode: params.loginCode };
@@ -96,6 +94,25 @@ export async function createOrder(
   return pendingReply(deps, doc, payer);
 }
 
+/** Where a course the learner already has for life came from, in the words of the refusal. */
+const OWNED_FOR_LIFE: Record<GrantVia, string> = {
+  purchase: '你已拥有这门课程',
+  free: '你已拥有这门课程',
+  redeem: '你已通过兑换码永久拥有这门课程',
+  bundle: '你购买的专栏已包含这门课程',
+  org: '你所在的机构已为你开通这门课程',
+};
+
+/**
+ * Buying a course the learner can already open for life is refused (CONFLICT, naming the source); one that a
+ * membership or seat opens for a while may be bought to keep for good (catalog.detail's `access` says which).
+ */
+async function refuseOwnedForLife(deps: OrderDeps, openid: string, courseId: string): Promise<void> {
+  const { grants } = await courseAccess(deps.db, openid, courseId, deps.clock());
+  const forLife = grants.find((g) => g.until === undefined);
+  if (forLife) throw new AppError('CONFLICT', OWNED_FOR_LIFE[forLife.via]);
+}
+
 /** What an earlier prepay left on the order, if any. */
 function preparedOf(order: OrderDoc): PreparedPayment | undefined {
   if (order.payment) return { payment: order.payment };
@@ -132,7 +149,7 @@ async function pendingReply(deps: OrderDeps, order: OrderDoc, payer: Payer): Pro
   }
 }
 
-/** A free course: the zero-amount order and the enrollment in one transaction. */
+/** A free course: the zero-amount order and the learner's grant in one transaction. */
 async function enrolFree(deps: OrderDeps, doc: OrderDoc, category: string): Promise<OrderDoc> {
   const at = doc.createdAt;
   const paid: OrderDoc = {
@@ -147,6 +164,6 @@ async function enrolFree(deps: OrderDeps, doc: OrderDoc, category: string): Prom
     await tx.collection(COLLECTIONS.orders).doc(_id).set({ data });
     return activate(tx, paid, 'free', at);
   });
-  if (enrolled) await enrolledAfterCommit(deps, paid, { courseId: paid.courseId, category, paid: false });
+  if (enrolled) await grantedAfterCommit(deps, paid, { courseId: paid.courseId, category, paid: false });
   return (await loadOrder(deps.db, doc._id)) ?? paid;
 }

@@ -5,12 +5,12 @@
  * (deps.ts), so the same code runs in the functions and in tests with a fake clock; cloud.ts builds it in a function.
  * One file per use case: checkout.ts (order.create), queries.ts (get, list), refunds.ts, settlement.ts (reconciling
  * with the platform, fulfilment), shipping.ts, notices.ts (callbacks and pushes) and sweep.ts (the timer), with
- * enrollment.ts for what a payment or refund does to the learner's enrollment.
+ * grants.ts for what a payment or refund does to the learner's grant.
  *
  * The rules these files keep:
  * - a payment is believed only when the rail's query says so, for our amount and merchant;
- * - fulfilment (order paid + enrollment) is one transaction that reads the order first, so any number of
- *   concurrent deliveries give one enrollment; it writes only the buyer's own documents, and the course's shared
+ * - fulfilment (order paid + grant) is one transaction that reads the order first, so any number of
+ *   concurrent deliveries give one grant; it writes only the buyer's own documents, and the course's shared
  *   `learnerCount` moves after the commit (countLearner), so buyers of one course never conflict;
  * - a learner has at most one pending order per course: the n-th order's `_id` is fixed, so concurrent creates
  *   collide and all answer with the same order;

@@ -1,7 +1,7 @@
 /**
  * Refunds: the learner's request (`order.refund`) under the one refund policy (refundVerdict, which Apple's refund
  * inquiry answers from too), a refund the platform made on its own, and moving a `refunding` order on until the
- * platform confirms it and the enrollment is revoked.
+ * platform confirms it and the grant it gave is revoked.
  */
 import {
   AppError,
@@ -12,7 +12,7 @@ import {
   type RefundPolicy,
   type RefundRefusalDetails,
 } from '../contract';
-import { enrollmentId, type EnrollmentDoc } from '../enrollments';
+import { courseGrantId, type GrantDoc } from '../grants';
 import { openedLessonsText, readConsumption, type Consumption } from '../learning/consumption';
 import { spendLimit } from '../limits';
 import type { AppSettings } from '../settings';
@@ -30,7 +30,7 @@ import {
   withHistory,
   type OrderDeps,
 } from './deps';
-import { countLearner, signal } from './enrollment';
+import { countLearner, signal } from './grants';
 import { COLLECTIONS } from '../collections';
 
 /** The RailError operation of a refund the platform ended abnormally. */
@@ -121,7 +121,7 @@ export async function requestRefund(deps: OrderDeps, openid: string, params: Ord
 
 /**
  * The platform says a paid order was refunded outside the product (the MP backend, or Apple on iOS): if its query
- * confirms the trade is refunded, the order moves through `refunding` to `refunded` and the enrollment it paid for is
+ * confirms the trade is refunded, the order moves through `refunding` to `refunded` and the grant it paid for is
  * revoked. A refund the product started itself is pushed on as usual. Returns the order as it is now.
  */
 export async function applyPlatformRefund(
@@ -151,7 +151,7 @@ export async function applyPlatformRefund(
 
 /**
  * Moves a `refunding` order on: asks the platform for the refund (again, if it has none; the same refund number
- * makes that safe), and when the platform confirms it, marks the order refunded and revokes the enrollment in one
+ * makes that safe), and when the platform confirms it, marks the order refunded and revokes the grant it gave in one
  * transaction. Platform failures are recorded on the order and left for the timer, which retries with backoff; after
  * RETRY_CAP consecutive failures, or at once when the platform ended the refund abnormally, the refund is flagged
  * `needsAttention` (it stays `refunding` and is still retried).
@@ -213,13 +213,13 @@ async function confirmRefund(deps: OrderDeps, id: string, source: OrderSource): 
           transitionEntry('refunding', 'refunded', at, source),
         ]),
       });
-    const enrollmentKey = enrollmentId(order._openid, order.courseId);
-    const enrollment = await txGet<EnrollmentDoc>(tx, COLLECTIONS.enrollments, enrollmentKey);
-    // Only the enrollment this order paid for; a refunded duplicate payment leaves the learner's course alone.
-    if (enrollment?.status !== 'active' || enrollment.orderId !== id) return null;
+    const grantKey = courseGrantId(order._openid, order.courseId);
+    const grant = await txGet<GrantDoc>(tx, COLLECTIONS.grants, grantKey);
+    // Only the grant this order paid for; a refunded duplicate payment leaves the learner's course alone.
+    if (grant?.status !== 'active' || grant.orderId !== id) return null;
     await tx
-      .collection(COLLECTIONS.enrollments)
-      .doc(enrollmentKey)
+      .collection(COLLECTIONS.grants)
+      .doc(grantKey)
       .update({ data: { status: 'revoked', revokedAt: at } });
     return order;
   });

@@ -3,12 +3,11 @@
  * paid late, is fulfilled (honoured, or refunded by the system when it cannot be); one closed there is closed here.
  */
 import type { CourseDoc } from '../catalog/schema';
-import { enrollmentId, type EnrollmentDoc } from '../enrollments';
 import { getById, inTransaction, txGet } from '../db';
 import { transitionEntry, type OrderDoc, type OrderSource, type RefundInfo } from './model';
 import { RailError, type TradeStatus } from './rail';
 import { loadOrder, log, railOf, transition, unavailable, withHistory, type OrderDeps } from './deps';
-import { activate, enrolledAfterCommit } from './enrollment';
+import { activate, grantedAfterCommit, ownCourseGrant } from './grants';
 import { advanceRefund } from './refunds';
 import { uploadShipping } from './shipping';
 import { COLLECTIONS } from '../collections';
@@ -80,12 +79,12 @@ type FulfilOutcome = 'fulfilled' | 'duplicate' | 'mismatch' | 'refunding';
 /** What fulfilment's transaction did: what follows the commit depends on it. */
 interface Fulfilment {
   outcome: FulfilOutcome;
-  /** The learner's enrollment became active (counted and signalled after the commit). */
+  /** The learner's grant became active (counted and signalled after the commit). */
   enrolled: boolean;
 }
 
 /**
- * Records a payment the platform confirmed: in one transaction the order becomes paid and the enrollment active, or,
+ * Records a payment the platform confirmed: in one transaction the order becomes paid and the grant active, or,
  * when the payment cannot be honoured, the order goes to `refunding`. Idempotent: an order already past `pending`/
  * `closed` is left as it is. Afterwards (outside the transaction) counts the learner on the course and starts the
  * system refund or the shipping upload.
@@ -98,7 +97,7 @@ export async function fulfil(
 ): Promise<OrderDoc> {
   const { db } = deps;
   const id = pending._id;
-  // Read before the transaction, which touches only the buyer's documents (the order and the enrollment): the course
+  // Read before the transaction, which touches only the buyer's documents (the order and the grant): the course
   // is everyone's, and a launch's concurrent fulfilments must not meet on it.
   const course = await getById<CourseDoc>(db, COLLECTIONS.courses, pending.courseId);
   const result = await inTransaction(db, async (tx): Promise<Fulfilment> => {
@@ -129,13 +128,10 @@ export async function fulfil(
     const paidAt = (trade.paidAt ?? now).toISOString();
     const paidEntry = transitionEntry(order.status, 'paid', at, source, `交易号 ${String(trade.transactionId)}`);
     const paidFields = { paidAt, ...transactionOf(trade), ...(trade.channel ? { payChannel: trade.channel } : {}) };
-    const enrollment = await txGet<EnrollmentDoc>(
-      tx,
-      COLLECTIONS.enrollments,
-      enrollmentId(order._openid, order.courseId),
-    );
+    // Only a second payment for the same grant is a duplicate: a course a membership opens may be bought as well.
+    const grant = await ownCourseGrant(tx, order);
     const late = order.status === 'closed' || new Date(paidAt) > new Date(order.expiresAt);
-    const duplicate = enrollment?.status === 'active';
+    const duplicate = grant?.status === 'active';
     // Another amount than the order's: refunded in full, as much as the platform says was paid, and no course given.
     const wrongAmount = trade.amountFen !== order.amountFen;
     const reason = wrongAmount
@@ -175,13 +171,13 @@ export async function fulfil(
     await orders.update({
       data: withHistory(db, { ...paidFields, ...shipping, ...note, status: 'paid' }, [paidEntry]),
     });
-    const enrolled = await activate(tx, order, 'paid', at);
+    const enrolled = await activate(tx, order, 'purchase', at);
     return { outcome: 'fulfilled', enrolled };
   });
 
   let order = (await loadOrder(db, id)) as OrderDoc;
   if (result.enrolled) {
-    await enrolledAfterCommit(deps, order, { courseId: order.courseId, category: course?.category ?? '', paid: true });
+    await grantedAfterCommit(deps, order, { courseId: order.courseId, category: course?.category ?? '', paid: true });
   }
   if (result.outcome === 'refunding') order = await advanceRefund(deps, order, source);
   if (result.outcome === 'fulfilled' && order.shipping?.status === 'pending')

@@ -34,7 +34,7 @@ import {
 } from '../contract';
 import type { CourseDoc, RatingSummary } from '../catalog';
 import { cleanText } from '../content';
-import { isEnrolled } from '../enrollments';
+import { hasAccess } from '../grants';
 import { authorName } from '../learning/identity';
 import { found, getById, inTransaction, txGet, type Database, type Transaction } from '../db';
 import { spendLimit } from '../limits';
@@ -145,7 +145,7 @@ export async function submitReview(deps: ReviewDeps, openid: string, params: Rev
   const { db } = deps;
   const [course, enrolled] = await Promise.all([
     getById<CourseDoc>(db, COLLECTIONS.courses, params.courseId),
-    isEnrolled(db, openid, params.courseId),
+    hasAccess(db, openid, params.courseId, deps.now()),
   ]);
   if (course === null || course.status === 'draft') throw new AppError('NOT_FOUND', '该课程不存在或尚未上架');
   if (!enrolled) throw new AppError('FORBIDDEN', '购买本课程后才能评价');

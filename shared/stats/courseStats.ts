@@ -1,17 +1,19 @@
 /**
  * The nightly numbers a creator reads in the console (`courseStats`, one document per course, `_id` = course id).
  *
- * Computed from four aggregate calls (enrollments, orders, courseProgress, reviews), each grouped by course with
+ * Computed from four aggregate calls (grants, orders, courseProgress, reviews), each grouped by course with
  * conditional sums for the last 7 and 30 days, plus one read of the courses: a fixed number of large calls whatever
  * the number of learners (more only past 1000 courses, one page each). Then one write per course.
  *
- * Progress counts only while its learner's enrollment in the course is active now: the progress aggregate joins each
- * document to the learner's enrollments (`$lookup`), so a refund (revoked enrollment) takes the learner out of the
- * figures at once, whatever the progress document's `enrolled` flag said at the learner's last report.
+ * A course's learners are those holding a grant of the course itself (bought, free or redeemed: shared/grants); the
+ * holders of a bundle that opens it are not counted on the course. Progress counts only while such a grant is active
+ * now: the progress aggregate joins each document to the learner's grants (`$lookup`), so a refund (revoked grant)
+ * takes the learner out of the figures at once, whatever the progress document's `enrolled` flag said at the
+ * learner's last report.
  *
  * The same run recounts each course's `learnerCount` (what cards, the course page and the catalog's "popular" order
  * show): fulfilment and refunds move it with an increment after their commit, and an increment lost between a commit
- * and its update (README, "Learner counts") is corrected here from the active enrollments. The courses are read before
+ * and its update (README, "Learner counts") is corrected here from the active grants. The courses are read before
  * the aggregates and a course is corrected only if its count is still what was read, so a purchase made during the run
  * is never undone; one whose increment had not landed by the time of the write may stay off by one until the next run.
  *
@@ -31,9 +33,9 @@ export const PAID_STATUSES = ['paid', 'refunding', 'refunded'];
 
 /** Figures of one period. */
 export interface PeriodFigures {
-  /** Enrollments (paid or free) made in the period; all time: active enrollments now. */
+  /** Grants of the course (bought, free or redeemed) given in the period; all time: active ones now. */
   learners: number;
-  /** Orders with an amount, paid in the period (free enrollments are not orders worth counting). */
+  /** Orders with an amount, paid in the period (free courses' orders are not worth counting). */
   paidOrders: number;
   /** Sum of those orders, fen. */
   revenueFen: number;
@@ -70,7 +72,7 @@ export interface CourseStatsDoc extends PeriodFigures {
 export type GroupRow = { _id: string } & Record<string, number | string>;
 
 export interface GroupedFigures {
-  enrollments: Map<string, GroupRow>;
+  grants: Map<string, GroupRow>;
   orders: Map<string, GroupRow>;
   progress: Map<string, GroupRow>;
   reviews: Map<string, GroupRow>;
@@ -106,26 +108,26 @@ export interface GroupStage {
 }
 
 /**
- * The stages that keep a progress document only while the learner's enrollment in its course is active: the learner's
- * enrollments joined by openid (an indexed equality join), narrowed to the active one of the document's course.
+ * The stages that keep a progress document only while the learner holds an active grant of its course: the learner's
+ * grants joined by openid (an indexed equality join), narrowed to the active ones of the document's course.
  */
 const activeInCourse = {
   $filter: {
-    input: '$enrollments',
+    input: '$grants',
     as: 'e',
     cond: { $and: [{ $eq: ['$$e.courseId', '$courseId'] }, { $eq: ['$$e.status', 'active'] }] },
   },
 };
 const WHILE_ENROLLED: Stage[] = [
-  ['lookup', { from: COLLECTIONS.enrollments, localField: '_openid', foreignField: '_openid', as: 'enrollments' }],
+  ['lookup', { from: COLLECTIONS.grants, localField: '_openid', foreignField: '_openid', as: 'grants' }],
   ['addFields', { enrolledNow: { $gt: [{ $size: activeInCourse }, 0] } }],
   ['match', { enrolledNow: true }],
 ];
 
 /** The four aggregates, built for `now`; `_` is the database's command builder. */
 export function pipelines(now: Date, _: Database['command']): Record<keyof GroupedFigures, GroupStage> {
-  const enrollments: Expr = { _id: '$courseId', learners: count(is('status', 'active')) };
-  withWindows(enrollments, now, 'new', 'createdAt', (w) => (w ? count(w) : { $sum: 1 }));
+  const grants: Expr = { _id: '$courseId', learners: count(is('status', 'active')) };
+  withWindows(grants, now, 'new', 'createdAt', (w) => (w ? count(w) : { $sum: 1 }));
 
   const orders: Expr = { _id: '$courseId' };
   withWindows(orders, now, 'paidOrders', 'paidAt', (w) => (w ? count(w) : { $sum: 1 }));
@@ -147,7 +149,7 @@ export function pipelines(now: Date, _: Database['command']): Record<keyof Group
     );
   }
   return {
-    enrollments: { match: {}, stages: [], group: enrollments },
+    grants: { match: { courseId: _.exists(true) }, stages: [], group: grants },
     orders: { match: { status: _.in(PAID_STATUSES), amountFen: _.gt(0) }, stages: [], group: orders },
     progress: { match: {}, stages: WHILE_ENROLLED, group: progress },
     reviews: { match: { status: 'visible' }, stages: [], group: reviews },
@@ -161,13 +163,13 @@ const ratio = (part: number, whole: number) => (whole > 0 ? Math.min(1, part / w
 function period(courseId: string, groups: GroupedFigures, suffix: string): PeriodFigures {
   const get = (rows: Map<string, GroupRow>, name: string) => Number(rows.get(courseId)?.[name] ?? 0);
   const allTime = suffix === '';
-  const learners = allTime ? get(groups.enrollments, 'learners') : get(groups.enrollments, `new${suffix}`);
+  const learners = allTime ? get(groups.grants, 'learners') : get(groups.grants, `new${suffix}`);
   const revenueFen = get(groups.orders, `revenueFen${suffix}`);
   const refundsFen = get(groups.orders, `refundsFen${suffix}`);
   const activeLearners = get(groups.progress, `active${suffix}`);
   const completions = get(groups.progress, `completions${suffix}`);
   const percentSum = get(groups.progress, `percentActive${suffix}`);
-  // All time, a learner who never reported progress is at 0 %: the mean is over every active enrollment.
+  // All time, a learner who never reported progress is at 0 %: the mean is over every active grant.
   const progressBase = allTime ? Math.max(learners, activeLearners) : activeLearners;
   return {
     learners,
@@ -249,13 +251,13 @@ export async function writeCourseStats(deps: { db: Database; now: () => Date }):
   const stages = pipelines(now, db.command);
   // Before the aggregates: a purchase counted after this read is never taken back by the recount (see above).
   const courses = await allCourses(db);
-  const [enrollments, orders, progress, reviews] = await Promise.all([
-    groupAll(db, COLLECTIONS.enrollments, stages.enrollments),
+  const [grants, orders, progress, reviews] = await Promise.all([
+    groupAll(db, COLLECTIONS.grants, stages.grants),
     groupAll(db, COLLECTIONS.orders, stages.orders),
     groupAll(db, COLLECTIONS.courseProgress, stages.progress),
     groupAll(db, COLLECTIONS.reviews, stages.reviews),
   ]);
-  const groups: GroupedFigures = { enrollments, orders, progress, reviews };
+  const groups: GroupedFigures = { grants, orders, progress, reviews };
   const docs = courses.map((course) => courseStatsDoc(course, groups, now));
   for (let i = 0; i < docs.length; i += WRITE_CONCURRENCY) {
     await Promise.all(
@@ -268,7 +270,7 @@ export async function writeCourseStats(deps: { db: Database; now: () => Date }):
   return docs.length;
 }
 
-/** Sets `learnerCount` to the active enrollments on each course where they differ and the count is still as read. */
+/** Sets `learnerCount` to the active grants of the course on each course where they differ and the count is still as read. */
 async function recountLearners(db: Database, courses: CourseRow[], docs: CourseStatsDoc[]): Promise<void> {
   const _ = db.command;
   const drifted = courses.flatMap((course, i) => {

@@ -11,7 +11,7 @@ import type { DemoCatalog } from '../../../local/demo/catalog';
 import type { NodeDb } from '../../../toolchain/catalog-store';
 import { CATALOG_SORT_ORDERS, type CourseDoc } from '../../../shared/catalog';
 import type { CatalogSort, CourseCard, Err, Ok } from '../../../shared/contract';
-import { enrollmentId } from '../../../shared/enrollments';
+import { courseGrantId } from '../../../shared/grants';
 import { progressId } from '../../../shared/learning/progress';
 import { COLLECTIONS } from '../../../shared/collections';
 
@@ -234,7 +234,7 @@ describe('catalog.list', () => {
 describe('catalog.detail', () => {
   /** The course by id, its lessons through the lookup's index, the enrollment by id, the progress by owner. */
   // Learning's readProgress reads the progress document by its id.
-  const DETAIL_INDEXES = ['courseProgress:_id', 'courses:_id', 'enrollments:_id', 'lessons:course_order'];
+  const DETAIL_INDEXES = ['courseProgress:_id', 'courses:_id', 'grants:owner_via_target', 'lessons:course_order'];
   const paid = () => published().find((c) => c.priceFen > 0) as CourseDoc;
 
   it('answers the course with its outline in order, not enrolled, with no media, body or URL', async () => {
@@ -265,12 +265,13 @@ describe('catalog.detail', () => {
     const enrollment = {
       _openid: owner,
       courseId: course._id,
-      source: 'paid',
+      target: `course:${course._id}`,
+      via: 'purchase',
       orderId: 'ord-1',
       createdAt: '2024-05-01T00:00:00.000Z',
     };
-    const id = enrollmentId(owner, course._id);
-    await db.collection(COLLECTIONS.enrollments).add({ _id: id, ...enrollment, status: 'active' });
+    const id = courseGrantId(owner, course._id);
+    await db.collection(COLLECTIONS.grants).add({ _id: id, ...enrollment, status: 'active' });
     await db.collection(COLLECTIONS.courseProgress).add({
       _id: progressId(owner, course._id),
       _openid: owner,
@@ -285,6 +286,7 @@ describe('catalog.detail', () => {
       ok: true,
       data: {
         enrolled: true,
+        access: { via: 'purchase' },
         progress: {
           percent: 40,
           completedLessonIds: [`${course._id}_l1`],
@@ -295,10 +297,12 @@ describe('catalog.detail', () => {
     });
     expect(made).toHaveLength(3);
     expect(indexesUsed(planned)).toEqual(DETAIL_INDEXES);
-    expect(await ok({ action: 'detail', courseId: course._id }, 'o-someone-else')).toMatchObject({ enrolled: false });
+    const stranger = await ok({ action: 'detail', courseId: course._id }, 'o-someone-else');
+    expect(stranger).toMatchObject({ enrolled: false });
+    expect(stranger).not.toHaveProperty('access');
 
     await db
-      .collection(COLLECTIONS.enrollments)
+      .collection(COLLECTIONS.grants)
       .doc(id)
       .set({ ...enrollment, status: 'revoked' });
     const revoked = await ok<Record<string, unknown>>({ action: 'detail', courseId: course._id }, owner);

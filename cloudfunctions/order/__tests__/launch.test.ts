@@ -39,7 +39,7 @@ describe('a launch is a hot spot: 50 learners paying for one course at once', ()
     expect(outcomes.filter((o) => !o.firstDeliveryAcked).map((o) => o.openid)).toEqual([]);
     expect(outcomes.filter((o) => o.getErrors.length > 0).map((o) => [o.openid, o.getErrors])).toEqual([]);
     expect(outcomes.every((o) => o.lastStatus === 'paid')).toBe(true);
-    expect(await countWhere(db, 'enrollments', { courseId, status: 'active' })).toBe(BUYERS);
+    expect(await countWhere(db, 'grants', { courseId, status: 'active' })).toBe(BUYERS);
     expect(await getById(db, 'courses', courseId)).toMatchObject({ learnerCount: BUYERS });
 
     // Nothing left for the timer, and the nightly numbers agree.

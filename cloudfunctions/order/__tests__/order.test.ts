@@ -17,7 +17,7 @@ import {
   type VirtualPayment,
   type WxPayment,
 } from '../../../shared/contract';
-import { enrollmentId, type EnrollmentDoc } from '../../../shared/enrollments';
+import { courseGrantId, type GrantDoc } from '../../../shared/grants';
 import { findMany, getById, type Database } from '../../../shared/db';
 import { progressId } from '../../../shared/learning/progress';
 import { LIMITS } from '../../../shared/limits';
@@ -89,8 +89,8 @@ async function orderDoc(id: string): Promise<OrderDoc> {
   return (await getById<OrderDoc>(db, 'orders', id)) as OrderDoc;
 }
 
-async function enrollment(openid: string, courseId: string): Promise<EnrollmentDoc | undefined> {
-  const found = await findMany<EnrollmentDoc>(db, 'enrollments', { _openid: openid, courseId }, { limit: 10 });
+async function enrollment(openid: string, courseId: string): Promise<GrantDoc | undefined> {
+  const found = await findMany<GrantDoc>(db, 'grants', { _openid: openid, courseId }, { limit: 10 });
   expect(found.length).toBeLessThanOrEqual(1);
   return found[0];
 }
@@ -164,7 +164,7 @@ describe('order.create', () => {
     const { order, payment } = data(await create(openid, courseId));
     expect(order).toMatchObject({ status: 'paid', amountFen: 0 });
     expect(payment).toBeUndefined();
-    expect(await enrollment(openid, courseId)).toMatchObject({ status: 'active', source: 'free', orderId: order.id });
+    expect(await enrollment(openid, courseId)).toMatchObject({ status: 'active', via: 'free', orderId: order.id });
     expect(errorCode(await create(openid, courseId))).toBe('CONFLICT');
   });
 
@@ -201,7 +201,7 @@ describe('order.create', () => {
       .doc(courseId)
       .update({ data: { priceFen: 0 } });
     expect(data(await create(openid, courseId)).order).toMatchObject({ status: 'paid', amountFen: 0 });
-    expect(await enrollment(openid, courseId)).toMatchObject({ status: 'active', source: 'free' });
+    expect(await enrollment(openid, courseId)).toMatchObject({ status: 'active', via: 'free' });
   });
 
   test('the platform being down answers UNAVAILABLE, and the next try gets the same order', async () => {
@@ -360,7 +360,7 @@ describe.each(PAY_RAILS)('on the %s rail', (rail) => {
     await harness().pay(await orderDoc(again.order.id));
     const reactivated = await enrollment(openid, courseId);
     expect(reactivated).toMatchObject({
-      _id: enrollmentId(openid, courseId),
+      _id: courseGrantId(openid, courseId),
       status: 'active',
       orderId: again.order.id,
     });
@@ -410,7 +410,7 @@ describe('payNotify', () => {
       (u) => (u.params.order_key as { transaction_id?: string }).transaction_id === doc.transactionId,
     );
     expect(upload?.params).toMatchObject({ logistics_type: 3, payer: { openid } });
-    expect(await enrollment(openid, courseId)).toMatchObject({ status: 'active', source: 'paid', orderId: order.id });
+    expect(await enrollment(openid, courseId)).toMatchObject({ status: 'active', via: 'purchase', orderId: order.id });
     expect(await getById(db, 'courses', courseId)).toMatchObject({ learnerCount: 1 });
     expect(errorCode(await create(openid, courseId))).toBe('CONFLICT');
   });

@@ -88,7 +88,7 @@ const refund = (openid: string, orderId: string) =>
   call<{ order: Order }>('order', openid, { action: 'refund', orderId, reason: '不想学了' });
 
 async function enrollmentStatus(openid: string, courseId: string): Promise<string | undefined> {
-  const [found] = await findMany<{ status: string }>(db, 'enrollments', { _openid: openid, courseId }, { limit: 1 });
+  const [found] = await findMany<{ status: string }>(db, 'grants', { _openid: openid, courseId }, { limit: 1 });
   return found?.status;
 }
 

@@ -87,7 +87,7 @@ async function buy(openid: string, courseId: string): Promise<Created> {
 const orderDoc = async (id: string) => (await getById<OrderDoc>(db, 'orders', id)) as OrderDoc;
 
 async function enrolled(openid: string, courseId: string): Promise<boolean> {
-  const [found] = await findMany<{ status: string }>(db, 'enrollments', { _openid: openid, courseId }, { limit: 1 });
+  const [found] = await findMany<{ status: string }>(db, 'grants', { _openid: openid, courseId }, { limit: 1 });
   return found?.status === 'active';
 }
 
@@ -325,7 +325,7 @@ describe('xpayNotify', () => {
     expect(duplicate.refund).toBeUndefined();
     const [kept] = await findMany<{ status: string; orderId: string }>(
       db,
-      'enrollments',
+      'grants',
       { _openid: openid, courseId },
       { limit: 1 },
     );

@@ -53,10 +53,10 @@ describe('the product rules', () => {
   });
 
   it('deny a caller without a login', () => {
-    expect(checkAccess(rulesOf('enrollments'), read(null, { _openid: 'o-alice' })).allowed).toBe(false);
+    expect(checkAccess(rulesOf('grants'), read(null, { _openid: 'o-alice' })).allowed).toBe(false);
   });
 
-  it.each(['enrollments', 'courseProgress', 'reviews', 'orders'])('keep %s to their owner', (name) => {
+  it.each(['grants', 'courseProgress', 'reviews', 'orders'])('keep %s to their owner', (name) => {
     expect(checkAccess(rulesOf(name), read(alice, { _openid: 'o-alice', courseId: 'c' })).allowed).toBe(true);
     expect(checkAccess(rulesOf(name), read(alice, { _openid: 'o-bob' })).allowed).toBe(false);
     expect(checkAccess(rulesOf(name), read(alice, { courseId: 'c' })).allowed).toBe(false);

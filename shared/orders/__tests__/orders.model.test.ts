@@ -31,7 +31,7 @@ import type { LocalDatabase } from '../../../local/db/database';
 import { openApisOf } from '../../../local/openapi';
 import { isAppError, ORDER_STATUSES, PAY_RAILS, type OrderCreateParams, type PayRail } from '../../contract';
 import type { OrderStatus } from '../../contract';
-import type { EnrollmentDoc } from '../../enrollments';
+import type { GrantDoc } from '../../grants';
 import { lessonAccess } from '../../learning/access';
 import { openLesson, type LearningDeps } from '../../learning/service';
 import { canTransition, orderId, type OrderDoc } from '../model';
@@ -136,11 +136,11 @@ function orderDocs(real: Real): OrderDoc[] {
   return real.store.find('orders', { _openid: { $in: real.openids } }) as unknown as OrderDoc[];
 }
 
-function activeEnrollments(real: Real): EnrollmentDoc[] {
-  return real.store.find('enrollments', {
+function activeEnrollments(real: Real): GrantDoc[] {
+  return real.store.find('grants', {
     _openid: { $in: real.openids },
     status: 'active',
-  }) as unknown as EnrollmentDoc[];
+  }) as unknown as GrantDoc[];
 }
 
 function docOf(real: Real, o: M.ModelOrder): OrderDoc {
@@ -270,9 +270,9 @@ async function checkWorld(m: Model, real: Real): Promise<void> {
   const docs = orderDocs(real);
   expect(docs.length).toBe(s.orders.length);
   const byId = new Map(docs.map((doc) => [doc._id, doc]));
-  const enrollments = real.store.find('enrollments', {
+  const enrollments = real.store.find('grants', {
     _openid: { $in: real.openids },
-  }) as unknown as EnrollmentDoc[];
+  }) as unknown as GrantDoc[];
   for (const [i, o] of s.orders.entries()) {
     const doc = byId.get(docId(real, o));
     const trade = doc ? platformTrade(real, doc.outTradeNo) : undefined;
@@ -326,7 +326,7 @@ async function checkWorld(m: Model, real: Real): Promise<void> {
 async function opensPaidLesson(real: Real, l: number, c: number): Promise<boolean> {
   const courseId = real.courseIds[c]!;
   const ids = { courseId, lessonId: lessonId(courseId, 1) };
-  return lessonAccess(real.world.db, real.openids[l]!, ids, 'open').then(
+  return lessonAccess(real.world.db, real.openids[l]!, ids, 'open', new Date(real.world.clock.now)).then(
     () => true,
     (error: unknown) => {
       if (isAppError(error) && error.code === 'FORBIDDEN') return false;
@@ -712,7 +712,7 @@ class Concurrently implements Cmd {
       enrolled: activeEnrollments(real)
         .map((e) => {
           const index = m.s.orders.findIndex((o) => docId(real, o) === e.orderId);
-          return [M.key(real.openids.indexOf(e._openid), real.courseIds.indexOf(e.courseId)), index];
+          return [M.key(real.openids.indexOf(e._openid), real.courseIds.indexOf(e.courseId as string)), index];
         })
         .sort(),
     });

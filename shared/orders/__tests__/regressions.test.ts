@@ -7,7 +7,7 @@
  *   still in the state read).
  */
 import { PAY_RAILS, type OrderCreateParams, type PayRail } from '../../contract';
-import { enrollmentId, type EnrollmentDoc } from '../../enrollments';
+import { courseGrantId, type GrantDoc } from '../../grants';
 import { getById, type Database } from '../../db';
 import type { OrderDoc } from '../model';
 import type { PaymentRail } from '../rail';
@@ -39,8 +39,8 @@ async function orderDoc(id: string): Promise<OrderDoc> {
   return (await getById<OrderDoc>(db, 'orders', id)) as OrderDoc;
 }
 
-async function enrollment(openid: string, courseId: string): Promise<EnrollmentDoc | null> {
-  return getById<EnrollmentDoc>(db, 'enrollments', enrollmentId(openid, courseId));
+async function enrollment(openid: string, courseId: string): Promise<GrantDoc | null> {
+  return getById<GrantDoc>(db, 'grants', courseGrantId(openid, courseId));
 }
 
 async function create(rail: PayRail, openid: string, courseId: string, using: OrderDeps = deps): Promise<OrderDoc> {

@@ -7,7 +7,7 @@
  * were not).
  */
 import { AppError, type OrderCreateParams, type WxPayment } from '../../contract';
-import { enrollmentId, type EnrollmentDoc } from '../../enrollments';
+import { courseGrantId, type GrantDoc } from '../../grants';
 import { progressId } from '../../learning/progress';
 import { getById, type Database } from '../../db';
 import { COLLECTIONS } from '../../collections';
@@ -125,8 +125,8 @@ async function orderDoc(id: string): Promise<OrderDoc> {
   return (await getById<OrderDoc>(db, COLLECTIONS.orders, id)) as OrderDoc;
 }
 
-async function enrollmentOf(order: OrderDoc): Promise<EnrollmentDoc | null> {
-  return getById<EnrollmentDoc>(db, COLLECTIONS.enrollments, enrollmentId(order._openid, order.courseId));
+async function enrollmentOf(order: OrderDoc): Promise<GrantDoc | null> {
+  return getById<GrantDoc>(db, COLLECTIONS.grants, courseGrantId(order._openid, order.courseId));
 }
 
 /** What the platform says of a trade paid in full to our merchant. */

@@ -5,7 +5,7 @@
  * only with backoff.
  */
 import { getById, type Database } from '../../db';
-import { enrollmentId } from '../../enrollments';
+import { courseGrantId } from '../../grants';
 import type { OrderDoc } from '../model';
 import { createOrder, requestRefund, RETRY_CAP, sweepOrders, SWEEP_BATCH, type OrderDeps } from '..';
 import {
@@ -278,7 +278,7 @@ test('a refund the platform ends abnormally (CHANGE) is flagged for the operator
     const later = await orderDoc(paid._id);
     expect(later.refund?.failures).toBe(2);
     expect(later.history.filter((h) => h.event === 'refund.needsAttention')).toHaveLength(1);
-    expect(await getById(db, 'enrollments', enrollmentId(paid._openid, paid.courseId))).toMatchObject({
+    expect(await getById(db, 'grants', courseGrantId(paid._openid, paid.courseId))).toMatchObject({
       status: 'active',
     });
   } finally {

@@ -3,15 +3,15 @@
  * virtual-payment-callback.md):
  *
  * - `xpay_goods_deliver_notify`: the learner paid. Never believed: `query_order` must confirm, then the order is
- *   fulfilled in one transaction. Any number of pushes give one enrollment, and every push of a handled order gets
+ *   fulfilled in one transaction. Any number of pushes give one grant, and every push of a handled order gets
  *   the same `{ ErrCode: 0, ErrMsg: 'success' }` (the platform requires the repeat to answer like the first).
  * - `xpay_refund_notify`: a refund finished, ours or one made outside the product (MP backend, Apple); the query
- *   decides, then the enrollment is revoked.
+ *   decides, then the grant is revoked.
  * - `xpay_subscribe_ios_refund_query_notify`: Apple asks whether to refund an iOS purchase and waits at most 3 s;
- *   answered from our own records (enrollment, consumption as the refund policy counts it), without calling the
+ *   answered from our own records (grant, consumption as the refund policy counts it), without calling the
  *   platform.
  */
-import { enrollmentId, type EnrollmentDoc } from '../../enrollments';
+import { courseGrantId, type GrantDoc } from '../../grants';
 import { openedLessonsText } from '../../learning/consumption';
 import { getById } from '../../db';
 import { beijingStamp, type OrderDoc } from '../model';
@@ -146,12 +146,8 @@ async function decide(deps: Pick<OrderDeps, 'db' | 'settings' | 'clock'>, order:
   const refund = (evidence: string): IosRefundAnswer => ({ result_code: 0, result_info: '建议退款', evidence });
   if (!order) return refund('未找到该支付订单对应的课程订单，课程未发放');
   if (order.status !== 'paid' || !order.paidAt) return refund(`课程订单状态为 ${order.status}，课程未发放或已收回`);
-  const enrollment = await getById<EnrollmentDoc>(
-    deps.db,
-    COLLECTIONS.enrollments,
-    enrollmentId(order._openid, order.courseId),
-  );
-  if (enrollment?.status !== 'active' || enrollment.orderId !== order._id) {
+  const grant = await getById<GrantDoc>(deps.db, COLLECTIONS.grants, courseGrantId(order._openid, order.courseId));
+  if (grant?.status !== 'active' || grant.orderId !== order._id) {
     return refund('该订单对应的课程权益未生效');
   }
   // The same policy as the learner's own refund, worded for Apple's reviewer.

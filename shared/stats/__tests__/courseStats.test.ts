@@ -7,7 +7,7 @@ const none = (): Map<string, GroupRow> => new Map();
 
 describe('courseStatsDoc', () => {
   test('a course with no activity has zeros, not NaN', () => {
-    const groups: GroupedFigures = { enrollments: none(), orders: none(), progress: none(), reviews: none() };
+    const groups: GroupedFigures = { grants: none(), orders: none(), progress: none(), reviews: none() };
     const doc = courseStatsDoc(course(), groups, NOW);
     expect(doc).toMatchObject({ _id: 'py-101', creatorId: 'lin', learners: 0, completionRate: 0, avgProgress: 0 });
     expect(doc.last7.rating).toEqual({ avg: 0, count: 0, histogram: [0, 0, 0, 0, 0] });
@@ -17,7 +17,7 @@ describe('courseStatsDoc', () => {
 
   test('learners who never studied count as 0 % in the all-time mean; rates stay within 0..1', () => {
     const groups: GroupedFigures = {
-      enrollments: rows({ learners: 4, new_last7: 1, new_last30: 2 }),
+      grants: rows({ learners: 4, new_last7: 1, new_last30: 2 }),
       orders: none(),
       // The aggregates are separate reads: a purchase or refund between them can put completions above learners.
       progress: rows({ active: 2, percentActive: 150, completions: 5, active_last7: 1, percentActive_last7: 100 }),

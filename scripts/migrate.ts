@@ -1,0 +1,36 @@
+/**
+ * npm run migrate -- [--env <envId>] [--dry-run]
+ *
+ * Brings the data of the local cloud (`npm start`) or, with --env, a deployed CloudBase environment up to this version
+ * of the code (scripts/lib/migrate.ts lists the steps). Run it after `npm run db:apply` when upgrading; it is safe to
+ * run again. Exit code 2 on a usage error.
+ */
+import { connect, parseArgs } from './lib/cloudbase-app';
+import { migrateEnrollments } from './lib/migrate';
+import { runCommand } from './lib/run-command';
+
+const USAGE = '用法：npm run migrate -- [--env <环境 ID>] [--dry-run]';
+
+async function main(): Promise<number> {
+  let args;
+  try {
+    args = parseArgs(process.argv.slice(2), { values: ['--env'], flags: ['--dry-run', '--help'] });
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (args.flags.has('--help') || args.positional.length > 0) {
+    console.error(USAGE);
+    return args.flags.has('--help') ? 0 : 2;
+  }
+  const dryRun = args.flags.has('--dry-run');
+  const { app, description } = await connect(args.values.get('--env'));
+  const report = await migrateEnrollments(app.database(), { dryRun });
+  console.log(
+    `${dryRun ? '试运行：' : ''}${description} enrollments → grants：读取 ${report.read} 条，` +
+      `${dryRun ? '将写入' : '写入'} ${report.copied} 条，已存在 ${report.kept} 条`,
+  );
+  return 0;
+}
+
+runCommand(main);
