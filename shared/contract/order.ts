@@ -6,7 +6,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { DocId } from './catalog';
 import type { RequestOf } from './handler';
-import { Line, StringEnum, Text } from './validation';
+import { Discount } from './promo';
+import { exactlyOneOf, Line, StringEnum, Text } from './validation';
 
 /** Payment rails: `wxpay` = cloudPay (WeChat Pay v2 through CloudBase), `virtual` = 小程序虚拟支付 (issue 8). */
 export const PAY_RAILS = ['wxpay', 'virtual'] as const;
@@ -26,7 +27,12 @@ export const ORDER_LIST_DEFAULTS = { page: 1, pageSize: 20 } as const;
 export const orderActions = {
   create: Type.Object(
     {
-      courseId: DocId,
+      /** Exactly one of `courseId` and `bundleId`: what is bought. */
+      courseId: Type.Optional(DocId),
+      /** A membership or 专栏 (catalog.bundles). */
+      bundleId: Type.Optional(DocId),
+      /** A coupon the learner claimed (`Coupon.id`); their earliest usable claim of it is used (promo.quote). */
+      couponId: Type.Optional(DocId),
       /** The rail the client can pay with; absent = the configured default. iOS must ask for `virtual`. */
       rail: Type.Optional(StringEnum(PAY_RAILS)),
       /**
@@ -35,7 +41,7 @@ export const orderActions = {
        */
       loginCode: Type.Optional(Line({ minLength: 1, maxLength: 128 })),
     },
-    { additionalProperties: false },
+    { additionalProperties: false, ...exactlyOneOf(['courseId', 'bundleId']) },
   ),
   get: Type.Object({ orderId: DocId }, { additionalProperties: false }),
   list: Type.Object(
@@ -69,9 +75,17 @@ export type OrderRefundParams = Static<typeof orderActions.refund>;
 /** An order as the learner sees it. Times are ISO-8601. */
 export const Order = Type.Object({
   id: Type.String(),
-  courseId: Type.String(),
-  /** Snapshot of the course title when the order was made. */
+  /** A course order's course. */
+  courseId: Type.Optional(Type.String()),
+  /** A membership or 专栏 order's bundle. */
+  bundleId: Type.Optional(Type.String()),
+  /** Snapshot of the course's (or bundle's) title when the order was made. */
   courseTitle: Type.String(),
+  /** The list price when the order was made, fen. */
+  listPriceFen: Type.Integer({ minimum: 0 }),
+  /** The limited-time price and the coupon, each with what it took off: `amountFen = listPriceFen − Σ`. */
+  discounts: Type.Array(Discount),
+  /** What is paid, fen. */
   amountFen: Type.Integer({ minimum: 0 }),
   status: StringEnum(ORDER_STATUSES),
   rail: StringEnum(PAY_RAILS),

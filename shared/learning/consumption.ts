@@ -7,10 +7,14 @@
  *   `learning.lesson`).
  * The second count is what the server knows itself: a learner who downloads every lesson without ever reporting
  * progress has consumed the course all the same.
+ *
+ * A bundle (membership or 专栏) is counted across its courses as one: the paid lessons opened under the bundle's order
+ * over the paid lessons of all its courses, and the reported progress weighted by each course's lessons, counting
+ * only courses studied since the payment (a course finished before, under another grant, is not the bundle's).
  */
 import type { LessonDoc } from '../catalog';
 import { found, type Database } from '../db';
-import { percentOf, readProgress, type CourseProgressDoc } from './progress';
+import { percentOf, progressId, readProgress, type CourseProgressDoc } from './progress';
 import { COLLECTIONS } from '../collections';
 
 export interface Consumption {
@@ -27,6 +31,8 @@ export interface Consumption {
 }
 
 type PaidLesson = Pick<LessonDoc, '_id' | 'title' | 'order'>;
+type BundleLesson = Pick<LessonDoc, '_id' | 'title' | 'order' | 'courseId' | 'free'>;
+type ProgressFigures = Pick<CourseProgressDoc, 'courseId' | 'percent' | 'delivered' | 'updatedAt'>;
 
 /** A course has at most this many lessons in one read. */
 const MAX_LESSONS = 1000;
@@ -70,6 +76,73 @@ export async function readConsumption(
     ),
   ]);
   return consumptionOf(progress, paidLessons, purchase.orderId);
+}
+
+/** The consumption of a bundle order across the bundle's courses (see the top of this file). Pure. */
+export function bundleConsumptionOf(
+  progress: readonly ProgressFigures[],
+  lessons: readonly BundleLesson[],
+  courseIds: readonly string[],
+  purchase: { orderId: string; paidAt: string },
+): Consumption {
+  const order = new Map(courseIds.map((id, i) => [id, i]));
+  const inBundle = lessons.filter((l) => order.has(l.courseId));
+  const paid = inBundle
+    .filter((l) => !l.free)
+    .sort((a, b) => (order.get(a.courseId) ?? 0) - (order.get(b.courseId) ?? 0) || a.order - b.order);
+  const byCourse = new Map(progress.filter((p) => order.has(p.courseId)).map((p) => [p.courseId, p]));
+  const opened = paid
+    .filter((l) => {
+      const delivered = byCourse.get(l.courseId)?.delivered;
+      return delivered?.orderId === purchase.orderId && delivered.lessons[l._id] !== undefined;
+    })
+    .map((l) => ({ id: l._id, title: l.title }));
+  let weighted = 0;
+  for (const [courseId, p] of byCourse) {
+    if (p.updatedAt === undefined || p.updatedAt < purchase.paidAt) continue;
+    weighted += (p.percent ?? 0) * inBundle.filter((l) => l.courseId === courseId).length;
+  }
+  const reportedPercent = inBundle.length === 0 ? 0 : Math.min(100, Math.floor(weighted / inBundle.length));
+  const openedPercent = percentOf(opened.length, paid.length);
+  const consumption: Consumption = {
+    percent: Math.max(reportedPercent, openedPercent),
+    reportedPercent,
+    openedPercent,
+    opened,
+  };
+  const last = [...byCourse.values()]
+    .map((p) => p.updatedAt)
+    .filter((t): t is string => t !== undefined)
+    .sort()
+    .pop();
+  if (last !== undefined) consumption.lastActiveAt = last;
+  return consumption;
+}
+
+/** Reads the learner's progress in the bundle's courses and their lessons, and counts the bundle order's consumption. */
+export async function readBundleConsumption(
+  db: Database,
+  purchase: { openid: string; courseIds: readonly string[]; orderId: string; paidAt: string },
+): Promise<Consumption> {
+  if (purchase.courseIds.length === 0) return bundleConsumptionOf([], [], [], purchase);
+  const _ = db.command;
+  const [progress, lessons] = await Promise.all([
+    found<ProgressFigures>(
+      db
+        .collection(COLLECTIONS.courseProgress)
+        .where({ _id: _.in(purchase.courseIds.map((id) => progressId(purchase.openid, id))) })
+        .field({ courseId: true, percent: true, delivered: true, updatedAt: true })
+        .limit(MAX_LESSONS),
+    ),
+    found<BundleLesson>(
+      db
+        .collection(COLLECTIONS.lessons)
+        .where({ courseId: _.in([...purchase.courseIds]) })
+        .field({ _id: true, title: true, order: true, courseId: true, free: true })
+        .limit(MAX_LESSONS),
+    ),
+  ]);
+  return bundleConsumptionOf(progress, lessons, purchase.courseIds, purchase);
 }
 
 /** How many opened lessons a text names before it says "等 N 课时". */

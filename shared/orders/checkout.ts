@@ -1,12 +1,17 @@
 /**
- * `order.create`: one pending order per learner and course, with the payment object the mini-program opens the sheet
- * with; a free course is enrolled at once.
+ * `order.create`: one pending order per learner and course or bundle, at the price `promo.quote` shows (list price,
+ * limited-time price, at most one coupon: shared/promo/offer.ts), with the payment object the mini-program opens the
+ * sheet with; a free course is granted at once.
  */
 import { AppError, type OrderCreateData, type OrderCreateParams } from '../contract';
-import type { CourseDoc } from '../catalog/schema';
-import { courseAccess, type GrantVia } from '../grants';
+import { courseAccess, grantId, isActive, type GrantDoc, type GrantTarget, type GrantVia } from '../grants';
 import { spendLimit } from '../limits';
 import { findMany, getById, inTransaction, txGet } from '../db';
+import { nextCouponState } from '../promo/coupons';
+import type { BundleDoc, UserCouponDoc } from '../promo/documents';
+import { readOffer, type Offer } from '../promo/offer';
+import { orderPriceStillValid, type PriceQuote, type PricedTarget } from '../promo/pricing';
+import { virtualItemFor } from '../promo/virtual-items';
 import {
   billBody,
   newOutTradeNo,
@@ -20,6 +25,7 @@ import { RailError, type Payer } from './rail';
 import { loadOrder, log, railOf, unavailable, type Caller, type OrderDeps } from './deps';
 import { activate, grantedAfterCommit } from './grants';
 import { reconcileOrUnavailable } from './settlement';
+import { claimState, releaseClaim } from './coupons';
 import { COLLECTIONS } from '../collections';
 
 export async function createOrder(
@@ -28,10 +34,26 @@ export async function createOrder(
   params: OrderCreateParams,
 ): Promise<OrderCreateData> {
   const { db } = deps;
-  const course = await getById<CourseDoc>(db, COLLECTIONS.courses, params.courseId);
-  if (!course || course.status !== 'published') throw new AppError('NOT_FOUND', '课程不存在或已下架');
+  const target: GrantTarget =
+    params.bundleId !== undefined
+      ? { kind: 'bundle', id: params.bundleId }
+      : { kind: 'course', id: params.courseId as string };
   const railName = params.rail ?? deps.settings.payRail;
-  const free = course.priceFen === 0;
+  const [latest] = await findMany<OrderDoc>(db, COLLECTIONS.orders, targetWhere(caller.openid, target), {
+    orderBy: ['attempt', 'desc'],
+    limit: 1,
+  });
+  // The price as promo.quote shows it; a claim held by the learner's pending order for this target counts as theirs.
+  const offer = await readOffer(db, {
+    openid: caller.openid,
+    target,
+    ...(params.couponId !== undefined ? { couponId: params.couponId } : {}),
+    rail: railName,
+    now: deps.clock(),
+    ...(latest?.status === 'pending' ? { heldBy: latest._id } : {}),
+  });
+  const price = offer.price;
+  const free = price.listPriceFen === 0;
   const rail = deps.rails[railName];
   if (!free) {
     if (!rail) throw new AppError('FAILED_PRECONDITION', '暂不支持该支付方式');
@@ -40,51 +62,64 @@ export async function createOrder(
       throw new AppError('INVALID_ARGUMENT', 'loginCode is required for the virtual rail');
     }
   }
-  await refuseOwnedForLife(deps, caller.openid, course._id);
+  await refuseOwnedForLife(deps, caller.openid, target, offer);
+  const productId = free || railName !== 'virtual' ? undefined : virtualProduct(deps, target, price);
   // Past every check of the request: from here a create may write an order or call the platform.
   await spendLimit(db, caller.openid, 'orderCreate', deps.clock());
   const payer: Payer = { openid: caller.openid, loginCode: params.loginCode };
 
-  const [latest] = await findMany<OrderDoc>(
-    db,
-    COLLECTIONS.orders,
-    { _openid: caller.openid, courseId: course._id },
-    { orderBy: ['attempt', 'desc'], limit: 1 },
-  );
+  if (latest !== undefined && latest.status !== 'pending') await releaseClaim(deps, latest);
   if (latest?.status === 'pending') {
-    const current = latest.rail === railName && latest.amountFen === course.priceFen;
-    if (current && deps.clock() < new Date(latest.expiresAt)) return pendingReply(deps, latest, payer);
-    // Expired, or made for another rail or an old price: closed at the platform first (it may have been paid), so a
-    // learner never pays twice nor pays what the course no longer costs.
+    const asked = { listPriceFen: price.listPriceFen, payFen: price.payFen, couponId: params.couponId };
+    const pendingPrice = {
+      listPriceFen: latest.listPriceFen ?? latest.amountFen,
+      amountFen: latest.amountFen,
+      discounts: latest.discounts ?? [],
+      expiresAt: latest.expiresAt,
+    };
+    // Its price still holds for this learner (a window that closed since does not reprice it): pay that order.
+    if (latest.rail === railName && orderPriceStillValid(pendingPrice, asked, deps.clock())) {
+      return pendingReply(deps, latest, payer);
+    }
+    // Expired, or made for another rail, an old price or another coupon: closed at the platform first (it may have
+    // been paid), so a learner never pays twice nor pays what the course no longer costs.
     const settled = await reconcileOrUnavailable(deps, latest, 'order.create', true);
-    if (settled.status === 'paid') throw new AppError('CONFLICT', '你已拥有这门课程');
+    if (settled.status === 'paid' && offer.bundle?.kind !== 'membership')
+      throw new AppError('CONFLICT', '你已拥有这门课程');
     if (settled.status === 'pending') throw new AppError('UNAVAILABLE', '上一笔订单正在支付中，请稍后再试');
   }
 
   const now = deps.clock();
   const attempt = (latest?.attempt ?? 0) + 1;
   const doc: OrderDoc = {
-    _id: orderId(caller.openid, course._id, attempt),
+    _id: orderId(caller.openid, target, attempt),
     _openid: caller.openid,
-    courseId: course._id,
-    courseTitle: course.title,
-    amountFen: course.priceFen,
+    ...(target.kind === 'course' ? { courseId: target.id } : { bundleId: target.id }),
+    ...(offer.bundle ? { bundle: bundleTerms(offer.bundle) } : {}),
+    courseTitle: offer.title,
+    listPriceFen: price.listPriceFen,
+    discounts: price.discounts,
+    amountFen: price.payFen,
+    ...(offer.claim ? { couponClaimId: offer.claim.userCoupon._id } : {}),
+    ...(productId !== undefined ? { productId } : {}),
     rail: railName,
     status: 'pending',
     attempt,
     outTradeNo: newOutTradeNo(now, deps.randomHex(7)),
     merchantId: rail?.merchantId ?? '',
-    body: billBody(course.title),
+    body: billBody(offer.title),
     clientIp: caller.clientIp,
     createdAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + deps.settings.orderLifetimeMinutes * 60_000).toISOString(),
     history: [{ at: now.toISOString(), source: 'order.create', event: 'created' }],
   };
-  if (free) return { order: toOrder(await enrolFree(deps, doc, course.category)) };
+  if (free) return { order: toOrder(await enrolFree(deps, doc, offer.target)) };
 
   try {
-    await db.collection(COLLECTIONS.orders).add({ data: doc });
+    if (doc.couponClaimId === undefined) await db.collection(COLLECTIONS.orders).add({ data: doc });
+    else await addHoldingClaim(deps, doc);
   } catch (error) {
+    if (error instanceof AppError) throw error;
     // Lost the race for this attempt's id: answer with the order that won.
     const winner = await loadOrder(db, doc._id);
     if (!winner) throw error;
@@ -92,6 +127,52 @@ export async function createOrder(
     return pendingReply(deps, winner, payer);
   }
   return pendingReply(deps, doc, payer);
+}
+
+/** The learner's orders for the target (indexes owner_course_attempt and owner_bundle_attempt). */
+function targetWhere(openid: string, target: GrantTarget): Record<string, string> {
+  return target.kind === 'course' ? { _openid: openid, courseId: target.id } : { _openid: openid, bundleId: target.id };
+}
+
+/** What a bundle order keeps of its bundle: a membership's term is the one bought, whatever the bundle says later. */
+function bundleTerms(bundle: BundleDoc): NonNullable<OrderDoc['bundle']> {
+  return bundle.termDays === undefined ? { kind: bundle.kind } : { kind: bundle.kind, termDays: bundle.termDays };
+}
+
+/**
+ * The virtual-payment item of a sale: a course at its list price keeps the rail's own item (undefined here); a bundle
+ * or a discounted price must be registered in `settings.virtualPayment.items` at exactly that price, else the sale
+ * is refused with a message (virtualItemFor) rather than charged another amount.
+ */
+function virtualProduct(deps: OrderDeps, target: GrantTarget, price: PriceQuote): string | undefined {
+  if (target.kind === 'course' && price.payFen === price.listPriceFen) return undefined;
+  const { productIdPrefix, items } = deps.settings.virtualPayment;
+  const sale = { target, listPriceFen: price.listPriceFen, payFen: price.payFen };
+  return virtualItemFor(productIdPrefix, sale, items ?? []).productId;
+}
+
+/**
+ * A new order holding the learner's coupon claim, in one transaction: the claim goes `usable → held` only if it is
+ * still usable (two checkouts with one claim: one order gets it, the other is refused), and the order is written with
+ * it. FAILED_PRECONDITION when the claim was taken meanwhile; a lost race for the order's id throws as `add` does.
+ */
+async function addHoldingClaim(deps: OrderDeps, doc: OrderDoc): Promise<void> {
+  const claimId = doc.couponClaimId as string;
+  await inTransaction(deps.db, async (tx) => {
+    if (await txGet<OrderDoc>(tx, COLLECTIONS.orders, doc._id)) throw new Error(`order ${doc._id} exists`);
+    const claim = await txGet<UserCouponDoc>(tx, COLLECTIONS.userCoupons, claimId);
+    const next = claim && nextCouponState(claimState(claim), { type: 'hold', orderId: doc._id }, true);
+    if (!claim || next === undefined) {
+      throw new AppError('FAILED_PRECONDITION', '这张优惠券已被另一笔订单占用或已使用', { field: 'couponId' });
+    }
+    const { _id, ...data } = doc;
+    await tx.collection(COLLECTIONS.orders).doc(_id).set({ data });
+    const { _id: id, usedAt: _used, ...rest } = claim;
+    await tx
+      .collection(COLLECTIONS.userCoupons)
+      .doc(id)
+      .set({ data: { ...rest, status: 'held', orderId: doc._id } });
+  });
 }
 
 /** Where a course the learner already has for life came from, in the words of the refusal. */
@@ -105,10 +186,17 @@ const OWNED_FOR_LIFE: Record<GrantVia, string> = {
 
 /**
  * Buying a course the learner can already open for life is refused (CONFLICT, naming the source); one that a
- * membership or seat opens for a while may be bought to keep for good (catalog.detail's `access` says which).
+ * membership or seat opens for a while may be bought to keep for good (catalog.detail's `access` says which). A 专栏
+ * already held is refused too; a membership can always be bought again, which extends it.
  */
-async function refuseOwnedForLife(deps: OrderDeps, openid: string, courseId: string): Promise<void> {
-  const { grants } = await courseAccess(deps.db, openid, courseId, deps.clock());
+async function refuseOwnedForLife(deps: OrderDeps, openid: string, target: GrantTarget, offer: Offer): Promise<void> {
+  if (target.kind === 'bundle') {
+    if (offer.bundle?.kind === 'membership') return;
+    const held = await getById<GrantDoc>(deps.db, COLLECTIONS.grants, grantId(openid, 'bundle', target));
+    if (held && isActive(held, deps.clock())) throw new AppError('CONFLICT', '你已拥有这个专栏');
+    return;
+  }
+  const { grants } = await courseAccess(deps.db, openid, target.id, deps.clock());
   const forLife = grants.find((g) => g.until === undefined);
   if (forLife) throw new AppError('CONFLICT', OWNED_FOR_LIFE[forLife.via]);
 }
@@ -149,21 +237,23 @@ async function pendingReply(deps: OrderDeps, order: OrderDoc, payer: Payer): Pro
   }
 }
 
-/** A free course: the zero-amount order and the learner's grant in one transaction. */
-async function enrolFree(deps: OrderDeps, doc: OrderDoc, category: string): Promise<OrderDoc> {
+/** A free course (or bundle): the zero-amount order and the learner's grant in one transaction. */
+async function enrolFree(deps: OrderDeps, doc: OrderDoc, target: PricedTarget): Promise<OrderDoc> {
   const at = doc.createdAt;
   const paid: OrderDoc = {
     ...doc,
     status: 'paid',
     paidAt: at,
-    history: [...doc.history, transitionEntry('pending', 'paid', at, 'order.create', '免费课程')],
+    history: [...doc.history, transitionEntry('pending', 'paid', at, 'order.create', '免费')],
   };
   const enrolled = await inTransaction(deps.db, async (tx) => {
     if (await txGet<OrderDoc>(tx, COLLECTIONS.orders, doc._id)) return false;
     const { _id, ...data } = paid;
     await tx.collection(COLLECTIONS.orders).doc(_id).set({ data });
-    return activate(tx, paid, 'free', at);
+    return activate(tx, paid, target.kind === 'course' ? 'free' : 'bundle', at);
   });
-  if (enrolled) await grantedAfterCommit(deps, paid, { courseId: paid.courseId, category, paid: false });
+  if (enrolled && target.kind === 'course') {
+    await grantedAfterCommit(deps, paid, { courseId: target.id, category: target.category, paid: false });
+  }
   return (await loadOrder(deps.db, doc._id)) ?? paid;
 }

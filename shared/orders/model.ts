@@ -3,7 +3,8 @@
  * the order's `history` with its time and source, so a creator can read in the console what happened to a payment.
  */
 import { createHash } from 'node:crypto';
-import type { Order, OrderStatus, PayRail, VirtualPayment, WxPayment } from '../contract';
+import type { BundleKind, Discount, Order, OrderStatus, PayRail, VirtualPayment, WxPayment } from '../contract';
+import type { GrantTarget } from '../grants';
 
 /** Who changed an order: a client action, a pay callback or push, or the timer. */
 export type OrderSource = 'order.create' | 'order.get' | 'order.refund' | 'payNotify' | 'xpayNotify' | 'orderSweep';
@@ -68,12 +69,26 @@ export interface ShippingInfo {
 export interface OrderDoc {
   _id: string;
   _openid: string;
-  courseId: string;
+  /** What is bought: exactly one of a course and a bundle. */
+  courseId?: string;
+  bundleId?: string;
+  /** A bundle order: the bundle's kind and, for a membership, the days one payment buys (fixed at creation). */
+  bundle?: { kind: BundleKind; termDays?: number };
+  /** The title of the course or bundle at creation. */
   courseTitle: string;
+  /** The list price at creation (absent on orders made before discounts existed: `amountFen`). */
+  listPriceFen?: number;
+  /** What the promotion and the coupon took off (absent on orders made before: none). */
+  discounts?: Discount[];
+  /** What is paid. */
   amountFen: number;
+  /** The learner's coupon claim (`userCoupons`) the order holds while pending and uses once paid. */
+  couponClaimId?: string;
+  /** The virtual-payment item sold, when not the course's own item at its list price. */
+  productId?: string;
   rail: PayRail;
   status: OrderStatus;
-  /** The learner's n-th order for this course; with openid and course it makes `_id`. */
+  /** The learner's n-th order for this course or bundle; with openid and target it makes `_id`. */
   attempt: number;
   /** Merchant order number at the pay platform: ≤ 32 of [0-9A-Za-z_-]. */
   outTradeNo: string;
@@ -113,10 +128,21 @@ export interface OrderDoc {
   history: HistoryEntry[];
 }
 
-/** The order id of a learner's n-th order for a course: concurrent creates of the same attempt collide on `_id`. */
-export function orderId(openid: string, courseId: string, attempt: number): string {
-  const slot = createHash('sha256').update(`${openid}\u0000${courseId}`).digest('hex').slice(0, 24);
+/**
+ * The order id of a learner's n-th order for a course or bundle: concurrent creates of the same attempt collide on
+ * `_id`. A course's keeps the form it had before bundles existed.
+ */
+export function orderId(openid: string, target: GrantTarget, attempt: number): string {
+  const key = target.kind === 'course' ? target.id : `bundle:${target.id}`;
+  const slot = createHash('sha256').update(`${openid}\u0000${key}`).digest('hex').slice(0, 24);
   return `${slot}-${attempt}`;
+}
+
+/** What the order buys. */
+export function orderTarget(order: Pick<OrderDoc, 'courseId' | 'bundleId' | '_id'>): GrantTarget {
+  if (order.courseId !== undefined) return { kind: 'course', id: order.courseId };
+  if (order.bundleId !== undefined) return { kind: 'bundle', id: order.bundleId };
+  throw new Error(`order ${order._id} names neither a course nor a bundle`);
 }
 
 /** `CC` + yyMMddHHmmss (UTC+8) + 14 random hex: 28 characters, unique per merchant. */
@@ -166,14 +192,17 @@ export function transitionEntry(
 export function toOrder(doc: OrderDoc): Order {
   const order: Order = {
     id: doc._id,
-    courseId: doc.courseId,
     courseTitle: doc.courseTitle,
+    listPriceFen: doc.listPriceFen ?? doc.amountFen,
+    discounts: doc.discounts ?? [],
     amountFen: doc.amountFen,
     status: doc.status,
     rail: doc.rail,
     createdAt: doc.createdAt,
     expiresAt: doc.expiresAt,
   };
+  if (doc.courseId !== undefined) order.courseId = doc.courseId;
+  if (doc.bundleId !== undefined) order.bundleId = doc.bundleId;
   if (doc.paidAt) order.paidAt = doc.paidAt;
   if (doc.closedAt) order.closedAt = doc.closedAt;
   if (doc.refund) order.refundRequestedAt = doc.refund.requestedAt;

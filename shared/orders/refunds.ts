@@ -12,8 +12,9 @@ import {
   type RefundPolicy,
   type RefundRefusalDetails,
 } from '../contract';
-import { courseGrantId, type GrantDoc } from '../grants';
-import { openedLessonsText, readConsumption, type Consumption } from '../learning/consumption';
+import type { GrantDoc } from '../grants';
+import { openedLessonsText, readBundleConsumption, readConsumption, type Consumption } from '../learning/consumption';
+import { bundleCourses } from '../promo/bundle-courses';
 import { spendLimit } from '../limits';
 import type { AppSettings } from '../settings';
 import { inTransaction, txGet } from '../db';
@@ -30,7 +31,8 @@ import {
   withHistory,
   type OrderDeps,
 } from './deps';
-import { countLearner, signal } from './grants';
+import { afterRefund, countLearner, orderGrantId, signal } from './grants';
+import { couponStillValid, giveClaimBack } from './coupons';
 import { COLLECTIONS } from '../collections';
 
 /** The RailError operation of a refund the platform ended abnormally. */
@@ -68,15 +70,20 @@ export async function refundVerdict(
 ): Promise<RefundVerdict> {
   const { windowDays, maxProgressPercent } = deps.settings.refund;
   const elapsed = deps.clock().getTime() - new Date(order.paidAt ?? order.createdAt).getTime();
-  const consumption = await readConsumption(deps.db, {
-    openid: order._openid,
-    courseId: order.courseId,
-    orderId: order._id,
-  });
+  const consumption = await orderConsumption(deps, order);
   const figures = { consumption, windowDays, maxProgressPercent };
   if (elapsed > windowDays * 86_400_000) return { allowed: false, reason: 'window', ...figures };
   if (consumption.percent >= maxProgressPercent) return { allowed: false, reason: 'consumption', ...figures };
   return { allowed: true, ...figures };
+}
+
+/** How much of what the order bought the learner consumed since its payment: the course, or the bundle's courses. */
+async function orderConsumption(deps: Pick<OrderDeps, 'db'>, order: OrderDoc): Promise<Consumption> {
+  const purchase = { openid: order._openid, orderId: order._id };
+  if (order.courseId !== undefined) return readConsumption(deps.db, { ...purchase, courseId: order.courseId });
+  const bundleId = order.bundleId as string;
+  const courseIds = (await bundleCourses(deps.db, [bundleId])).get(bundleId) ?? [];
+  return readBundleConsumption(deps.db, { ...purchase, courseIds, paidAt: order.paidAt ?? order.createdAt });
 }
 
 /** A refusal by the policy in the learner's words. */
@@ -201,6 +208,9 @@ export async function advanceRefund(deps: OrderDeps, order: OrderDoc, source: Or
 
 async function confirmRefund(deps: OrderDeps, id: string, source: OrderSource): Promise<void> {
   const { db } = deps;
+  const stored = await loadOrder(db, id);
+  // Read before the transaction: the coupon is everyone's; the claim given back is the learner's own.
+  const couponValid = stored ? await couponStillValid(deps, stored) : false;
   const revoked = await inTransaction(db, async (tx) => {
     const order = await txGet<OrderDoc>(tx, COLLECTIONS.orders, id);
     if (!order || order.status !== 'refunding') return null;
@@ -213,17 +223,18 @@ async function confirmRefund(deps: OrderDeps, id: string, source: OrderSource): 
           transitionEntry('refunding', 'refunded', at, source),
         ]),
       });
-    const grantKey = courseGrantId(order._openid, order.courseId);
+    await giveClaimBack(tx, order, couponValid, at);
+    const grantKey = orderGrantId(order);
     const grant = await txGet<GrantDoc>(tx, COLLECTIONS.grants, grantKey);
-    // Only the grant this order paid for; a refunded duplicate payment leaves the learner's course alone.
-    if (grant?.status !== 'active' || grant.orderId !== id) return null;
-    await tx
-      .collection(COLLECTIONS.grants)
-      .doc(grantKey)
-      .update({ data: { status: 'revoked', revokedAt: at } });
-    return order;
+    // Only what this order paid for: a refunded duplicate payment leaves the learner's course alone, and a refunded
+    // membership term leaves the other terms.
+    const change = afterRefund(grant, id, at);
+    if (change === undefined) return null;
+    await tx.collection(COLLECTIONS.grants).doc(grantKey).update({ data: change });
+    return change.status === 'revoked' ? order : null;
   });
-  if (!revoked) return;
-  await countLearner(deps, revoked.courseId, -1);
-  await signal(deps, (signals) => signals.refunded(revoked._openid, revoked.courseId, deps.clock()));
+  const courseId = revoked?.courseId;
+  if (!revoked || courseId === undefined) return;
+  await countLearner(deps, courseId, -1);
+  await signal(deps, (signals) => signals.refunded(revoked._openid, courseId, deps.clock()));
 }

@@ -2,12 +2,13 @@
  * Reconciling an order with the platform, whose query alone decides: a pending order it reports paid, or a closed one
  * paid late, is fulfilled (honoured, or refunded by the system when it cannot be); one closed there is closed here.
  */
-import type { CourseDoc } from '../catalog/schema';
-import { getById, inTransaction, txGet } from '../db';
+import { inTransaction, txGet } from '../db';
 import { transitionEntry, type OrderDoc, type OrderSource, type RefundInfo } from './model';
 import { RailError, type TradeStatus } from './rail';
 import { loadOrder, log, railOf, transition, unavailable, withHistory, type OrderDeps } from './deps';
-import { activate, grantedAfterCommit, ownCourseGrant } from './grants';
+import { activate, duplicates, grantedAfterCommit, orderGrant } from './grants';
+import { claimAfterPayment, releaseClaim } from './coupons';
+import { readSold } from './sold';
 import { advanceRefund } from './refunds';
 import { uploadShipping } from './shipping';
 import { COLLECTIONS } from '../collections';
@@ -58,6 +59,7 @@ export async function reconcilePending(
   if (trade.state === 'CLOSED' || trade.state === 'REVOKED' || trade.state === 'REFUND') {
     const at = deps.clock().toISOString();
     await transition(deps, order, 'closed', source, { closedAt: at }, `支付平台状态 ${trade.state}`);
+    await releaseClaim(deps, order);
   }
   return (await loadOrder(deps.db, order._id)) ?? order;
 }
@@ -97,9 +99,9 @@ export async function fulfil(
 ): Promise<OrderDoc> {
   const { db } = deps;
   const id = pending._id;
-  // Read before the transaction, which touches only the buyer's documents (the order and the grant): the course
-  // is everyone's, and a launch's concurrent fulfilments must not meet on it.
-  const course = await getById<CourseDoc>(db, COLLECTIONS.courses, pending.courseId);
+  // Read before the transaction, which touches only the buyer's documents (the order, the grant, the coupon claim):
+  // the course or bundle is everyone's, and a launch's concurrent fulfilments must not meet on it.
+  const sold = await readSold(db, pending);
   const result = await inTransaction(db, async (tx): Promise<Fulfilment> => {
     const now = deps.clock();
     const at = now.toISOString();
@@ -107,6 +109,7 @@ export async function fulfil(
     if (!order) throw new Error(`order ${id} vanished`);
     if (order.status !== 'pending' && order.status !== 'closed') return { outcome: 'duplicate', enrolled: false };
     const orders = tx.collection(COLLECTIONS.orders).doc(id);
+    const claim = await claimAfterPayment(tx, order, now);
 
     /** Ends the order `failed`, flagged for the operator; `note` tells the learner where to ask. */
     const failForOperator = async (reason: string, note: string): Promise<Fulfilment> => {
@@ -115,6 +118,7 @@ export async function fulfil(
       await orders.update({
         data: withHistory(db, { status: 'failed', note, attention, ...transactionOf(trade) }, [entry]),
       });
+      await claim.settle('release');
       return { outcome: 'mismatch', enrolled: false };
     };
     // Paid to another merchant: the money is not ours, so neither is the refund.
@@ -129,18 +133,20 @@ export async function fulfil(
     const paidEntry = transitionEntry(order.status, 'paid', at, source, `交易号 ${String(trade.transactionId)}`);
     const paidFields = { paidAt, ...transactionOf(trade), ...(trade.channel ? { payChannel: trade.channel } : {}) };
     // Only a second payment for the same grant is a duplicate: a course a membership opens may be bought as well.
-    const grant = await ownCourseGrant(tx, order);
+    const grant = await orderGrant(tx, order);
     const late = order.status === 'closed' || new Date(paidAt) > new Date(order.expiresAt);
-    const duplicate = grant?.status === 'active';
+    const duplicate = duplicates(order, grant);
     // Another amount than the order's: refunded in full, as much as the platform says was paid, and no course given.
     const wrongAmount = trade.amountFen !== order.amountFen;
     const reason = wrongAmount
       ? `实付 ${yuan(trade.amountFen)} 与订单金额 ${yuan(order.amountFen)} 不符，已按实付金额自动退款`
       : duplicate
         ? '重复支付，已自动退款'
-        : late && course?.status !== 'published'
-          ? '课程已下架，已自动退款'
-          : undefined;
+        : late && !sold.published
+          ? `${sold.noun}已下架，已自动退款`
+          : claim.taken
+            ? '优惠券已被另一笔订单使用，这笔付款已自动退款'
+            : undefined;
     const blocker = reason === undefined ? undefined : railOf(deps, order).refundBlocker({ ...order, ...paidFields });
     if (wrongAmount && (blocker || trade.amountFen === undefined)) {
       // Neither honoured (the price is not what was paid) nor refundable by us: the operator has to settle it.
@@ -164,6 +170,7 @@ export async function fulfil(
       await orders.update({
         data: withHistory(db, { ...paidFields, status: 'refunding', note: reason, refund }, entries),
       });
+      await claim.settle('release');
       return { outcome: 'refunding', enrolled: false };
     }
     const shipping = deps.settings.shipping.upload ? { shipping: { status: 'pending', attempts: 0 } } : {};
@@ -171,13 +178,14 @@ export async function fulfil(
     await orders.update({
       data: withHistory(db, { ...paidFields, ...shipping, ...note, status: 'paid' }, [paidEntry]),
     });
-    const enrolled = await activate(tx, order, 'purchase', at);
+    await claim.settle('consume');
+    const enrolled = await activate(tx, order, order.bundleId === undefined ? 'purchase' : 'bundle', at, paidAt);
     return { outcome: 'fulfilled', enrolled };
   });
 
   let order = (await loadOrder(db, id)) as OrderDoc;
-  if (result.enrolled) {
-    await grantedAfterCommit(deps, order, { courseId: order.courseId, category: course?.category ?? '', paid: true });
+  if (result.enrolled && order.courseId !== undefined) {
+    await grantedAfterCommit(deps, order, { courseId: order.courseId, category: sold.category, paid: true });
   }
   if (result.outcome === 'refunding') order = await advanceRefund(deps, order, source);
   if (result.outcome === 'fulfilled' && order.shipping?.status === 'pending')

@@ -31,6 +31,22 @@ export const AppSettings = Type.Object(
         env: Type.Union([Type.Literal(0), Type.Literal(1)]),
         /** Item (道具) ids are this prefix plus the course id, e.g. `course_py101`. @default 'course_' */
         productIdPrefix: Type.String({ pattern: '^[0-9A-Za-z_-]{0,20}$' }),
+        /**
+         * The items registered besides each course at its list price: a bundle, and every discounted price
+         * (`npm run promo -- virtual-items` prints them). A sale with no item here at exactly its price is refused.
+         */
+        items: Type.Optional(
+          Type.Array(
+            Type.Object(
+              {
+                productId: Type.String({ pattern: '^[0-9A-Za-z_-]{1,64}$' }),
+                priceFen: Type.Integer({ minimum: 100 }),
+              },
+              { additionalProperties: false },
+            ),
+            { maxItems: 2000 },
+          ),
+        ),
       },
       { additionalProperties: false },
     ),

@@ -618,6 +618,10 @@ describe('order.refund', () => {
     sandbox.refundMode = 'manual';
     try {
       expect(data(await refund(openid, order.id)).order.status).toBe('refunding');
+      // The history says who asked and why.
+      expect((await orderDoc(order.id)).history).toContainEqual(
+        expect.objectContaining({ event: 'paid→refunding', source: 'order.refund', detail: '不想学了' }),
+      );
       expect(await enrollment(openid, courseId)).toMatchObject({ status: 'active' });
       sandbox.settleRefunds();
       expect(await get(openid, order.id)).toMatchObject({ status: 'refunded', refundedAt: expect.any(String) });

@@ -79,7 +79,7 @@ describe.each(PAY_RAILS)('%s: after a payment and its refund commit', (rail) => 
     const { order } = await paidOrder(rail, 0);
     await platforms.harness[rail].redeliver(order, 2);
     await platforms.harness[rail].idle();
-    expect(await learnerCount(order.courseId)).toBe(1);
+    expect(await learnerCount(order.courseId!)).toBe(1);
     expect(sent).toEqual([['enrolled', order._openid, { courseId: order.courseId, category: 'dev', paid: true }]]);
   });
 
@@ -89,7 +89,7 @@ describe.each(PAY_RAILS)('%s: after a payment and its refund commit', (rail) => 
     const refunded = await requestRefund(deps, order._openid, { orderId: order._id, reason: '不想学了' });
     await platforms.harness[rail].idle();
     expect(refunded.status).toBe('refunded');
-    expect(await learnerCount(order.courseId)).toBe(0);
+    expect(await learnerCount(order.courseId!)).toBe(0);
     expect(sent).toEqual([['refunded', order._openid, order.courseId]]);
   });
 });
@@ -99,7 +99,7 @@ describe.each(PAY_RAILS)('%s: a payment that is not honoured', (rail) => {
     const { order } = await paidOrder(rail, 0, 9901);
     await platforms.harness[rail].idle();
     expect((await orderDoc(order._id)).status).toBe('refunded');
-    expect(await learnerCount(order.courseId)).toBe(0);
+    expect(await learnerCount(order.courseId!)).toBe(0);
     expect(sent).toEqual([]);
   });
 });

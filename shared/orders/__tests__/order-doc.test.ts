@@ -77,14 +77,22 @@ describe("the pay platform's time (yyyyMMddHHmmss, UTC+8)", () => {
 
 describe('order ids', () => {
   it('are the same for the same learner, course and attempt, and differ otherwise', () => {
-    const id = orderId('oLearner', 'course-1', 1);
+    const id = orderId('oLearner', { kind: 'course', id: 'course-1' }, 1);
     expect(id).toMatch(/^[0-9a-f]{24}-1$/);
-    expect(orderId('oLearner', 'course-1', 1)).toBe(id);
-    expect(orderId('oLearner', 'course-1', 2)).toBe(`${id.slice(0, 24)}-2`);
-    expect(orderId('oOther', 'course-1', 1)).not.toBe(id);
-    expect(orderId('oLearner', 'course-2', 1)).not.toBe(id);
+    expect(orderId('oLearner', { kind: 'course', id: 'course-1' }, 1)).toBe(id);
+    expect(orderId('oLearner', { kind: 'course', id: 'course-1' }, 2)).toBe(`${id.slice(0, 24)}-2`);
+    expect(orderId('oOther', { kind: 'course', id: 'course-1' }, 1)).not.toBe(id);
+    expect(orderId('oLearner', { kind: 'course', id: 'course-2' }, 1)).not.toBe(id);
     // The separator keeps `a`+`bc` and `ab`+`c` apart.
-    expect(orderId('a', 'bc', 1)).not.toBe(orderId('ab', 'c', 1));
+    expect(orderId('a', { kind: 'course', id: 'bc' }, 1)).not.toBe(orderId('ab', { kind: 'course', id: 'c' }, 1));
+  });
+
+  it("keep a course order's id of before bundles, and a bundle never shares one with a course of the same id", () => {
+    // sha256("oLearner\0course-1"), the id the code gave course orders before bundles existed.
+    expect(orderId('oLearner', { kind: 'course', id: 'course-1' }, 1)).toBe('b6eec0c53b46c05eb111d50f-1');
+    expect(orderId('oLearner', { kind: 'bundle', id: 'course-1' }, 1)).not.toBe(
+      orderId('oLearner', { kind: 'course', id: 'course-1' }, 1),
+    );
   });
 });
 
@@ -110,6 +118,9 @@ describe('what the learner sees of an order', () => {
     id: 'o-1',
     courseId: 'course-1',
     courseTitle: 'TypeScript 入门',
+    // An order made before discounts existed: its list price is what it charges, with no discounts.
+    listPriceFen: 990,
+    discounts: [],
     amountFen: 990,
     status: 'pending',
     rail: 'wxpay',
@@ -120,6 +131,14 @@ describe('what the learner sees of an order', () => {
   it('a new order: its public fields only, never the openid, trade number, merchant, IP or history', () => {
     // Strict: an absent field is absent, not present as undefined.
     expect(toOrder(doc)).toStrictEqual(base);
+  });
+
+  it('a bundle order with discounts: the bundle, the list price and each discount, and no courseId', () => {
+    const { courseId: _course, ...rest } = doc;
+    const discounts = [{ kind: 'coupon' as const, id: 'c1', label: '立减 ¥1', amountFen: 100 }];
+    const bundleOrder: OrderDoc = { ...rest, bundleId: 'b1', listPriceFen: 1090, discounts, couponClaimId: 'claim-1' };
+    const { courseId: _none, ...publicBase } = base;
+    expect(toOrder(bundleOrder)).toStrictEqual({ ...publicBase, bundleId: 'b1', listPriceFen: 1090, discounts });
   });
 
   it('adds each time and the note once the order has them', () => {

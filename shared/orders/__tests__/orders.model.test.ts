@@ -129,7 +129,7 @@ function lessonId(courseId: string, lesson: number): string {
 }
 
 function docId(real: Real, o: M.ModelOrder): string {
-  return orderId(real.openids[o.learner]!, real.courseIds[o.course]!, o.attempt);
+  return orderId(real.openids[o.learner]!, { kind: 'course', id: real.courseIds[o.course]! }, o.attempt);
 }
 
 function orderDocs(real: Real): OrderDoc[] {

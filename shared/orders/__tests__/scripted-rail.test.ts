@@ -126,7 +126,7 @@ async function orderDoc(id: string): Promise<OrderDoc> {
 }
 
 async function enrollmentOf(order: OrderDoc): Promise<GrantDoc | null> {
-  return getById<GrantDoc>(db, COLLECTIONS.grants, courseGrantId(order._openid, order.courseId));
+  return getById<GrantDoc>(db, COLLECTIONS.grants, courseGrantId(order._openid, order.courseId!));
 }
 
 /** What the platform says of a trade paid in full to our merchant. */
@@ -291,14 +291,14 @@ describe('fulfilment', () => {
 
   test('a payment at the very second the order expires is on time: a course taken down since is still given', async () => {
     const order = await pendingOrder();
-    await takeDown(order.courseId);
+    await takeDown(order.courseId!);
     const done = await fulfil(deps, order, paid(order, { paidAt: new Date(order.expiresAt) }), 'orderSweep');
     expect(done.status).toBe('paid');
   });
 
   test('a late payment for a course taken down is refunded by the system', async () => {
     const order = await pendingOrder();
-    await takeDown(order.courseId);
+    await takeDown(order.courseId!);
     const late = new Date(new Date(order.expiresAt).getTime() + 1000);
     const done = await fulfil(deps, order, paid(order, { paidAt: late }), 'orderSweep');
     expect(done).toMatchObject({ status: 'refunded', note: '课程已下架，已自动退款', refund: { by: 'system' } });
@@ -306,7 +306,7 @@ describe('fulfilment', () => {
 
   test('a late payment for a course deleted since is refunded by the system', async () => {
     const order = await pendingOrder();
-    await removeCourse(order.courseId);
+    await removeCourse(order.courseId!);
     const late = new Date(new Date(order.expiresAt).getTime() + 1000);
     const done = await fulfil(deps, order, paid(order, { paidAt: late }), 'orderSweep');
     expect(done).toMatchObject({ status: 'refunded', note: '课程已下架，已自动退款' });
@@ -314,7 +314,7 @@ describe('fulfilment', () => {
 
   test('an on-time payment for a course deleted since is honoured, with no category to signal', async () => {
     const order = await pendingOrder();
-    await removeCourse(order.courseId);
+    await removeCourse(order.courseId!);
     const done = await fulfil(deps, order, paid(order), 'payNotify');
     expect(done.status).toBe('paid');
     expect(sent).toEqual([['enrolled', order._openid, { courseId: order.courseId, category: '', paid: true }]]);
@@ -502,10 +502,10 @@ describe('the learner’s refund request', () => {
 
   test('when the lessons opened count as much as the progress reported, the refusal names the lessons', async () => {
     const order = await paidOrder();
-    await addLessons(order.courseId, ['变量', '函数']);
+    await addLessons(order.courseId!, ['变量', '函数']);
     await db
       .collection(COLLECTIONS.courseProgress)
-      .doc(progressId(order._openid, order.courseId))
+      .doc(progressId(order._openid, order.courseId!))
       .set({
         data: {
           _openid: order._openid,

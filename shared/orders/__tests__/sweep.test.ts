@@ -278,7 +278,7 @@ test('a refund the platform ends abnormally (CHANGE) is flagged for the operator
     const later = await orderDoc(paid._id);
     expect(later.refund?.failures).toBe(2);
     expect(later.history.filter((h) => h.event === 'refund.needsAttention')).toHaveLength(1);
-    expect(await getById(db, 'grants', courseGrantId(paid._openid, paid.courseId))).toMatchObject({
+    expect(await getById(db, 'grants', courseGrantId(paid._openid, paid.courseId!))).toMatchObject({
       status: 'active',
     });
   } finally {

@@ -11,7 +11,8 @@
  *   answered from our own records (grant, consumption as the refund policy counts it), without calling the
  *   platform.
  */
-import { courseGrantId, type GrantDoc } from '../../grants';
+import type { GrantDoc } from '../../grants';
+import { orderGrantId, paidBy } from '../grants';
 import { openedLessonsText } from '../../learning/consumption';
 import { getById } from '../../db';
 import { beijingStamp, type OrderDoc } from '../model';
@@ -146,8 +147,8 @@ async function decide(deps: Pick<OrderDeps, 'db' | 'settings' | 'clock'>, order:
   const refund = (evidence: string): IosRefundAnswer => ({ result_code: 0, result_info: '建议退款', evidence });
   if (!order) return refund('未找到该支付订单对应的课程订单，课程未发放');
   if (order.status !== 'paid' || !order.paidAt) return refund(`课程订单状态为 ${order.status}，课程未发放或已收回`);
-  const grant = await getById<GrantDoc>(deps.db, COLLECTIONS.grants, courseGrantId(order._openid, order.courseId));
-  if (grant?.status !== 'active' || grant.orderId !== order._id) {
+  const grant = await getById<GrantDoc>(deps.db, COLLECTIONS.grants, orderGrantId(order));
+  if (grant?.status !== 'active' || !paidBy(grant, order._id)) {
     return refund('该订单对应的课程权益未生效');
   }
   // The same policy as the learner's own refund, worded for Apple's reviewer.

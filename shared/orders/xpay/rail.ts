@@ -7,7 +7,7 @@
  * outcome is itself an order `query_order` answers for.
  */
 import { AppError, VIRTUAL_PAYMENT_MODE } from '../../contract';
-import type { OrderDoc, RefundInfo } from '../model';
+import { orderTarget, type OrderDoc, type RefundInfo } from '../model';
 import { RailError, type PaymentRail, type RefundState, type TradeState, type TradeStatus } from '../rail';
 import {
   WeChatApiError,
@@ -95,7 +95,8 @@ export function virtualRail(options: VirtualRailOptions): PaymentRail {
         buyQuantity: 1,
         env,
         currencyType: 'CNY',
-        productId: productIdOf(options.productIdPrefix, order.courseId),
+        // A discounted price or a bundle is its own registered item (shared/promo/virtual-items.ts), chosen at checkout.
+        productId: order.productId ?? productIdOf(options.productIdPrefix, orderTarget(order).id),
         goodsPrice: order.amountFen,
         outTradeNo: order.outTradeNo,
         attach: order._id,
