@@ -24,6 +24,12 @@ export const LIMITS = {
    * 20 new lessons at once, then 6 a minute. Opening a lesson again writes nothing and is not limited.
    */
   lessonDelivery: { burst: 20, everyMs: 10_000 },
+  /**
+   * `promo.redeem`'s failed attempts (a code that is unknown, used or expired): 10 at once, then one every 6 minutes,
+   * so a script guesses at most about 250 codes a day from one account. Every attempt spends first and a success gives
+   * its share back (./store.ts `giveBackLimit`), so concurrent guesses cannot pass the limit either.
+   */
+  redeemFailure: { burst: 10, everyMs: 360_000 },
 } as const satisfies Record<string, Rate>;
 
 export type LimitName = keyof typeof LIMITS;

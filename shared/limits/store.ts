@@ -54,3 +54,17 @@ export async function spendLimit(db: Database, openid: string, name: LearnerLimi
   }
   throw limitedError(1);
 }
+
+/**
+ * Gives back one call of `name` admitted at or before `now`, for a limit that counts only the calls that fail (spent
+ * before the attempt, given back when it succeeds). One commutative `inc(-everyMs)`, and only while the state is
+ * ahead of `now`: a learner at rest has nothing to give back, and a state moved below `now` reads as rest.
+ */
+export async function giveBackLimit(db: Database, openid: string, name: LearnerLimitName, now: Date): Promise<void> {
+  const step = LIMITS[name].everyMs;
+  const field = `tat.${name}`;
+  await db
+    .collection(COLLECTIONS.rateLimits)
+    .where({ _id: openid, [field]: db.command.gt(now.getTime()) })
+    .update({ data: { [field]: db.command.inc(-step) } });
+}

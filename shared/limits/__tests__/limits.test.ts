@@ -9,7 +9,16 @@ import type { LocalCloud } from '../../../local/cloud';
 import { startTestCloud } from '../../../local/testing';
 import { AppError } from '../../contract';
 import { getById, type Database } from '../../db';
-import { admit, LIMITS, limitedError, spendLimit, type LimitName, type Rate, type RateLimitDoc } from '..';
+import {
+  admit,
+  giveBackLimit,
+  LIMITS,
+  limitedError,
+  spendLimit,
+  type LimitName,
+  type Rate,
+  type RateLimitDoc,
+} from '..';
 import { COLLECTIONS } from '../../collections';
 
 /** How many of the calls at `times` (epoch ms, ascending) the rule admits, from rest. */
@@ -138,6 +147,10 @@ describe("a real learner's pace never meets a limit", () => {
     never('lessonDelivery', pace(60_000, 5));
   });
 
+  test('redeem codes: up to 5 mistyped codes in every hour (failures only: a redeemed code gives its call back)', () => {
+    never('redeemFailure', pace(3_600_000, 5));
+  });
+
   test('and the limits do bite: 100 creates in a minute get at most a burst and the minute’s share', () => {
     const times = Array.from({ length: 100 }, (_, i) => i * 600);
     const count = admitted(LIMITS.orderCreate, times).filter(Boolean).length;
@@ -197,5 +210,30 @@ describe('the database store (rateLimits)', () => {
     expect(await getById<RateLimitDoc>(db, COLLECTIONS.rateLimits, openid)).toEqual(doc);
     // Each limit is its own field: refunds used up leave orders alone.
     await spendLimit(db, openid, 'orderCreate', new Date(now));
+  });
+
+  test('a call given back is admitted again, once; a learner at rest has nothing to give back', async () => {
+    const openid = learner();
+    const now = Date.UTC(2024, 4, 2);
+    const { burst, everyMs } = LIMITS.redeemFailure;
+    await giveBackLimit(db, openid, 'redeemFailure', new Date(now));
+    expect(await getById<RateLimitDoc>(db, COLLECTIONS.rateLimits, openid)).toBeNull();
+    for (let i = 0; i < burst; i++) await spendLimit(db, openid, 'redeemFailure', new Date(now));
+    await expect(spendLimit(db, openid, 'redeemFailure', new Date(now))).rejects.toMatchObject({
+      code: 'RESOURCE_EXHAUSTED',
+    });
+    await giveBackLimit(db, openid, 'redeemFailure', new Date(now));
+    expect((await getById<RateLimitDoc>(db, COLLECTIONS.rateLimits, openid))?.tat.redeemFailure).toBe(
+      now + (burst - 1) * everyMs,
+    );
+    await spendLimit(db, openid, 'redeemFailure', new Date(now));
+    await expect(spendLimit(db, openid, 'redeemFailure', new Date(now))).rejects.toMatchObject({
+      code: 'RESOURCE_EXHAUSTED',
+    });
+    // Long after, the state is behind the clock: giving back changes nothing and the burst is whole again.
+    const later = now + 2 * burst * everyMs;
+    const before = await getById<RateLimitDoc>(db, COLLECTIONS.rateLimits, openid);
+    await giveBackLimit(db, openid, 'redeemFailure', new Date(later));
+    expect(await getById<RateLimitDoc>(db, COLLECTIONS.rateLimits, openid)).toEqual(before);
   });
 });
