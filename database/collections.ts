@@ -224,7 +224,7 @@ export const collections: CollectionSpec[] = [
     name: 'settings',
     description:
       'Editable configuration (shared/settings AppSettings): one document _id "app" — merchant number, pay rail, order lifetime, refund policy, shipping upload. ' +
-      'And _id "secrets": secrets the environment generated for itself on first use (learnerCode, shared/settings/secrets.ts). Functions only, never sent to a client.',
+      'And _id "secrets": secrets the environment generated for itself on first use (learnerCode, redeemCode; shared/settings/secrets.ts). Functions only, never sent to a client.',
     rules: settingsRule,
     indexes: [],
   },
@@ -240,7 +240,8 @@ export const collections: CollectionSpec[] = [
     name: 'rateLimits',
     description:
       "One learner's write limits (shared/limits/store.ts), _id = openid: tat.<limit> the limit's state (epoch ms) for " +
-      'order.create, order.refund, review.submit and recommend.setInterests; one conditional update per call.',
+      'order.create, order.refund, review.submit, recommend.setInterests and failed promo.redeem attempts; one ' +
+      'conditional update per call.',
     rules: rateLimitsRule,
     indexes: [],
   },
@@ -295,8 +296,9 @@ export const collections: CollectionSpec[] = [
   {
     name: 'redeemCodes',
     description:
-      'One single-use redemption code (shared/promo RedeemCodeDoc): _id = HMAC-SHA256 of the code under a key the ' +
-      'database does not hold, batchId, target, status unused | used, usedBy?, usedAt?, expiresAt?.',
+      'One single-use redemption code (shared/promo RedeemCodeDoc): _id = HMAC-SHA256 of the code under the ' +
+      'REDEEM_CODE_SECRET variable (else settings/secrets redeemCode), batchId, target, status unused | used, ' +
+      'usedBy?, usedAt?, expiresAt?. Marked used only by a conditional update on status unused.',
     rules: redeemCodesRule,
     indexes: [{ name: 'batch_status', keys: { batchId: 1, status: 1 } }],
   },

@@ -1,8 +1,8 @@
 /**
  * Redemption codes (兑换码): 80 bits from the system's cryptographic random source, written in Crockford's base32
  * (digits and capitals without I, L, O and U, so nothing reads as another character) as four groups of four:
- * `7K3M-Q9XD-2HWT-B8NE`. Only `codeHash(key, code)` is stored (the `redeemCodes` `_id`), under a key the database
- * does not hold, so a copy of the database redeems nothing and one code cannot be guessed from others.
+ * `7K3M-Q9XD-2HWT-B8NE`. Only `codeHash(key, code)` is stored (the `redeemCodes` `_id`), so one code cannot be
+ * guessed from others; with the key kept out of the database (./code-key.ts), a copy of the database redeems nothing.
  */
 import { createHmac, randomBytes } from 'node:crypto';
 

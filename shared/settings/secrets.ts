@@ -9,7 +9,7 @@ import { COLLECTIONS } from '../collections';
 export const SECRETS_DOC_ID = 'secrets';
 
 /** The generated secrets by name. */
-export type SecretName = 'learnerCode';
+export type SecretName = 'learnerCode' | 'redeemCode';
 
 async function read(db: Database, name: SecretName): Promise<string | undefined> {
   const [doc] = await found<Record<string, unknown>>(

@@ -1,0 +1,14 @@
+/** What every `promo` action is given: the database, the clock, the configured rail and the code key. */
+import type { PayRail } from '../contract';
+import type { Database } from '../db';
+
+export interface PromoDeps {
+  db: Database;
+  now: () => Date;
+  /** The rail `order.create` uses when the client names none (settings `payRail`): the rail a quote prices for. */
+  defaultRail: () => Promise<PayRail>;
+  /** Key of the redemption codes' hashes (./code-key.ts). */
+  codeKey: () => Promise<string>;
+  /** Where a failure that does not fail the call is reported (a learner count left to the nightly recount). */
+  log: (message: string, error?: unknown) => void;
+}
