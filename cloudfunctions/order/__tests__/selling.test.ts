@@ -394,6 +394,21 @@ describe('coupons', () => {
     });
   });
 
+  test('checkouts racing with one claim: exactly one order holds it, the others are refused', async () => {
+    const openid = next('oCoupon');
+    const courses = [await addCourse(), await addCourse(), await addCourse(), await addCourse()];
+    const couponId = await couponFor(openid);
+    const replies = await Promise.all(courses.map((courseId) => create(openid, { courseId }, { couponId })));
+    const made = replies.filter((r) => r.ok);
+    expect(made).toHaveLength(1);
+    for (const r of replies.filter((x) => !x.ok)) expect(refusal(r).code).toBe('FAILED_PRECONDITION');
+    const holder = ok(made[0]!).order;
+    expect(await claimOf(openid, couponId)).toMatchObject({ status: 'held', orderId: holder.id });
+    // A refused checkout wrote no order.
+    const written = (await db.collection(COLLECTIONS.orders).where({ _openid: openid }).get()) as { data: OrderDoc[] };
+    expect(written.data.map((o) => o._id)).toEqual([holder.id]);
+  });
+
   test("a learner cannot use another learner's claim", async () => {
     const owner = next('oCoupon');
     const thief = next('oCoupon');
