@@ -405,7 +405,9 @@ describe('coupons', () => {
     const holder = ok(made[0]!).order;
     expect(await claimOf(openid, couponId)).toMatchObject({ status: 'held', orderId: holder.id });
     // A refused checkout wrote no order.
-    const written = (await db.collection(COLLECTIONS.orders).where({ _openid: openid }).get()) as { data: OrderDoc[] };
+    const written = (await db.collection(COLLECTIONS.orders).where({ _openid: openid }).get()) as unknown as {
+      data: OrderDoc[];
+    };
     expect(written.data.map((o) => o._id)).toEqual([holder.id]);
   });
 
