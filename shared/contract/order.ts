@@ -144,7 +144,10 @@ export const REFUND_CONSUMPTION_RULE = 'max(reported progress, share of paid les
 
 /** The same rule in words the mini-program shows beside the policy. */
 export const REFUND_CONSUMPTION_TEXT =
-  '学习进度按两者中较高的计算：课程的学习进度，以及支付后已打开（获取了视频、音频或正文）的付费课时占全部付费课时的比例；试看课时不计入。';
+  '学习进度按两者中较高的计算：课程的学习进度，以及支付后已打开（获取了视频、音频或正文）的付费课时占全部付费课时的比例；试看课时不计入。会员和专栏按其包含的全部课程合并计算。';
+
+/** What a refund does to the coupon the order used, in words the mini-program shows beside the policy. */
+export const REFUND_COUPON_TEXT = '使用了优惠券的订单退款后，优惠券仍在有效期内的退回你的账户，已过期的不再退回。';
 
 /** The refund policy as configured (shared/settings `refund`), to show the learner before they ask. */
 export interface RefundPolicy {
@@ -156,6 +159,8 @@ export interface RefundPolicy {
   consumption: typeof REFUND_CONSUMPTION_RULE;
   /** The same in a sentence for the learner. */
   consumptionText: string;
+  /** What a refund does to the order's coupon (REFUND_COUPON_TEXT). */
+  couponText: string;
 }
 
 /** A learner's consumption of a course since the payment, as the policy counted it for a refusal. */

@@ -7,6 +7,7 @@ import {
   AppError,
   REFUND_CONSUMPTION_RULE,
   REFUND_CONSUMPTION_TEXT,
+  REFUND_COUPON_TEXT,
   type Order,
   type OrderRefundParams,
   type RefundPolicy,
@@ -45,6 +46,7 @@ export function refundPolicy(settings: AppSettings): RefundPolicy {
     maxProgressPercent: settings.refund.maxProgressPercent,
     consumption: REFUND_CONSUMPTION_RULE,
     consumptionText: REFUND_CONSUMPTION_TEXT,
+    couponText: REFUND_COUPON_TEXT,
   };
 }
 

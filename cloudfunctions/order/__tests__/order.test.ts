@@ -11,6 +11,7 @@ import {
   PAY_RAILS,
   REFUND_CONSUMPTION_RULE,
   REFUND_CONSUMPTION_TEXT,
+  REFUND_COUPON_TEXT,
   type Order,
   type OrderListData,
   type PayRail,
@@ -533,7 +534,11 @@ describe('order.get, order.list', () => {
 
   test('the reply carries the configured refund policy', async () => {
     const openid = learner();
-    const counted = { consumption: REFUND_CONSUMPTION_RULE, consumptionText: REFUND_CONSUMPTION_TEXT };
+    const counted = {
+      consumption: REFUND_CONSUMPTION_RULE,
+      consumptionText: REFUND_CONSUMPTION_TEXT,
+      couponText: REFUND_COUPON_TEXT,
+    };
     expect(data(await call<OrderListData>('order', openid, { action: 'list' })).policy).toEqual({
       refundDays: 7,
       maxProgressPercent: 20,
