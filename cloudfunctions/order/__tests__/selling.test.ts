@@ -152,6 +152,14 @@ describe('memberships', () => {
     expect(await detailAccess(openid, courses[0]!)).toEqual(
       expect.objectContaining({ enrolled: true, access: { via: 'bundle', until: firstEnd } }),
     );
+    const mine = ok(
+      await call<{ items: { course: { id: string }; access: Access }[] }>('learning', openid, {
+        action: 'myCourses',
+      }),
+    );
+    expect(mine.items.map((i) => [i.course.id, i.access]).sort()).toEqual(
+      courses.map((id) => [id, { via: 'bundle', until: firstEnd }]).sort(),
+    );
 
     // A course added to the bundle later opens to its holders at once (no lesson is opened here: the refunds below
     // must stay within the consumption limit).
