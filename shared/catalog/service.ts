@@ -3,10 +3,13 @@
  * database and the caller; everything else is here.
  *
  * Database calls per action, each fixing the first field of an index of database/collections.ts by equality:
- * - `list`: 2, in parallel — the page (`status` [+ `category` | `tags`], ordered like an index) and its count;
- * - `detail`: 3 or 4, in parallel — the course with its lesson outline (one aggregate: `_id` match, lookup of
+ * - `list`: 3 — the page (`status` [+ `category` | `tags`], ordered like an index) and its count in parallel, then the
+ *   page's running limited-time prices (`target.kind` + `target.id`, index target_ends: shared/promo);
+ * - `detail`: 4 or 5, in parallel — the course with its lesson outline (one aggregate: `_id` match, lookup of
  *   `lessons` by `courseId`, projection without media or body), the caller's grants (`_openid` + `status`, then the
- *   course lists of their bundles when they hold any: shared/grants), and the progress (`_openid` + `courseId`);
+ *   course lists of their bundles when they hold any: shared/grants), the progress (`_openid` + `courseId`) and the
+ *   course's promotions;
+ * - `bundles`, `bundle`: ./bundles.ts;
  * - `categories`: 2, in parallel — the categories and a count of published courses per category.
  */
 import {
@@ -22,16 +25,18 @@ import {
 import type { Database } from '../db';
 import { accessOf, courseAccess } from '../grants';
 import { readProgress } from '../learning/progress';
-import { LESSON_OUTLINE_FIELDS, toCourseCard, toCourseDetail, type LessonOutlineDoc } from './projections';
+import { LESSON_OUTLINE_FIELDS, toCourseDetail, type LessonOutlineDoc } from './projections';
 import { catalogListQuery } from './query';
 import { readCourse, readCourses, skippedCourse, type SkippedCourse } from './reader';
 import { CategoryDoc, CourseDoc } from './schema';
 import { COLLECTIONS } from '../collections';
+import { promotionBrief, targetPromotions, type SkippedBundle } from '../promo/catalog-reads';
+import { cardsWithPromotions, withPromotion } from './cards';
 
 export interface CatalogDeps {
   db: Database;
-  /** Where a course document that fails its schema is reported (it is left out of the answer). */
-  logSkipped: (skipped: SkippedCourse) => void;
+  /** Where a course or bundle document that fails its schema is reported (it is left out of the answer). */
+  logSkipped: (skipped: SkippedCourse | SkippedBundle) => void;
   now: () => Date;
 }
 
@@ -61,7 +66,7 @@ export async function listCourses(deps: CatalogDeps, params: CatalogListParams):
     courses.where(where).count() as Promise<{ total: number }>,
   ]);
   return {
-    items: readCourses(found.data, logSkipped).map(toCourseCard),
+    items: await cardsWithPromotions(db, readCourses(found.data, logSkipped), deps.now()),
     total: counted.total,
     page: query.page,
     pageSize: query.limit,
@@ -86,7 +91,8 @@ export async function courseDetail(
   const projection: Record<string, 1> = {};
   for (const field of COURSE_FIELDS) projection[field] = 1;
   for (const field of Object.keys(LESSON_OUTLINE_FIELDS)) projection[`outline.${field}`] = 1;
-  const [aggregated, access, progressDoc] = await Promise.all([
+  const now = deps.now();
+  const [aggregated, access, progressDoc, promotions] = await Promise.all([
     db
       .collection(COLLECTIONS.courses)
       .aggregate()
@@ -94,8 +100,9 @@ export async function courseDetail(
       .lookup({ from: COLLECTIONS.lessons, localField: '_id', foreignField: 'courseId', as: 'outline' })
       .project(projection)
       .end() as Promise<{ list: CourseWithOutline[] }>,
-    courseAccess(db, openid, courseId, deps.now()),
+    courseAccess(db, openid, courseId, now),
     readProgress(db, openid, courseId),
+    targetPromotions(db, 'course', [courseId]),
   ]);
   const raw = aggregated.list[0];
   const notFound = new AppError('NOT_FOUND', `courseId 对应的课程不存在或未上架：${courseId}`, { field: 'courseId' });
@@ -109,7 +116,8 @@ export async function courseDetail(
   if (read.course.status !== 'published') throw notFound;
   const lessons = (Array.isArray(outline) ? outline : []).filter(isLessonOutline);
   const enrolled = access.longest !== undefined;
-  const data: CatalogDetailData = { course: toCourseDetail(read.course, lessons), enrolled };
+  const promotion = promotionBrief({ id: courseId, listPriceFen: read.course.priceFen }, promotions, now);
+  const data: CatalogDetailData = { course: withPromotion(toCourseDetail(read.course, lessons), promotion), enrolled };
   if (access.longest) data.access = accessOf(access.longest);
   const progress = enrolled ? toProgressBrief(progressDoc) : undefined;
   if (progress) data.progress = progress;

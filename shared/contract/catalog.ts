@@ -45,11 +45,24 @@ export const catalogActions = {
   ),
   detail: Type.Object({ courseId: DocId }, { additionalProperties: false }),
   categories: Type.Object({}, { additionalProperties: false }),
+  /** Published memberships and 专栏, newest first. */
+  bundles: Type.Object(
+    {
+      /** 1-based. */
+      page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+      pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
+    },
+    { additionalProperties: false },
+  ),
+  /** One published bundle with the cards of its courses, and the caller's access to it. */
+  bundle: Type.Object({ bundleId: DocId }, { additionalProperties: false }),
 };
 
 export type CatalogRequest = RequestOf<typeof catalogActions>;
 export type CatalogListParams = Static<typeof catalogActions.list>;
 export type CatalogDetailParams = Static<typeof catalogActions.detail>;
+export type CatalogBundlesParams = Static<typeof catalogActions.bundles>;
+export type CatalogBundleParams = Static<typeof catalogActions.bundle>;
 
 export const RatingBrief = Type.Object({
   /** Mean of 1–5 ratings, 0 when there are none. */
@@ -162,6 +175,8 @@ export interface CatalogResponses {
   list: CatalogListData;
   detail: CatalogDetailData;
   categories: CatalogCategoriesData;
+  bundles: CatalogBundlesData;
+  bundle: CatalogBundleData;
 }
 
 /**
@@ -185,25 +200,6 @@ export type BundleKind = (typeof BUNDLE_KINDS)[number];
 
 /** @default values the `bundles` action applies when the param is absent. */
 export const BUNDLE_LIST_DEFAULTS = { page: 1, pageSize: 20 } as const;
-
-/**
- * The bundle actions of the `catalog` function. A map of their own until the catalog function handles them: its
- * handlers must cover every action of `catalogActions`, so these join that map when they are wired.
- */
-export const catalogBundleActions = {
-  bundles: Type.Object(
-    {
-      /** 1-based. */
-      page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
-      pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
-    },
-    { additionalProperties: false },
-  ),
-  bundle: Type.Object({ bundleId: DocId }, { additionalProperties: false }),
-};
-
-export type CatalogBundlesParams = Static<typeof catalogBundleActions.bundles>;
-export type CatalogBundleParams = Static<typeof catalogBundleActions.bundle>;
 
 /** A membership or 专栏 as a list shows it. */
 export const Bundle = Type.Object({
@@ -235,9 +231,4 @@ export interface CatalogBundleData {
   bundle: Bundle & { courses: CourseCard[] };
   /** The caller's access to the bundle, when they have one. */
   access?: Access;
-}
-
-export interface CatalogBundleResponses {
-  bundles: CatalogBundlesData;
-  bundle: CatalogBundleData;
 }

@@ -213,7 +213,7 @@ describe('catalog.list', () => {
     }
   });
 
-  it('makes at most two database calls, each on an index', async () => {
+  it('makes three database calls, each on an index: the page, its count, then its limited-time prices', async () => {
     for (const data of [
       { action: 'list' },
       { action: 'list', category: 'python', sort: 'newest' },
@@ -222,19 +222,37 @@ describe('catalog.list', () => {
     ]) {
       const { reply, made, planned } = await call(data);
       expect(reply.ok).toBe(true);
-      expect(made.map((m) => m.action).sort()).toEqual(['database.calculateDocument', 'database.getDocument']);
+      expect(made.map((m) => m.action).sort()).toEqual([
+        'database.calculateDocument',
+        'database.getDocument',
+        'database.getDocument',
+      ]);
       // Every course is published, so the status index holds them all; what matters is that no read scans.
-      expect(planned).toHaveLength(2);
-      expect(planned.every((plan) => plan.collection === 'courses' && plan.index?.startsWith('status_'))).toBe(true);
+      expect(planned).toHaveLength(3);
+      const [courses, promotions] = [
+        planned.filter((plan) => plan.collection === 'courses'),
+        planned.filter((plan) => plan.collection === 'promotions'),
+      ];
+      expect(courses).toHaveLength(2);
+      expect(courses.every((plan) => plan.index?.startsWith('status_'))).toBe(true);
+      expect(promotions).toEqual([expect.objectContaining({ index: 'target_ends' })]);
       expect(new Set(made.map((m) => m.apiToken)).size).toBe(1);
     }
   });
 });
 
 describe('catalog.detail', () => {
-  /** The course by id, its lessons through the lookup's index, the enrollment by id, the progress by owner. */
-  // Learning's readProgress reads the progress document by its id.
-  const DETAIL_INDEXES = ['courseProgress:_id', 'courses:_id', 'grants:owner_via_target', 'lessons:course_order'];
+  /**
+   * The course by id, its lessons through the lookup's index, the grants by owner, the progress by id (learning's
+   * readProgress), the course's promotions by target.
+   */
+  const DETAIL_INDEXES = [
+    'courseProgress:_id',
+    'courses:_id',
+    'grants:owner_via_target',
+    'lessons:course_order',
+    'promotions:target_ends',
+  ];
   const paid = () => published().find((c) => c.priceFen > 0) as CourseDoc;
 
   it('answers the course with its outline in order, not enrolled, with no media, body or URL', async () => {
@@ -251,6 +269,7 @@ describe('catalog.detail', () => {
     );
     expect(made.map((m) => m.action).sort()).toEqual([
       'database.aggregateDocuments',
+      'database.getDocument',
       'database.getDocument',
       'database.getDocument',
     ]);
@@ -295,7 +314,7 @@ describe('catalog.detail', () => {
         },
       },
     });
-    expect(made).toHaveLength(3);
+    expect(made).toHaveLength(4);
     expect(indexesUsed(planned)).toEqual(DETAIL_INDEXES);
     const stranger = await ok({ action: 'detail', courseId: course._id }, 'o-someone-else');
     expect(stranger).toMatchObject({ enrolled: false });
@@ -317,7 +336,7 @@ describe('catalog.detail', () => {
       const { reply, made } = await call({ action: 'detail', courseId });
       expect(reply).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
       if (!reply.ok) expect(reply.error.message).toContain('courseId');
-      expect(made.length).toBeLessThanOrEqual(3);
+      expect(made.length).toBeLessThanOrEqual(4);
     }
     await db.collection(COLLECTIONS.courses).doc('draft-course').remove();
   });

@@ -14,6 +14,10 @@ function handlers(calls: unknown[] = []): ActionHandlers<typeof catalogActions, 
     categories: () => {
       throw new Error('connection refused: mongodb://secret-host/db');
     },
+    bundles: () => ({ items: [], total: 0 }),
+    bundle: (params) => {
+      throw new AppError('NOT_FOUND', `会员不存在：${params.bundleId}`);
+    },
   };
 }
 
@@ -40,8 +44,8 @@ describe('handleClientCall', () => {
     [{ action: 'detail' }, 'courseId is required'],
     [{ action: 'detail', courseId: 42 }, 'courseId must be an id of 1 to 64 letters, digits, _ or -'],
     [{ action: 'detail', courseId: 'a/../b' }, 'courseId must be an id of 1 to 64 letters, digits, _ or -'],
-    [{ action: 'refund' }, 'action must be one of list, detail, categories'],
-    [{ action: 'toString' }, 'action must be one of list, detail, categories'],
+    [{ action: 'refund' }, 'action must be one of list, detail, categories, bundles, bundle'],
+    [{ action: 'toString' }, 'action must be one of list, detail, categories, bundles, bundle'],
     [{ pageSize: 10 }, 'action is required'],
     [null, 'event must be an object'],
     [[1, 2], 'event must be an object'],

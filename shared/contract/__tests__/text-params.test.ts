@@ -6,7 +6,6 @@
 import type { TSchema } from '@sinclair/typebox';
 import {
   catalogActions,
-  catalogBundleActions,
   handleClientCall,
   learningActions,
   Line,
@@ -20,7 +19,7 @@ import {
 } from '..';
 
 const FUNCTIONS: Record<string, ActionSchemas> = {
-  catalog: { ...catalogActions, ...catalogBundleActions },
+  catalog: catalogActions,
   order: orderActions,
   learning: learningActions,
   review: reviewActions,
