@@ -1,5 +1,5 @@
 /** @jest-environment jsdom */
-import { allText, installWx, listen, renderComponent, tap } from './helpers/simulate';
+import { allText, installWx, listen, renderComponent, tap, textOf } from './helpers/simulate';
 
 beforeEach(() => installWx());
 
@@ -22,8 +22,8 @@ describe('course-card', () => {
         title: 'Python 入门',
         subtitle: '副标题',
         cover: '',
-        price: '¥99',
-        free: false,
+        priceFen: 9900,
+        promotion: null,
         rating: '4.6',
         meta: '入门 · 3 课',
       },
@@ -34,6 +34,47 @@ describe('course-card', () => {
     expect(allText(comp)).not.toContain('副标题');
     await tap(comp, '.card');
     expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/detail/index?courseId=py' });
+  });
+});
+
+describe('price-tag', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('shows a plain price without a promotion, and 免费 for a free course', () => {
+    const comp = renderComponent('components/price-tag', { fen: 9900, promotion: null });
+    expect(allText(comp)).toBe('¥99');
+    expect(allText(renderComponent('components/price-tag', { fen: 0, promotion: null }))).toBe('免费');
+  });
+
+  it('counts down each minute and fires promotionend once, at the end', async () => {
+    jest.useFakeTimers();
+    const endsAt = new Date(Date.now() + 2 * 60_000 + 500).toISOString();
+    const comp = renderComponent('components/price-tag', {
+      fen: 9900,
+      promotion: { priceFen: 4900, endsAt, label: '秒杀' },
+    });
+    const ended = jest.fn();
+    listen(comp, 'promotionend', ended);
+    expect(allText(comp)).toBe('¥49¥99秒杀剩 2 分');
+    await jest.advanceTimersByTimeAsync(501);
+    expect(textOf(comp, '.countdown')).toBe('剩 1 分');
+    await jest.advanceTimersByTimeAsync(60_000);
+    expect(textOf(comp, '.countdown')).toBe('剩不到 1 分钟');
+    expect(ended).not.toHaveBeenCalled();
+    await jest.advanceTimersByTimeAsync(60_000);
+    expect(ended).toHaveBeenCalledTimes(1);
+    expect(textOf(comp, '.countdown')).toBe('即将结束');
+    await jest.advanceTimersByTimeAsync(10 * 60_000);
+    expect(ended).toHaveBeenCalledTimes(1);
+  });
+
+  it('shows what the server priced even when the phone’s clock is past the end, without a timer', () => {
+    const endsAt = new Date(Date.now() - 60_000).toISOString();
+    const comp = renderComponent('components/price-tag', {
+      fen: 9900,
+      promotion: { priceFen: 4900, endsAt, label: '秒杀' },
+    });
+    expect(allText(comp)).toBe('¥49¥99秒杀即将结束');
   });
 });
 

@@ -40,7 +40,15 @@ function catalogWith(cloud: CloudStub, enrolled: () => boolean): void {
       summary: { avg: 5, count: 1, histogram: [0, 0, 0, 0, 1] },
     }))
     .on('recommend.similar', () => ({ items: [] }))
-    .on('order.list', () => ({ items: [], total: 0, policy: { refundDays: 7, maxProgressPercent: 20 } }));
+    .on('order.list', () => ({ items: [], total: 0, policy: { refundDays: 7, maxProgressPercent: 20 } }))
+    .on('promo.coupons', () => ({ items: [] }))
+    .on('promo.quote', () => ({ listPriceFen: 9900, discounts: [], payFen: 9900, usableCoupons: [] }));
+}
+
+/** The buy button opens the bill; 确认支付 on it starts the purchase (left to the caller: real or fake timers). */
+async function openBill(page: ReturnType<typeof openPage>): Promise<void> {
+  await tap(page, '.main-action');
+  expect(textOf(page, '.checkout >>> .confirm')).toBe('确认支付 ¥99');
 }
 
 describe('课程详情', () => {
@@ -124,8 +132,9 @@ describe('课程详情', () => {
     });
     const page = openPage('detail', { courseId: 'py' });
     await settle();
+    await openBill(page);
     jest.useFakeTimers();
-    press(page, '.main-action');
+    press(page, '.checkout >>> .confirm');
     await jest.advanceTimersByTimeAsync(5000);
     jest.useRealTimers();
     await settle();
@@ -142,8 +151,9 @@ describe('课程详情', () => {
     cloud.on('order.get', () => ({ order: order('o1') }));
     const page = openPage('detail', { courseId: 'py' });
     await settle();
+    await openBill(page);
     jest.useFakeTimers();
-    press(page, '.main-action');
+    press(page, '.checkout >>> .confirm');
     await jest.advanceTimersByTimeAsync(60_000);
     jest.useRealTimers();
     await settle();
@@ -162,7 +172,8 @@ describe('课程详情', () => {
     cloud.on('order.create', () => ({ order: order('o1'), payment }));
     const page = openPage('detail', { courseId: 'py' });
     await settle();
-    await tap(page, '.main-action');
+    await openBill(page);
+    await tap(page, '.checkout >>> .confirm');
     await settle();
     expect(allText(page)).toContain('你已取消支付');
     expect(cloud.callsOf('order.get')).toHaveLength(0);
@@ -178,7 +189,8 @@ describe('课程详情', () => {
     });
     const page = openPage('detail', { courseId: 'py' });
     await settle();
-    await tap(page, '.main-action');
+    await openBill(page);
+    await tap(page, '.checkout >>> .confirm');
     await settle();
     expect(cloud.callsOf('order.create')[0]).toMatchObject({ courseId: 'py', rail: 'virtual' });
     expect(wx.requestPayment).not.toHaveBeenCalled();
@@ -198,7 +210,8 @@ describe('课程详情', () => {
     cloud.on('order.get', () => ({ order: order('o1', { status: paid ? 'paid' : 'pending' }) }));
     const page = openPage('detail', { courseId: 'py' });
     await settle();
-    await tap(page, '.main-action');
+    await openBill(page);
+    await tap(page, '.checkout >>> .confirm');
     await settle(12);
     expect(requestVirtualPayment).toHaveBeenCalledWith(
       expect.objectContaining({ paySig: 'p', mode: 'short_series_goods' }),
@@ -217,7 +230,8 @@ describe('课程详情', () => {
     cloud.on('order.get', () => ({ order: order('o1', { status: 'failed', note: '银行卡余额不足' }) }));
     const page = openPage('detail', { courseId: 'py' });
     await settle();
-    await tap(page, '.main-action');
+    await openBill(page);
+    await tap(page, '.checkout >>> .confirm');
     await settle();
     expect(allText(page)).toContain('支付未成功：银行卡余额不足');
   });
@@ -238,7 +252,8 @@ describe('课程详情', () => {
     cloud.on('order.get', () => ({ order: order('o1', { status: paid ? 'paid' : 'pending' }) }));
     const page = openPage('detail', { courseId: 'py' });
     await settle();
-    await tap(page, '.main-action');
+    await openBill(page);
+    await tap(page, '.checkout >>> .confirm');
     await settle();
     expect(allText(page)).toContain('支付未成功，订单仍可支付');
     expect(textOf(page, '.main-action')).toBe('继续支付 ¥99');

@@ -1,5 +1,7 @@
 import { clockText, durationText, priceText } from '../view/format';
 import { articleBlocks, parseMarkdown } from '../view/markdown';
+import { countdownText, nextTickMs, priceView } from '../view/price';
+import { accessText } from '../view/access';
 import { ProgressReporter } from '../flows/progress-reporter';
 
 describe('format', () => {
@@ -16,6 +18,55 @@ describe('format', () => {
     expect(durationText(20)).toBe('1 分钟');
     expect(durationText(4800)).toBe('1 小时 20 分钟');
   });
+});
+
+describe('price', () => {
+  const MIN = 60_000;
+  it.each([
+    [-1, '即将结束'],
+    [0, '即将结束'],
+    [59_999, '剩不到 1 分钟'],
+    [MIN, '剩 1 分'],
+    [59 * MIN + 59_999, '剩 59 分'],
+    [60 * MIN, '剩 1 小时 0 分'],
+    [24 * 60 * MIN, '剩 1 天 0 小时 0 分'],
+    [(2 * 24 * 60 + 3 * 60 + 5) * MIN + 1, '剩 2 天 3 小时 5 分'],
+  ])('countdownText(%i) = %s', (ms, text) => expect(countdownText(ms)).toBe(text));
+
+  it('ticks when the text changes next', () => {
+    for (const ms of [1, 59_999, MIN, MIN + 1, 2 * MIN, 3 * MIN + 17_000, 25 * 60 * MIN + 5]) {
+      const tick = nextTickMs(ms);
+      expect(countdownText(ms - tick)).not.toBe(countdownText(ms));
+      expect(countdownText(ms - tick + 1)).toBe(countdownText(ms));
+    }
+    expect(nextTickMs(0)).toBe(0);
+  });
+
+  it('shows a promotion only below the list price', () => {
+    const promotion = { priceFen: 4900, endsAt: new Date(MIN).toISOString(), label: '特惠' };
+    expect(priceView(9900, promotion, 0)).toEqual({
+      now: '¥49',
+      free: false,
+      sale: true,
+      was: '¥99',
+      label: '特惠',
+      countdown: '剩 1 分',
+    });
+    expect(priceView(4900, promotion, 0)).toMatchObject({ now: '¥49', sale: false, was: '', countdown: '' });
+  });
+});
+
+describe('accessText', () => {
+  const until = '2025-05-01T04:00:00.000Z';
+  it.each([
+    [{ via: 'purchase' as const }, '已购买'],
+    [{ via: 'free' as const }, '免费'],
+    [{ via: 'redeem' as const }, '兑换'],
+    [{ via: 'bundle' as const, until }, '会员·至 2025-05-01'],
+    [{ via: 'bundle' as const }, '专栏'],
+    [{ via: 'org' as const }, '机构'],
+    [{ via: 'org' as const, until }, '机构·至 2025-05-01'],
+  ])('%j: %s', (access, text) => expect(accessText(access)).toBe(text));
 });
 
 describe('articleBlocks', () => {

@@ -289,6 +289,38 @@ describe('订单', () => {
     expect(allText(page)).toContain('退款中');
   });
 
+  it('shows what each order saved, and leads to the course or the bundle it bought', async () => {
+    const cloud = installWx();
+    cloud.on('order.list', () => ({
+      items: [
+        order('o1', {
+          status: 'paid',
+          listPriceFen: 9900,
+          amountFen: 2900,
+          discounts: [
+            { kind: 'promotion', id: 'p1', label: '限时特惠', amountFen: 5000 },
+            { kind: 'coupon', id: 'c1', label: '新人专享', amountFen: 2000 },
+          ],
+        }),
+        order('o2', { courseId: undefined, bundleId: 'vip', courseTitle: '年度会员', status: 'paid' }),
+      ],
+      total: 2,
+      policy: { refundDays: 7, maxProgressPercent: 20 },
+    }));
+    const page = openPage('orders');
+    await settle();
+    expect(textOf(page, '.saving')).toBe('原价 ¥99，已优惠 ¥70（限时特惠、新人专享）');
+    expect(page.querySelectorAll('.saving')).toHaveLength(1);
+    const titles = page.querySelectorAll('.order-title');
+    titles[0]?.dispatchEvent('tap');
+    titles[1]?.dispatchEvent('tap');
+    await settle();
+    expect((wx.navigateTo as jest.Mock).mock.calls).toEqual([
+      [{ url: '/pages/detail/index?courseId=py' }],
+      [{ url: '/pages/bundle/index?bundleId=vip' }],
+    ]);
+  });
+
   it('shows the server reason when a refund is refused, and the policy it was refused under', async () => {
     const cloud = installWx();
     cloud

@@ -2,10 +2,11 @@
 import type { call } from '../services/call';
 import { CallError } from '../services/call';
 import { WxApiError } from '../services/wx-api';
+import { Checkout } from '../flows/checkout';
 import { Purchase } from '../flows/purchase';
 import type { PurchaseDeps } from '../flows/purchase';
 import { OrdersStore } from '../stores/orders';
-import { order, payment } from './helpers/fixtures';
+import { myCoupon, order, payment, quote } from './helpers/fixtures';
 
 type Answer = (request: Record<string, unknown>) => unknown;
 
@@ -40,7 +41,7 @@ describe('Purchase', () => {
       'order.get': () => ({ order: order('o1', { status: polls++ === 0 ? 'pending' : 'paid' }) }),
     });
     const purchase = new Purchase(deps);
-    expect(await purchase.buy('py')).toBe('paid');
+    expect(await purchase.buy({ courseId: 'py' })).toBe('paid');
     expect(deps.requestPayment).toHaveBeenCalledWith(payment);
     expect(polls).toBe(2);
     expect(purchase.state).toMatchObject({ phase: 'paid', orderId: 'o1', busy: false, retryable: false });
@@ -52,7 +53,7 @@ describe('Purchase', () => {
       { requestPayment: async () => Promise.reject(new WxApiError('requestPayment:fail cancel')) },
     );
     const purchase = new Purchase(deps);
-    expect(await purchase.buy('py')).toBe('cancelled');
+    expect(await purchase.buy({ courseId: 'py' })).toBe('cancelled');
     expect(purchase.state).toMatchObject({ orderId: 'o1', busy: false, retryable: true });
   });
 
@@ -66,9 +67,64 @@ describe('Purchase', () => {
       { platform: () => 'ios' },
     );
     const purchase = new Purchase(deps);
-    expect(await purchase.buy('py')).toBe('ios-blocked');
+    expect(await purchase.buy({ courseId: 'py' })).toBe('ios-blocked');
     expect((deps.call as jest.Mock).mock.calls[0]?.[1]).toMatchObject({ action: 'create', rail: 'virtual' });
     expect(deps.requestPayment).not.toHaveBeenCalled();
+  });
+});
+
+describe('Purchase of a bundle', () => {
+  it('orders the bundle with the coupon and says it is open once paid', async () => {
+    const deps = purchaseDeps({
+      'order.create': () => ({ order: order('o1', { courseId: undefined, bundleId: 'vip' }), payment }),
+      'order.get': () => ({ order: order('o1', { status: 'paid' }) }),
+    });
+    const purchase = new Purchase(deps);
+    expect(await purchase.buy({ bundleId: 'vip' }, 'c1')).toBe('paid');
+    const [, request] = (deps.call as jest.Mock).mock.calls[0] as [string, Record<string, unknown>];
+    expect(request).toMatchObject({ action: 'create', bundleId: 'vip', couponId: 'c1' });
+    expect(request).not.toHaveProperty('courseId');
+    expect(purchase.state.message).toBe('购买成功，已开通');
+  });
+});
+
+describe('Checkout', () => {
+  /** A `call` whose quotes wait until `release` is called with the answer. */
+  function heldQuotes() {
+    const waiting: ((answer: unknown) => void)[] = [];
+    const call = jest.fn(
+      (_name: string, _request: Record<string, unknown>) => new Promise((resolve) => waiting.push(resolve)),
+    ) as unknown as jest.Mock & typeof import('../services/call').call;
+    return { call, release: (i: number, answer: unknown) => waiting[i]?.(answer) };
+  }
+
+  it('drops an answer to an older quote: the last coupon chosen is the bill', async () => {
+    const { call, release } = heldQuotes();
+    const checkout = new Checkout({ call });
+    const coupons = [myCoupon('m1', 'a'), myCoupon('m2', 'b')];
+    const opened = checkout.open({ courseId: 'py' }, { couponId: '' });
+    release(0, quote(9900, [], coupons));
+    await opened;
+    const first = checkout.choose('a');
+    const second = checkout.choose('b');
+    release(2, quote(9900, [{ kind: 'coupon', id: 'b', label: 'b', amountFen: 500 }], coupons));
+    release(1, quote(9900, [{ kind: 'coupon', id: 'a', label: 'a', amountFen: 2000 }], coupons));
+    await Promise.all([first, second]);
+    expect(checkout.state).toMatchObject({ couponId: 'b', pay: '¥94', quoting: false });
+    expect(checkout.payFen).toBe(9400);
+  });
+
+  it('is not confirmable while a quote is on its way, nor after it is closed', async () => {
+    const { call, release } = heldQuotes();
+    const checkout = new Checkout({ call });
+    const opened = checkout.open({ bundleId: 'vip' }, { couponId: '' });
+    expect(checkout.confirmable).toBe(false);
+    expect(call.mock.calls[0]?.[1]).toEqual({ action: 'quote', bundleId: 'vip' });
+    release(0, quote(39900));
+    await opened;
+    expect(checkout.confirmable).toBe(true);
+    checkout.close();
+    expect(checkout.confirmable).toBe(false);
   });
 });
 

@@ -14,6 +14,7 @@
  * signs the payment with the session key the server gets for it; cloudPay ignores it.
  */
 import type { OrderCreateData, VirtualPayment, WxPayment } from '../../shared/contract';
+import type { SaleTarget } from './checkout';
 import type { call } from '../services/call';
 import { CallError, messageOf } from '../services/call';
 import type { Platform } from '../services/platform';
@@ -73,7 +74,17 @@ export function initialPurchase(): PurchaseState {
   return { phase: 'idle', message: '', orderId: '', busy: false, retryable: false };
 }
 
+/** The details of a refusal that names the coupon or the price (shared/promo), not the rail. */
+function refusesSale(details: unknown): boolean {
+  if (typeof details !== 'object' || details === null) return false;
+  const { field, reason } = details as { field?: unknown; reason?: unknown };
+  return field === 'couponId' || typeof reason === 'string';
+}
+
 export class Purchase extends Store<PurchaseState> {
+  /** The attempt buys a bundle (the message on payment says 已开通, not 课程已解锁). */
+  private bundle = false;
+
   constructor(private readonly deps: PurchaseDeps) {
     super(initialPurchase());
   }
@@ -84,9 +95,13 @@ export class Purchase extends Store<PurchaseState> {
     return phase;
   }
 
-  /** Runs the whole flow for `courseId` and returns the phase it ended in. */
-  async buy(courseId: string): Promise<PurchasePhase> {
+  /**
+   * Runs the whole flow for the course or bundle, with the coupon the bill used (`Coupon.id`), and returns the phase
+   * it ended in.
+   */
+  async buy(target: SaleTarget, couponId = ''): Promise<PurchasePhase> {
     if (this.state.busy) return this.state.phase;
+    this.bundle = 'bundleId' in target;
     const ios = this.deps.platform() === 'ios';
     this.update({ orderId: '' });
     this.enter('creating');
@@ -96,21 +111,23 @@ export class Purchase extends Store<PurchaseState> {
       const loginCode = await this.deps.login().catch(() => undefined);
       created = await this.deps.call('order', {
         action: 'create',
-        courseId,
+        ...target,
+        ...(couponId ? { couponId } : {}),
         ...(ios ? { rail: 'virtual' as const } : {}),
         ...(loginCode ? { loginCode } : {}),
       });
     } catch (error) {
-      // A backend without the virtual rail refuses it; on iOS that means there is no compliant way to pay here.
+      // A backend without the virtual rail refuses it; on iOS that means there is no compliant way to pay here. A
+      // refusal of the coupon or the price (its details say which) is not about the rail: the server's words.
       if (ios && error instanceof CallError && ['INVALID_ARGUMENT', 'FAILED_PRECONDITION'].includes(error.code)) {
-        return this.enter('ios-blocked');
+        if (!refusesSale(error.details)) return this.enter('ios-blocked');
       }
       return this.enter('failed', messageOf(error));
     }
     const { order } = created;
     this.update({ orderId: order.id });
     if (order.status === 'paid')
-      return this.enter('paid', order.amountFen > 0 ? MESSAGES.paid : '报名成功，开始学习吧');
+      return this.enter('paid', order.amountFen > 0 ? this.paidMessage() : '报名成功，开始学习吧');
 
     this.enter('paying');
     try {
@@ -133,6 +150,10 @@ export class Purchase extends Store<PurchaseState> {
     return this.confirm(order.id);
   }
 
+  private paidMessage(): string {
+    return this.bundle ? '购买成功，已开通' : MESSAGES.paid;
+  }
+
   /** Asks the server again about the current order (the "刷新支付结果" button). */
   async recheck(): Promise<PurchasePhase> {
     if (!this.state.orderId || this.state.busy) return this.state.phase;
@@ -149,7 +170,7 @@ export class Purchase extends Store<PurchaseState> {
       await this.deps.sleep(delay);
       try {
         const { order } = await this.deps.call('order', { action: 'get', orderId });
-        if (order.status === 'paid') return this.enter('paid');
+        if (order.status === 'paid') return this.enter('paid', this.paidMessage());
         if (order.status === 'failed' || order.status === 'closed') {
           return this.enter('failed', order.note ? `支付未成功：${order.note}` : MESSAGES.failed);
         }

@@ -9,6 +9,12 @@ export interface Routes {
   orders: Record<string, never>;
   review: { courseId: string; title?: string };
   me: Record<string, never>;
+  /** 领券: the coupons the learner may claim now, for one course or all. */
+  coupons: { courseId?: string };
+  'my-coupons': Record<string, never>;
+  redeem: Record<string, never>;
+  bundles: Record<string, never>;
+  bundle: { bundleId: string };
 }
 
 export type RouteName = keyof Routes;

@@ -1,50 +1,22 @@
 /**
- * 课程详情: the course, the learner's state in it (visitor, pending payment, enrolled), reviews, similar courses, and
- * the purchase flow. The buy button is derived from the server's answers only: enrolled comes from `catalog.detail`,
- * which is read again once the order is confirmed paid.
+ * 课程详情: the course, the learner's state in it (visitor, pending payment, enrolled and how), reviews, similar
+ * courses, the coupons to claim, the bill before paying and the purchase flow. The buy button is derived from the
+ * server's answers only: enrolled comes from `catalog.detail`, which is read again once the order is confirmed paid.
  */
-import type { CatalogDetailData, Order, Review } from '../../shared/contract';
+import type { CatalogDetailData, Coupon, Order } from '../../shared/contract';
 import type { call } from '../services/call';
 import { CallError, messageOf } from '../services/call';
-import { cardView, dateTimeText, durationText, LEVEL_TEXT, lessonRows, priceText, ratingText } from '../view/format';
+import { cardView, lessonRows } from '../view/format';
 import type { CardView, LessonRow } from '../view/format';
+import { accessText, membershipUntil } from '../view/access';
+import { courseAction, courseView, reviewView } from '../view/course';
+import type { CourseAction, CourseView, ReviewView } from '../view/course';
+import { Checkout, initialCheckout } from '../flows/checkout';
+import type { CheckoutState } from '../flows/checkout';
 import { initialPurchase, Purchase } from '../flows/purchase';
 import type { PurchaseDeps, PurchasePhase, PurchaseState } from '../flows/purchase';
 import type { LoadStatus } from '../core/store';
 import { Store } from '../core/store';
-
-export type ActionKind = 'learn' | 'buy' | 'enroll' | 'busy';
-
-export interface CourseAction {
-  kind: ActionKind;
-  label: string;
-}
-
-export interface ReviewView {
-  id: string;
-  author: string;
-  rating: number;
-  text: string;
-  date: string;
-  /** The learner's own review that is not public (yet): `审核中` or `未通过审核`. */
-  badge: string;
-}
-
-export interface CourseView {
-  id: string;
-  title: string;
-  subtitle: string;
-  cover: string;
-  description: string;
-  creator: string;
-  price: string;
-  free: boolean;
-  meta: string;
-  rating: string;
-  ratingCount: number;
-  ratingAvg: number;
-  tags: string[];
-}
 
 export interface CourseState {
   status: LoadStatus;
@@ -52,15 +24,22 @@ export interface CourseState {
   course: CourseView | null;
   lessons: LessonRow[];
   enrolled: boolean;
+  /** Where the access comes from (`已购买`, `会员·至 2025-05-01`, …), '' without access. */
+  access: string;
+  /** A membership opens the course until this date (`2025-05-01`): buying it keeps it for good. */
+  membershipUntil: string;
   percent: number;
   /** Where 继续学习 goes. */
   resumeLessonId: string;
   pendingOrderId: string;
   action: CourseAction;
+  /** The coupons of this course the learner may claim now, in brief (`立减 ¥20 · 8.5 折`), '' for none. */
+  couponHint: string;
   reviews: ReviewView[];
   reviewTotal: number;
   similar: CardView[];
   purchase: PurchaseState;
+  checkout: CheckoutState;
 }
 
 export function initialCourse(): CourseState {
@@ -70,52 +49,50 @@ export function initialCourse(): CourseState {
     course: null,
     lessons: [],
     enrolled: false,
+    access: '',
+    membershipUntil: '',
     percent: 0,
     resumeLessonId: '',
     pendingOrderId: '',
     action: { kind: 'busy', label: '加载中' },
+    couponHint: '',
     reviews: [],
     reviewTotal: 0,
     similar: [],
     purchase: initialPurchase(),
+    checkout: initialCheckout(),
   };
 }
 
-const BUSY_LABEL: Partial<Record<PurchasePhase, string>> = {
-  creating: '正在下单…',
-  paying: '支付中…',
-  confirming: '确认支付结果…',
-};
-
-/** The main button, from the server's view of the learner and the purchase in progress. */
-export function courseAction(
-  detail: Pick<CatalogDetailData, 'enrolled' | 'progress'> & { course: { priceFen: number } },
-  pendingOrderId: string,
-  phase: PurchasePhase,
-): CourseAction {
-  if (detail.enrolled) return { kind: 'learn', label: detail.progress?.lastLessonId ? '继续学习' : '开始学习' };
-  const busy = BUSY_LABEL[phase];
-  if (busy) return { kind: 'busy', label: busy };
-  if (detail.course.priceFen <= 0) return { kind: 'enroll', label: '免费报名' };
-  const price = priceText(detail.course.priceFen);
-  return { kind: 'buy', label: pendingOrderId ? `继续支付 ${price}` : `立即购买 ${price}` };
+/** The pending order of the course the learner can still pay. */
+interface Pending {
+  id: string;
+  amountFen: number;
+  /** The coupon it holds, '' for none: the bill opens with it. */
+  couponId: string;
 }
 
-function reviewView(review: Review): ReviewView {
-  const badge = review.status === 'pending' ? '审核中' : review.status === 'rejected' ? '未通过审核' : '';
-  return {
-    id: review.id,
-    author: review.mine ? '我' : review.author,
-    rating: review.rating,
-    text: review.text,
-    date: dateTimeText(review.updatedAt).slice(0, 10),
-    badge,
-  };
+function pendingOf(order: Order | undefined, enrolled: boolean): Pending | undefined {
+  if (!order || enrolled || new Date(order.expiresAt).getTime() <= Date.now()) return undefined;
+  const coupon = order.discounts.find((d) => d.kind === 'coupon');
+  return { id: order.id, amountFen: order.amountFen, couponId: coupon?.id ?? '' };
+}
+
+function couponHint(coupons: readonly Coupon[]): string {
+  return coupons
+    .slice(0, 3)
+    .map((c) => c.label)
+    .join(' · ');
 }
 
 export class CourseStore extends Store<CourseState> {
   readonly purchase: Purchase;
+  readonly checkout: Checkout;
   private detail: CatalogDetailData | undefined;
+  private pending: Pending | undefined;
+  /** The bill last confirmed: what its order charges and the coupon it holds (重新支付 pays the same order). */
+  private billFen = 0;
+  private billCouponId = '';
 
   constructor(
     private readonly courseId: string,
@@ -123,16 +100,24 @@ export class CourseStore extends Store<CourseState> {
   ) {
     super(initialCourse());
     this.purchase = new Purchase(deps.purchase);
+    this.checkout = new Checkout(deps);
     this.purchase.subscribe(() => {
       const purchase = this.purchase.state;
       // An attempt that left its order payable: the main button continues that order.
-      if (purchase.retryable && purchase.orderId) this.update({ pendingOrderId: purchase.orderId });
+      if (purchase.retryable && purchase.orderId) this.keepPending(purchase.orderId);
       this.update({ purchase, action: this.actionNow(purchase.phase) });
     });
+    this.checkout.subscribe(() => this.update({ checkout: this.checkout.state }));
   }
 
   private actionNow(phase: PurchasePhase): CourseAction {
-    return this.detail ? courseAction(this.detail, this.state.pendingOrderId, phase) : this.state.action;
+    return this.detail ? courseAction(this.detail, this.pending?.amountFen, phase) : this.state.action;
+  }
+
+  /** The attempt's order stays payable, at the price of the bill that was confirmed. */
+  private keepPending(orderId: string): void {
+    this.pending = { id: orderId, amountFen: this.billFen, couponId: this.billCouponId };
+    this.update({ pendingOrderId: orderId });
   }
 
   /** Everything on the page; `quiet` keeps the content on screen while refreshing (coming back to the page). */
@@ -145,17 +130,21 @@ export class CourseStore extends Store<CourseState> {
     const { call } = this.deps;
     const courseId = this.courseId;
     try {
-      const [detail, reviews, similar, orders] = await Promise.all([
+      const [detail, reviews, similar, orders, coupons] = await Promise.all([
         call('catalog', { action: 'detail', courseId }),
         call('review', { action: 'list', courseId, pageSize: 3 }).catch(() => null),
         call('recommend', { action: 'similar', courseId, limit: 4 }).catch(() => ({ items: [] })),
         call('order', { action: 'list', courseId, status: 'pending', pageSize: 1 }).catch(() => ({
           items: [] as Order[],
         })),
+        call('promo', { action: 'coupons', courseId }).catch(() => ({ items: [] as Coupon[] })),
       ]);
       this.show(detail, orders.items[0]);
       if (reviews) this.update({ reviews: reviews.items.map(reviewView), reviewTotal: reviews.total });
-      this.update({ similar: similar.items.map((item) => cardView(item.course)) });
+      this.update({
+        similar: similar.items.map((item) => cardView(item.course)),
+        couponHint: this.buyable ? couponHint(coupons.items) : '',
+      });
     } catch (error) {
       // A course that is gone is no error to retry: the empty state leads back to the catalog.
       if (error instanceof CallError && error.code === 'NOT_FOUND') this.update({ status: 'empty', error: '' });
@@ -166,48 +155,79 @@ export class CourseStore extends Store<CourseState> {
   /** `pending`: the learner's pending order of this course, if any (`order.list` filtered by the server). */
   private show(detail: CatalogDetailData, pending: Order | undefined): void {
     this.detail = detail;
+    this.pending = pendingOf(pending, detail.enrolled);
     const { course, progress } = detail;
-    const payable = pending !== undefined && new Date(pending.expiresAt).getTime() > Date.now();
-    const pendingOrderId = detail.enrolled || !payable ? '' : pending.id;
-    const totalSec = course.lessons.reduce((sum, lesson) => sum + lesson.durationSec, 0);
     this.update({
       status: 'ready',
       error: '',
-      course: {
-        id: course.id,
-        title: course.title,
-        subtitle: course.subtitle,
-        cover: course.cover,
-        description: course.description,
-        creator: course.creator.title ? `${course.creator.name} · ${course.creator.title}` : course.creator.name,
-        price: priceText(course.priceFen),
-        free: course.priceFen <= 0,
-        meta: `${LEVEL_TEXT[course.level]} · ${course.lessons.length} 课 · 共 ${durationText(totalSec)} · ${course.learnerCount} 人在学`,
-        rating: ratingText(course.rating.avg, course.rating.count),
-        ratingAvg: course.rating.avg,
-        ratingCount: course.rating.count,
-        tags: course.tags,
-      },
+      course: courseView(course),
       lessons: lessonRows(course.lessons, progress?.completedLessonIds, progress?.lastLessonId),
       enrolled: detail.enrolled,
+      access: detail.enrolled && detail.access ? accessText(detail.access) : '',
+      membershipUntil: detail.enrolled ? membershipUntil(detail.access) : '',
       percent: progress?.percent ?? 0,
       resumeLessonId: progress?.lastLessonId ?? course.lessons[0]?.id ?? '',
-      pendingOrderId,
+      pendingOrderId: this.pending?.id ?? '',
     });
-    this.update({ action: courseAction(detail, pendingOrderId, this.purchase.state.phase) });
+    this.update({ action: this.actionNow(this.purchase.state.phase) });
   }
 
-  /** The main button: buy or enrol through the purchase flow; on a server-confirmed payment, read the course again. */
-  async buy(): Promise<PurchasePhase> {
-    const phase = await this.purchase.buy(this.courseId);
-    if (phase === 'paid') await this.load(true);
+  /** The learner may pay for the course: not enrolled, or enrolled only through a membership for a while. */
+  private get buyable(): boolean {
+    return !!this.detail && this.detail.course.priceFen > 0 && (!this.detail.enrolled || !!this.state.membershipUntil);
+  }
+
+  /** The buy button: a free course is enrolled at once; a paid one opens the bill first. */
+  async buy(): Promise<PurchasePhase | undefined> {
+    if (!this.detail || this.purchase.state.busy) return undefined;
+    if (this.detail.course.priceFen <= 0 && !this.detail.enrolled) return this.pay('');
+    if (!this.buyable) return undefined;
+    const until = this.state.membershipUntil;
+    await this.checkout.open(
+      { courseId: this.courseId },
+      {
+        ...(this.pending ? { couponId: this.pending.couponId } : {}),
+        notice: until ? `你的会员已可学习本课程至 ${until}；单独购买后永久有效，会员到期后也能继续学习。` : '',
+      },
+    );
+    return undefined;
+  }
+
+  /** 确认支付 on the bill: the order with the bill's coupon. */
+  async confirm(): Promise<PurchasePhase | undefined> {
+    if (!this.checkout.confirmable) return undefined;
+    const { couponId } = this.checkout.state;
+    this.billFen = this.checkout.payFen;
+    this.billCouponId = couponId;
+    this.checkout.close();
+    return this.pay(couponId);
+  }
+
+  private async pay(couponId: string): Promise<PurchasePhase> {
+    const phase = await this.purchase.buy({ courseId: this.courseId }, couponId);
+    if (phase === 'paid') {
+      this.pending = undefined;
+      this.update({ pendingOrderId: '' });
+      await this.load(true);
+    }
     return phase;
+  }
+
+  /** 重新支付 after a failed attempt: the same order (`order.create` answers with it), in the same sheet. */
+  payAgain(): Promise<PurchasePhase> {
+    return this.pay(this.billCouponId);
   }
 
   async recheck(): Promise<PurchasePhase> {
     const phase = await this.purchase.recheck();
     if (phase === 'paid') await this.load(true);
     return phase;
+  }
+
+  /** A countdown reached its end: the prices as the server has them now, and the bill again if it is open. */
+  async promotionEnded(): Promise<void> {
+    await this.load(true);
+    await this.checkout.refresh();
   }
 
   /** Whether the learner may open `lessonId` (enrolled, or a 试看 lesson). */

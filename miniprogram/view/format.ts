@@ -1,5 +1,13 @@
 /** Pure formatting of contract values into what the pages show. No wx calls here. */
-import type { CourseCard, CourseLevel, LessonKind, LessonOutline, Order, OrderStatus } from '../../shared/contract';
+import type {
+  CourseCard,
+  CourseLevel,
+  LessonKind,
+  LessonOutline,
+  Order,
+  OrderStatus,
+  PromotionBrief,
+} from '../../shared/contract';
 
 /** `免费`, `¥99`, `¥9.90`. */
 export function priceText(fen: number): string {
@@ -61,8 +69,9 @@ export interface CardView {
   title: string;
   subtitle: string;
   cover: string;
-  price: string;
-  free: boolean;
+  /** The list price; the card shows it through `price-tag` with the promotion. */
+  priceFen: number;
+  promotion: PromotionBrief | null;
   rating: string;
   meta: string;
 }
@@ -73,8 +82,8 @@ export function cardView(card: CourseCard): CardView {
     title: card.title,
     subtitle: card.subtitle,
     cover: card.cover,
-    price: priceText(card.priceFen),
-    free: card.priceFen <= 0,
+    priceFen: card.priceFen,
+    promotion: card.promotion ?? null,
     rating: ratingText(card.rating.avg, card.rating.count),
     meta: `${LEVEL_TEXT[card.level]} · ${card.lessonCount} 课 · ${card.learnerCount} 人在学`,
   };
@@ -109,9 +118,13 @@ export function lessonRows(lessons: LessonOutline[], completed: readonly string[
 /** An order as the orders page lists it. */
 export interface OrderView {
   id: string;
+  /** What was bought: a course, or else a bundle. */
   courseId: string;
+  bundleId: string;
   title: string;
   amount: string;
+  /** `原价 ¥199，已优惠 ¥120（限时特惠、新人专享）`, or '' without a discount. */
+  saving: string;
   status: OrderStatus;
   statusText: string;
   createdAt: string;
@@ -122,13 +135,22 @@ export interface OrderView {
 export function orderView(order: Order): OrderView {
   return {
     id: order.id,
-    courseId: order.courseId,
+    courseId: order.courseId ?? '',
+    bundleId: order.bundleId ?? '',
     title: order.courseTitle,
     amount: priceText(order.amountFen),
+    saving: savingText(order),
     status: order.status,
     statusText: ORDER_STATUS_TEXT[order.status],
     createdAt: dateTimeText(order.createdAt),
     note: order.note ?? '',
     canRefund: order.status === 'paid' && order.amountFen > 0,
   };
+}
+
+function savingText(order: Pick<Order, 'listPriceFen' | 'discounts'>): string {
+  const off = order.discounts.reduce((sum, d) => sum + d.amountFen, 0);
+  if (off <= 0) return '';
+  const labels = order.discounts.map((d) => d.label).join('、');
+  return `原价 ${priceText(order.listPriceFen)}，已优惠 ${priceText(off)}（${labels}）`;
 }

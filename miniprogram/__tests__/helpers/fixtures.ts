@@ -1,11 +1,15 @@
 /** Contract-typed answers for the cloud stub. */
 import type {
+  Bundle,
   CatalogDetailData,
+  Coupon,
   CourseCard,
   CourseDetail,
   LessonContent,
+  MyCoupon,
   MyCourseItem,
   Order,
+  PromoQuoteData,
   Review,
 } from '../../../shared/contract';
 
@@ -52,6 +56,8 @@ export function order(id: string, patch: Partial<Order> = {}): Order {
     id,
     courseId: 'py',
     courseTitle: '课程 py',
+    listPriceFen: 9900,
+    discounts: [],
     amountFen: 9900,
     status: 'pending',
     rail: 'wxpay',
@@ -90,7 +96,14 @@ export function lesson(id: string, patch: Partial<LessonContent> = {}): LessonCo
 }
 
 export function myCourse(id: string, patch: Partial<MyCourseItem> = {}): MyCourseItem {
-  return { course: card(id), percent: 40, lastLessonId: 'l2', updatedAt: '2024-05-03T10:00:00.000Z', ...patch };
+  return {
+    course: card(id),
+    percent: 40,
+    lastLessonId: 'l2',
+    access: { via: 'purchase' },
+    updatedAt: '2024-05-03T10:00:00.000Z',
+    ...patch,
+  };
 }
 
 export const payment = {
@@ -100,3 +113,55 @@ export const payment = {
   signType: 'MD5',
   paySign: 's',
 };
+
+export function coupon(id: string, patch: Partial<Coupon> = {}): Coupon {
+  return {
+    id,
+    title: `券 ${id}`,
+    label: '立减 ¥20',
+    kind: 'amount',
+    amountFen: 2000,
+    startsAt: '2024-05-01T00:00:00.000Z',
+    endsAt: '2099-06-01T00:00:00.000Z',
+    appliesTo: '全部课程和会员',
+    remaining: 10,
+    perLearner: 1,
+    ...patch,
+  };
+}
+
+/** A claim `id` of the coupon `couponId`. */
+export function myCoupon(id: string, couponId: string, patch: Partial<MyCoupon> = {}): MyCoupon {
+  return {
+    id,
+    status: 'usable',
+    claimedAt: '2024-05-02T00:00:00.000Z',
+    coupon: coupon(couponId),
+    ...patch,
+  };
+}
+
+/** A bill at `listPriceFen` with each discount taken off. */
+export function quote(
+  listPriceFen: number,
+  discounts: PromoQuoteData['discounts'] = [],
+  usableCoupons: MyCoupon[] = [],
+): PromoQuoteData {
+  const off = discounts.reduce((sum, d) => sum + d.amountFen, 0);
+  return { listPriceFen, discounts, payFen: listPriceFen - off, usableCoupons };
+}
+
+export function bundle(id: string, patch: Partial<Bundle> = {}): Bundle {
+  return {
+    id,
+    title: `会员 ${id}`,
+    subtitle: `${id} 的介绍`,
+    cover: `cloud://env.bucket/covers/${id}.png`,
+    priceFen: 39900,
+    kind: 'membership',
+    termDays: 365,
+    courseCount: 2,
+    courseIds: ['py', 'js'],
+    ...patch,
+  };
+}

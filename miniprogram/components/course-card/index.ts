@@ -1,4 +1,7 @@
-/** A course in a list: cover, title, subtitle, meta line, rating and price; tapping opens the course. */
+/**
+ * A course in a list: cover, title, subtitle, meta line, rating and price (`price-tag`, with a running promotion);
+ * tapping opens the course.
+ */
 import { navigate } from '../../services/nav';
 import type { CardView } from '../../view/format';
 

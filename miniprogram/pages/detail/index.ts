@@ -1,4 +1,7 @@
-/** 课程详情 (`?courseId=`): binds CourseStore; buying, opening lessons and writing a review are forwarded to it. */
+/**
+ * 课程详情 (`?courseId=`): binds CourseStore; buying (through the bill), claiming coupons, opening lessons and writing
+ * a review are forwarded to it.
+ */
 import { call } from '../../services/call';
 import { navigate, queryParam } from '../../services/nav';
 import { purchaseDeps } from '../../services/payment';
@@ -7,6 +10,7 @@ import { CourseStore, initialCourse } from '../../stores/detail';
 import { definePage } from '../../core/define-page';
 
 type LessonTap = WechatMiniprogram.TouchEvent<Record<string, never>, Record<string, never>, { id: string }>;
+type ChooseEvent = WechatMiniprogram.CustomEvent<{ couponId: string }>;
 
 definePage({
   initial: initialCourse(),
@@ -15,7 +19,7 @@ definePage({
     void this.store.load();
   },
   onShow() {
-    // Back from a lesson or the review editor: refresh progress and reviews without a spinner.
+    // Back from a lesson, the review editor or 领券: refresh progress, reviews and coupons without a spinner.
     if (this.store.state.status === 'ready') void this.store.load(true);
   },
   methods: {
@@ -24,6 +28,29 @@ definePage({
       if (!course) return;
       if (action.kind === 'learn') navigate('lesson', { courseId: course.id, lessonId: resumeLessonId });
       else if (action.kind === 'buy' || action.kind === 'enroll') void this.store.buy();
+    },
+    /** A membership opens the course for a while; buying it keeps it for good. */
+    onBuyForever(): void {
+      void this.store.buy();
+    },
+    onChooseCoupon(event: ChooseEvent): void {
+      void this.store.checkout.choose(event.detail.couponId);
+    },
+    onConfirm(): void {
+      void this.store.confirm();
+    },
+    onCloseCheckout(): void {
+      this.store.checkout.close();
+    },
+    onRetryQuote(): void {
+      void this.store.checkout.refresh();
+    },
+    onPromotionEnd(): void {
+      void this.store.promotionEnded();
+    },
+    onCoupons(): void {
+      const { course } = this.store.state;
+      if (course) navigate('coupons', { courseId: course.id });
     },
     onLessonTap(event: LessonTap): void {
       const { course } = this.store.state;
@@ -41,7 +68,7 @@ definePage({
     },
     /** The same pending order, in the same payment sheet. */
     onPayAgain(): void {
-      void this.store.buy();
+      void this.store.payAgain();
     },
     onClosePurchase(): void {
       this.store.purchase.reset();

@@ -13,6 +13,10 @@ definePage({
     void this.store.load();
   },
   methods: {
+    /** A limited-time price on a card ended: the cards as the server prices them now. */
+    onPromotionEnd(): void {
+      void this.store.load();
+    },
     onSearch(): void {
       navigate('list');
     },

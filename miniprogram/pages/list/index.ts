@@ -32,6 +32,10 @@ definePage({
     void this.store.loadMore();
   },
   methods: {
+    /** A limited-time price on a card ended: the list as the server prices it now. */
+    onPromotionEnd(): void {
+      void this.store.reload();
+    },
     onLoadMore(): void {
       void this.store.loadMore();
     },

@@ -6,6 +6,11 @@ import { definePage } from '../../core/define-page';
 import { initialOrders, OrdersStore } from '../../stores/orders';
 
 type IdTap = WechatMiniprogram.TouchEvent<Record<string, never>, Record<string, never>, { id: string }>;
+type ItemTap = WechatMiniprogram.TouchEvent<
+  Record<string, never>,
+  Record<string, never>,
+  { course: string; bundle: string }
+>;
 
 definePage({
   initial: initialOrders(),
@@ -17,8 +22,11 @@ definePage({
     onBrowse(): void {
       navigate('list');
     },
-    onCourse(event: IdTap): void {
-      navigate('detail', { courseId: event.currentTarget.dataset.id });
+    /** What the order bought: its course, or its membership or 专栏. */
+    onItem(event: ItemTap): void {
+      const { course, bundle } = event.currentTarget.dataset;
+      if (course) navigate('detail', { courseId: course });
+      else if (bundle) navigate('bundle', { bundleId: bundle });
     },
     onRefund(event: IdTap): void {
       this.store.openRefund(event.currentTarget.dataset.id);
