@@ -1,11 +1,13 @@
 /**
  * The local cloud as a developer runs it (`npm start`, and `tsx local/main.ts` alone): on PORT (default 8787) with its
- * data in LOCAL_CLOUD_DATA (default .local-cloud/), every sandbox, and the demo catalog loaded on a first start.
+ * data in LOCAL_CLOUD_DATA (default .local-cloud/), every sandbox, and the demo catalog loaded on a first start (a later
+ * start migrates the folder's data to this version: toolchain/migrate.ts).
  */
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { LocalCloud } from './cloud';
-import { loadDemoCatalog } from './demo';
+import { migrateEnrollments } from '../toolchain/migrate';
+import { adminDatabase, loadDemoCatalog } from './demo';
 import { useLocalCloudFromThisProcess } from './sdk-env';
 import { startLocalCloud } from './start';
 
@@ -28,7 +30,12 @@ export async function serveLocalCloud({ port, dataDir }: ServeOptions): Promise<
   return startLocalCloud({ port, dataDir, sandboxes: 'all' }, async (starting) => {
     // Scripts run in this process (the demo catalog loading) talk to the cloud through the SDKs as an admin.
     useLocalCloudFromThisProcess(`${starting.url}/admin`, starting.envId);
-    if (!firstStart) return;
+    if (!firstStart) {
+      // A data folder from an earlier version: its data brought up to this one (idempotent, nothing to do usually).
+      const migrated = await migrateEnrollments(adminDatabase(starting), { dryRun: false });
+      if (migrated.copied > 0) console.log(`migrated ${migrated.copied} enrollments to grants`);
+      return;
+    }
     const report = await loadDemoCatalog(starting);
     console.log(
       `demo catalog loaded: ${report.courses.created} courses, ${report.files} files (${(report.ms / 1000).toFixed(1)} s)`,

@@ -2,11 +2,11 @@
  * npm run migrate -- [--env <envId>] [--dry-run]
  *
  * Brings the data of the local cloud (`npm start`) or, with --env, a deployed CloudBase environment up to this version
- * of the code (scripts/lib/migrate.ts lists the steps). Run it after `npm run db:apply` when upgrading; it is safe to
+ * of the code (toolchain/migrate.ts lists the steps). Run it after `npm run db:apply` when upgrading; it is safe to
  * run again. Exit code 2 on a usage error.
  */
 import { connect, parseArgs } from './lib/cloudbase-app';
-import { migrateEnrollments } from './lib/migrate';
+import { migrateEnrollments } from '../toolchain/migrate';
 import { runCommand } from './lib/run-command';
 
 const USAGE = '用法：npm run migrate -- [--env <环境 ID>] [--dry-run]';

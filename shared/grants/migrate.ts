@@ -2,7 +2,7 @@
  * The one-way move from `enrollments` (one document per learner and course, access from a purchase or a free course)
  * to `grants`: each enrollment becomes the learner's own grant of the course under the same `_id`, which is the id
  * `courseGrantId` derives, so orders, refunds and progress keep meeting the same document. Pure; the runner is
- * scripts/lib/migrate.ts (`npm run migrate`).
+ * toolchain/migrate.ts (`npm run migrate`, and `npm start` on an existing data folder).
  */
 import type { GrantDoc } from './model';
 

@@ -2,12 +2,12 @@
  * `npm run migrate` against a local cloud through @cloudbase/node-sdk: enrollments become grants under the same id,
  * what exists already is kept, and a second run changes nothing.
  */
-import type { LocalCloud } from '../../../local/cloud';
-import { adminApp } from '../../../local/demo';
-import { startTestCloud } from '../../../local/testing';
-import { COLLECTIONS } from '../../../shared/collections';
-import { courseGrantId, type GrantDoc } from '../../../shared/grants';
-import type { NodeDb } from '../../../toolchain/catalog-store';
+import type { LocalCloud } from '../../local/cloud';
+import { adminApp } from '../../local/demo';
+import { startTestCloud } from '../../local/testing';
+import { COLLECTIONS } from '../../shared/collections';
+import { courseGrantId, type GrantDoc } from '../../shared/grants';
+import type { NodeDb } from '../catalog-store';
 import { migrateEnrollments } from '../migrate';
 
 let cloud: LocalCloud;

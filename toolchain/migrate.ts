@@ -7,10 +7,10 @@
  * - `enrollments → grants`: every enrollment without a grant of the same `_id` is copied (shared/grants/migrate.ts).
  *   A grant that exists already — written by an order, a refund or an earlier run — is left as it is.
  */
-import { grantOfEnrollment, type LegacyEnrollmentDoc } from '../../shared/grants/migrate';
-import { COLLECTIONS } from '../../shared/collections';
-import { isDuplicateKey } from '../../shared/db';
-import type { NodeDb } from '../../toolchain/catalog-store';
+import { grantOfEnrollment, type LegacyEnrollmentDoc } from '../shared/grants/migrate';
+import { COLLECTIONS } from '../shared/collections';
+import { isDuplicateKey } from '../shared/db';
+import type { NodeDb } from './catalog-store';
 
 /** Documents read per page (the server's maximum for one `get`). */
 const PAGE = 1000;
