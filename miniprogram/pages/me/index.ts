@@ -1,4 +1,4 @@
-/** 我的: privacy agreement, interests, and the way to orders and courses. */
+/** 我的: privacy agreement, interests, and the way to orders, courses and coupons. */
 import { call } from '../../services/call';
 import { navigate } from '../../services/nav';
 import { getPrivacySetting } from '../../services/wx-api';
@@ -35,6 +35,9 @@ definePage({
     },
     onMyCourses(): void {
       navigate('my-courses');
+    },
+    onMyCoupons(): void {
+      navigate('my-coupons');
     },
   },
 });
