@@ -1,4 +1,4 @@
-/** 我的: privacy agreement, interests, and the way to orders, courses and coupons. */
+/** 我的: privacy agreement, interests, and the way to orders, courses, coupons and redemption codes. */
 import { call } from '../../services/call';
 import { navigate } from '../../services/nav';
 import { getPrivacySetting } from '../../services/wx-api';
@@ -38,6 +38,9 @@ definePage({
     },
     onMyCoupons(): void {
       navigate('my-coupons');
+    },
+    onRedeem(): void {
+      navigate('redeem');
     },
   },
 });
