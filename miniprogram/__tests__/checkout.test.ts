@@ -1,6 +1,6 @@
 /** @jest-environment jsdom */
 /** The course page selling: the limited-time price with its countdown, the bill with coupons, 领券, memberships. */
-import { coupon, detail, detailData, myCoupon, order, payment, quote } from './helpers/fixtures';
+import { bundle, card, coupon, detail, detailData, myCoupon, order, payment, quote } from './helpers/fixtures';
 import { allText, find, installWx, openPage, settle, StubError, tap, textOf, type CloudStub } from './helpers/simulate';
 
 afterEach(() => jest.useRealTimers());
@@ -269,5 +269,34 @@ describe('领券', () => {
     expect(textOf(page, '.coupon-hint')).toBe('立减 ¥20 · 8.5 折');
     await tap(page, '.coupon-entry');
     expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/coupons/index?courseId=py' });
+  });
+});
+
+describe('every page with prices reads them again when a promotion ends', () => {
+  const promotion = () => ({ priceFen: 4900, endsAt: new Date(Date.now() + 30_000).toISOString(), label: '秒杀' });
+  const withSale = () => card('hot', { promotion: promotion() });
+
+  it.each([
+    ['home', {}, 'catalog.list'],
+    ['list', {}, 'catalog.list'],
+    ['bundles', {}, 'catalog.bundles'],
+    ['bundle', { bundleId: 'vip' }, 'catalog.bundle'],
+  ])('%s', async (name, query, action) => {
+    jest.useFakeTimers();
+    const cloud = installWx();
+    cloud
+      .on('catalog.categories', () => ({ items: [{ id: 'python', name: 'Python', count: 1 }] }))
+      .on('catalog.list', () => ({ items: [withSale()], total: 1, page: 1, pageSize: 6 }))
+      .on('learning.myCourses', () => ({ items: [] }))
+      .on('recommend.forMe', () => ({ items: [], modelVersion: 'cold-start' }))
+      .on('catalog.bundles', () => ({ items: [bundle('vip', { promotion: promotion() })], total: 1 }))
+      .on('catalog.bundle', () => ({ bundle: { ...bundle('vip', { promotion: promotion() }), courses: [] } }));
+    const page = openPage(name, query);
+    await jest.advanceTimersByTimeAsync(0);
+    const before = cloud.callsOf(action).length;
+    expect(before).toBeGreaterThan(0);
+    await jest.advanceTimersByTimeAsync(30_001);
+    expect(cloud.callsOf(action).length).toBeGreaterThan(before);
+    expect(allText(page)).toContain('¥49');
   });
 });

@@ -11,10 +11,11 @@ import type { CardView, LessonRow } from '../view/format';
 import { accessText, membershipUntil } from '../view/access';
 import { courseAction, courseView, reviewView } from '../view/course';
 import type { CourseAction, CourseView, ReviewView } from '../view/course';
-import { Checkout, initialCheckout } from '../flows/checkout';
-import type { CheckoutState } from '../flows/checkout';
-import { initialPurchase, Purchase } from '../flows/purchase';
-import type { PurchaseDeps, PurchasePhase, PurchaseState } from '../flows/purchase';
+import { initialCheckout } from '../flows/checkout';
+import type { Checkout, CheckoutState } from '../flows/checkout';
+import { initialPurchase } from '../flows/purchase';
+import type { Purchase, PurchaseDeps, PurchasePhase, PurchaseState } from '../flows/purchase';
+import { Sale } from '../flows/sale';
 import type { LoadStatus } from '../core/store';
 import { Store } from '../core/store';
 
@@ -86,21 +87,16 @@ function couponHint(coupons: readonly Coupon[]): string {
 }
 
 export class CourseStore extends Store<CourseState> {
-  readonly purchase: Purchase;
-  readonly checkout: Checkout;
+  private readonly sale: Sale;
   private detail: CatalogDetailData | undefined;
   private pending: Pending | undefined;
-  /** The bill last confirmed: what its order charges and the coupon it holds (重新支付 pays the same order). */
-  private billFen = 0;
-  private billCouponId = '';
 
   constructor(
     private readonly courseId: string,
     private readonly deps: { call: typeof call; purchase: PurchaseDeps },
   ) {
     super(initialCourse());
-    this.purchase = new Purchase(deps.purchase);
-    this.checkout = new Checkout(deps);
+    this.sale = new Sale({ courseId }, deps.purchase);
     this.purchase.subscribe(() => {
       const purchase = this.purchase.state;
       // An attempt that left its order payable: the main button continues that order.
@@ -110,13 +106,22 @@ export class CourseStore extends Store<CourseState> {
     this.checkout.subscribe(() => this.update({ checkout: this.checkout.state }));
   }
 
+  get purchase(): Purchase {
+    return this.sale.purchase;
+  }
+
+  get checkout(): Checkout {
+    return this.sale.checkout;
+  }
+
   private actionNow(phase: PurchasePhase): CourseAction {
     return this.detail ? courseAction(this.detail, this.pending?.amountFen, phase) : this.state.action;
   }
 
   /** The attempt's order stays payable, at the price of the bill that was confirmed. */
   private keepPending(orderId: string): void {
-    this.pending = { id: orderId, amountFen: this.billFen, couponId: this.billCouponId };
+    const { payFen, couponId } = this.sale.confirmed;
+    this.pending = { id: orderId, amountFen: payFen, couponId };
     this.update({ pendingOrderId: orderId });
   }
 
@@ -180,42 +185,34 @@ export class CourseStore extends Store<CourseState> {
   /** The buy button: a free course is enrolled at once; a paid one opens the bill first. */
   async buy(): Promise<PurchasePhase | undefined> {
     if (!this.detail || this.purchase.state.busy) return undefined;
-    if (this.detail.course.priceFen <= 0 && !this.detail.enrolled) return this.pay('');
+    if (this.detail.course.priceFen <= 0 && !this.detail.enrolled) return this.settled(await this.sale.payNow());
     if (!this.buyable) return undefined;
     const until = this.state.membershipUntil;
-    await this.checkout.open(
-      { courseId: this.courseId },
-      {
-        ...(this.pending ? { couponId: this.pending.couponId } : {}),
-        notice: until ? `你的会员已可学习本课程至 ${until}；单独购买后永久有效，会员到期后也能继续学习。` : '',
-      },
-    );
+    await this.sale.openBill({
+      ...(this.pending ? { couponId: this.pending.couponId } : {}),
+      notice: until ? `你的会员已可学习本课程至 ${until}；单独购买后永久有效，会员到期后也能继续学习。` : '',
+    });
     return undefined;
   }
 
-  /** 确认支付 on the bill: the order with the bill's coupon. */
+  /** 确认支付 on the bill. */
   async confirm(): Promise<PurchasePhase | undefined> {
-    if (!this.checkout.confirmable) return undefined;
-    const { couponId } = this.checkout.state;
-    this.billFen = this.checkout.payFen;
-    this.billCouponId = couponId;
-    this.checkout.close();
-    return this.pay(couponId);
+    return this.settled(await this.sale.confirm());
   }
 
-  private async pay(couponId: string): Promise<PurchasePhase> {
-    const phase = await this.purchase.buy({ courseId: this.courseId }, couponId);
+  /** 重新支付 after a failed attempt. */
+  async payAgain(): Promise<PurchasePhase | undefined> {
+    return this.settled(await this.sale.payAgain());
+  }
+
+  /** Once the server confirms the payment: the course as it reads now. */
+  private async settled(phase: PurchasePhase | undefined): Promise<PurchasePhase | undefined> {
     if (phase === 'paid') {
       this.pending = undefined;
       this.update({ pendingOrderId: '' });
       await this.load(true);
     }
     return phase;
-  }
-
-  /** 重新支付 after a failed attempt: the same order (`order.create` answers with it), in the same sheet. */
-  payAgain(): Promise<PurchasePhase> {
-    return this.pay(this.billCouponId);
   }
 
   async recheck(): Promise<PurchasePhase> {

@@ -23,6 +23,9 @@ definePage({
     onCategory(event: IdTap): void {
       navigate('list', { category: event.currentTarget.dataset.id });
     },
+    onBundles(): void {
+      navigate('bundles');
+    },
     onMore(): void {
       navigate('list');
     },

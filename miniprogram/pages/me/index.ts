@@ -1,4 +1,4 @@
-/** 我的: privacy agreement, interests, and the way to orders, courses, coupons and redemption codes. */
+/** 我的: privacy agreement, interests, and the way to orders, courses, coupons, memberships and redemption codes. */
 import { call } from '../../services/call';
 import { navigate } from '../../services/nav';
 import { getPrivacySetting } from '../../services/wx-api';
@@ -41,6 +41,9 @@ definePage({
     },
     onRedeem(): void {
       navigate('redeem');
+    },
+    onBundles(): void {
+      navigate('bundles');
     },
   },
 });

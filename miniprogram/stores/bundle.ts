@@ -1,0 +1,155 @@
+/**
+ * 会员 / 专栏 (one bundle): what it is, its courses, the learner's access to it, and buying it through the bill. A
+ * membership can be bought again to extend it; a 专栏 the learner holds is theirs for good. Access comes from
+ * `catalog.bundle` only, read again once the server confirms the payment.
+ */
+import type { CatalogBundleData } from '../../shared/contract';
+import type { call } from '../services/call';
+import { CallError, messageOf } from '../services/call';
+import { cardView, priceText } from '../view/format';
+import type { CardView } from '../view/format';
+import { bundleView, ownedText, renewText } from '../view/bundle';
+import type { BundleView } from '../view/bundle';
+import { priceInForceFen } from '../view/price';
+import { initialCheckout } from '../flows/checkout';
+import type { Checkout, CheckoutState } from '../flows/checkout';
+import { initialPurchase } from '../flows/purchase';
+import type { Purchase, PurchaseDeps, PurchasePhase, PurchaseState } from '../flows/purchase';
+import { Sale } from '../flows/sale';
+import type { LoadStatus } from '../core/store';
+import { Store } from '../core/store';
+
+export interface BundleAction {
+  kind: 'buy' | 'owned' | 'busy';
+  label: string;
+}
+
+export interface BundleState {
+  status: LoadStatus;
+  error: string;
+  bundle: BundleView | null;
+  courses: CardView[];
+  /** `已开通 · 有效期至 2025-05-01`, `已开通 · 永久有效`, or '' without access. */
+  owned: string;
+  /** How buying a membership again extends it, or ''. */
+  renew: string;
+  action: BundleAction;
+  purchase: PurchaseState;
+  checkout: CheckoutState;
+}
+
+export function initialBundle(): BundleState {
+  return {
+    status: 'loading',
+    error: '',
+    bundle: null,
+    courses: [],
+    owned: '',
+    renew: '',
+    action: { kind: 'busy', label: '加载中' },
+    purchase: initialPurchase(),
+    checkout: initialCheckout(),
+  };
+}
+
+const BUSY_LABEL: Partial<Record<PurchasePhase, string>> = {
+  creating: '正在下单…',
+  paying: '支付中…',
+  confirming: '确认支付结果…',
+};
+
+export function bundleAction(data: CatalogBundleData, phase: PurchasePhase): BundleAction {
+  const { bundle, access } = data;
+  const busy = BUSY_LABEL[phase];
+  if (busy) return { kind: 'busy', label: busy };
+  if (access && bundle.kind === 'column') return { kind: 'owned', label: '已开通' };
+  const price = priceInForceFen(bundle.priceFen, bundle.promotion);
+  if (price <= 0) return access ? { kind: 'owned', label: '已开通' } : { kind: 'buy', label: '免费开通' };
+  return { kind: 'buy', label: `${access ? '续费' : '立即购买'} ${priceText(price)}` };
+}
+
+export class BundleStore extends Store<BundleState> {
+  private readonly sale: Sale;
+  private data: CatalogBundleData | undefined;
+
+  constructor(
+    private readonly bundleId: string,
+    private readonly deps: { call: typeof call; purchase: PurchaseDeps },
+  ) {
+    super(initialBundle());
+    this.sale = new Sale({ bundleId }, deps.purchase);
+    this.purchase.subscribe(() => {
+      const purchase = this.purchase.state;
+      this.update({ purchase, action: this.data ? bundleAction(this.data, purchase.phase) : this.state.action });
+    });
+    this.checkout.subscribe(() => this.update({ checkout: this.checkout.state }));
+  }
+
+  get purchase(): Purchase {
+    return this.sale.purchase;
+  }
+
+  get checkout(): Checkout {
+    return this.sale.checkout;
+  }
+
+  /** `quiet` keeps the page on screen while reading it again (after a payment, a price change). */
+  async load(quiet = false): Promise<void> {
+    if (!this.bundleId) {
+      this.update({ status: 'error', error: '没有指定会员或专栏' });
+      return;
+    }
+    if (!quiet) this.update({ status: 'loading', error: '' });
+    try {
+      const data = await this.deps.call('catalog', { action: 'bundle', bundleId: this.bundleId });
+      this.data = data;
+      this.update({
+        status: 'ready',
+        error: '',
+        bundle: bundleView(data.bundle),
+        courses: data.bundle.courses.map(cardView),
+        owned: data.access ? ownedText(data.access) : '',
+        renew: renewText(data.bundle, data.access),
+        action: bundleAction(data, this.purchase.state.phase),
+      });
+    } catch (error) {
+      // A bundle that is gone is no error to retry: the empty state leads back to the list.
+      if (error instanceof CallError && error.code === 'NOT_FOUND') this.update({ status: 'empty', error: '' });
+      else if (!quiet || !this.data) this.update({ status: 'error', error: messageOf(error) });
+    }
+  }
+
+  /** The buy button: the bill first (a free bundle opens at once). */
+  async buy(): Promise<PurchasePhase | undefined> {
+    if (!this.data || this.state.action.kind !== 'buy') return undefined;
+    const { bundle } = this.data;
+    if (priceInForceFen(bundle.priceFen, bundle.promotion) <= 0) return this.settled(await this.sale.payNow());
+    await this.sale.openBill({ notice: this.state.renew });
+    return undefined;
+  }
+
+  async confirm(): Promise<PurchasePhase | undefined> {
+    return this.settled(await this.sale.confirm());
+  }
+
+  async payAgain(): Promise<PurchasePhase | undefined> {
+    return this.settled(await this.sale.payAgain());
+  }
+
+  async recheck(): Promise<PurchasePhase> {
+    const phase = await this.purchase.recheck();
+    await this.settled(phase);
+    return phase;
+  }
+
+  /** A countdown reached its end: the price as the server has it now, and the bill again if it is open. */
+  async promotionEnded(): Promise<void> {
+    await this.load(true);
+    await this.checkout.refresh();
+  }
+
+  private async settled(phase: PurchasePhase | undefined): Promise<PurchasePhase | undefined> {
+    if (phase === 'paid') await this.load(true);
+    return phase;
+  }
+}
