@@ -245,6 +245,42 @@ describe('我的课程', () => {
     expect(allText(page)).not.toContain('最近学习');
   });
 
+  it('says where each course’s access comes from', async () => {
+    const cloud = installWx();
+    const until = '2025-05-01T04:00:00.000Z';
+    cloud.on('learning.myCourses', () => ({
+      items: [
+        myCourse('a', { access: { via: 'purchase' } }),
+        myCourse('b', { access: { via: 'free' } }),
+        myCourse('c', { access: { via: 'redeem' } }),
+        myCourse('d', { access: { via: 'bundle', until } }),
+        myCourse('e', { access: { via: 'org' } }),
+      ],
+    }));
+    const page = openPage('my-courses');
+    await settle();
+    expect(page.querySelectorAll('.access').map((n) => n.dom?.textContent)).toEqual([
+      '已购买',
+      '免费',
+      '兑换',
+      '会员·至 2025-05-01',
+      '机构',
+    ]);
+  });
+
+  it('shows the error with a retry', async () => {
+    const cloud = installWx();
+    cloud.on('learning.myCourses', () => {
+      throw new StubError('UNAVAILABLE', '');
+    });
+    const page = openPage('my-courses');
+    await settle();
+    expect(textOf(page, '.state >>> .state-text')).toBe('服务暂时不可用，请稍后再试');
+    cloud.on('learning.myCourses', () => ({ items: [myCourse('py')] }));
+    await tap(page, '.state >>> .retry');
+    expect(textOf(page, '.access')).toBe('已购买');
+  });
+
   it('shows the empty state with a way to the catalog', async () => {
     const cloud = installWx();
     cloud.on('learning.myCourses', () => ({ items: [] }));

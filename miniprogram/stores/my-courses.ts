@@ -1,7 +1,9 @@
-/** 我的课程: the learner's courses with their progress and where to continue. */
+/** 我的课程: the learner's courses with their progress, where their access comes from and where to continue. */
+import type { AccessVia } from '../../shared/contract';
 import type { call } from '../services/call';
 import { messageOf } from '../services/call';
 import { dateTimeText } from '../view/format';
+import { accessText } from '../view/access';
 import type { LoadStatus } from '../core/store';
 import { Store } from '../core/store';
 
@@ -12,6 +14,9 @@ export interface MyCourseView {
   percent: number;
   lessonId: string;
   updatedAt: string;
+  /** `已购买`, `免费`, `兑换`, `会员·至 2025-05-01`, `专栏`, `机构`. */
+  access: string;
+  via: AccessVia;
 }
 
 export interface MyCoursesState {
@@ -44,6 +49,8 @@ export class MyCoursesStore extends Store<MyCoursesState> {
           lessonId: item.lastLessonId ?? '',
           // Never studied: the date is the enrollment's.
           updatedAt: `${item.lastLessonId ? '最近学习' : '加入于'} ${dateTimeText(item.updatedAt).slice(0, 10)}`,
+          access: accessText(item.access),
+          via: item.access.via,
         })),
       });
     } catch (error) {

@@ -1,4 +1,4 @@
-/** 我的课程: the learner's enrolments with progress; a tap resumes the last lesson. */
+/** 我的课程: every course the learner can open, with progress and its access; a tap resumes the last lesson. */
 import { call } from '../../services/call';
 import { navigate } from '../../services/nav';
 import { definePage } from '../../core/define-page';
