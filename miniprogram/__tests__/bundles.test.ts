@@ -146,8 +146,8 @@ describe('一个会员或专栏', () => {
       { action: 'quote', bundleId: 'vip' },
       { action: 'quote', bundleId: 'vip', couponId: 'c-vip' },
     ]);
-    expect(textOf(page, '.checkout >>> .confirm')).toBe('确认支付 ¥349');
-    await tap(page, '.checkout >>> .confirm');
+    expect(textOf(page, '.checkout >>> .confirm-bill')).toBe('确认支付 ¥349');
+    await tap(page, '.checkout >>> .confirm-bill');
     await settle(12);
     expect(cloud.callsOf('order.create')[0]).toMatchObject({ bundleId: 'vip', couponId: 'c-vip' });
     expect(cloud.callsOf('order.create')[0]).not.toHaveProperty('courseId');

@@ -133,10 +133,10 @@ describe('the bill', () => {
     await tap(page, `${sheet}.no-coupon`);
     expect(cloud.callsOf('promo.quote').at(-1)).toEqual({ action: 'quote', courseId: 'py' });
     expect(texts(page, '.pay-line')).toEqual(['实付¥49']);
-    expect(textOf(page, `${sheet}.confirm`)).toBe('确认支付 ¥49');
+    expect(textOf(page, `${sheet}.confirm-bill`)).toBe('确认支付 ¥49');
     option(page, 2);
     await settle();
-    await tap(page, `${sheet}.confirm`);
+    await tap(page, `${sheet}.confirm-bill`);
     await settle(12);
     expect(cloud.callsOf('order.create')[0]).toMatchObject({ courseId: 'py', couponId: 'c-small' });
     expect(find(page, `${sheet}.sheet`)).toBeFalsy();
@@ -176,7 +176,7 @@ describe('the bill, refused', () => {
     await tap(page, '.main-action');
     expect(textOf(page, '.checkout >>> .quote-state >>> .state-text')).toBe('服务暂时不可用，请稍后再试');
     // Nothing to confirm without a bill.
-    await tap(page, '.checkout >>> .confirm');
+    await tap(page, '.checkout >>> .confirm-bill');
     expect(cloud.callsOf('order.create')).toHaveLength(0);
     cloud.on('promo.quote', () => {
       throw new StubError('FAILED_PRECONDITION', '你已通过专栏永久拥有这门课程');
@@ -201,7 +201,7 @@ describe('the bill, refused', () => {
     const page = openPage('detail', { courseId: 'py' });
     await settle();
     await tap(page, '.main-action');
-    await tap(page, '.checkout >>> .confirm');
+    await tap(page, '.checkout >>> .confirm-bill');
     expect(cloud.callsOf('order.create')[0]).toMatchObject({ courseId: 'py', couponId: 'c-new', rail: 'virtual' });
     expect(textOf(page, '.purchase >>> .message')).toBe('这张优惠券已被另一笔订单占用或已使用');
     expect(allText(page)).not.toContain('iOS 设备上不能使用微信支付');

@@ -48,7 +48,7 @@ function catalogWith(cloud: CloudStub, enrolled: () => boolean): void {
 /** The buy button opens the bill; 确认支付 on it starts the purchase (left to the caller: real or fake timers). */
 async function openBill(page: ReturnType<typeof openPage>): Promise<void> {
   await tap(page, '.main-action');
-  expect(textOf(page, '.checkout >>> .confirm')).toBe('确认支付 ¥99');
+  expect(textOf(page, '.checkout >>> .confirm-bill')).toBe('确认支付 ¥99');
 }
 
 describe('课程详情', () => {
@@ -134,7 +134,7 @@ describe('课程详情', () => {
     await settle();
     await openBill(page);
     jest.useFakeTimers();
-    press(page, '.checkout >>> .confirm');
+    press(page, '.checkout >>> .confirm-bill');
     await jest.advanceTimersByTimeAsync(5000);
     jest.useRealTimers();
     await settle();
@@ -153,7 +153,7 @@ describe('课程详情', () => {
     await settle();
     await openBill(page);
     jest.useFakeTimers();
-    press(page, '.checkout >>> .confirm');
+    press(page, '.checkout >>> .confirm-bill');
     await jest.advanceTimersByTimeAsync(60_000);
     jest.useRealTimers();
     await settle();
@@ -173,7 +173,7 @@ describe('课程详情', () => {
     const page = openPage('detail', { courseId: 'py' });
     await settle();
     await openBill(page);
-    await tap(page, '.checkout >>> .confirm');
+    await tap(page, '.checkout >>> .confirm-bill');
     await settle();
     expect(allText(page)).toContain('你已取消支付');
     expect(cloud.callsOf('order.get')).toHaveLength(0);
@@ -190,7 +190,7 @@ describe('课程详情', () => {
     const page = openPage('detail', { courseId: 'py' });
     await settle();
     await openBill(page);
-    await tap(page, '.checkout >>> .confirm');
+    await tap(page, '.checkout >>> .confirm-bill');
     await settle();
     expect(cloud.callsOf('order.create')[0]).toMatchObject({ courseId: 'py', rail: 'virtual' });
     expect(wx.requestPayment).not.toHaveBeenCalled();
@@ -211,7 +211,7 @@ describe('课程详情', () => {
     const page = openPage('detail', { courseId: 'py' });
     await settle();
     await openBill(page);
-    await tap(page, '.checkout >>> .confirm');
+    await tap(page, '.checkout >>> .confirm-bill');
     await settle(12);
     expect(requestVirtualPayment).toHaveBeenCalledWith(
       expect.objectContaining({ paySig: 'p', mode: 'short_series_goods' }),
@@ -231,7 +231,7 @@ describe('课程详情', () => {
     const page = openPage('detail', { courseId: 'py' });
     await settle();
     await openBill(page);
-    await tap(page, '.checkout >>> .confirm');
+    await tap(page, '.checkout >>> .confirm-bill');
     await settle();
     expect(allText(page)).toContain('支付未成功：银行卡余额不足');
   });
@@ -253,7 +253,7 @@ describe('课程详情', () => {
     const page = openPage('detail', { courseId: 'py' });
     await settle();
     await openBill(page);
-    await tap(page, '.checkout >>> .confirm');
+    await tap(page, '.checkout >>> .confirm-bill');
     await settle();
     expect(allText(page)).toContain('支付未成功，订单仍可支付');
     expect(textOf(page, '.main-action')).toBe('继续支付 ¥99');
