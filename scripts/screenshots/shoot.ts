@@ -218,6 +218,13 @@ export async function takeScreenshots(session: Session, outDir: string): Promise
   };
   const card = '[class*="card-title"]';
   const mainAction = '[class*="main-action"]';
+  const confirmBill = '[class*="confirm-bill"]';
+  /** The buy button opens the bill (promo.quote); 确认支付 on it opens the payment sheet. */
+  const payThroughBill = async (page: Page): Promise<void> => {
+    await page.locator(mainAction).click();
+    await page.waitForFunction(bodyHas(/确认支付 ¥/), undefined, { timeout: 15_000 });
+    await page.locator(confirmBill).click();
+  };
 
   await take('home', { ...visitor, page: 'home' }, { texts: ['课程分类', '热门课程'], shown: [card] });
   await take(
@@ -246,7 +253,7 @@ export async function takeScreenshots(session: Session, outDir: string): Promise
     { ...learner, page: 'detail', courseId },
     { texts: ['购买成功', '已加入学习', '开始学习'], shown: [mainAction] },
     async (page) => {
-      await page.locator(mainAction).click();
+      await payThroughBill(page);
       await page.waitForFunction(bodyHas(/购买成功/), undefined, { timeout: 30_000 });
     },
   );
@@ -256,7 +263,7 @@ export async function takeScreenshots(session: Session, outDir: string): Promise
     { openid: 'shots-payer', page: 'detail', courseId },
     { texts: ['重新支付'], shown: ['[class*="pay-again"]'], hidden: ['.pv-sheet'] },
     async (page) => {
-      await page.locator(mainAction).click();
+      await payThroughBill(page);
       await page.locator('.pv-fail').click();
       await page.waitForFunction(bodyHas(/重新支付/), undefined, { timeout: 30_000 });
     },
@@ -321,8 +328,147 @@ export async function takeScreenshots(session: Session, outDir: string): Promise
     await page.locator('[class*="submit"]').click();
     await page.waitForFunction(bodyHas(/评价已|审核/), undefined, { timeout: 15_000 });
   });
-  await take('me', { ...learner, page: 'me' }, { texts: ['隐私保护', '我的订单', '感兴趣的方向'] });
+  await take(
+    'me',
+    { ...learner, page: 'me' },
+    { texts: ['隐私保护', '我的订单', '感兴趣的方向', '我的优惠券', '兑换码'] },
+  );
+  await takeSellingShots(session, take, { learner, visitor, payThroughBill });
   return shots;
+}
+
+type Take = (
+  name: string,
+  query: Record<string, string>,
+  expected: Expected,
+  act?: (page: Page) => Promise<void>,
+) => Promise<void>;
+
+/**
+ * Selling (issue 14), on the demo's coupons, limited-time prices, membership and 专栏 (local/demo/catalog/promo.ts):
+ * the lists and pages of bundles, a sale price with its countdown, claiming coupons, the bill with a coupon, a code
+ * refused, and a learner who bought the membership.
+ */
+async function takeSellingShots(
+  session: Session,
+  take: Take,
+  who: { learner: Record<string, string>; visitor: Record<string, string>; payThroughBill(page: Page): Promise<void> },
+): Promise<void> {
+  const { learner, visitor, payThroughBill } = who;
+  const buyer = { openid: 'shots-buyer' };
+  const saleCourse = 'python-crawler';
+  const memberCourse = 'python-automation';
+  const was = '[class*="price-tag--was"]';
+  await take(
+    'bundles',
+    { ...visitor, page: 'bundles' },
+    {
+      texts: ['Python 年度会员', '前端进阶专栏', '会员 365 天', '专栏 永久', '专栏首发价', /剩 \d+ 天/],
+      shown: [was],
+    },
+  );
+  await take(
+    'bundle-membership',
+    { ...visitor, page: 'bundle', bundleId: 'demo-vip' },
+    {
+      texts: ['Python 年度会员', '会员 365 天', '包含的课程', /立即购买 ¥/],
+      shown: ['[class*="card-title"]', '[class*="main-action"]'],
+    },
+  );
+  await take(
+    'bundle-column',
+    { ...visitor, page: 'bundle', bundleId: 'demo-frontend-column' },
+    {
+      texts: ['前端进阶专栏', '专栏 永久', '专栏首发价', /剩 \d+ 天/, '立即购买 ¥149'],
+      shown: [was],
+    },
+  );
+  await take(
+    'list-sale',
+    { ...visitor, page: 'list', keyword: '爬虫' },
+    {
+      texts: ['Python 爬虫从入门到进阶', '限时特惠', /剩 \d+ 天/],
+      shown: [was],
+    },
+  );
+  await take(
+    'detail-sale',
+    { ...visitor, page: 'detail', courseId: saleCourse },
+    {
+      texts: ['限时特惠', /剩 \d+ 天 \d+ 小时 \d+ 分/, '立即购买 ¥79', '领券'],
+      shown: [was],
+    },
+  );
+  await take(
+    'coupons',
+    { ...buyer, page: 'coupons', courseId: saleCourse },
+    {
+      texts: ['新人专享', 'Python 课程 8 折', /剩余 \d+ 张/, '领取'],
+    },
+  );
+  await take(
+    'coupons-claimed',
+    { ...buyer, page: 'coupons', courseId: saleCourse },
+    { texts: ['已领取，下单时可用'] },
+    async (page) => {
+      await page.locator('wx-button[class*="claim"]').first().click();
+      await page.waitForFunction(bodyHas(/已领取/), undefined, { timeout: 15_000 });
+    },
+  );
+  // The other coupon of the course too (the page claimed one of the two; claiming it again is refused).
+  for (const couponId of ['demo-welcome', 'demo-python-20off'])
+    await gateway(session.cloudUrl, buyer.openid, 'promo', { action: 'claim', couponId }).catch(() => undefined);
+  await take(
+    'my-coupons',
+    { ...buyer, page: 'my-coupons' },
+    {
+      texts: ['可用', '已使用', '已过期', '新人专享', 'Python 课程 8 折'],
+    },
+  );
+  await take(
+    'detail-checkout',
+    { ...buyer, page: 'detail', courseId: saleCourse },
+    {
+      texts: ['确认订单', '原价', '限时特惠', '实付', '不使用优惠券', /确认支付 ¥/],
+      shown: ['[class*="confirm-bill"]'],
+    },
+    async (page) => {
+      await page.locator('[class*="main-action"]').click();
+      await page.waitForFunction(bodyHas(/确认支付 ¥/), undefined, { timeout: 15_000 });
+    },
+  );
+  await take('redeem', { ...learner, page: 'redeem' }, { texts: ['输入兑换码', '立即兑换'], shown: ['input'] });
+  await take(
+    'redeem-refused',
+    { ...learner, page: 'redeem' },
+    { texts: ['兑换码无效、已被使用或已过期'], shown: ['[class*="form-error"]'] },
+    async (page) => {
+      // Typed, then the keyboard's 完成 key (bindconfirm), as on a phone.
+      await page.locator('input').fill('ABCD-EFGH-JKMN-PQRS');
+      await page.locator('input').press('Enter');
+      await page.waitForFunction(bodyHas(/兑换码无效/), undefined, { timeout: 15_000 });
+    },
+  );
+  // The learner buys the membership on its page; it opens its courses for a year.
+  await take(
+    'bundle-bought',
+    { ...learner, page: 'bundle', bundleId: 'demo-vip' },
+    { texts: ['购买成功，已开通', /已开通 · 有效期至 \d{4}-\d\d-\d\d/, '再次购买可续期', /续费 ¥/] },
+    async (page) => {
+      await payThroughBill(page);
+      await page.waitForFunction(bodyHas(/购买成功，已开通/), undefined, { timeout: 30_000 });
+    },
+  );
+  const member = { ...learner, page: 'detail', courseId: memberCourse };
+  await take('detail-membership', member, {
+    texts: [/会员·至 \d{4}-\d\d-\d\d/, '单独购买', '开始学习'],
+    shown: ['[class*="buy-forever"]'],
+  });
+  await take('detail-membership-checkout', member, { texts: ['单独购买后永久有效', /确认支付 ¥/] }, async (page) => {
+    await page.locator('[class*="buy-forever"]').click();
+    await page.waitForFunction(bodyHas(/确认支付 ¥/), undefined, { timeout: 15_000 });
+  });
+  await take('my-courses-access', { ...learner, page: 'my-courses' }, { texts: ['已购买', /会员·至 \d{4}-\d\d-\d\d/] });
 }
 
 async function lessonDuration(cloudUrl: string, openid: string, courseId: string, lessonId: string) {
