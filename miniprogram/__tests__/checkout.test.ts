@@ -300,3 +300,21 @@ describe('every page with prices reads them again when a promotion ends', () => 
     expect(allText(page)).toContain('¥49');
   });
 });
+
+describe('a free course', () => {
+  it('is enrolled at once, without a bill', async () => {
+    const cloud = installWx();
+    stubPage(cloud, { course: detail('free', { priceFen: 0 }) });
+    cloud.on('order.create', () => ({ order: order('o1', { amountFen: 0, listPriceFen: 0, status: 'paid' }) }));
+    const page = openPage('detail', { courseId: 'free' });
+    await settle();
+    expect(textOf(page, '.main-action')).toBe('免费报名');
+    expect(textOf(page, '.course-price >>> .now')).toBe('免费');
+    await tap(page, '.main-action');
+    expect(cloud.callsOf('promo.quote')).toHaveLength(0);
+    expect(cloud.callsOf('order.create')).toEqual(
+      [{ action: 'create', courseId: 'free', loginCode: undefined }].map(({ loginCode: _, ...r }) => r),
+    );
+    expect(textOf(page, '.purchase >>> .message')).toBe('报名成功，开始学习吧');
+  });
+});
