@@ -150,16 +150,4 @@ describe('我的优惠券', () => {
     await tap(page, '.state >>> .state-button');
     expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/coupons/index' });
   });
-
-  it('is reached from 我的', async () => {
-    const cloud = installWx({
-      getPrivacySetting: (o: { success: (r: object) => void }) =>
-        o.success({ needAuthorization: false, privacyContractName: '' }),
-    });
-    cloud.on('catalog.categories', () => ({ items: [] })).on('recommend.interests', () => ({ categories: [] }));
-    const page = openPage('me');
-    await settle();
-    await tap(page, '.my-coupons');
-    expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/my-coupons/index' });
-  });
 });

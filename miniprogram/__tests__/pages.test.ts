@@ -501,6 +501,21 @@ describe('我的', () => {
     expect(textOf(page, '.save-note')).toBe('已保存');
   });
 
+  it('leads to the learner’s courses, orders, coupons, memberships and redemption codes', async () => {
+    const cloud = installWx(privacy(false));
+    cloud.on('catalog.categories', () => categories).on('recommend.interests', () => ({ categories: [] }));
+    const page = openPage('me');
+    await settle();
+    for (const entry of ['.my-courses', '.orders', '.my-coupons', '.bundles', '.redeem']) await tap(page, entry);
+    expect(wx.switchTab).toHaveBeenCalledWith({ url: '/pages/my-courses/index' });
+    expect((wx.navigateTo as jest.Mock).mock.calls).toEqual([
+      [{ url: '/pages/orders/index' }],
+      [{ url: '/pages/my-coupons/index' }],
+      [{ url: '/pages/bundles/index' }],
+      [{ url: '/pages/redeem/index' }],
+    ]);
+  });
+
   it('says so when saving fails, and the next change sends the whole choice again', async () => {
     const cloud = installWx(privacy(false));
     cloud

@@ -91,16 +91,4 @@ describe('兑换码', () => {
     await tap(page, '.submit');
     expect(textOf(page, '.form-error')).toBe('尝试次数过多，请 1 小时后再试');
   });
-
-  it('is reached from 我的', async () => {
-    const cloud = installWx({
-      getPrivacySetting: (o: { success: (r: object) => void }) =>
-        o.success({ needAuthorization: false, privacyContractName: '' }),
-    });
-    cloud.on('catalog.categories', () => ({ items: [] })).on('recommend.interests', () => ({ categories: [] }));
-    const page = openPage('me');
-    await settle();
-    await tap(page, '.redeem');
-    expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/redeem/index' });
-  });
 });

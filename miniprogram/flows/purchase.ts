@@ -54,6 +54,13 @@ const MESSAGES: Record<PurchasePhase, string> = {
   'ios-blocked': IOS_RULE,
 };
 
+/** The buy button's label while an attempt is under way. */
+export const BUSY_LABEL: Partial<Record<PurchasePhase, string>> = {
+  creating: '正在下单…',
+  paying: '支付中…',
+  confirming: '确认支付结果…',
+};
+
 /** A failed attempt whose order is still payable. */
 const RETRY_MESSAGE = '支付未成功，订单仍可支付。可以重新支付，或在支付窗口中换一种付款方式';
 

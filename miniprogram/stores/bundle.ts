@@ -13,7 +13,7 @@ import type { BundleView } from '../view/bundle';
 import { priceInForceFen } from '../view/price';
 import { initialCheckout } from '../flows/checkout';
 import type { Checkout, CheckoutState } from '../flows/checkout';
-import { initialPurchase } from '../flows/purchase';
+import { BUSY_LABEL, initialPurchase } from '../flows/purchase';
 import type { Purchase, PurchaseDeps, PurchasePhase, PurchaseState } from '../flows/purchase';
 import { Sale } from '../flows/sale';
 import type { LoadStatus } from '../core/store';
@@ -51,12 +51,6 @@ export function initialBundle(): BundleState {
     checkout: initialCheckout(),
   };
 }
-
-const BUSY_LABEL: Partial<Record<PurchasePhase, string>> = {
-  creating: '正在下单…',
-  paying: '支付中…',
-  confirming: '确认支付结果…',
-};
 
 export function bundleAction(data: CatalogBundleData, phase: PurchasePhase): BundleAction {
   const { bundle, access } = data;

@@ -1,5 +1,6 @@
 /** What the course page shows of a course, its reviews and its main button. Pure. */
 import type { CatalogDetailData, CourseDetail, PromotionBrief, Review } from '../../shared/contract';
+import { BUSY_LABEL } from '../flows/purchase';
 import type { PurchasePhase } from '../flows/purchase';
 import { dateTimeText, durationText, LEVEL_TEXT, priceText, ratingText } from './format';
 import { priceInForceFen } from './price';
@@ -70,12 +71,6 @@ export function reviewView(review: Review): ReviewView {
     badge,
   };
 }
-
-const BUSY_LABEL: Partial<Record<PurchasePhase, string>> = {
-  creating: '正在下单…',
-  paying: '支付中…',
-  confirming: '确认支付结果…',
-};
 
 /**
  * The main button, from the server's view of the learner and the purchase in progress. `pendingFen`: what the

@@ -7,10 +7,10 @@ import { navigate, queryParam } from '../../services/nav';
 import { purchaseDeps } from '../../services/payment';
 import { toast } from '../../services/wx-api';
 import { CourseStore, initialCourse } from '../../stores/detail';
+import { saleEvents } from '../../flows/sale-events';
 import { definePage } from '../../core/define-page';
 
 type LessonTap = WechatMiniprogram.TouchEvent<Record<string, never>, Record<string, never>, { id: string }>;
-type ChooseEvent = WechatMiniprogram.CustomEvent<{ couponId: string }>;
 
 definePage({
   initial: initialCourse(),
@@ -23,6 +23,7 @@ definePage({
     if (this.store.state.status === 'ready') void this.store.load(true);
   },
   methods: {
+    ...saleEvents,
     onMainAction(): void {
       const { action, course, resumeLessonId } = this.store.state;
       if (!course) return;
@@ -32,21 +33,6 @@ definePage({
     /** A membership opens the course for a while; buying it keeps it for good. */
     onBuyForever(): void {
       void this.store.buy();
-    },
-    onChooseCoupon(event: ChooseEvent): void {
-      void this.store.checkout.choose(event.detail.couponId);
-    },
-    onConfirm(): void {
-      void this.store.confirm();
-    },
-    onCloseCheckout(): void {
-      this.store.checkout.close();
-    },
-    onRetryQuote(): void {
-      void this.store.checkout.refresh();
-    },
-    onPromotionEnd(): void {
-      void this.store.promotionEnded();
     },
     onCoupons(): void {
       const { course } = this.store.state;
@@ -62,19 +48,6 @@ definePage({
     onWriteReview(): void {
       const { course } = this.store.state;
       if (course) navigate('review', { courseId: course.id, title: course.title });
-    },
-    onRecheck(): void {
-      void this.store.recheck();
-    },
-    /** The same pending order, in the same payment sheet. */
-    onPayAgain(): void {
-      void this.store.payAgain();
-    },
-    onClosePurchase(): void {
-      this.store.purchase.reset();
-    },
-    onOrders(): void {
-      navigate('orders');
     },
     onBrowse(): void {
       navigate('list');
