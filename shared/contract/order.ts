@@ -51,6 +51,8 @@ export const orderActions = {
       pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
       /** Only the orders of this course (e.g. the pending one on the course page). */
       courseId: Type.Optional(DocId),
+      /** Only the orders of this membership or 专栏 (the pending one on the bundle page). */
+      bundleId: Type.Optional(DocId),
       /** Only orders in this state. */
       status: Type.Optional(StringEnum(ORDER_STATUSES)),
     },

@@ -64,9 +64,11 @@ export async function getOrder(deps: OrderDeps, openid: string, id: string): Pro
 export async function listOrders(deps: OrderDeps, openid: string, params: OrderListParams): Promise<OrderListData> {
   const page = params.page ?? ORDER_LIST_DEFAULTS.page;
   const pageSize = params.pageSize ?? ORDER_LIST_DEFAULTS.pageSize;
-  // Equality on _openid [+ courseId [+ status]]: the owner_created and owner_course_status indexes.
+  // Equality on _openid [+ courseId [+ status] | + bundleId]: the owner_created, owner_course_status and
+  // owner_bundle_attempt indexes.
   const where: Record<string, unknown> = { _openid: openid };
   if (params.courseId !== undefined) where.courseId = params.courseId;
+  if (params.bundleId !== undefined) where.bundleId = params.bundleId;
   if (params.status !== undefined) where.status = params.status;
   const [docs, total] = await Promise.all([
     findMany<OrderDoc>(deps.db, COLLECTIONS.orders, where, {

@@ -176,6 +176,10 @@ describe('memberships', () => {
     const extended = (await bundleGrant(openid, bundleId)) as GrantDoc;
     expect(extended.until).toBe(new Date(Date.parse(firstEnd) + 365 * DAY).toISOString());
     expect(extended.terms?.map((t) => t.orderId)).toEqual([first._id, second._id]);
+    const listed = ok(await call<{ items: Order[] }>('order', openid, { action: 'list', bundleId }));
+    expect(listed.items.map((o) => o.id)).toEqual([second._id, first._id]);
+    expect(listed.items[0]).toMatchObject({ bundleId, listPriceFen: 19900, discounts: [] });
+    expect(listed.items[0]?.courseId).toBeUndefined();
 
     expect((await refund(openid, second._id)).status).toBe('refunded');
     expect(await bundleGrant(openid, bundleId)).toMatchObject({
