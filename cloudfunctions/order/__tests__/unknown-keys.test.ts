@@ -49,7 +49,10 @@ describe('__proto__ slips through validation', () => {
   test.each([
     [`{"action":"create","courseId":"${COURSE}","__proto__":"x"}`, '__proto__ is not allowed'],
     [`{"action":"create","courseId":"${COURSE}","__proto__":{"rail":"wxpay"}}`, '__proto__ is not allowed'],
-    [`{"action":"create","__proto__":{"courseId":"${COURSE}"}}`, 'courseId or bundleId is required; __proto__ is not allowed'],
+    [
+      `{"action":"create","__proto__":{"courseId":"${COURSE}"}}`,
+      'courseId or bundleId is required; __proto__ is not allowed',
+    ],
     [`{"action":"create","courseId":"${COURSE}","constructor":"x"}`, 'constructor is not allowed'],
     [`{"action":"create","courseId":"${COURSE}","prototype":{"x":1}}`, 'prototype is not allowed'],
     [`{"action":"create","courseId":"${COURSE}","foo":"x"}`, 'foo is not allowed'],
