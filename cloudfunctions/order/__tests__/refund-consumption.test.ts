@@ -196,5 +196,6 @@ test('order.list says how consumption is counted, in a field and in a sentence',
     maxProgressPercent: 20,
     consumption: 'max(reported progress, share of paid lessons opened after payment)',
     consumptionText: expect.stringContaining('支付后已打开'),
+    couponText: expect.stringContaining('优惠券'),
   });
 });
