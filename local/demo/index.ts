@@ -1,10 +1,14 @@
 /**
  * Loads the demo catalog (./catalog) into a local cloud: files straight into its storage, documents
  * through @cloudbase/node-sdk with the import's own upsert (toolchain/catalog-store.ts), so loading twice changes
- * nothing. `npm start` calls it on a new data folder; tests call it to seed a test cloud.
+ * nothing. Then the selling documents (./catalog/promo.ts), each created only when its id is missing: their windows
+ * start at the first load, and a later load leaves them (and what learners did with them) alone. `npm start` calls
+ * it on a new data folder; tests call it to seed a test cloud.
  */
 import tcb from '@cloudbase/node-sdk';
 import { buildDemoCatalog, type DemoCatalog } from './catalog';
+import { buildDemoPromo } from './catalog/promo';
+import { COLLECTIONS, type CollectionName } from '../../shared/collections';
 import { saveCourse, upsertById, type NodeApp, type NodeDb } from '../../toolchain/catalog-store';
 import type { LocalCloud } from '../cloud';
 import { storageOf } from '../storage';
@@ -44,11 +48,32 @@ export function adminDatabase(cloud: LocalCloud): NodeDb {
 
 export interface DemoLoadReport {
   courses: { created: number; updated: number; unchanged: number };
+  /** Coupons, limited-time prices and bundles created by this load (0 when they were there already). */
+  promo: number;
   files: number;
   ms: number;
 }
 
-export async function loadDemoCatalog(cloud: LocalCloud): Promise<DemoLoadReport> {
+/** Adds the documents whose id the collection does not have; returns how many it added. */
+async function createMissing(
+  db: NodeDb,
+  collection: CollectionName,
+  docs: readonly { _id: string }[],
+): Promise<number> {
+  const ids = docs.map((d) => d._id);
+  const stored = (await db
+    .collection(collection)
+    .where({ _id: db.command.in(ids) })
+    .field({ _id: true })
+    .limit(ids.length)
+    .get()) as { data: { _id: string }[] };
+  const have = new Set(stored.data.map((d) => d._id));
+  const missing = docs.filter((d) => !have.has(d._id));
+  if (missing.length > 0) await db.collection(collection).add(missing);
+  return missing.length;
+}
+
+export async function loadDemoCatalog(cloud: LocalCloud, now: Date = new Date()): Promise<DemoLoadReport> {
   const started = Date.now();
   const catalog = demoCatalogFor(cloud);
   const storage = storageOf(cloud);
@@ -65,5 +90,16 @@ export async function loadDemoCatalog(cloud: LocalCloud): Promise<DemoLoadReport
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  return { courses, files: catalog.files.length, ms: Date.now() - started };
+  const promo = buildDemoPromo(catalog.courses, now);
+  const created = await Promise.all([
+    createMissing(db, COLLECTIONS.bundles, promo.bundles),
+    createMissing(db, COLLECTIONS.promotions, promo.promotions),
+    createMissing(db, COLLECTIONS.coupons, promo.coupons),
+  ]);
+  return {
+    courses,
+    promo: created.reduce((a, b) => a + b, 0),
+    files: catalog.files.length,
+    ms: Date.now() - started,
+  };
 }

@@ -2,6 +2,7 @@ import type { LocalCloud } from '../../cloud';
 import { storageOf } from '../../storage';
 import { startTestCloud } from '../../testing';
 import { adminDatabase, demoCatalogFor, loadDemoCatalog } from '..';
+import { buildDemoPromo } from '../catalog/promo';
 
 let cloud: LocalCloud;
 
@@ -17,6 +18,8 @@ describe('loadDemoCatalog', () => {
     const first = await loadDemoCatalog(cloud);
     expect(first.courses).toEqual({ created: demo.courses.length, updated: 0, unchanged: 0 });
     expect(first.files).toBe(demo.files.length);
+    const promo = buildDemoPromo(demo.courses, new Date());
+    expect(first.promo).toBe(promo.coupons.length + promo.promotions.length + promo.bundles.length);
 
     const db = adminDatabase(cloud);
     const courses = (await db.collection('courses').limit(1000).get()).data;
@@ -34,6 +37,7 @@ describe('loadDemoCatalog', () => {
     });
     const second = await loadDemoCatalog(cloud);
     expect(second.courses).toEqual({ created: 0, updated: 0, unchanged: demo.courses.length });
+    expect(second.promo).toBe(0);
     expect(writes).toEqual([]);
   }, 60_000);
 
@@ -54,5 +58,34 @@ describe('loadDemoCatalog', () => {
         expect((await storage.get(paid.media as string))?.equals(served)).toBe(false);
       }
     }
+  });
+
+  it('shows every way of selling through the functions: a coupon to claim, a running price, a membership, a 专栏', async () => {
+    await loadDemoCatalog(cloud);
+    const call = async (fn: string, data: Record<string, unknown>) => {
+      const res = await fetch(`${cloud.url}/client/functions/${fn}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-wx-openid': 'o-demo-visitor' },
+        body: JSON.stringify({ data }),
+      });
+      return ((await res.json()) as { result: { ok: boolean; data: Record<string, unknown> } }).result;
+    };
+    const coupons = await call('promo', { action: 'coupons' });
+    expect(coupons.data.items).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'demo-welcome' })]));
+    expect((await call('promo', { action: 'claim', couponId: 'demo-welcome' })).ok).toBe(true);
+    const detail = await call('catalog', { action: 'detail', courseId: 'python-crawler' });
+    expect(detail.data.course).toMatchObject({ priceFen: 12900, promotion: { priceFen: 7900, label: '限时特惠' } });
+    const bundles = await call('catalog', { action: 'bundles' });
+    const kinds = (bundles.data.items as { kind: string; termDays?: number; courseCount: number }[]).map((b) => [
+      b.kind,
+      b.termDays,
+      b.courseCount,
+    ]);
+    expect(kinds).toEqual(
+      expect.arrayContaining([
+        ['membership', 365, 6],
+        ['column', undefined, 4],
+      ]),
+    );
   });
 });
