@@ -1,14 +1,18 @@
 /**
  * Property test of selling (issue 14) through the local cloud with the cloudPay sandbox: random sequences of
- * checkouts (with and without a coupon, some of them racing), payments, expiries swept by the timer and refunds, by
- * two learners, over two courses (one at a limited-time price), a membership opening the first and a 专栏 opening
- * the second. After every step, what the database holds must keep the selling invariants:
+ * checkouts (with no coupon, a coupon handed out at the start or one of a single-coupon stock, some of them racing),
+ * claims of that last coupon (alone or by both learners at once), redemptions of two codes (one opening the second
+ * course, one a membership term; alone or racing), payments, expiries swept by the timer and refunds, by two
+ * learners, over two courses (one at a limited-time price), a membership opening the first and a 专栏 opening the
+ * second. After every step, what the database holds must keep the selling invariants:
  *
  * - every paid order charged `listPriceFen − Σ discounts`, each discount at least 1 fen, the whole at least 1 fen;
  * - a coupon claim is used by at most one order that stays paid, and a claim held is held by a pending order;
- * - a learner can open a course ⇔ a paid, unrefunded purchase of it, of a 专栏 holding it, or of a membership holding
- *   it whose terms (each from the later of its payment and the previous end) have not run out; the membership's
- *   `until` is exactly those terms folded.
+ * - a coupon's stock is never negative: its claims number exactly `claimed`, and `claimed ≤ stock`;
+ * - a code is used at most once: at most one learner holds a grant from it, and only the learner the code names;
+ * - a learner can open a course ⇔ a paid, unrefunded purchase of it, of a 专栏 holding it, a code redeemed for it, or
+ *   a membership holding it whose terms (each from the later of its payment, or its redemption, and the previous end)
+ *   have not run out; each membership grant's `until` is exactly its terms folded.
  *
  * A late payment of a closed order (whose claim another order may have used since) cannot happen on cloudPay, which
  * closes the trade at the platform first; cloudfunctions/order/__tests__/selling.test.ts covers it on the virtual rail.
@@ -19,7 +23,19 @@ import { isAppError, type OrderCreateParams } from '../../contract';
 import { found, getById } from '../../db';
 import { grantId, hasAccess, termsEnd, type GrantDoc } from '../../grants';
 import { COLLECTIONS } from '../../collections';
-import { userCouponId, type UserCouponDoc } from '../../promo/documents';
+import { codeHash, generateCode, normalizeCode } from '../../promo/codes';
+import { newCodeKey } from '../../promo/code-key';
+import type { PromoDeps } from '../../promo/deps';
+import { claimCoupon } from '../../promo/claim';
+import { redeemCode, redeemTermId } from '../../promo/redeem';
+import {
+  userCouponId,
+  type CouponDoc,
+  type PromoTarget,
+  type RedeemCodeDoc,
+  type UserCouponDoc,
+} from '../../promo/documents';
+import { storedSecret } from '../../settings/secrets';
 import { startClockedOrders, type ClockedOrders } from '../../../testing/order-platforms';
 import { createOrder, requestRefund, sweepOrders } from '..';
 import type { OrderDoc } from '../model';
@@ -29,12 +45,24 @@ const LEARNERS = 2;
 const TARGETS = ['c0', 'c1', 'member', 'column'] as const;
 type TargetName = (typeof TARGETS)[number];
 
+const TERM_DAYS = 30;
+
 let world: ClockedOrders;
+let promo: PromoDeps;
+let key: string;
 
 beforeAll(async () => {
   world = await startClockedOrders();
   // Real time for the functions in the cloud and the domain alike: an expiry is written, not waited for.
   Object.defineProperty(world.clock, 'now', { get: () => Date.now() });
+  key = await storedSecret(world.db, 'redeemCode', newCodeKey);
+  promo = {
+    db: world.db,
+    now: () => new Date(),
+    defaultRail: async () => 'wxpay',
+    codeKey: async () => key,
+    log: () => undefined,
+  };
 });
 afterAll(() => world.cloud.close());
 
@@ -43,8 +71,16 @@ interface Shop {
   openids: string[];
   courses: Record<'c0' | 'c1', string>;
   bundles: Record<'member' | 'column', string>;
+  /** Handed out to both learners at the start. */
   couponId: string;
+  /** One in stock, claimed during the run. */
+  scarceId: string;
+  /** The codes as typed: one opens c1 for life, one adds a membership term. */
+  codes: Record<CodeName, string>;
 }
+
+type CouponChoice = 'none' | 'given' | 'scarce';
+type CodeName = 'c1' | 'member';
 
 async function newShop(): Promise<Shop> {
   const run = randomBytes(4).toString('hex');
@@ -68,7 +104,7 @@ async function newShop(): Promise<Shop> {
     cover: 'cloud://env.bucket/b.png',
     priceFen,
     kind,
-    ...(kind === 'membership' ? { termDays: 30 } : {}),
+    ...(kind === 'membership' ? { termDays: TERM_DAYS } : {}),
     courseIds,
     status: 'published',
     createdAt: at,
@@ -115,6 +151,37 @@ async function newShop(): Promise<Shop> {
         createdAt: at,
       },
     });
+  const scarceId = `sell-${run}-scarce`;
+  const scarce = {
+    title: '限量 9 折',
+    kind: 'percent',
+    percentOff: 10,
+    appliesTo: { all: true },
+    startsAt: new Date(Date.now() - DAY).toISOString(),
+    endsAt: new Date(Date.now() + 30 * DAY).toISOString(),
+    stock: 1,
+    claimed: 0,
+    perLearner: 1,
+    status: 'active',
+    createdAt: at,
+  };
+  await db.collection(COLLECTIONS.coupons).doc(scarceId).set({ data: scarce });
+  const codes = { c1: generateCode(), member: generateCode() };
+  const batchId = `sell-${run}-batch`;
+  const targets: Record<CodeName, PromoTarget> = {
+    c1: { kind: 'course', id: courses.c1 },
+    member: { kind: 'bundle', id: bundles.member },
+  };
+  for (const name of ['c1', 'member'] as const) {
+    await db
+      .collection(COLLECTIONS.redeemCodes)
+      .doc(hashOf(codes[name]))
+      .set({ data: { batchId, target: targets[name], status: 'unused' } });
+  }
+  await db
+    .collection(COLLECTIONS.redeemBatches)
+    .doc(batchId)
+    .set({ data: { target: targets.c1, count: 2, status: 'active', createdAt: at } });
   const openids = Array.from({ length: LEARNERS }, (_, i) => `oSell${run}L${i}`);
   for (const openid of openids) {
     await db
@@ -122,13 +189,16 @@ async function newShop(): Promise<Shop> {
       .doc(userCouponId(openid, couponId, 1))
       .set({ data: { _openid: openid, couponId, status: 'usable', claimedAt: at } });
   }
-  return { run, openids, courses, bundles, couponId };
+  return { run, openids, courses, bundles, couponId, scarceId, codes };
 }
 
-function paramsOf(shop: Shop, target: TargetName, coupon: boolean): OrderCreateParams {
+const hashOf = (code: string) => codeHash(key, normalizeCode(code) as string);
+
+function paramsOf(shop: Shop, target: TargetName, coupon: CouponChoice): OrderCreateParams {
   const what: OrderCreateParams =
     target === 'c0' || target === 'c1' ? { courseId: shop.courses[target] } : { bundleId: shop.bundles[target] };
-  return coupon ? { ...what, couponId: shop.couponId } : what;
+  if (coupon === 'none') return what;
+  return { ...what, couponId: coupon === 'given' ? shop.couponId : shop.scarceId };
 }
 
 async function ordersOf(shop: Shop): Promise<OrderDoc[]> {
@@ -155,23 +225,33 @@ async function latest(shop: Shop, l: number, target: TargetName, statuses: strin
 }
 
 type Step =
-  | { kind: 'create'; l: number; target: TargetName; coupon: boolean }
+  | { kind: 'create'; l: number; target: TargetName; coupon: CouponChoice }
   | { kind: 'race'; l: number; a: TargetName; b: TargetName }
+  | { kind: 'claim'; l: number; together: boolean }
+  | { kind: 'redeem'; l: number; code: CodeName; together: boolean }
   | { kind: 'pay'; l: number; target: TargetName }
-  | { kind: 'buy'; l: number; target: TargetName; coupon: boolean }
+  | { kind: 'buy'; l: number; target: TargetName; coupon: CouponChoice }
   | { kind: 'expire'; l: number; target: TargetName }
   | { kind: 'refund'; l: number; target: TargetName };
 
 const learner = fc.integer({ min: 0, max: LEARNERS - 1 });
 const target = fc.constantFrom(...TARGETS);
+const coupon = fc.constantFrom<CouponChoice>('none', 'given', 'scarce');
 const step: fc.Arbitrary<Step> = fc.oneof(
-  {
-    weight: 4,
-    arbitrary: fc.record({ kind: fc.constant('create' as const), l: learner, target, coupon: fc.boolean() }),
-  },
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('create' as const), l: learner, target, coupon }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('race' as const), l: learner, a: target, b: target }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('claim' as const), l: learner, together: fc.boolean() }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('redeem' as const),
+      l: learner,
+      code: fc.constantFrom<CodeName>('c1', 'member'),
+      together: fc.boolean(),
+    }),
+  },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('pay' as const), l: learner, target }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('buy' as const), l: learner, target, coupon: fc.boolean() }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('buy' as const), l: learner, target, coupon }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('expire' as const), l: learner, target }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('refund' as const), l: learner, target }) },
 );
@@ -193,9 +273,19 @@ async function apply(shop: Shop, s: Step): Promise<void> {
     case 'race': {
       // Two checkouts with the one claim at once: at most one order may hold it.
       await Promise.all([
-        tolerated(createOrder(world.deps, caller(s.l), paramsOf(shop, s.a, true))),
-        tolerated(createOrder(world.deps, caller(s.l), paramsOf(shop, s.b, true))),
+        tolerated(createOrder(world.deps, caller(s.l), paramsOf(shop, s.a, 'given'))),
+        tolerated(createOrder(world.deps, caller(s.l), paramsOf(shop, s.b, 'given'))),
       ]);
+      return;
+    }
+    case 'claim': {
+      const who = s.together ? shop.openids : [shop.openids[s.l]!];
+      await Promise.all(who.map((openid) => tolerated(claimCoupon(promo, openid, shop.scarceId))));
+      return;
+    }
+    case 'redeem': {
+      const who = s.together ? shop.openids : [shop.openids[s.l]!];
+      await Promise.all(who.map((openid) => tolerated(redeemCode(promo, openid, shop.codes[s.code]))));
       return;
     }
     case 'buy':
@@ -239,9 +329,20 @@ async function checkInvariants(shop: Shop, trace: Step[]): Promise<void> {
     for (const d of o.discounts ?? []) expect(d.amountFen).toBeGreaterThanOrEqual(1);
   }
 
+  const _ = world.db.command;
   const claims = await found<UserCouponDoc>(
-    world.db.collection(COLLECTIONS.userCoupons).where({ couponId: shop.couponId }).limit(100),
+    world.db
+      .collection(COLLECTIONS.userCoupons)
+      .where({ couponId: _.in([shop.couponId, shop.scarceId]) })
+      .limit(100),
   );
+  const scarce = await getById<CouponDoc>(world.db, COLLECTIONS.coupons, shop.scarceId);
+  const scarceClaims = claims.filter((c) => c.couponId === shop.scarceId).length;
+  expect({ context, claimed: scarce?.claimed, withinStock: (scarce?.claimed ?? 0) <= (scarce?.stock ?? 0) }).toEqual({
+    context,
+    claimed: scarceClaims,
+    withinStock: true,
+  });
   for (const claim of claims) {
     const users = orders.filter((o) => o.status === 'paid' && o.couponClaimId === claim._id);
     expect({ context, claim: claim._id, paidOrdersUsingIt: users.length <= 1 }).toEqual({
@@ -257,36 +358,64 @@ async function checkInvariants(shop: Shop, trace: Step[]): Promise<void> {
     }
   }
 
+  const used: Partial<Record<CodeName, RedeemCodeDoc>> = {};
+  for (const name of ['c1', 'member'] as const) {
+    const code = await getById<RedeemCodeDoc>(world.db, COLLECTIONS.redeemCodes, hashOf(shop.codes[name]));
+    if (code?.status === 'used') used[name] = code;
+  }
+  const redeemed = (l: number, name: CodeName) => used[name]?.usedBy === shop.openids[l];
+
   const now = new Date();
   for (let l = 0; l < LEARNERS; l++) {
     const mine = orders.filter((o) => o._openid === shop.openids[l] && o.status === 'paid');
     const bought = (t: TargetName) => mine.some((o) => targetOf(shop, o) === t);
     const terms = mine
       .filter((o) => targetOf(shop, o) === 'member')
-      .map((o) => ({ orderId: o._id, days: 30, paidAt: o.paidAt as string }));
-    const member = terms.length > 0 && Date.parse(termsEnd(terms)) > now.getTime();
-    const expected = { c0: bought('c0') || member, c1: bought('c1') || bought('column') };
+      .map((o) => ({ orderId: o._id, days: TERM_DAYS, paidAt: o.paidAt as string }));
+    const redeemedTerms = redeemed(l, 'member')
+      ? [{ orderId: redeemTermId(hashOf(shop.codes.member)), days: TERM_DAYS, paidAt: used.member!.usedAt! }]
+      : [];
+    const running = (t: typeof terms) => t.length > 0 && Date.parse(termsEnd(t)) > now.getTime();
+    const member = running(terms) || running(redeemedTerms);
+    const expected = {
+      c0: bought('c0') || member,
+      c1: bought('c1') || bought('column') || redeemed(l, 'c1'),
+    };
     const actual = {
       c0: await hasAccess(world.db, shop.openids[l]!, shop.courses.c0, now),
       c1: await hasAccess(world.db, shop.openids[l]!, shop.courses.c1, now),
     };
     expect({ context, learner: l, access: actual }).toEqual({ context, learner: l, access: expected });
-    // The membership's end is exactly its paid terms folded.
-    const grant = await getById<GrantDoc>(
+    // Each membership grant's end is exactly its terms folded: the paid ones, and the redeemed one.
+    const memberTarget = { kind: 'bundle', id: shop.bundles.member } as const;
+    for (const [via, expectedTerms] of [
+      ['bundle', terms],
+      ['redeem', redeemedTerms],
+    ] as const) {
+      const grant = await getById<GrantDoc>(world.db, COLLECTIONS.grants, grantId(shop.openids[l]!, via, memberTarget));
+      const held = grant?.status === 'active' ? grant.until : undefined;
+      expect({ context, learner: l, via, until: held }).toEqual({
+        context,
+        learner: l,
+        via,
+        until: expectedTerms.length > 0 ? termsEnd(expectedTerms) : undefined,
+      });
+    }
+    // A code's grant belongs to the learner the code names, and to no one else.
+    const c1Grant = await getById<GrantDoc>(
       world.db,
       COLLECTIONS.grants,
-      grantId(shop.openids[l]!, 'bundle', { kind: 'bundle', id: shop.bundles.member }),
+      grantId(shop.openids[l]!, 'redeem', { kind: 'course', id: shop.courses.c1 }),
     );
-    const held = grant?.status === 'active' ? grant.until : undefined;
-    expect({ context, learner: l, until: held }).toEqual({
+    expect({ context, learner: l, c1Code: c1Grant?.status === 'active' }).toEqual({
       context,
       learner: l,
-      until: terms.length > 0 ? termsEnd(terms) : undefined,
+      c1Code: redeemed(l, 'c1'),
     });
   }
 }
 
-test('selling keeps its invariants over random checkouts, payments, expiries and refunds', async () => {
+test('selling keeps its invariants over random checkouts, claims, redemptions, payments, expiries and refunds', async () => {
   await fc.assert(
     fc.asyncProperty(fc.array(step, { minLength: 4, maxLength: 16 }), async (steps) => {
       const shop = await newShop();
