@@ -1,0 +1,141 @@
+/**
+ * `order.list` and `order.get` with a fake clock, through the real wx-server-sdk against the local cloud and its pay
+ * sandboxes: the list's filters, order and pages (and never another learner's orders); which orders a get asks the
+ * platform about (a closed one only within the reconcile window, to its last millisecond), what it records, and a
+ * platform that cannot be reached.
+ */
+import { getById, type Database } from '../../db';
+import type { OrderDoc } from '../model';
+import { RailError, type PaymentRail } from '../rail';
+import { createOrder, getOrder, listOrders, requestRefund, type OrderDeps } from '..';
+import { addCourse, startClockedOrders, type ClockedOrders, type Platforms } from '../../../testing/order-platforms';
+import { COLLECTIONS } from '../../collections';
+
+let world: ClockedOrders;
+let platforms: Platforms;
+let db: Database;
+let deps: OrderDeps;
+let clock: ClockedOrders['clock'];
+
+beforeAll(async () => {
+  world = await startClockedOrders();
+  ({ platforms, db, deps, clock } = world);
+});
+afterAll(() => world.cloud.close());
+
+const MINUTE = 60_000;
+let made = 0;
+
+async function course(): Promise<string> {
+  made += 1;
+  return addCourse(db, `queries-course-${made}`);
+}
+
+async function orderDoc(id: string): Promise<OrderDoc> {
+  return (await getById<OrderDoc>(db, COLLECTIONS.orders, id)) as OrderDoc;
+}
+
+async function create(openid: string, courseId: string, rail: 'wxpay' | 'virtual' = 'wxpay'): Promise<OrderDoc> {
+  const params = { courseId, ...platforms.harness[rail].createParams(openid) };
+  const { order } = await createOrder(deps, { openid, clientIp: '10.0.0.1' }, params);
+  return orderDoc(order.id);
+}
+
+describe('order.list', () => {
+  const openid = 'oQueriesList';
+  let ids: { a: string; b: string; c: string };
+
+  beforeAll(async () => {
+    const [a, b, c] = [await course(), await course(), await course()];
+    // Three orders a minute apart: c (pending, newest), b (paid), a (pending, oldest); and another learner's.
+    const first = await create(openid, a);
+    clock.now += MINUTE;
+    const second = await create(openid, b);
+    await platforms.harness.wxpay.pay(second);
+    clock.now += MINUTE;
+    const third = await create(openid, c);
+    await create('oQueriesSomeoneElse', a);
+    ids = { a: first._id, b: second._id, c: third._id };
+  });
+
+  const list = (params: Parameters<typeof listOrders>[2]) => listOrders(deps, openid, params);
+
+  it('lists the learner’s own orders, newest first, with the total and the policy', async () => {
+    const all = await list({});
+    expect(all.items.map((o) => o.id)).toEqual([ids.c, ids.b, ids.a]);
+    expect(all.total).toBe(3);
+    expect(all.policy.couponText).toEqual(expect.any(String));
+  });
+
+  it('filters by course and by status, each counted in its total', async () => {
+    const byCourse = await list({ courseId: (await orderDoc(ids.a)).courseId });
+    expect(byCourse.items.map((o) => o.id)).toEqual([ids.a]);
+    expect(byCourse.total).toBe(1);
+    const paid = await list({ status: 'paid' });
+    expect(paid.items.map((o) => o.id)).toEqual([ids.b]);
+    expect(paid.total).toBe(1);
+    expect((await list({ status: 'pending' })).items.map((o) => o.id)).toEqual([ids.c, ids.a]);
+  });
+
+  it('pages: page 2 of size 1 is the second newest, and the total stays the whole', async () => {
+    expect((await list({ page: 2, pageSize: 1 })).items.map((o) => o.id)).toEqual([ids.b]);
+    expect((await list({ page: 3, pageSize: 2 })).items).toEqual([]);
+    const second = await list({ page: 2, pageSize: 2 });
+    expect(second.items.map((o) => o.id)).toEqual([ids.a]);
+    expect(second.total).toBe(3);
+  });
+});
+
+describe('order.get', () => {
+  it('asks about a closed order until its reconcile window ends, to the millisecond, and not after', async () => {
+    // Two closed virtual orders, each paid late in the sheet opened before (the virtual rail cannot close a sheet).
+    const start = clock.now;
+    const late = async (learner: string) => {
+      const courseId = await course();
+      const order = await create(learner, courseId, 'virtual');
+      await create(learner, courseId); // replaces it: closed here
+      expect((await orderDoc(order._id)).status).toBe('closed');
+      await platforms.harness.virtual.pay(order, { deliveries: 0 });
+      return order;
+    };
+    const inWindow = await late('oQueriesLateIn');
+    const outOfWindow = await late('oQueriesLateOut');
+    const window = deps.settings.reconcileWindowMinutes * MINUTE;
+    // The window ends `reconcileWindowMinutes` after the order's expiry.
+    clock.now = Date.parse(inWindow.expiresAt) + window;
+    expect((await getOrder(deps, inWindow._openid, inWindow._id)).status).not.toBe('closed');
+    clock.now = Date.parse(outOfWindow.expiresAt) + window + 1;
+    expect((await getOrder(deps, outOfWindow._openid, outOfWindow._id)).status).toBe('closed');
+    clock.now = start;
+  });
+
+  it('records a refund it advanced as its own doing', async () => {
+    const order = await create('oQueriesRefund', await course());
+    await platforms.harness.wxpay.pay(order);
+    platforms.pay.refundMode = 'manual';
+    try {
+      await requestRefund(deps, order._openid, { orderId: order._id, reason: '不想学了' });
+    } finally {
+      platforms.pay.refundMode = 'immediately';
+    }
+    platforms.pay.settleRefunds();
+    clock.now += 5_000;
+    expect((await getOrder(deps, order._openid, order._id)).status).toBe('refunded');
+    expect((await orderDoc(order._id)).history.at(-1)?.source).toBe('order.get');
+  });
+
+  it('answers the stored order when the platform cannot be reached, and fails on anything else', async () => {
+    const order = await create('oQueriesDown', await course());
+    const failing = (error: Error): OrderDeps => ({
+      ...deps,
+      rails: { ...deps.rails, wxpay: { ...deps.rails.wxpay, query: () => Promise.reject(error) } as PaymentRail },
+    });
+    clock.now += 5_000;
+    expect(await getOrder(failing(new RailError('query', 'SYSTEMERROR')), order._openid, order._id)).toMatchObject({
+      id: order._id,
+      status: 'pending',
+    });
+    clock.now += 5_000;
+    await expect(getOrder(failing(new TypeError('a bug')), order._openid, order._id)).rejects.toThrow('a bug');
+  });
+});
