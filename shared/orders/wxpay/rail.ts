@@ -53,7 +53,6 @@ async function call(operation: string, run: () => Promise<Reply>): Promise<Reply
  * `errCodeDes`, WeChat Pay's fixed description of the code, which is matched here.
  */
 export function failCode(reply: Reply): string {
-  if (typeof reply.errCode === 'string' && reply.errCode !== '') return reply.errCode;
   const description = String(reply.errCodeDes ?? '');
   for (const [code, pattern] of KNOWN_FAILURES) if (pattern.test(description)) return code;
   return 'UNKNOWN';
