@@ -15,6 +15,7 @@ import categoriesRule from './rules/categories.json';
 import courseProgressRule from './rules/courseProgress.json';
 import coursesRule from './rules/courses.json';
 import courseStatsRule from './rules/courseStats.json';
+import courseDailyRule from './rules/courseDaily.json';
 import creatorsRule from './rules/creators.json';
 import enrollmentsRule from './rules/enrollments.json';
 import grantsRule from './rules/grants.json';
@@ -219,6 +220,18 @@ export const collections: CollectionSpec[] = [
       'paid orders, revenue and refunds in fen, completion, progress, rating; all time and the last 7 and 30 days.',
     rules: courseStatsRule,
     indexes: [{ name: 'creator', keys: { creatorId: 1 } }],
+  },
+  {
+    name: 'courseDaily',
+    description:
+      'Counters per course and Beijing day (shared/insights/daily), _id = <courseId>_<YYYY-MM-DD>: impressions, ' +
+      'detailViews and a 128-register sketch of the distinct viewers among prospects, freeLessonStarts, checkouts, ' +
+      'the price in force; written by the learner calls, read nightly by insights, kept two years.',
+    rules: courseDailyRule,
+    indexes: [
+      { name: 'course_day', keys: { courseId: 1, day: 1 } },
+      { name: 'day', keys: { day: 1 } },
+    ],
   },
   {
     name: 'settings',

@@ -34,6 +34,8 @@ export const COLLECTIONS = {
   jobRuns: 'jobRuns',
   /** stats: nightly numbers per course. */
   courseStats: 'courseStats',
+  /** insights: counters per course and day (shared/insights/daily). */
+  courseDaily: 'courseDaily',
   /** settings */
   settings: 'settings',
   /** limits: rate-limit buckets per learner. */

@@ -1,0 +1,90 @@
+/**
+ * The daily counters through the local cloud with the real wx-server-sdk: one document per course and Beijing day,
+ * what each event adds, the first events of a day arriving at once, and a failure that never reaches the caller.
+ */
+import * as sdk from 'wx-server-sdk';
+import type { LocalCloud } from '../../../../local/cloud';
+import { startTestCloud } from '../../../../local/testing';
+import { findMany, getById, type Database } from '../../../db';
+import { COLLECTIONS } from '../../../collections';
+import { beijingDay, countDaily, courseDailyId, recordDaily, type CourseDailyDoc } from '../counters';
+import { estimateViewers, sketchOf } from '../viewer-sketch';
+
+let cloud: LocalCloud;
+let db: Database;
+
+beforeAll(async () => {
+  cloud = await startTestCloud();
+  sdk.init({ env: cloud.envId });
+  db = sdk.database();
+});
+afterAll(() => cloud.close());
+
+const daily = (courseId: string, day: string) =>
+  getById<CourseDailyDoc>(db, COLLECTIONS.courseDaily, courseDailyId(courseId, day));
+
+test('the day is Beijing’s: 16:00 UTC is already the next day', () => {
+  expect(beijingDay(new Date('2026-12-02T15:59:59.999Z'))).toBe('2026-12-02');
+  expect(beijingDay(new Date('2026-12-02T16:00:00.000Z'))).toBe('2026-12-03');
+});
+
+test('each event adds to its own counter of the day, and the day after starts afresh', async () => {
+  const day1 = new Date('2026-11-30T02:00:00Z');
+  const day2 = new Date('2026-12-01T02:00:00Z');
+  await recordDaily(db, 'c-events', day1, { kind: 'impressions', count: 12 });
+  await recordDaily(db, 'c-events', day1, { kind: 'impressions', count: 3 });
+  await recordDaily(db, 'c-events', day1, { kind: 'detailView', openid: 'oA', priceFen: 9900 });
+  await recordDaily(db, 'c-events', day1, { kind: 'detailView', openid: 'oA', priceFen: 9900 });
+  await recordDaily(db, 'c-events', day1, { kind: 'detailView', openid: 'oB', priceFen: 7900 });
+  await recordDaily(db, 'c-events', day1, { kind: 'freeLessonStart' });
+  await recordDaily(db, 'c-events', day1, { kind: 'checkout' });
+  await recordDaily(db, 'c-events', day2, { kind: 'checkout' });
+
+  const first = await daily('c-events', '2026-11-30');
+  expect(first).toMatchObject({
+    courseId: 'c-events',
+    day: '2026-11-30',
+    impressions: 15,
+    detailViews: 3,
+    freeLessonStarts: 1,
+    checkouts: 1,
+    priceFen: 7900,
+  });
+  expect(estimateViewers(first!.viewers)).toBe(2);
+  expect(await daily('c-events', '2026-12-01')).toMatchObject({
+    impressions: 0,
+    detailViews: 0,
+    viewers: {},
+    freeLessonStarts: 0,
+    checkouts: 1,
+  });
+});
+
+test('the first events of a course’s day, all at once: one document, nothing lost', async () => {
+  const now = new Date('2026-11-29T05:00:00Z');
+  const viewers = Array.from({ length: 20 }, (_, i) => `oCrowd${i}`);
+  await Promise.all([
+    ...viewers.map((openid) => recordDaily(db, 'c-crowd', now, { kind: 'detailView', openid, priceFen: 4900 })),
+    ...viewers.map(() => recordDaily(db, 'c-crowd', now, { kind: 'checkout' })),
+  ]);
+  const docs = await findMany<CourseDailyDoc>(db, COLLECTIONS.courseDaily, { courseId: 'c-crowd' }, { limit: 10 });
+  expect(docs).toHaveLength(1);
+  expect(docs[0]).toMatchObject({ detailViews: 20, checkouts: 20 });
+  // Every view raised its register: the sketch holds exactly what the 20 viewers' entries give (estimate 21 of 20).
+  expect(docs[0]!.viewers).toEqual(sketchOf(viewers));
+});
+
+test('a counter that cannot be written is logged, and the caller goes on', async () => {
+  const logged: string[] = [];
+  const broken = { collection: () => ({ where: () => ({ update: () => Promise.reject(new Error('down')) }) }) };
+  await countDaily(
+    {
+      db: { ...db, command: db.command, collection: broken.collection } as unknown as Database,
+      log: (m) => logged.push(m),
+    },
+    'c-down',
+    new Date(),
+    { kind: 'checkout' },
+  );
+  expect(logged).toEqual(['[insights] checkout of c-down not counted']);
+});

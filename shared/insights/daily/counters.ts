@@ -1,0 +1,118 @@
+/**
+ * The per-course, per-day counters demand forecasting and price response learn from (collection `courseDaily`, one
+ * document per course and Beijing day, `_id` = `<courseId>_<YYYY-MM-DD>`): never one document per event.
+ *
+ * - Written by the learner's own calls, each adding one update to what the call already does (the first event of a
+ *   course's day: a failed update and an insert): `catalog.impressions` (cards seen, batched by the mini-program),
+ *   `catalog.detail` (views and unique viewers among learners who cannot open the course yet, and the price in force
+ *   they saw), `learning.lesson` (free lessons started by them), `order.create` (checkouts started).
+ * - Paid orders and revenue at each price, and refunds, are not counted here: the nightly `insights` job reads them
+ *   from the orders of the day (the orders are the record of money; counting them twice could only disagree).
+ * - A counter that cannot be written is logged and never fails the learner's call: it only makes the figures lower.
+ */
+import { isDuplicateKey, updated, type Database } from '../../db';
+import { COLLECTIONS } from '../../collections';
+import { sketchEntry, type ViewerSketch } from './viewer-sketch';
+
+export interface CourseDailyDoc {
+  _id: string;
+  courseId: string;
+  /** The Beijing (UTC+8) calendar day, `YYYY-MM-DD`. */
+  day: string;
+  /** Course cards shown in lists (home, catalog, recommendations). */
+  impressions: number;
+  /** Course pages opened by learners who could not open the course (its owners revisiting are not prospects). */
+  detailViews: number;
+  /** The distinct learners among those views (./viewer-sketch.ts). */
+  viewers: ViewerSketch;
+  /** Free lessons opened by learners who could not open the rest of the course. */
+  freeLessonStarts: number;
+  /** `order.create` calls that reached a price (refused requests are not checkouts). */
+  checkouts: number;
+  /** The price the page showed at the day's last view: the limited-time price while one ran, else the list price. */
+  priceFen?: number;
+  updatedAt: string;
+}
+
+export type CounterName = 'impressions' | 'detailViews' | 'freeLessonStarts' | 'checkouts';
+
+export type DailyEvent =
+  | { kind: 'impressions'; count: number }
+  | { kind: 'detailView'; openid: string; priceFen: number }
+  | { kind: 'freeLessonStart' }
+  | { kind: 'checkout' };
+
+/** The Beijing calendar day of `time`, `YYYY-MM-DD`. */
+export function beijingDay(time: Date): string {
+  return new Date(time.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+}
+
+export function courseDailyId(courseId: string, day: string): string {
+  return `${courseId}_${day}`;
+}
+
+/** What one event adds: the counters it increments, the sketch register it raises, the fields it sets. */
+function effectOf(event: DailyEvent): {
+  counts: Partial<Record<CounterName, number>>;
+  sketch?: { register: number; rank: number };
+  set: Partial<Pick<CourseDailyDoc, 'priceFen'>>;
+} {
+  switch (event.kind) {
+    case 'impressions':
+      return { counts: { impressions: event.count }, set: {} };
+    case 'detailView':
+      return { counts: { detailViews: 1 }, sketch: sketchEntry(event.openid), set: { priceFen: event.priceFen } };
+    case 'freeLessonStart':
+      return { counts: { freeLessonStarts: 1 }, set: {} };
+    case 'checkout':
+      return { counts: { checkouts: 1 }, set: {} };
+  }
+}
+
+/** Adds the event to the course's counters of the day of `now`: one update, or an insert for the day's first. */
+export async function recordDaily(db: Database, courseId: string, now: Date, event: DailyEvent): Promise<void> {
+  const day = beijingDay(now);
+  const id = courseDailyId(courseId, day);
+  const _ = db.command;
+  const { counts, sketch, set } = effectOf(event);
+  const at = now.toISOString();
+  const data: Record<string, unknown> = { ...set, updatedAt: at };
+  for (const [name, n] of Object.entries(counts)) data[name] = _.inc(n);
+  if (sketch) data[`viewers.${sketch.register}`] = _.max(sketch.rank);
+  const daily = db.collection(COLLECTIONS.courseDaily);
+  const update = async () => (await updated(daily.where({ _id: id }).update({ data }))) === 1;
+  if (await update()) return;
+  const first: CourseDailyDoc = {
+    _id: id,
+    courseId,
+    day,
+    impressions: 0,
+    detailViews: 0,
+    viewers: sketch ? { [String(sketch.register)]: sketch.rank } : {},
+    freeLessonStarts: 0,
+    checkouts: 0,
+    ...counts,
+    ...set,
+    updatedAt: at,
+  };
+  try {
+    await daily.add({ data: first });
+  } catch (error) {
+    // Another call made the day's document first: add to it.
+    if (!isDuplicateKey(error) || !(await update())) throw error;
+  }
+}
+
+/** recordDaily for a call that must not fail because of it: a lost count is logged. */
+export async function countDaily(
+  deps: { db: Database; log: (message: string, error?: unknown) => void },
+  courseId: string,
+  now: Date,
+  event: DailyEvent,
+): Promise<void> {
+  try {
+    await recordDaily(deps.db, courseId, now, event);
+  } catch (error) {
+    deps.log(`[insights] ${event.kind} of ${courseId} not counted`, error);
+  }
+}
