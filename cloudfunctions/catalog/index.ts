@@ -1,6 +1,12 @@
 import * as sdk from 'wx-server-sdk';
 import { bundleDetail, listBundles } from '../../shared/catalog/bundles';
-import { courseDetail, listCategories, listCourses, type CatalogDeps } from '../../shared/catalog/service';
+import {
+  countImpressions,
+  courseDetail,
+  listCategories,
+  listCourses,
+  type CatalogDeps,
+} from '../../shared/catalog/service';
 import { catalogActions, type CatalogResponses } from '../../shared/contract';
 import { clientFunction, initCloud } from '../../shared/entry';
 
@@ -10,14 +16,16 @@ const deps: CatalogDeps = {
   db: cloud.database(),
   logSkipped: (skipped) =>
     console.warn(`[catalog] ${skipped.message}${'fields' in skipped ? ` (fields: ${skipped.fields.join(', ')})` : ''}`),
+  log: (message, error) => console.warn(message, error),
   now: () => new Date(),
 };
 
-/** The `catalog` function (API.md §1): `list`, `detail`, `categories`, and the bundles: `bundles`, `bundle`. */
+/** The `catalog` function (API.md §1): `list`, `detail`, `categories`, the bundles: `bundles`, `bundle`, and `impressions`. */
 export const main = clientFunction<typeof catalogActions, CatalogResponses>(cloud, catalogActions, () => ({
   list: (params) => listCourses(deps, params),
   detail: (params, call) => courseDetail(deps, params, call.openid),
   categories: () => listCategories(deps),
   bundles: (params) => listBundles(deps, params),
   bundle: (params, call) => bundleDetail(deps, params, call.openid),
+  impressions: (params) => countImpressions(deps, params),
 }));

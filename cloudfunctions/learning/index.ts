@@ -2,6 +2,7 @@ import * as sdk from 'wx-server-sdk';
 import { learningActions, type LearningResponses } from '../../shared/contract';
 import { clientFunction, initCloud } from '../../shared/entry';
 import { learnerCodeSecret, myCourses, openLesson, reportProgress, type LearningDeps } from '../../shared/learning';
+import { countDaily } from '../../shared/insights/daily/counters';
 import { recordProgress } from '../../shared/recommender/signals';
 
 const cloud = initCloud(sdk);
@@ -21,6 +22,7 @@ const deps: LearningDeps = {
   // LEARNER_CODE_SECRET (云开发控制台 → 云函数 → 配置) when set, else the environment's own generated secret.
   identitySecret: learnerCodeSecret(db, process.env),
   onPercentChanged: (openid, courseId, percent) => recordProgress(db, openid, { courseId, percent }),
+  onFreeLessonStart: (courseId) => countDaily({ db }, courseId, new Date(), { kind: 'freeLessonStart' }),
 };
 
 export const main = clientFunction<typeof learningActions, LearningResponses>(cloud, learningActions, () => ({

@@ -8,7 +8,9 @@
  * - `detail`: 4 or 5, in parallel — the course with its lesson outline (one aggregate: `_id` match, lookup of
  *   `lessons` by `courseId`, projection without media or body), the caller's grants (`_openid` + `status`, then the
  *   course lists of their bundles when they hold any: shared/grants), the progress (`_openid` + `courseId`) and the
- *   course's promotions;
+ *   course's promotions; then, for a learner who cannot open the course, one update of its counters of the day
+ *   (shared/insights/daily);
+ * - `impressions`: 1 read of the courses named, then one counter update per published course;
  * - `bundles`, `bundle`: ./bundles.ts;
  * - `categories`: 2, in parallel — the categories and a count of published courses per category.
  */
@@ -17,12 +19,15 @@ import {
   type CatalogCategoriesData,
   type CatalogDetailData,
   type CatalogDetailParams,
+  type CatalogImpressionsData,
+  type CatalogImpressionsParams,
   type CatalogListData,
   type CatalogListParams,
   type CourseProgressBrief,
   validate,
 } from '../contract';
-import type { Database } from '../db';
+import { findMany, type Database } from '../db';
+import { countDaily } from '../insights/daily/counters';
 import { accessOf, courseAccess } from '../grants';
 import { readProgress } from '../learning/progress';
 import { LESSON_OUTLINE_FIELDS, toCourseDetail, type LessonOutlineDoc } from './projections';
@@ -37,6 +42,8 @@ export interface CatalogDeps {
   db: Database;
   /** Where a course or bundle document that fails its schema is reported (it is left out of the answer). */
   logSkipped: (skipped: SkippedCourse | SkippedBundle) => void;
+  /** Where a failure that does not fail the call is reported (a counter not written). */
+  log: (message: string, error?: unknown) => void;
   now: () => Date;
 }
 
@@ -121,7 +128,33 @@ export async function courseDetail(
   if (access.longest) data.access = accessOf(access.longest);
   const progress = enrolled ? toProgressBrief(progressDoc) : undefined;
   if (progress) data.progress = progress;
+  // A prospect's view, at the price the page shows: what price response learns from (owners revisiting are not).
+  if (!enrolled) {
+    const priceFen = promotion?.priceFen ?? read.course.priceFen;
+    await countDaily(deps, courseId, now, { kind: 'detailView', openid, priceFen });
+  }
   return data;
+}
+
+/** Course cards the learner saw, batched by the mini-program: one counter update per course. */
+export async function countImpressions(
+  deps: CatalogDeps,
+  params: CatalogImpressionsParams,
+): Promise<CatalogImpressionsData> {
+  const now = deps.now();
+  const seen = new Map<string, number>();
+  for (const { courseId, count } of params.items) seen.set(courseId, (seen.get(courseId) ?? 0) + count);
+  // Only published courses: a made-up id must not create counters.
+  const published = await findMany<{ _id: string }>(
+    deps.db,
+    COLLECTIONS.courses,
+    { _id: deps.db.command.in([...seen.keys()]), status: 'published' },
+    { limit: seen.size },
+  );
+  await Promise.all(
+    published.map(({ _id }) => countDaily(deps, _id, now, { kind: 'impressions', count: seen.get(_id) ?? 0 })),
+  );
+  return { counted: published.length };
 }
 
 function isLessonOutline(value: unknown): value is LessonOutlineDoc {

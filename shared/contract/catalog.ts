@@ -56,6 +56,22 @@ export const catalogActions = {
   ),
   /** One published bundle with the cards of its courses, and the caller's access to it. */
   bundle: Type.Object({ bundleId: DocId }, { additionalProperties: false }),
+  /**
+   * Course cards the learner saw since the last call, batched by the mini-program (shared/insights/daily): each
+   * course once with how many times its card was shown.
+   */
+  impressions: Type.Object(
+    {
+      items: Type.Array(
+        Type.Object(
+          { courseId: DocId, count: Type.Integer({ minimum: 1, maximum: 20 }) },
+          { additionalProperties: false },
+        ),
+        { minItems: 1, maxItems: 50 },
+      ),
+    },
+    { additionalProperties: false },
+  ),
 };
 
 export type CatalogRequest = RequestOf<typeof catalogActions>;
@@ -63,6 +79,7 @@ export type CatalogListParams = Static<typeof catalogActions.list>;
 export type CatalogDetailParams = Static<typeof catalogActions.detail>;
 export type CatalogBundlesParams = Static<typeof catalogActions.bundles>;
 export type CatalogBundleParams = Static<typeof catalogActions.bundle>;
+export type CatalogImpressionsParams = Static<typeof catalogActions.impressions>;
 
 export const RatingBrief = Type.Object({
   /** Mean of 1–5 ratings, 0 when there are none. */
@@ -177,6 +194,12 @@ export interface CatalogResponses {
   categories: CatalogCategoriesData;
   bundles: CatalogBundlesData;
   bundle: CatalogBundleData;
+  impressions: CatalogImpressionsData;
+}
+
+export interface CatalogImpressionsData {
+  /** The courses counted: published ones only. */
+  counted: number;
 }
 
 /**

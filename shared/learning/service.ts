@@ -41,6 +41,8 @@ export interface LearningDeps {
   identitySecret: () => Promise<string>;
   /** Told when a learner's course percent changed (the recommender's signal); a failure is logged, not returned. */
   onPercentChanged?: (openid: string, courseId: string, percent: number) => Promise<void>;
+  /** Told when a learner who cannot open the course starts one of its free lessons (a counter; it never throws). */
+  onFreeLessonStart?: (courseId: string) => Promise<void>;
 }
 
 /** A media URL lives long enough to start the lesson and seek through it, never more than an hour. */
@@ -97,6 +99,8 @@ export async function openLesson(deps: LearningDeps, openid: string, params: Les
   if (paying?.orderId !== undefined && !lesson.free) {
     await recordDelivery(deps, courseFacts(openid, course, enrolled), lesson._id, paying.orderId, progress);
   }
+  // A prospect trying the course: the first open of this free lesson (reopening it is not a new start).
+  if (!enrolled && lesson.free && state === undefined) await deps.onFreeLessonStart?.(params.courseId);
   return content;
 }
 

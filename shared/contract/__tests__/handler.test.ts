@@ -18,6 +18,7 @@ function handlers(calls: unknown[] = []): ActionHandlers<typeof catalogActions, 
     bundle: (params) => {
       throw new AppError('NOT_FOUND', `会员不存在：${params.bundleId}`);
     },
+    impressions: (params) => ({ counted: params.items.length }),
   };
 }
 
@@ -44,8 +45,8 @@ describe('handleClientCall', () => {
     [{ action: 'detail' }, 'courseId is required'],
     [{ action: 'detail', courseId: 42 }, 'courseId must be an id of 1 to 64 letters, digits, _ or -'],
     [{ action: 'detail', courseId: 'a/../b' }, 'courseId must be an id of 1 to 64 letters, digits, _ or -'],
-    [{ action: 'refund' }, 'action must be one of list, detail, categories, bundles, bundle'],
-    [{ action: 'toString' }, 'action must be one of list, detail, categories, bundles, bundle'],
+    [{ action: 'refund' }, 'action must be one of list, detail, categories, bundles, bundle, impressions'],
+    [{ action: 'toString' }, 'action must be one of list, detail, categories, bundles, bundle, impressions'],
     [{ pageSize: 10 }, 'action is required'],
     [null, 'event must be an object'],
     [[1, 2], 'event must be an object'],

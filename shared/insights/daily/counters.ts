@@ -105,7 +105,7 @@ export async function recordDaily(db: Database, courseId: string, now: Date, eve
 
 /** recordDaily for a call that must not fail because of it: a lost count is logged. */
 export async function countDaily(
-  deps: { db: Database; log: (message: string, error?: unknown) => void },
+  deps: { db: Database; log?: (message: string, error?: unknown) => void },
   courseId: string,
   now: Date,
   event: DailyEvent,
@@ -113,6 +113,6 @@ export async function countDaily(
   try {
     await recordDaily(deps.db, courseId, now, event);
   } catch (error) {
-    deps.log(`[insights] ${event.kind} of ${courseId} not counted`, error);
+    (deps.log ?? console.warn)(`[insights] ${event.kind} of ${courseId} not counted`, error);
   }
 }
