@@ -16,6 +16,7 @@ import courseProgressRule from './rules/courseProgress.json';
 import coursesRule from './rules/courses.json';
 import courseStatsRule from './rules/courseStats.json';
 import courseDailyRule from './rules/courseDaily.json';
+import cardImpressionsRule from './rules/cardImpressions.json';
 import creatorsRule from './rules/creators.json';
 import enrollmentsRule from './rules/enrollments.json';
 import grantsRule from './rules/grants.json';
@@ -224,14 +225,22 @@ export const collections: CollectionSpec[] = [
   {
     name: 'courseDaily',
     description:
-      'Counters per course and Beijing day (shared/insights/daily), _id = <courseId>_<YYYY-MM-DD>: impressions, ' +
-      'detailViews and a 128-register sketch of the distinct viewers among prospects, freeLessonStarts, checkouts, ' +
-      'the price in force; written by the learner calls, read nightly by insights, kept two years.',
+      'Counters per course and Beijing day (shared/insights/daily), _id = <courseId>_<YYYY-MM-DD>: detailViews and ' +
+      'a 128-register sketch of the distinct viewers among prospects, freeLessonStarts, checkouts, the price in ' +
+      'force; written by the learner calls, read nightly by insights, kept two years.',
     rules: courseDailyRule,
     indexes: [
       { name: 'course_day', keys: { courseId: 1, day: 1 } },
       { name: 'day', keys: { day: 1 } },
     ],
+  },
+  {
+    name: 'cardImpressions',
+    description:
+      'Course cards shown, per Beijing day in 8 shards by learner (shared/insights/daily/impressions.ts), _id = ' +
+      '<YYYY-MM-DD>_<shard>: counts.<courseId>; one update per batch the mini-program sends, kept two years.',
+    rules: cardImpressionsRule,
+    indexes: [{ name: 'day', keys: { day: 1 } }],
   },
   {
     name: 'settings',

@@ -36,6 +36,8 @@ export const COLLECTIONS = {
   courseStats: 'courseStats',
   /** insights: counters per course and day (shared/insights/daily). */
   courseDaily: 'courseDaily',
+  /** insights: card impressions per day, sharded (shared/insights/daily/impressions.ts). */
+  cardImpressions: 'cardImpressions',
   /** settings */
   settings: 'settings',
   /** limits: rate-limit buckets per learner. */

@@ -27,5 +27,5 @@ export const main = clientFunction<typeof catalogActions, CatalogResponses>(clou
   categories: () => listCategories(deps),
   bundles: (params) => listBundles(deps, params),
   bundle: (params, call) => bundleDetail(deps, params, call.openid),
-  impressions: (params) => countImpressions(deps, params),
+  impressions: (params, call) => countImpressions(deps, params, call.openid),
 }));

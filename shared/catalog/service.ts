@@ -10,7 +10,7 @@
  *   course lists of their bundles when they hold any: shared/grants), the progress (`_openid` + `courseId`) and the
  *   course's promotions; then, for a learner who cannot open the course, one update of its counters of the day
  *   (shared/insights/daily);
- * - `impressions`: 1 read of the courses named, then one counter update per published course;
+ * - `impressions`: 1 read of the courses named, then one update of the learner's shard of the day's impressions;
  * - `bundles`, `bundle`: ./bundles.ts;
  * - `categories`: 2, in parallel — the categories and a count of published courses per category.
  */
@@ -28,6 +28,7 @@ import {
 } from '../contract';
 import { findMany, type Database } from '../db';
 import { countDaily } from '../insights/daily/counters';
+import { recordImpressions } from '../insights/daily/impressions';
 import { accessOf, courseAccess } from '../grants';
 import { readProgress } from '../learning/progress';
 import { LESSON_OUTLINE_FIELDS, toCourseDetail, type LessonOutlineDoc } from './projections';
@@ -136,24 +137,27 @@ export async function courseDetail(
   return data;
 }
 
-/** Course cards the learner saw, batched by the mini-program: one counter update per course. */
+/** Course cards the learner saw, batched by the mini-program: one update for the batch (shared/insights/daily). */
 export async function countImpressions(
   deps: CatalogDeps,
   params: CatalogImpressionsParams,
+  openid: string,
 ): Promise<CatalogImpressionsData> {
-  const now = deps.now();
   const seen = new Map<string, number>();
   for (const { courseId, count } of params.items) seen.set(courseId, (seen.get(courseId) ?? 0) + count);
-  // Only published courses: a made-up id must not create counters.
+  // Only published courses: a made-up id must not become a field.
   const published = await findMany<{ _id: string }>(
     deps.db,
     COLLECTIONS.courses,
     { _id: deps.db.command.in([...seen.keys()]), status: 'published' },
     { limit: seen.size },
   );
-  await Promise.all(
-    published.map(({ _id }) => countDaily(deps, _id, now, { kind: 'impressions', count: seen.get(_id) ?? 0 })),
-  );
+  const counts = new Map(published.map(({ _id }) => [_id, seen.get(_id) ?? 0]));
+  try {
+    await recordImpressions(deps.db, openid, deps.now(), counts);
+  } catch (error) {
+    deps.log('[insights] impressions not counted', error);
+  }
   return { counted: published.length };
 }
 

@@ -56,6 +56,28 @@ export function isDuplicateKey(error: unknown): boolean {
   return typeof message === 'string' && /E11000|duplicate key/i.test(message);
 }
 
+/**
+ * Applies `update` (commands such as `inc`) to the document `id`, or inserts `first` (the same change applied to
+ * nothing) when there is none: one update normally, a failed update and an insert for the first change, and when two
+ * first changes race, the loser's insert fails on the id and its update is applied to the winner.
+ */
+export async function updateOrInsert(
+  db: Database,
+  collection: CollectionName,
+  id: string,
+  update: Plain,
+  first: Plain,
+): Promise<void> {
+  const docs = db.collection(collection);
+  const apply = async () => (await updated(docs.where({ _id: id }).update({ data: update }))) === 1;
+  if (await apply()) return;
+  try {
+    await docs.add({ data: { ...first, _id: id } });
+  } catch (error) {
+    if (!isDuplicateKey(error) || !(await apply())) throw error;
+  }
+}
+
 function isNotFound(error: unknown): boolean {
   const message = (error as { errMsg?: unknown; message?: unknown } | null)?.errMsg ?? (error as Error)?.message;
   return typeof message === 'string' && message.includes('does not exist');

@@ -3,14 +3,14 @@
  * document per course and Beijing day, `_id` = `<courseId>_<YYYY-MM-DD>`): never one document per event.
  *
  * - Written by the learner's own calls, each adding one update to what the call already does (the first event of a
- *   course's day: a failed update and an insert): `catalog.impressions` (cards seen, batched by the mini-program),
- *   `catalog.detail` (views and unique viewers among learners who cannot open the course yet, and the price in force
- *   they saw), `learning.lesson` (free lessons started by them), `order.create` (checkouts started).
+ *   course's day: a failed update and an insert): `catalog.detail` (views and unique viewers among learners who
+ *   cannot open the course yet, and the price in force they saw), `learning.lesson` (free lessons started by them),
+ *   `order.create` (checkouts started). Card impressions, far more frequent, are kept apart (./impressions.ts).
  * - Paid orders and revenue at each price, and refunds, are not counted here: the nightly `insights` job reads them
  *   from the orders of the day (the orders are the record of money; counting them twice could only disagree).
  * - A counter that cannot be written is logged and never fails the learner's call: it only makes the figures lower.
  */
-import { isDuplicateKey, updated, type Database } from '../../db';
+import { updateOrInsert, type Database } from '../../db';
 import { COLLECTIONS } from '../../collections';
 import { sketchEntry, type ViewerSketch } from './viewer-sketch';
 
@@ -19,8 +19,6 @@ export interface CourseDailyDoc {
   courseId: string;
   /** The Beijing (UTC+8) calendar day, `YYYY-MM-DD`. */
   day: string;
-  /** Course cards shown in lists (home, catalog, recommendations). */
-  impressions: number;
   /** Course pages opened by learners who could not open the course (its owners revisiting are not prospects). */
   detailViews: number;
   /** The distinct learners among those views (./viewer-sketch.ts). */
@@ -34,13 +32,10 @@ export interface CourseDailyDoc {
   updatedAt: string;
 }
 
-export type CounterName = 'impressions' | 'detailViews' | 'freeLessonStarts' | 'checkouts';
+export type CounterName = 'detailViews' | 'freeLessonStarts' | 'checkouts';
 
 export type DailyEvent =
-  | { kind: 'impressions'; count: number }
-  | { kind: 'detailView'; openid: string; priceFen: number }
-  | { kind: 'freeLessonStart' }
-  | { kind: 'checkout' };
+  { kind: 'detailView'; openid: string; priceFen: number } | { kind: 'freeLessonStart' } | { kind: 'checkout' };
 
 /** The Beijing calendar day of `time`, `YYYY-MM-DD`. */
 export function beijingDay(time: Date): string {
@@ -58,8 +53,6 @@ function effectOf(event: DailyEvent): {
   set: Partial<Pick<CourseDailyDoc, 'priceFen'>>;
 } {
   switch (event.kind) {
-    case 'impressions':
-      return { counts: { impressions: event.count }, set: {} };
     case 'detailView':
       return { counts: { detailViews: 1 }, sketch: sketchEntry(event.openid), set: { priceFen: event.priceFen } };
     case 'freeLessonStart':
@@ -72,21 +65,15 @@ function effectOf(event: DailyEvent): {
 /** Adds the event to the course's counters of the day of `now`: one update, or an insert for the day's first. */
 export async function recordDaily(db: Database, courseId: string, now: Date, event: DailyEvent): Promise<void> {
   const day = beijingDay(now);
-  const id = courseDailyId(courseId, day);
   const _ = db.command;
   const { counts, sketch, set } = effectOf(event);
   const at = now.toISOString();
-  const data: Record<string, unknown> = { ...set, updatedAt: at };
-  for (const [name, n] of Object.entries(counts)) data[name] = _.inc(n);
-  if (sketch) data[`viewers.${sketch.register}`] = _.max(sketch.rank);
-  const daily = db.collection(COLLECTIONS.courseDaily);
-  const update = async () => (await updated(daily.where({ _id: id }).update({ data }))) === 1;
-  if (await update()) return;
-  const first: CourseDailyDoc = {
-    _id: id,
+  const update: Record<string, unknown> = { ...set, updatedAt: at };
+  for (const [name, n] of Object.entries(counts)) update[name] = _.inc(n);
+  if (sketch) update[`viewers.${sketch.register}`] = _.max(sketch.rank);
+  const first: Omit<CourseDailyDoc, '_id'> = {
     courseId,
     day,
-    impressions: 0,
     detailViews: 0,
     viewers: sketch ? { [String(sketch.register)]: sketch.rank } : {},
     freeLessonStarts: 0,
@@ -95,12 +82,7 @@ export async function recordDaily(db: Database, courseId: string, now: Date, eve
     ...set,
     updatedAt: at,
   };
-  try {
-    await daily.add({ data: first });
-  } catch (error) {
-    // Another call made the day's document first: add to it.
-    if (!isDuplicateKey(error) || !(await update())) throw error;
-  }
+  await updateOrInsert(db, COLLECTIONS.courseDaily, courseDailyId(courseId, day), update, first);
 }
 
 /** recordDaily for a call that must not fail because of it: a lost count is logged. */

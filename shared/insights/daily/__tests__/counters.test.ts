@@ -8,6 +8,7 @@ import { startTestCloud } from '../../../../local/testing';
 import { findMany, getById, type Database } from '../../../db';
 import { COLLECTIONS } from '../../../collections';
 import { beijingDay, countDaily, courseDailyId, recordDaily, type CourseDailyDoc } from '../counters';
+import { impressionsOfDay, impressionShard, recordImpressions, SHARDS, type CardImpressionsDoc } from '../impressions';
 import { estimateViewers, sketchOf } from '../viewer-sketch';
 
 let cloud: LocalCloud;
@@ -31,8 +32,6 @@ test('the day is Beijing’s: 16:00 UTC is already the next day', () => {
 test('each event adds to its own counter of the day, and the day after starts afresh', async () => {
   const day1 = new Date('2026-11-30T02:00:00Z');
   const day2 = new Date('2026-12-01T02:00:00Z');
-  await recordDaily(db, 'c-events', day1, { kind: 'impressions', count: 12 });
-  await recordDaily(db, 'c-events', day1, { kind: 'impressions', count: 3 });
   await recordDaily(db, 'c-events', day1, { kind: 'detailView', openid: 'oA', priceFen: 9900 });
   await recordDaily(db, 'c-events', day1, { kind: 'detailView', openid: 'oA', priceFen: 9900 });
   await recordDaily(db, 'c-events', day1, { kind: 'detailView', openid: 'oB', priceFen: 7900 });
@@ -44,7 +43,6 @@ test('each event adds to its own counter of the day, and the day after starts af
   expect(first).toMatchObject({
     courseId: 'c-events',
     day: '2026-11-30',
-    impressions: 15,
     detailViews: 3,
     freeLessonStarts: 1,
     checkouts: 1,
@@ -52,7 +50,6 @@ test('each event adds to its own counter of the day, and the day after starts af
   });
   expect(estimateViewers(first!.viewers)).toBe(2);
   expect(await daily('c-events', '2026-12-01')).toMatchObject({
-    impressions: 0,
     detailViews: 0,
     viewers: {},
     freeLessonStarts: 0,
@@ -87,4 +84,31 @@ test('a counter that cannot be written is logged, and the caller goes on', async
     { kind: 'checkout' },
   );
   expect(logged).toEqual(['[insights] checkout of c-down not counted']);
+});
+
+test('impression batches: one document per shard of the day, summed over shards, nothing lost at once', async () => {
+  const now = new Date('2026-11-28T03:00:00Z');
+  const learners = Array.from({ length: 40 }, (_, i) => `oCards${i}`);
+  await Promise.all(
+    learners.map((openid, i) =>
+      recordImpressions(
+        db,
+        openid,
+        now,
+        new Map([
+          ['c-cards-a', 2],
+          ['c-cards-b', i % 2],
+        ]),
+      ),
+    ),
+  );
+  const shards = await findMany<CardImpressionsDoc>(
+    db,
+    COLLECTIONS.cardImpressions,
+    { day: '2026-11-28' },
+    { limit: 20 },
+  );
+  expect(shards.length).toBe(new Set(learners.map(impressionShard)).size);
+  expect(shards.length).toBeLessThanOrEqual(SHARDS);
+  expect(Object.fromEntries(impressionsOfDay(shards))).toEqual({ 'c-cards-a': 80, 'c-cards-b': 20 });
 });
