@@ -1,7 +1,8 @@
 /**
  * A course in a list: cover, title, subtitle, meta line, rating and price (`price-tag`, with a running promotion);
- * tapping opens the course.
+ * tapping opens the course. Each card shown counts as an impression of its course (services/impressions.ts).
  */
+import { impressions } from '../../services/impressions';
 import { navigate } from '../../services/nav';
 import type { CardView } from '../../view/format';
 
@@ -13,6 +14,11 @@ Component({
     reason: { type: String, value: '' },
     /** `row` (cover left) or `grid` (cover on top, two per line). */
     layout: { type: String, value: 'row' },
+  },
+  lifetimes: {
+    attached(): void {
+      impressions.seen((this.data.course as CardView).id);
+    },
   },
   methods: {
     onTap(): void {
