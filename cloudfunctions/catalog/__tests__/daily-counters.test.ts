@@ -6,7 +6,8 @@
 import { findMany, getById } from '../../../shared/db';
 import { impressionsOfDay, type CardImpressionsDoc } from '../../../shared/insights/daily/impressions';
 import { COLLECTIONS } from '../../../shared/collections';
-import { beijingDay, courseDailyId, type CourseDailyDoc } from '../../../shared/insights/daily/counters';
+import { beijingDay } from '../../../shared/insights/daily/calendar';
+import { courseDailyId, type CourseDailyDoc } from '../../../shared/insights/daily/counters';
 import { estimateViewers } from '../../../shared/insights/daily/viewer-sketch';
 import { attachPlatforms } from '../../../testing/order-platforms';
 import { COURSE_ID, startWorld, type World } from '../../../testing/learning-world';

@@ -12,6 +12,7 @@
  */
 import { updateOrInsert, type Database } from '../../db';
 import { COLLECTIONS } from '../../collections';
+import { beijingDay, weekOf } from './calendar';
 import { sketchEntry, type ViewerSketch } from './viewer-sketch';
 
 export interface CourseDailyDoc {
@@ -19,6 +20,8 @@ export interface CourseDailyDoc {
   courseId: string;
   /** The Beijing (UTC+8) calendar day, `YYYY-MM-DD`. */
   day: string;
+  /** The Monday of its week (./calendar.ts), for the weekly sums the models read. */
+  week: string;
   /** Course pages opened by learners who could not open the course (its owners revisiting are not prospects). */
   detailViews: number;
   /** The distinct learners among those views (./viewer-sketch.ts). */
@@ -36,11 +39,6 @@ export type CounterName = 'detailViews' | 'freeLessonStarts' | 'checkouts';
 
 export type DailyEvent =
   { kind: 'detailView'; openid: string; priceFen: number } | { kind: 'freeLessonStart' } | { kind: 'checkout' };
-
-/** The Beijing calendar day of `time`, `YYYY-MM-DD`. */
-export function beijingDay(time: Date): string {
-  return new Date(time.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
-}
 
 export function courseDailyId(courseId: string, day: string): string {
   return `${courseId}_${day}`;
@@ -74,6 +72,7 @@ export async function recordDaily(db: Database, courseId: string, now: Date, eve
   const first: Omit<CourseDailyDoc, '_id'> = {
     courseId,
     day,
+    week: weekOf(day),
     detailViews: 0,
     viewers: sketch ? { [String(sketch.register)]: sketch.rank } : {},
     freeLessonStarts: 0,

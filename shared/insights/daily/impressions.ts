@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { updateOrInsert, type Database } from '../../db';
 import { COLLECTIONS } from '../../collections';
-import { beijingDay } from './counters';
+import { beijingDay } from './calendar';
 
 export const SHARDS = 8;
 
