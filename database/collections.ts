@@ -121,6 +121,9 @@ export const collections: CollectionSpec[] = [
       { name: 'owner_course_attempt', keys: { _openid: 1, courseId: 1, attempt: -1 } },
       // The same for a learner's orders of a membership or 专栏.
       { name: 'owner_bundle_attempt', keys: { _openid: 1, bundleId: 1, attempt: -1 } },
+      // The nightly insights job reads each day's paid and refunded orders (shared/insights/daily/sales.ts).
+      { name: 'paid_at', keys: { paidAt: 1 } },
+      { name: 'refunded_at', keys: { refundedAt: 1 } },
       // Sweeper, each kind due longest first (never tried, then by the end of its backoff): pending and closed
       // orders to settle, by expiry; refunds to push on; paid orders whose shipping information is not uploaded yet.
       { name: 'status_due_expires', keys: { status: 1, nextAttemptAt: 1, expiresAt: 1 } },

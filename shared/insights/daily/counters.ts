@@ -7,12 +7,14 @@
  *   cannot open the course yet, and the price in force they saw), `learning.lesson` (free lessons started by them),
  *   `order.create` (checkouts started). Card impressions, far more frequent, are kept apart (./impressions.ts).
  * - Paid orders and revenue at each price, and refunds, are not counted here: the nightly `insights` job reads them
- *   from the orders of the day (the orders are the record of money; counting them twice could only disagree).
+ *   from the orders of each past day into `sales` (./sales.ts; the orders are the record of money, and counting
+ *   them twice could only disagree).
  * - A counter that cannot be written is logged and never fails the learner's call: it only makes the figures lower.
  */
 import { updateOrInsert, type Database } from '../../db';
 import { COLLECTIONS } from '../../collections';
 import { beijingDay, weekOf } from './calendar';
+import type { DaySales } from './sales';
 import { sketchEntry, type ViewerSketch } from './viewer-sketch';
 
 export interface CourseDailyDoc {
@@ -32,6 +34,8 @@ export interface CourseDailyDoc {
   checkouts: number;
   /** The price the page showed at the day's last view: the limited-time price while one ran, else the list price. */
   priceFen?: number;
+  /** Paid orders, revenue at each price and refunds of the day, written by the nightly job (./sales.ts). */
+  sales?: DaySales;
   updatedAt: string;
 }
 
