@@ -7,6 +7,8 @@ import type { LocalCloud } from '../../../../local/cloud';
 import { startTestCloud } from '../../../../local/testing';
 import { findMany, getById, type Database } from '../../../db';
 import { COLLECTIONS } from '../../../collections';
+import { addDays, dayStart } from '../calendar';
+import { KEEP_DAYS, pruneDaily } from '../retention';
 import { countDaily, courseDailyId, recordDaily, type CourseDailyDoc } from '../counters';
 import { impressionsOfDay, impressionShard, recordImpressions, SHARDS, type CardImpressionsDoc } from '../impressions';
 import { estimateViewers, sketchOf } from '../viewer-sketch';
@@ -107,4 +109,14 @@ test('impression batches: one document per shard of the day, summed over shards,
   expect(shards.length).toBe(new Set(learners.map(impressionShard)).size);
   expect(shards.length).toBeLessThanOrEqual(SHARDS);
   expect(Object.fromEntries(impressionsOfDay(shards))).toEqual({ 'c-cards-a': 80, 'c-cards-b': 20 });
+});
+
+test('two years are kept: the day 730 days back stays, the one before it goes, impressions alike', async () => {
+  const today = '2026-12-03';
+  await recordDaily(db, 'c-old', dayStart(addDays(today, -KEEP_DAYS + 1)), { kind: 'checkout' });
+  await recordDaily(db, 'c-old', dayStart(addDays(today, -KEEP_DAYS)), { kind: 'checkout' });
+  await recordImpressions(db, 'oOld', dayStart(addDays(today, -KEEP_DAYS)), new Map([['c-old', 1]]));
+  expect(await pruneDaily(db, today)).toBe(2);
+  const left = await findMany<CourseDailyDoc>(db, COLLECTIONS.courseDaily, { courseId: 'c-old' }, { limit: 10 });
+  expect(left.map((d) => d.day)).toEqual([addDays(today, -KEEP_DAYS + 1)]);
 });
