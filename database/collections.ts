@@ -17,6 +17,7 @@ import coursesRule from './rules/courses.json';
 import courseStatsRule from './rules/courseStats.json';
 import courseDailyRule from './rules/courseDaily.json';
 import cardImpressionsRule from './rules/cardImpressions.json';
+import courseInsightsRule from './rules/courseInsights.json';
 import creatorsRule from './rules/creators.json';
 import enrollmentsRule from './rules/enrollments.json';
 import grantsRule from './rules/grants.json';
@@ -246,6 +247,15 @@ export const collections: CollectionSpec[] = [
     indexes: [{ name: 'day', keys: { day: 1 } }],
   },
   {
+    name: 'courseInsights',
+    description:
+      "A course's nightly insight (shared/insights/job), _id = courseId: its demand forecast with the 80 % band, " +
+      'price response and price advice, the day it was computed for; written by the insights timer, read by the ' +
+      'console and the creator center.',
+    rules: courseInsightsRule,
+    indexes: [],
+  },
+  {
     name: 'settings',
     description:
       'Editable configuration (shared/settings AppSettings): one document _id "app" — merchant number, pay rail, order lifetime, refund policy, shipping upload. ' +
@@ -256,8 +266,9 @@ export const collections: CollectionSpec[] = [
   {
     name: 'jobRuns',
     description:
-      'Each timer run (retrain, order sweep): job, status, checkpoint to resume from, timings; retrain-lock holds the ' +
-      'lease that keeps two retrain invocations from interleaving.',
+      'Each timer run (retrain, order sweep, insights): job, status, checkpoint to resume from, timings; retrain-lock ' +
+      'holds the lease that keeps two retrain invocations from interleaving; insights_<day> is the night of the ' +
+      'insights job and insights_state how far its sales fold has gone.',
     rules: jobRunsRule,
     indexes: [{ name: 'job_started', keys: { job: 1, startedAt: -1 } }],
   },

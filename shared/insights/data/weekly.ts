@@ -49,11 +49,12 @@ const SOURCE: Record<(typeof FIGURES)[number], string> = {
 /** Rows per aggregate page: the server's largest. */
 const PAGE = 1000;
 
-/** The weekly rows of these courses from the week of `sinceDay` on (index course_day). */
+/** The weekly rows of these courses of the days in [`sinceDay`, `untilDay`) (index course_day). */
 export async function readCourseWeeks(
   db: Database,
   courseIds: readonly string[],
   sinceDay: string,
+  untilDay: string,
 ): Promise<CourseWeekRow[]> {
   if (courseIds.length === 0) return [];
   const _ = db.command;
@@ -65,7 +66,7 @@ export async function readCourseWeeks(
     let pipeline = db
       .collection(COLLECTIONS.courseDaily)
       .aggregate()
-      .match({ courseId: _.in([...courseIds]), day: _.gte(sinceDay) })
+      .match({ courseId: _.in([...courseIds]), day: _.gte(sinceDay).and(_.lt(untilDay)) })
       .group({ _id: { courseId: '$courseId', week: '$week', priceFen: '$priceFen' }, ...sums })
       // Stable pages.
       .sort({ '_id.courseId': 1, '_id.week': 1, '_id.priceFen': 1 });

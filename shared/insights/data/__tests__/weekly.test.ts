@@ -49,7 +49,9 @@ test('rows by course, week and price; the filled series sums the prices and puts
   });
   await foldSales(db, '2026-11-21', new Date());
 
-  const rows = await readCourseWeeks(db, ['wk-a'], '2026-11-16');
+  const rows = await readCourseWeeks(db, ['wk-a'], '2026-11-16', '2026-12-07');
+  // The days before the window and from its end on are left out.
+  expect(await readCourseWeeks(db, ['wk-a'], '2026-11-16', '2026-11-30')).toHaveLength(2);
   expect(rows).toEqual([
     expect.objectContaining({
       courseId: 'wk-a',
