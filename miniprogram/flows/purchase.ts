@@ -30,6 +30,8 @@ export interface PurchaseState {
   message: string;
   /** The order being paid, once created. */
   orderId: string;
+  /** When that order closes unpaid (ISO-8601), '' before it is created. */
+  orderExpiresAt: string;
   /** The phase blocks the buy button (work in progress). */
   busy: boolean;
   /** The attempt ended without payment but the order can still be paid: offer to pay again. */
@@ -78,7 +80,7 @@ export interface PurchaseDeps {
 }
 
 export function initialPurchase(): PurchaseState {
-  return { phase: 'idle', message: '', orderId: '', busy: false, retryable: false };
+  return { phase: 'idle', message: '', orderId: '', orderExpiresAt: '', busy: false, retryable: false };
 }
 
 /** The details of a refusal that names the coupon or the price (shared/promo), not the rail. */
@@ -110,7 +112,7 @@ export class Purchase extends Store<PurchaseState> {
     if (this.state.busy) return this.state.phase;
     this.bundle = 'bundleId' in target;
     const ios = this.deps.platform() === 'ios';
-    this.update({ orderId: '' });
+    this.update({ orderId: '', orderExpiresAt: '' });
     this.enter('creating');
     let created: OrderCreateData;
     try {
@@ -132,7 +134,7 @@ export class Purchase extends Store<PurchaseState> {
       return this.enter('failed', messageOf(error));
     }
     const { order } = created;
-    this.update({ orderId: order.id });
+    this.update({ orderId: order.id, orderExpiresAt: order.expiresAt });
     if (order.status === 'paid')
       return this.enter('paid', order.amountFen > 0 ? this.paidMessage() : '报名成功，开始学习吧');
 

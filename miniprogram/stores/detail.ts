@@ -65,20 +65,6 @@ export function initialCourse(): CourseState {
   };
 }
 
-/** The pending order of the course the learner can still pay. */
-interface Pending {
-  id: string;
-  amountFen: number;
-  /** The coupon it holds, '' for none: the bill opens with it. */
-  couponId: string;
-}
-
-function pendingOf(order: Order | undefined, enrolled: boolean): Pending | undefined {
-  if (!order || enrolled || new Date(order.expiresAt).getTime() <= Date.now()) return undefined;
-  const coupon = order.discounts.find((d) => d.kind === 'coupon');
-  return { id: order.id, amountFen: order.amountFen, couponId: coupon?.id ?? '' };
-}
-
 function couponHint(coupons: readonly Coupon[]): string {
   return coupons
     .slice(0, 3)
@@ -89,7 +75,6 @@ function couponHint(coupons: readonly Coupon[]): string {
 export class CourseStore extends Store<CourseState> {
   private readonly sale: Sale;
   private detail: CatalogDetailData | undefined;
-  private pending: Pending | undefined;
 
   constructor(
     private readonly courseId: string,
@@ -99,9 +84,8 @@ export class CourseStore extends Store<CourseState> {
     this.sale = new Sale({ courseId }, deps.purchase);
     this.purchase.subscribe(() => {
       const purchase = this.purchase.state;
-      // An attempt that left its order payable: the main button continues that order.
-      if (purchase.retryable && purchase.orderId) this.keepPending(purchase.orderId);
-      this.update({ purchase, action: this.actionNow(purchase.phase) });
+      // An attempt that left its order payable: the main button continues that order (Sale keeps it).
+      this.update({ purchase, pendingOrderId: this.sale.pending?.id ?? '', action: this.actionNow(purchase.phase) });
     });
     this.checkout.subscribe(() => this.update({ checkout: this.checkout.state }));
   }
@@ -115,14 +99,7 @@ export class CourseStore extends Store<CourseState> {
   }
 
   private actionNow(phase: PurchasePhase): CourseAction {
-    return this.detail ? courseAction(this.detail, this.pending?.amountFen, phase) : this.state.action;
-  }
-
-  /** The attempt's order stays payable, at the price of the bill that was confirmed. */
-  private keepPending(orderId: string): void {
-    const { payFen, couponId } = this.sale.confirmed;
-    this.pending = { id: orderId, amountFen: payFen, couponId };
-    this.update({ pendingOrderId: orderId });
+    return this.detail ? courseAction(this.detail, this.sale.pending?.amountFen, phase) : this.state.action;
   }
 
   /** Everything on the page; `quiet` keeps the content on screen while refreshing (coming back to the page). */
@@ -135,16 +112,14 @@ export class CourseStore extends Store<CourseState> {
     const { call } = this.deps;
     const courseId = this.courseId;
     try {
-      const [detail, reviews, similar, orders, coupons] = await Promise.all([
+      const [detail, reviews, similar, pending, coupons] = await Promise.all([
         call('catalog', { action: 'detail', courseId }),
         call('review', { action: 'list', courseId, pageSize: 3 }).catch(() => null),
         call('recommend', { action: 'similar', courseId, limit: 4 }).catch(() => ({ items: [] })),
-        call('order', { action: 'list', courseId, status: 'pending', pageSize: 1 }).catch(() => ({
-          items: [] as Order[],
-        })),
+        this.sale.readPending(),
         call('promo', { action: 'coupons', courseId }).catch(() => ({ items: [] as Coupon[] })),
       ]);
-      this.show(detail, orders.items[0]);
+      this.show(detail, pending);
       if (reviews) this.update({ reviews: reviews.items.map(reviewView), reviewTotal: reviews.total });
       this.update({
         similar: similar.items.map((item) => cardView(item.course)),
@@ -157,10 +132,10 @@ export class CourseStore extends Store<CourseState> {
     }
   }
 
-  /** `pending`: the learner's pending order of this course, if any (`order.list` filtered by the server). */
+  /** `pending`: the learner's pending order of this course, if any (an enrolled learner has none to pay). */
   private show(detail: CatalogDetailData, pending: Order | undefined): void {
     this.detail = detail;
-    this.pending = pendingOf(pending, detail.enrolled);
+    this.sale.hold(detail.enrolled ? undefined : pending);
     const { course, progress } = detail;
     this.update({
       status: 'ready',
@@ -172,7 +147,7 @@ export class CourseStore extends Store<CourseState> {
       membershipUntil: detail.enrolled ? membershipUntil(detail.access) : '',
       percent: progress?.percent ?? 0,
       resumeLessonId: progress?.lastLessonId ?? course.lessons[0]?.id ?? '',
-      pendingOrderId: this.pending?.id ?? '',
+      pendingOrderId: this.sale.pending?.id ?? '',
     });
     this.update({ action: this.actionNow(this.purchase.state.phase) });
   }
@@ -188,8 +163,9 @@ export class CourseStore extends Store<CourseState> {
     if (this.detail.course.priceFen <= 0 && !this.detail.enrolled) return this.settled(await this.sale.payNow());
     if (!this.buyable) return undefined;
     const until = this.state.membershipUntil;
+    // A pending order that has expired meanwhile is no longer offered: the bill is a new checkout.
+    this.update({ pendingOrderId: this.sale.pending?.id ?? '', action: this.actionNow(this.purchase.state.phase) });
     await this.sale.openBill({
-      ...(this.pending ? { couponId: this.pending.couponId } : {}),
       notice: until ? `你的会员已可学习本课程至 ${until}；单独购买后永久有效，会员到期后也能继续学习。` : '',
     });
     return undefined;
@@ -207,11 +183,7 @@ export class CourseStore extends Store<CourseState> {
 
   /** Once the server confirms the payment: the course as it reads now. */
   private async settled(phase: PurchasePhase | undefined): Promise<PurchasePhase | undefined> {
-    if (phase === 'paid') {
-      this.pending = undefined;
-      this.update({ pendingOrderId: '' });
-      await this.load(true);
-    }
+    if (phase === 'paid') await this.load(true);
     return phase;
   }
 
