@@ -1,8 +1,19 @@
 /** @jest-environment jsdom */
 /** 会员与专栏 (the list) and one membership or 专栏. */
-import type { Access, Bundle, CatalogBundleData } from '../../shared/contract';
+import type { Access, Bundle, CatalogBundleData, Order } from '../../shared/contract';
 import { bundle, card, coupon, myCoupon, order, payment, quote } from './helpers/fixtures';
-import { allText, find, installWx, openPage, settle, StubError, tap, textOf, type CloudStub } from './helpers/simulate';
+import {
+  allText,
+  find,
+  installWx,
+  openPage,
+  press,
+  settle,
+  StubError,
+  tap,
+  textOf,
+  type CloudStub,
+} from './helpers/simulate';
 
 type Page = ReturnType<typeof openPage>;
 
@@ -199,5 +210,129 @@ describe('一个会员或专栏', () => {
     expect(allText(page)).not.toContain('bundleId');
     await tap(page, '.state >>> .state-button');
     expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/bundles/index' });
+  });
+});
+
+describe('a pending order of a membership or 专栏', () => {
+  afterEach(() => jest.useRealTimers());
+
+  const policy = { refundDays: 7, maxProgressPercent: 20 };
+  const sale = { kind: 'promotion' as const, id: 'p-year', label: '年终特惠', amountFen: 15000 };
+  const vipCoupon = { kind: 'coupon' as const, id: 'c-vip', label: '会员券', amountFen: 5000 };
+  /** Made while 年终特惠 ran (it has ended since), with the coupon c-vip: it charges ¥199 until it expires. */
+  const held = (patch: Partial<Order> = {}): Order =>
+    order('o-vip', {
+      courseId: undefined,
+      bundleId: 'vip',
+      listPriceFen: 39900,
+      discounts: [sale, vipCoupon],
+      amountFen: 19900,
+      ...patch,
+    });
+
+  function stubPending(cloud: CloudStub, pending: () => Order[]): void {
+    cloud
+      .on('catalog.bundle', () => bundleData())
+      .on('order.list', (r) => ({
+        items: r.bundleId === 'vip' && r.status === 'pending' ? pending() : [],
+        total: pending().length,
+        policy,
+      }))
+      .on('promo.quote', (r) => quote(39900, r.couponId === 'c-vip' ? [vipCoupon] : []));
+  }
+
+  it('is asked of the server for this bundle only, offered at its own price, and paid with its coupon', async () => {
+    let paid = false;
+    const cloud = installWx({ requestPayment: jest.fn((o: { success: () => void }) => o.success()) });
+    stubPending(cloud, () => (paid ? [] : [held()]));
+    cloud
+      .on('catalog.bundle', () => bundleData({}, paid ? { via: 'purchase', until } : undefined))
+      .on('order.create', () => ({ order: held(), payment }))
+      .on('order.get', () => {
+        paid = true;
+        return { order: held({ status: 'paid' }) };
+      });
+    const page = openPage('bundle', { bundleId: 'vip' });
+    await settle();
+    expect(cloud.callsOf('order.list')).toEqual([{ action: 'list', bundleId: 'vip', status: 'pending', pageSize: 1 }]);
+    expect(textOf(page, '.pending-line')).toBe('待支付你有一笔未完成的订单，可继续支付');
+    expect(textOf(page, '.bundle-price >>> .now')).toBe('¥399');
+    expect(textOf(page, '.main-action')).toBe('继续支付 ¥199');
+
+    await tap(page, '.main-action');
+    // The bill opens with the coupon the order holds, not the best one.
+    expect(cloud.callsOf('promo.quote')).toEqual([{ action: 'quote', bundleId: 'vip', couponId: 'c-vip' }]);
+    await tap(page, '.checkout >>> .confirm-bill');
+    await settle(12);
+    expect(cloud.callsOf('order.create')).toEqual([expect.objectContaining({ bundleId: 'vip', couponId: 'c-vip' })]);
+    expect(textOf(page, '.purchase >>> .message')).toBe('购买成功，已开通');
+    expect(find(page, '.pending-line')).toBeFalsy();
+    expect(textOf(page, '.main-action')).toBe('续费 ¥399');
+  });
+
+  it('without one: no 待支付, and the bill is a new checkout with the best coupon', async () => {
+    const cloud = installWx();
+    stubPending(cloud, () => []);
+    const page = openPage('bundle', { bundleId: 'vip' });
+    await settle();
+    expect(cloud.callsOf('order.list')).toEqual([{ action: 'list', bundleId: 'vip', status: 'pending', pageSize: 1 }]);
+    expect(find(page, '.pending-line')).toBeFalsy();
+    expect(textOf(page, '.main-action')).toBe('立即购买 ¥399');
+    await tap(page, '.main-action');
+    expect(cloud.callsOf('promo.quote')).toEqual([{ action: 'quote', bundleId: 'vip' }]);
+  });
+
+  it('one that has expired, listed so or expiring on the page, gives way to a new checkout', async () => {
+    const cloud = installWx();
+    stubPending(cloud, () => [held({ expiresAt: new Date(Date.now() - 1000).toISOString() })]);
+    const stale = openPage('bundle', { bundleId: 'vip' });
+    await settle();
+    expect(find(stale, '.pending-line')).toBeFalsy();
+    expect(textOf(stale, '.main-action')).toBe('立即购买 ¥399');
+
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick'] });
+    stubPending(cloud, () => [held({ expiresAt: new Date(Date.now() + 60_000).toISOString() })]);
+    const page = openPage('bundle', { bundleId: 'vip' });
+    await jest.advanceTimersByTimeAsync(0);
+    expect(textOf(page, '.main-action')).toBe('继续支付 ¥199');
+    jest.setSystemTime(Date.now() + 60_000);
+    press(page, '.main-action');
+    await jest.advanceTimersByTimeAsync(0);
+    expect(find(page, '.pending-line')).toBeFalsy();
+    expect(cloud.callsOf('promo.quote')).toEqual([{ action: 'quote', bundleId: 'vip' }]);
+    expect(textOf(page, '.checkout >>> .confirm-bill')).toBe('确认支付 ¥399');
+  });
+
+  it('one the server has closed meanwhile gives way to a new checkout after the attempt', async () => {
+    const cloud = installWx({
+      requestPayment: jest.fn((o: { fail: (e: { errMsg: string }) => void }) =>
+        o.fail({ errMsg: 'requestPayment:fail 订单已关闭' }),
+      ),
+    });
+    stubPending(cloud, () => [held()]);
+    cloud
+      .on('order.create', () => ({ order: held(), payment }))
+      .on('order.get', () => ({ order: held({ status: 'closed', closedAt: new Date().toISOString() }) }));
+    const page = openPage('bundle', { bundleId: 'vip' });
+    await settle();
+    await tap(page, '.main-action');
+    await tap(page, '.checkout >>> .confirm-bill');
+    await settle(12);
+    expect(textOf(page, '.purchase >>> .message')).toBe('支付失败，请稍后重试');
+    expect(find(page, '.pending-line')).toBeFalsy();
+    expect(textOf(page, '.main-action')).toBe('立即购买 ¥399');
+    await tap(page, '.purchase >>> .close');
+    await tap(page, '.main-action');
+    expect(cloud.callsOf('promo.quote').at(-1)).toEqual({ action: 'quote', bundleId: 'vip' });
+  });
+
+  it('is not offered for a 专栏 the learner already holds', async () => {
+    const cloud = installWx();
+    stubPending(cloud, () => [held()]);
+    cloud.on('catalog.bundle', () => bundleData({ kind: 'column', termDays: undefined }, { via: 'redeem' }));
+    const page = openPage('bundle', { bundleId: 'vip' });
+    await settle();
+    expect(find(page, '.pending-line')).toBeFalsy();
+    expect(textOf(page, '.main-action')).toBe('已开通');
   });
 });
