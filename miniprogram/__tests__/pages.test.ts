@@ -1,4 +1,5 @@
 /** @jest-environment jsdom */
+import { REFUND_COUPON_TEXT } from '../../shared/contract';
 import { card, detailData, lesson, myCourse, order, review } from './helpers/fixtures';
 import { allText, find, installWx, openPage, settle, StubError, tap, textOf } from './helpers/simulate';
 
@@ -302,6 +303,7 @@ describe('订单', () => {
           maxProgressPercent: 50,
           consumption: 'max(reported progress, share of paid lessons opened after payment)',
           consumptionText: '学习进度按两者中较高的计算：课程的学习进度，以及支付后已打开的付费课时占比。',
+          couponText: REFUND_COUPON_TEXT,
         },
       }))
       .on('order.refund', (r) => ({ order: order(String(r.orderId), { status: 'refunding' }) }));
@@ -316,6 +318,8 @@ describe('订单', () => {
     expect(textOf(page, '.policy')).toContain('未达到 50%');
     // How consumption is counted, as the server says it: opening a paid lesson counts.
     expect(textOf(page, '.policy')).toContain('支付后已打开的付费课时占比');
+    // What a refund does to the coupon the order used, as the server says it.
+    expect(textOf(page, '.policy')).toContain('优惠券仍在有效期内的退回你的账户');
     await tap(page, '.submit-refund');
     expect(textOf(page, '.form-error')).toBe('请填写退款原因');
     find(page, '.reason')?.dispatchEvent('input', { detail: { value: '买错了' } });
@@ -397,7 +401,14 @@ describe('订单', () => {
         throw new StubError(
           'FAILED_PRECONDITION',
           '支付后已打开付费课时《变量》《函数》《循环》等 5 课时，占全部付费课时的 50%，达到 20% 后不支持退款',
-          { policy: { refundDays: 7, maxProgressPercent: 20, consumptionText: '打开付费课时也计入学习进度。' } },
+          {
+            policy: {
+              refundDays: 7,
+              maxProgressPercent: 20,
+              consumptionText: '打开付费课时也计入学习进度。',
+              couponText: '过期的优惠券不退回。',
+            },
+          },
         );
       });
     const page = openPage('orders');
@@ -407,7 +418,7 @@ describe('订单', () => {
     await settle();
     await tap(page, '.submit-refund');
     expect(textOf(page, '.form-error')).toContain('《变量》《函数》《循环》等 5 课时');
-    expect(textOf(page, '.policy')).toContain('打开付费课时也计入学习进度。');
+    expect(textOf(page, '.policy')).toContain('打开付费课时也计入学习进度。过期的优惠券不退回。是否符合条件');
     await tap(page, '.submit-refund');
     expect(textOf(page, '.form-error')).toBe('操作太频繁，请 60 秒后再试');
   });

@@ -12,11 +12,15 @@ import { Store } from '../core/store';
  * decides every request; its refusal message is shown as it is.
  */
 export function policyText(policy: ShownPolicy): string {
-  return `退款规则：支付后 ${policy.refundDays} 天内、且课程学习进度未达到 ${policy.maxProgressPercent}% 时可申请退款，款项原路退回，退款后课程将无法继续学习。${policy.consumptionText ?? ''}是否符合条件以服务端审核为准。`;
+  return `退款规则：支付后 ${policy.refundDays} 天内、且课程学习进度未达到 ${policy.maxProgressPercent}% 时可申请退款，款项原路退回，退款后课程将无法继续学习。${policy.consumptionText ?? ''}${policy.couponText ?? ''}是否符合条件以服务端审核为准。`;
 }
 
-/** What the policy text shows; how consumption is counted is said by the server (`consumptionText`). */
-type ShownPolicy = Pick<RefundPolicy, 'refundDays' | 'maxProgressPercent'> & { consumptionText?: string };
+/** The sentences of the policy the server words itself: how consumption is counted, what becomes of the coupon. */
+const POLICY_TEXTS = ['consumptionText', 'couponText'] as const;
+
+/** What the policy text shows. */
+type ShownPolicy = Pick<RefundPolicy, 'refundDays' | 'maxProgressPercent'> &
+  Partial<Pick<RefundPolicy, (typeof POLICY_TEXTS)[number]>>;
 
 /** The policy in the details of a refused refund, if the server sent one. */
 function refusalPolicy(error: unknown): ShownPolicy | undefined {
@@ -24,7 +28,10 @@ function refusalPolicy(error: unknown): ShownPolicy | undefined {
   const policy = (error.details as { policy?: Partial<RefundPolicy> } | null | undefined)?.policy;
   if (typeof policy?.refundDays !== 'number' || typeof policy.maxProgressPercent !== 'number') return undefined;
   const shown: ShownPolicy = { refundDays: policy.refundDays, maxProgressPercent: policy.maxProgressPercent };
-  if (typeof policy.consumptionText === 'string') shown.consumptionText = policy.consumptionText;
+  for (const key of POLICY_TEXTS) {
+    const text = policy[key];
+    if (typeof text === 'string') shown[key] = text;
+  }
   return shown;
 }
 
