@@ -38,6 +38,8 @@ export const COLLECTIONS = {
   courseDaily: 'courseDaily',
   /** insights: card impressions per day, sharded (shared/insights/daily/impressions.ts). */
   cardImpressions: 'cardImpressions',
+  /** insights: the nightly forecast and price advice, one document per course (shared/insights/job). */
+  courseInsights: 'courseInsights',
   /** settings */
   settings: 'settings',
   /** limits: rate-limit buckets per learner. */
