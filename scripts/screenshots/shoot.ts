@@ -310,11 +310,14 @@ export async function takeScreenshots(session: Session, outDir: string): Promise
     { ...learner, page: 'orders' },
     { texts: [course.title, '已支付', '订单号'], shown: ['[class*="order-title"]', '[class*="status"]'] },
   );
-  // The refund form states the policy, including how the server counts what was consumed.
+  // The refund form states the policy, with how the server counts what was consumed and what becomes of a coupon.
   await take(
     'orders-refund',
     { ...learner, page: 'orders' },
-    { texts: ['退款规则'], shown: ['[class*="reason"]', '[class*="submit-refund"]'] },
+    {
+      texts: ['退款规则', '优惠券仍在有效期内的退回你的账户'],
+      shown: ['[class*="reason"]', '[class*="submit-refund"]'],
+    },
     async (page) => {
       await page.locator('[class*="refund"]').first().click();
       await page.waitForFunction(bodyHas(/退款规则/), undefined, { timeout: 15_000 });
@@ -346,8 +349,8 @@ type Take = (
 
 /**
  * Selling (issue 14), on the demo's coupons, limited-time prices, membership and 专栏 (local/demo/catalog/promo.ts):
- * the lists and pages of bundles, a sale price with its countdown, claiming coupons, the bill with a coupon, a code
- * refused, and a learner who bought the membership.
+ * the lists and pages of bundles, a pending order of a bundle, a sale price with its countdown, claiming coupons, the
+ * bill with a coupon, a code refused, and a learner who bought the membership.
  */
 async function takeSellingShots(
   session: Session,
@@ -381,6 +384,18 @@ async function takeSellingShots(
     {
       texts: ['前端进阶专栏', '专栏 永久', '专栏首发价', /剩 \d+ 天/, '立即购买 ¥149'],
       shown: [was],
+    },
+  );
+  // A learner left an order for the 专栏 unpaid (made at its 首发价): the page offers to continue paying it.
+  const payer = { openid: 'shots-bundle-payer' };
+  await gateway(session.cloudUrl, payer.openid, 'order', { action: 'create', bundleId: 'demo-frontend-column' });
+  await take(
+    'bundle-pending',
+    { ...payer, page: 'bundle', bundleId: 'demo-frontend-column' },
+    {
+      texts: ['前端进阶专栏', '待支付', '你有一笔未完成的订单，可继续支付', '继续支付 ¥149'],
+      shown: ['[class*="pending-line"]', '[class*="main-action"]'],
+      hidden: ['[class*="pay-again"]'],
     },
   );
   await take(

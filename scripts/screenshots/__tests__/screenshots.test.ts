@@ -50,6 +50,7 @@ it('takes one screenshot per page and state', () => {
       'bundles',
       'bundle-membership',
       'bundle-column',
+      'bundle-pending',
       'bundle-bought',
       'my-courses-access',
       'list-sale',
