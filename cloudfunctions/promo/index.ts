@@ -7,6 +7,7 @@ import type { PromoDeps } from '../../shared/promo/deps';
 import { redeemCode } from '../../shared/promo/redeem';
 import { claimableCoupons, myCoupons, quotePrice } from '../../shared/promo/service';
 import { readSettings } from '../../shared/settings';
+import { pendingOrderPrice } from '../../shared/orders/pending-price';
 
 const cloud = initCloud(sdk);
 const db = cloud.database();
@@ -17,6 +18,7 @@ const deps: PromoDeps = {
   defaultRail: async () => (await readSettings(db)).payRail,
   // REDEEM_CODE_SECRET (云开发控制台 → 云函数 → 配置) when set, else the environment's own generated key.
   codeKey: redeemCodeKey(db, process.env),
+  pendingOrderPrice: (openid, target, asked, rail) => pendingOrderPrice(db, openid, target, asked, rail, new Date()),
   log: (message, error) => console.error(message, error ?? ''),
 };
 

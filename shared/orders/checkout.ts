@@ -6,11 +6,11 @@
 import { AppError, type OrderCreateData, type OrderCreateParams } from '../contract';
 import { courseAccess, grantId, isActive, type GrantDoc, type GrantTarget, type GrantVia } from '../grants';
 import { spendLimit } from '../limits';
-import { findMany, getById, inTransaction, txGet } from '../db';
+import { getById, inTransaction, txGet } from '../db';
 import { nextCouponState } from '../promo/coupons';
 import type { BundleDoc, UserCouponDoc } from '../promo/documents';
 import { readOffer, type Offer } from '../promo/offer';
-import { orderPriceStillValid, type PriceQuote, type PricedTarget } from '../promo/pricing';
+import type { PriceQuote, PricedTarget } from '../promo/pricing';
 import { virtualItemFor } from '../promo/virtual-items';
 import {
   billBody,
@@ -26,6 +26,7 @@ import { loadOrder, log, railOf, unavailable, type Caller, type OrderDeps } from
 import { activate, grantedAfterCommit } from './grants';
 import { reconcileOrUnavailable } from './settlement';
 import { claimState, releaseClaim } from './coupons';
+import { latestOrderFor, reusesPending } from './pending-price';
 import { COLLECTIONS } from '../collections';
 
 export async function createOrder(
@@ -39,10 +40,7 @@ export async function createOrder(
       ? { kind: 'bundle', id: params.bundleId }
       : { kind: 'course', id: params.courseId as string };
   const railName = params.rail ?? deps.settings.payRail;
-  const [latest] = await findMany<OrderDoc>(db, COLLECTIONS.orders, targetWhere(caller.openid, target), {
-    orderBy: ['attempt', 'desc'],
-    limit: 1,
-  });
+  const latest = await latestOrderFor(db, caller.openid, target);
   // The price as promo.quote shows it; a claim held by the learner's pending order for this target counts as theirs.
   const offer = await readOffer(db, {
     openid: caller.openid,
@@ -71,16 +69,8 @@ export async function createOrder(
   if (latest !== undefined && latest.status !== 'pending') await releaseClaim(deps, latest);
   if (latest?.status === 'pending') {
     const asked = { listPriceFen: price.listPriceFen, payFen: price.payFen, couponId: params.couponId };
-    const pendingPrice = {
-      listPriceFen: latest.listPriceFen ?? latest.amountFen,
-      amountFen: latest.amountFen,
-      discounts: latest.discounts ?? [],
-      expiresAt: latest.expiresAt,
-    };
     // Its price still holds for this learner (a window that closed since does not reprice it): pay that order.
-    if (latest.rail === railName && orderPriceStillValid(pendingPrice, asked, deps.clock())) {
-      return pendingReply(deps, latest, payer);
-    }
+    if (reusesPending(latest, asked, railName, deps.clock())) return pendingReply(deps, latest, payer);
     // Expired, or made for another rail, an old price or another coupon: closed at the platform first (it may have
     // been paid), so a learner never pays twice nor pays what the course no longer costs.
     const settled = await reconcileOrUnavailable(deps, latest, 'order.create', true);
@@ -127,11 +117,6 @@ export async function createOrder(
     return pendingReply(deps, winner, payer);
   }
   return pendingReply(deps, doc, payer);
-}
-
-/** The learner's orders for the target (indexes owner_course_attempt and owner_bundle_attempt). */
-function targetWhere(openid: string, target: GrantTarget): Record<string, string> {
-  return target.kind === 'course' ? { _openid: openid, courseId: target.id } : { _openid: openid, bundleId: target.id };
 }
 
 /** What a bundle order keeps of its bundle: a membership's term is the one bought, whatever the bundle says later. */

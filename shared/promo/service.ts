@@ -54,7 +54,8 @@ function earliestPerCoupon(claims: readonly Claim[]): Claim[] {
 /**
  * What `order.create` would charge the learner now for the course or bundle, with the coupon named (if any), on the
  * configured rail; and the learner's coupons that would take something off it, the best first. A coupon held by the
- * learner's pending order can be quoted (checking out again with that order), but is not offered among the usable.
+ * learner's pending order can be quoted (checking out again with that order), but is not offered among the usable;
+ * and when checking out would pay that pending order again at its own price, that price is the quote.
  */
 export async function quotePrice(deps: PromoDeps, openid: string, params: PromoQuoteParams): Promise<PromoQuoteData> {
   const { db } = deps;
@@ -79,10 +80,13 @@ export async function quotePrice(deps: PromoDeps, openid: string, params: PromoQ
     rail,
     now,
   });
+  // A pending order the checkout would pay again keeps its own price: the bill shows what will be charged.
+  const asked = { listPriceFen: offer.price.listPriceFen, payFen: offer.price.payFen, couponId: params.couponId };
+  const price = (await deps.pendingOrderPrice?.(openid, offer.target, asked, rail)) ?? offer.price;
   return {
-    listPriceFen: offer.price.listPriceFen,
-    discounts: offer.price.discounts,
-    payFen: offer.price.payFen,
+    listPriceFen: price.listPriceFen,
+    discounts: price.discounts,
+    payFen: price.payFen,
     usableCoupons: best.map((c) => toMyCoupon(c.userCoupon, c.coupon, now)),
   };
 }

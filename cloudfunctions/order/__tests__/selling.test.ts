@@ -7,7 +7,7 @@ import * as sdk from 'wx-server-sdk';
 import type { LocalCloud } from '../../../local/cloud';
 import { startTestCloud } from '../../../local/testing';
 import { course, lesson } from '../../../testing/catalog-fixtures';
-import type { Access, Order } from '../../../shared/contract';
+import type { Access, Order, PromoQuoteData } from '../../../shared/contract';
 import { getById, type Database } from '../../../shared/db';
 import { courseGrantId, grantId, type GrantDoc } from '../../../shared/grants';
 import type { OrderDoc } from '../../../shared/orders/model';
@@ -464,6 +464,16 @@ describe('limited-time prices', () => {
       .collection(COLLECTIONS.promotions)
       .doc(promotionId)
       .update({ data: { endsAt: new Date(Date.now() - 1000).toISOString() } });
+    // The bill shows what the checkout will charge: the order's own price, for this learner only.
+    expect(ok(await call<PromoQuoteData>('promo', openid, { action: 'quote', courseId }))).toMatchObject({
+      listPriceFen: 9900,
+      payFen: 4900,
+      discounts: [{ kind: 'promotion', id: promotionId, amountFen: 5000 }],
+    });
+    expect(ok(await call<PromoQuoteData>('promo', next('oPromo'), { action: 'quote', courseId }))).toMatchObject({
+      payFen: 9900,
+      discounts: [],
+    });
     const again = ok(await create(openid, { courseId })).order;
     expect(again).toMatchObject({ id: order.id, amountFen: 4900 });
     // Another learner checking out now pays the list price.

@@ -428,4 +428,5 @@ test('selling keeps its invariants over random checkouts, claims, redemptions, p
     }),
     { numRuns: 20, seed: 20261203, endOnFailure: true },
   );
-});
+  // About 10 s on a quiet machine; a generous limit for a loaded one, not a time target.
+}, 180_000);
