@@ -1,0 +1,119 @@
+import { SeededRandom } from '../../../recommender/algorithms/random';
+import { forecastDemand, fitDemandForecaster } from '../forecaster';
+import { launchCurve } from '../launch-curve';
+import { checkDemandForecastOptions, demandForecastDefaults } from '../options';
+import type { DemandSeries } from '../series';
+
+const weeks = 40;
+const fast = { trees: 60, learningRate: 0.1 };
+
+/** `count` series of one group built by `week(series, week)`, all observed from week 0. */
+function catalogOf(count: number, week: (s: number, w: number) => number, group = 'python'): DemandSeries[] {
+  return Array.from({ length: count }, (_, s) => ({
+    id: `${group}-${s}`,
+    group,
+    start: 0,
+    units: Array.from({ length: weeks }, (_, w) => week(s, w)),
+  }));
+}
+
+describe('demand forecaster on series with a known answer', () => {
+  it('forecasts a constant catalog exactly, with an interval on the forecast', () => {
+    const [first] = forecastDemand(
+      catalogOf(12, () => 5),
+      weeks,
+      fast,
+    );
+    expect(first!.method).toBe('pooled');
+    expect(first!.mean).toHaveLength(8);
+    for (const m of first!.mean) expect(m).toBeCloseTo(5, 9);
+    expect(first!.lower).toEqual(new Array(8).fill(5));
+    expect(first!.upper).toEqual(new Array(8).fill(5));
+  });
+
+  it('follows a clear step once it has held for a quarter', () => {
+    // Series s steps from 2 to 10 at week 5 + s; the last one stepped 13 weeks before the end.
+    const catalog = catalogOf(23, (s, w) => (w >= 5 + s ? 10 : 2));
+    const forecasts = forecastDemand(catalog, weeks, fast);
+    for (const m of forecasts[22]!.mean) expect(m).toBeGreaterThan(9.5);
+    for (const m of forecasts[22]!.mean) expect(m).toBeLessThan(10.5);
+  });
+
+  it('forecasts an intermittent series at its rate: 4 every fourth week is 1 a week', () => {
+    const catalog = catalogOf(8, (s, w) => ((w + s) % 4 === 0 ? 4 : 0));
+    const forecasts = forecastDemand(catalog, weeks, fast);
+    for (const f of forecasts) for (const m of f.mean) expect(m).toBeCloseTo(1, 1);
+    // Three weeks in four sell nothing: the interval reaches 0 and covers the 4.
+    expect(forecasts[0]!.lower[0]).toBe(0);
+    expect(forecasts[0]!.upper[0]).toBeGreaterThanOrEqual(4);
+  });
+
+  it('starts a new course from its group launch curve', () => {
+    const launchUnits = [10, 6, 4, 3, 3, 3, 3, 3];
+    const launched: DemandSeries[] = Array.from({ length: 10 }, (_, s) => ({
+      id: `launched-${s}`,
+      group: 'design',
+      start: 20 + s,
+      units: Array.from({ length: weeks - 20 - s }, (_, k) => launchUnits[Math.min(k, 7)]!),
+    }));
+    const fresh: DemandSeries = { id: 'new', group: 'design', start: weeks, units: [] };
+    const forecasts = forecastDemand([...catalogOf(5, () => 1), ...launched, fresh], weeks, fast);
+    const forecast = forecasts[forecasts.length - 1]!;
+    expect(forecast.method).toBe('launch-curve');
+    expect(forecast.mean).toEqual(launchUnits);
+    expect(forecast.lower).toEqual(launchUnits);
+    expect(forecast.upper).toEqual(launchUnits);
+  });
+
+  it('pools a lone launch with the catalog: weight n / (n + prior)', () => {
+    const catalog: DemandSeries[] = [
+      { id: 'a', group: 'music', start: 1, units: [12] },
+      { id: 'b', group: 'python', start: 1, units: [2] },
+      { id: 'c', group: 'python', start: 1, units: [4] },
+    ];
+    const curve = launchCurve(catalog, 'music', 1, { prior: 5, lowerQuantile: 0.1, upperQuantile: 0.9 });
+    // Group mean 12 from 1 launch; catalog mean 6 from 3: (1/6)·12 + (5/6)·6 = 7.
+    expect(curve.mean[0]).toBeCloseTo(7, 12);
+    expect(curve.launches).toEqual([1]);
+  });
+
+  it('gives the same forecast for the same seed and another for another seed', () => {
+    const random = new SeededRandom(3);
+    const noisy = catalogOf(20, (s) => (random.uniform() < 0.6 ? Math.floor(random.uniform() * (4 + s)) : 0));
+    const once = forecastDemand(noisy, weeks, { ...fast, seed: 7 });
+    const again = forecastDemand(noisy, weeks, { ...fast, seed: 7 });
+    const other = forecastDemand(noisy, weeks, { ...fast, seed: 8 });
+    expect(again).toEqual(once);
+    expect(other.map((f) => f.mean[0])).not.toEqual(once.map((f) => f.mean[0]));
+  });
+
+  it('reads smaller tree counts from one fit', () => {
+    const catalog = catalogOf(10, (s, w) => (w % (2 + (s % 3)) === 0 ? 3 : 0));
+    const forecaster = fitDemandForecaster(catalog, weeks, { horizon: 4, trees: 40 });
+    expect(forecaster.forecast(0, { trees: 40 })).toEqual(forecaster.forecast(0));
+    expect(forecaster.forecast(0, { trees: 1 }).mean).not.toEqual(forecaster.forecast(0).mean);
+  });
+});
+
+describe('demand forecaster input', () => {
+  it('names the bad field', () => {
+    const good = catalogOf(2, () => 1);
+    expect(() => forecastDemand([{ ...good[0]!, units: [1, 2] }], weeks)).toThrow(
+      new RangeError('catalog[0] (python-0).units must hold 40 weeks, got 2'),
+    );
+    expect(() => forecastDemand([good[0]!, { ...good[1]!, id: 'python-0' }], weeks)).toThrow(
+      'catalog[1] (python-0).id repeats an earlier series',
+    );
+    const negative = { ...good[0]!, units: Array.from(good[0]!.units, (v, k) => (k === 3 ? -1 : v)) };
+    expect(() => forecastDemand([negative], weeks)).toThrow('catalog[0] (python-0).units[3] must be a non-negative');
+  });
+
+  it('fills defaults and rejects bad options', () => {
+    expect(checkDemandForecastOptions()).toEqual(demandForecastDefaults);
+    expect(() => checkDemandForecastOptions({ horizon: 6 })).toThrow(
+      new RangeError('Option horizon must be a positive multiple of 4, got 6'),
+    );
+    expect(() => checkDemandForecastOptions({ upperQuantile: 0.4 })).toThrow('Option upperQuantile must be');
+    expect(() => checkDemandForecastOptions({ depth: 3 } as never)).toThrow(new RangeError('Unknown option depth'));
+  });
+});

@@ -1,0 +1,98 @@
+/** Options of the demand forecaster, with their defaults and one validator. */
+
+export interface DemandForecastOptions {
+  /**
+   * Weeks forecast, a multiple of 4: each block of 4 weeks has its own pooled model and a flat forecast.
+   * @default 8
+   */
+  horizon?: number;
+  /**
+   * Boosted trees per block model.
+   * @default 200
+   */
+  trees?: number;
+  /**
+   * Shrinkage of every tree.
+   * @default 0.05
+   */
+  learningRate?: number;
+  /**
+   * Depth of every tree.
+   * @default 5
+   */
+  maxDepth?: number;
+  /**
+   * L2 penalty on leaf values (in units of the normalised curvature, whose mean over rows is about 1).
+   * @default 20
+   */
+  l2?: number;
+  /**
+   * Share of training rows each tree sees.
+   * @default 0.5
+   */
+  rowSample?: number;
+  /**
+   * Lower quantile of the pooled forecast ratios that bounds the interval.
+   * @default 0.1
+   */
+  lowerQuantile?: number;
+  /**
+   * Upper quantile of the pooled forecast ratios that bounds the interval.
+   * @default 0.9
+   */
+  upperQuantile?: number;
+  /**
+   * Launches a group needs before its own launch curve is trusted as much as the catalog's.
+   * @default 5
+   */
+  launchPrior?: number;
+  /**
+   * Seed of the row sampling: the same data and seed give the same forecasts.
+   * @default 42
+   */
+  seed?: number;
+}
+
+export const demandForecastDefaults: Readonly<Required<DemandForecastOptions>> = {
+  horizon: 8,
+  trees: 200,
+  learningRate: 0.05,
+  maxDepth: 5,
+  l2: 20,
+  rowSample: 0.5,
+  lowerQuantile: 0.1,
+  upperQuantile: 0.9,
+  launchPrior: 5,
+  seed: 42,
+};
+
+type Check = (value: number) => boolean;
+
+const rules: Record<keyof DemandForecastOptions, [Check, string]> = {
+  horizon: [(v) => Number.isInteger(v) && v > 0 && v % 4 === 0, 'a positive multiple of 4'],
+  trees: [(v) => Number.isInteger(v) && v > 0, 'a positive integer'],
+  learningRate: [(v) => v > 0 && v <= 1, 'a number in (0, 1]'],
+  maxDepth: [(v) => Number.isInteger(v) && v >= 1 && v <= 12, 'an integer from 1 to 12'],
+  l2: [(v) => v >= 0, 'a non-negative number'],
+  rowSample: [(v) => v > 0 && v <= 1, 'a number in (0, 1]'],
+  lowerQuantile: [(v) => v >= 0 && v < 0.5, 'a number in [0, 0.5)'],
+  upperQuantile: [(v) => v > 0.5 && v <= 1, 'a number in (0.5, 1]'],
+  launchPrior: [(v) => v >= 0, 'a non-negative number'],
+  seed: [(v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff, 'an integer between 0 and 4294967295'],
+};
+
+/** Fills defaults and validates; throws a RangeError naming the first invalid option. */
+export function checkDemandForecastOptions(options: DemandForecastOptions = {}): Required<DemandForecastOptions> {
+  if (typeof options !== 'object' || options === null) throw new TypeError('Options must be an object');
+  for (const key of Object.keys(options)) if (!(key in rules)) throw new RangeError(`Unknown option ${key}`);
+  const checked = { ...demandForecastDefaults };
+  for (const key of Object.keys(rules) as (keyof DemandForecastOptions)[]) {
+    const value: unknown = options[key];
+    if (value === undefined) continue;
+    const [ok, expected] = rules[key];
+    if (typeof value !== 'number' || !Number.isFinite(value) || !ok(value))
+      throw new RangeError(`Option ${key} must be ${expected}, got ${String(value)}`);
+    checked[key] = value;
+  }
+  return checked;
+}
