@@ -29,12 +29,8 @@ import {
   type Market,
   type MarketCourse,
 } from '../shared/insights/pricing/market';
-import {
-  startPriceTest,
-  stepPriceTests,
-  type PriceTestSettings,
-  type PriceTestState,
-} from '../shared/insights/pricing/price-test';
+import { runPriceTestsOnMarket } from '../shared/insights/pricing/market-tests';
+import type { PriceTestSettings } from '../shared/insights/pricing/price-test';
 import type { ResponseOptions } from '../shared/insights/pricing/response';
 
 const usage =
@@ -61,24 +57,12 @@ interface CourseResult {
 function runOnce(market: Market, seed: number, options: PolicyOptions): CourseResult[] {
   const world = drawWorld(market, seed);
   const allowedFen = allowedPrices({ ladderFen: market.ladderFen, rail: 'wxpay' });
-  const feeRate = railFeeRate('wxpay');
-  let states: PriceTestState[] = market.courses.map((c) =>
-    startPriceTest({ courseId: c.id, currentPriceFen: c.startPriceFen, allowedFen, seed }),
-  );
-  const policy = runPolicy(world, (week, counters) => {
-    if (week > 0) {
-      const courses = market.courses.map((c, i) => ({
-        courseId: c.id,
-        category: c.category,
-        referencePriceFen: c.startPriceFen,
-        observations: counters[i]!,
-      }));
-      const tests = states.map((state) => ({ state, allowedFen, feeRate }));
-      states = stepPriceTests({ courses, tests, settings: options.settings, responseOptions: options.response }).map(
-        (d) => d.state,
-      );
-    }
-    return states.map((s) => s.priceFen);
+  const { runs: policy, states } = runPriceTestsOnMarket(market, {
+    allowedFen,
+    feeRate: railFeeRate('wxpay'),
+    seed,
+    settings: options.settings,
+    responseOptions: options.response,
   });
   const oraclePrices = market.courses.map((c) => oraclePriceFen(c, market.ladderFen, market.weeks));
   const oracle = runPolicy(world, () => oraclePrices);

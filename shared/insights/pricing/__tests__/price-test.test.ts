@@ -1,6 +1,7 @@
 import { allowedPrices } from '../ladder';
-import { drawWorld, oraclePriceFen, runPolicy, type Market } from '../market';
-import { startPriceTest, stepPriceTests, type PriceTestSettings, type PriceTestState } from '../price-test';
+import { oraclePriceFen, type Market } from '../market';
+import { runPriceTestsOnMarket } from '../market-tests';
+import { startPriceTest, stepPriceTests, type PriceTestSettings } from '../price-test';
 
 const LADDER = [1900, 2900, 3900, 4900, 6900, 9900];
 
@@ -35,27 +36,10 @@ const market: Market = {
   ],
 };
 
-/** The price of each week and the final test states of one run. */
+/** The price of each week and the test states of one run. */
 function run(seed: number, bounds: { minFen?: number; maxFen?: number } = {}, settings?: PriceTestSettings) {
   const allowedFen = allowedPrices({ ladderFen: LADDER, rail: 'wxpay', ...bounds });
-  let states: PriceTestState[] = market.courses.map((c) =>
-    startPriceTest({ courseId: c.id, currentPriceFen: c.startPriceFen, allowedFen, seed }),
-  );
-  const history: PriceTestState[][] = [];
-  const runs = runPolicy(drawWorld(market, 11), (week, counters) => {
-    if (week > 0) {
-      const courses = market.courses.map((c, i) => ({
-        courseId: c.id,
-        category: c.category,
-        referencePriceFen: c.startPriceFen,
-        observations: counters[i]!,
-      }));
-      const tests = states.map((state) => ({ state, allowedFen, feeRate: 0.006 }));
-      states = stepPriceTests({ courses, tests, settings }).map((d) => d.state);
-    }
-    history.push(states);
-    return states.map((s) => s.priceFen);
-  });
+  const { runs, states, history } = runPriceTestsOnMarket(market, { allowedFen, feeRate: 0.006, seed, settings });
   return { prices: runs.map((r) => r.pricesFen), states, history };
 }
 
