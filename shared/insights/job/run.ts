@@ -5,11 +5,10 @@
  * 1. `fold`: each past day not folded yet (from the oldest paid order, at most two years back, on the first night)
  *    gets its sales from the orders (../daily/sales.ts); `insights_state.foldedThrough` remembers how far.
  * 2. `prune`: counters older than two years go (../daily/retention.ts).
- * 3. `pool`: the published courses' weeks summed by category (./pools.ts), what a course with little history of its
- *    own is pooled with, and the launch curve a new course starts from.
- * 4. `courses`: the published courses in `_id` order, a batch at a time after `cursor`: their weeks are read
- *    (../data/weekly.ts), `analyse` turns each course's into its insight, and the insight replaces the course's
- *    `courseInsights` document.
+ * 3. `pool`: the published courses' weekly history, a batch at a time (../data/weekly.ts, full weeks only), kept
+ *    in the run (./catalog.ts): the models pool every course with its category and the catalog.
+ * 4. `courses`: `analyse` turns the whole catalog's history into each course's insight (once per tick), and the
+ *    published courses, a batch at a time in `_id` order after `cursor`, get theirs in `courseInsights`.
  *
  * Every step is idempotent (a day folded again writes the same sales, an insight is recomputed from the same data), so
  * the lease (`leaseUntil`) only keeps two ticks from doing the same work at once; a tick that died leaves its lease to
@@ -21,7 +20,7 @@ import { addDays, beijingDay, weekOf } from '../daily/calendar';
 import { KEEP_DAYS, pruneDaily } from '../daily/retention';
 import { foldSales } from '../daily/sales';
 import { readCourseWeeks, type CourseWeekRow } from '../data/weekly';
-import { addToPools, type CategoryPools } from './pools';
+import { historyOf, type CourseHistory } from './catalog';
 
 export type InsightsPhase = 'fold' | 'prune' | 'pool' | 'courses' | 'done';
 
@@ -33,8 +32,8 @@ export interface InsightsRunDoc {
   phase: InsightsPhase;
   /** The last course pooled (phase `pool`) or written (phase `courses`). */
   cursor?: string;
-  /** The categories' weekly sums and launch curves (phase `pool`, read by `courses`). */
-  pools: CategoryPools;
+  /** The published courses' history (phase `pool`, read by `courses`). */
+  catalog: CourseHistory[];
   leaseOwner: string;
   leaseUntil: number;
   startedAt: string;
@@ -44,19 +43,17 @@ export interface InsightsRunDoc {
   coursesWritten: number;
 }
 
-/** A course as the analysis sees it. */
+/** A course as the job reads it. */
 export interface CourseFacts {
   _id: string;
   category: string;
   priceFen: number;
-  publishedAt?: string;
 }
 
-/** Turns a course's weekly rows into the document `courseInsights` keeps for it (the models: ../forecast, ../pricing). */
-export type AnalyseCourses = (
-  courses: readonly CourseFacts[],
-  weeks: ReadonlyMap<string, readonly CourseWeekRow[]>,
-  context: { day: string; lastWeek: string; pools: CategoryPools },
+/** Each course's insight from the whole catalog's history (the models: ../analyse.ts). */
+export type AnalyseCatalog = (
+  catalog: readonly CourseHistory[],
+  context: { day: string; lastWeek: string },
 ) => Promise<Map<string, Record<string, unknown>>> | Map<string, Record<string, unknown>>;
 
 export interface InsightsEnv {
@@ -102,7 +99,7 @@ async function acquire(db: Database, env: InsightsEnv, day: string): Promise<Ins
     invocations: 1,
     daysFolded: 0,
     coursesWritten: 0,
-    pools: {},
+    catalog: [],
   };
   try {
     const { _id, ...data } = run;
@@ -155,8 +152,33 @@ async function markFolded(db: Database, through: string): Promise<void> {
   }
 }
 
+/** The next batch of published courses in `_id` order. */
+function publishedAfter(db: Database, cursor: string | undefined): Promise<CourseFacts[]> {
+  return findMany<CourseFacts>(
+    db,
+    COLLECTIONS.courses,
+    { status: 'published', ...(cursor ? { _id: db.command.gt(cursor) } : {}) },
+    { orderBy: ['_id', 'asc'], limit: BATCH },
+  );
+}
+
+/** Moves the cursor past the batch; whether more may follow (a short batch was the last). */
+function advance(run: InsightsRunDoc, batch: readonly CourseFacts[]): boolean {
+  if (batch.length < BATCH) {
+    delete run.cursor;
+    return false;
+  }
+  run.cursor = batch[batch.length - 1]!._id;
+  return true;
+}
+
 /** One step of the run's phase; returns false when the phase has nothing left (the run moves to the next). */
-async function step(db: Database, env: InsightsEnv, run: InsightsRunDoc, analyse: AnalyseCourses): Promise<boolean> {
+async function step(
+  db: Database,
+  env: InsightsEnv,
+  run: InsightsRunDoc,
+  analysed: (run: InsightsRunDoc) => Promise<Map<string, Record<string, unknown>>>,
+): Promise<boolean> {
   switch (run.phase) {
     case 'fold': {
       const day = await firstUnfolded(db, run.day);
@@ -169,15 +191,8 @@ async function step(db: Database, env: InsightsEnv, run: InsightsRunDoc, analyse
     case 'prune':
       await pruneDaily(db, run.day);
       return false;
-    case 'pool':
-    case 'courses': {
-      const _ = db.command;
-      const courses = await findMany<CourseFacts>(
-        db,
-        COLLECTIONS.courses,
-        { status: 'published', ...(run.cursor ? { _id: _.gt(run.cursor) } : {}) },
-        { orderBy: ['_id', 'asc'], limit: BATCH },
-      );
+    case 'pool': {
+      const courses = await publishedAfter(db, run.cursor);
       if (courses.length === 0) {
         delete run.cursor;
         return false;
@@ -191,24 +206,26 @@ async function step(db: Database, env: InsightsEnv, run: InsightsRunDoc, analyse
         since,
         weekOf(run.day),
       );
-      const weeks = new Map<string, CourseWeekRow[]>();
-      for (const row of rows) weeks.set(row.courseId, [...(weeks.get(row.courseId) ?? []), row]);
-      if (run.phase === 'pool') {
-        addToPools(run.pools, courses, weeks, lastWeek);
-      } else {
-        const insights = await analyse(courses, weeks, { day: run.day, lastWeek, pools: run.pools });
-        const computedAt = env.now().toISOString();
-        for (const [courseId, insight] of insights) {
-          await db
-            .collection(COLLECTIONS.courseInsights)
-            .doc(courseId)
-            .set({ data: { ...insight, courseId, day: run.day, computedAt } });
-        }
-        run.coursesWritten += insights.size;
+      const byCourse = new Map<string, CourseWeekRow[]>();
+      for (const row of rows) byCourse.set(row.courseId, [...(byCourse.get(row.courseId) ?? []), row]);
+      for (const course of courses) run.catalog.push(historyOf(course, byCourse.get(course._id) ?? []));
+      return advance(run, courses);
+    }
+    case 'courses': {
+      const courses = await publishedAfter(db, run.cursor);
+      if (courses.length === 0) return false;
+      const insights = await analysed(run);
+      const computedAt = env.now().toISOString();
+      for (const course of courses) {
+        const insight = insights.get(course._id);
+        if (!insight) continue; // published since the pool phase: tomorrow
+        await db
+          .collection(COLLECTIONS.courseInsights)
+          .doc(course._id)
+          .set({ data: { ...insight, courseId: course._id, day: run.day, computedAt } });
+        run.coursesWritten += 1;
       }
-      run.cursor = courses[courses.length - 1]!._id;
-      if (courses.length < BATCH) delete run.cursor;
-      return courses.length === BATCH;
+      return advance(run, courses);
     }
     case 'done':
       return false;
@@ -224,13 +241,17 @@ const NEXT: Record<InsightsPhase, InsightsPhase> = {
 };
 
 /** One timer tick (see the module comment). */
-export async function runInsights(db: Database, env: InsightsEnv, analyse: AnalyseCourses): Promise<InsightsOutcome> {
+export async function runInsights(db: Database, env: InsightsEnv, analyse: AnalyseCatalog): Promise<InsightsOutcome> {
   const day = beijingDay(env.now());
   const run = await acquire(db, env, day);
   if (run === null) return { status: 'busy' };
   if (run.phase === 'done') return { status: 'idle' };
+  // The models run once a tick, on the whole catalog (deterministic: a later tick gets the same insights).
+  let insights: Promise<Map<string, Record<string, unknown>>> | undefined;
+  const analysed = (r: InsightsRunDoc) =>
+    (insights ??= Promise.resolve(analyse(r.catalog, { day: r.day, lastWeek: addDays(weekOf(r.day), -7) })));
   while (run.phase !== 'done' && env.timeLeft() > STEP_MS) {
-    const more = await step(db, env, run, analyse);
+    const more = await step(db, env, run, analysed);
     if (!more) run.phase = NEXT[run.phase];
     if (run.phase === 'done') run.finishedAt = env.now().toISOString();
     if (!(await save(db, env, run))) {

@@ -12,8 +12,7 @@ import { findMany, getById, type Database } from '../../../db';
 import { COLLECTIONS } from '../../../collections';
 import { dayStart } from '../../daily/calendar';
 import { recordDaily } from '../../daily/counters';
-import type { CourseWeekRow } from '../../data/weekly';
-import { runInsights, type AnalyseCourses, type InsightsEnv, type InsightsRunDoc } from '../run';
+import { runInsights, type AnalyseCatalog, type InsightsEnv, type InsightsRunDoc } from '../run';
 
 let cloud: LocalCloud;
 let db: Database;
@@ -59,21 +58,18 @@ beforeAll(async () => {
 });
 afterAll(() => cloud.close());
 
-/** Reports what it was given, per course. */
-const analyse: AnalyseCourses = (courses, weeks, context) =>
+/** Reports what it was given, per course: its own weeks and how many courses share its category. */
+const analyse: AnalyseCatalog = (catalog, context) =>
   new Map(
-    courses.map((c) => {
-      const rows: readonly CourseWeekRow[] = weeks.get(c._id) ?? [];
-      return [
-        c._id,
-        {
-          paid: rows.reduce((sum, r) => sum + r.paid, 0),
-          views: rows.reduce((sum, r) => sum + r.detailViews, 0),
-          lastWeek: context.lastWeek,
-          categoryCourses: context.pools[c.category]?.courses,
-        },
-      ];
-    }),
+    catalog.map((c) => [
+      c.id,
+      {
+        paid: c.weeks.reduce((sum, w) => sum + w.paid, 0),
+        views: c.weeks.reduce((sum, w) => sum + w.views, 0),
+        lastWeek: context.lastWeek,
+        categoryCourses: catalog.filter((other) => other.category === c.category).length,
+      },
+    ]),
   );
 
 function env(owner: string, at: string, steps: number): InsightsEnv {
