@@ -40,6 +40,25 @@ export function virtualProductId(prefix: string, sale: VirtualSale): string {
   return productIdOf(prefix, base).slice(0, MAX_PRODUCT_ID - suffix.length) + suffix;
 }
 
+/**
+ * The prices other than its list price at which a course or bundle can be sold on the virtual rail: those with an
+ * item registered under the id `virtualProductId` gives that price (the list price's own item is assumed).
+ */
+export function registeredPrices(
+  prefix: string,
+  target: PromoTarget,
+  listPriceFen: number,
+  registered: readonly RegisteredItem[],
+): number[] {
+  return registered
+    .filter(
+      (item) =>
+        item.priceFen !== listPriceFen &&
+        item.productId === virtualProductId(prefix, { target, listPriceFen, payFen: item.priceFen }),
+    )
+    .map((item) => item.priceFen);
+}
+
 /** The registered item for a sale, or FAILED_PRECONDITION in words the learner reads. */
 export function virtualItemFor(
   prefix: string,
