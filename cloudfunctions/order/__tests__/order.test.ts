@@ -27,6 +27,7 @@ import { attachPlatforms, type Platforms } from '../../../testing/order-platform
 
 import * as sdk from 'wx-server-sdk';
 import { COLLECTIONS } from '../../../shared/collections';
+import { callAs, dataOf as data, type Envelope } from '../../../testing/client-call';
 
 let cloud: LocalCloud;
 let sandbox: PaySandbox;
@@ -59,22 +60,7 @@ async function course(priceFen = 9900, status = 'published'): Promise<string> {
   return id;
 }
 
-type Envelope<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string; details?: unknown } };
-
-async function call<T>(fn: string, openid: string, data: Record<string, unknown>): Promise<Envelope<T>> {
-  const res = await fetch(`${cloud.url}/client/functions/${fn}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-wx-openid': openid },
-    body: JSON.stringify({ data }),
-  });
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { result: Envelope<T> }).result;
-}
-
-function data<T>(reply: Envelope<T>): T {
-  if (!reply.ok) throw new Error(`expected ok, got ${reply.error.code}: ${reply.error.message}`);
-  return reply.data;
-}
+const call = <T>(fn: string, openid: string, data: Record<string, unknown>) => callAs<T>(cloud.url, fn, openid, data);
 
 function errorCode(reply: Envelope<unknown>): string | undefined {
   return reply.ok ? undefined : reply.error.code;

@@ -15,6 +15,7 @@ import type { BundleDoc, CouponDoc, PromotionDoc, UserCouponDoc } from '../../..
 import { userCouponId } from '../../../shared/promo/documents';
 import { attachPlatforms, type Platforms } from '../../../testing/order-platforms';
 import { COLLECTIONS } from '../../../shared/collections';
+import { callAs, dataOf as ok, refusalOf as refusal } from '../../../testing/client-call';
 
 let cloud: LocalCloud;
 let platforms: Platforms;
@@ -29,27 +30,7 @@ beforeAll(async () => {
 });
 afterAll(() => cloud.close());
 
-type Envelope<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string; details?: unknown } };
-
-async function call<T>(fn: string, openid: string, data: Record<string, unknown>): Promise<Envelope<T>> {
-  const res = await fetch(`${cloud.url}/client/functions/${fn}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-wx-openid': openid },
-    body: JSON.stringify({ data }),
-  });
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { result: Envelope<T> }).result;
-}
-
-function ok<T>(reply: Envelope<T>): T {
-  if (!reply.ok) throw new Error(`expected ok, got ${reply.error.code}: ${reply.error.message}`);
-  return reply.data;
-}
-
-function refusal(reply: Envelope<unknown>): { code: string; message: string } {
-  if (reply.ok) throw new Error('expected a refusal');
-  return reply.error;
-}
+const call = <T>(fn: string, openid: string, data: Record<string, unknown>) => callAs<T>(cloud.url, fn, openid, data);
 
 const NOW = () => new Date().toISOString();
 const DAY = 86_400_000;

@@ -1,0 +1,34 @@
+/**
+ * A learner's call through the local cloud's client gateway (what `wx.cloud.callFunction` does), for the tests of the
+ * functions: the envelope of API.md §1 as it comes back, and its data or its refusal.
+ */
+export type Envelope<T> =
+  { ok: true; data: T } | { ok: false; error: { code: string; message: string; details?: unknown } };
+
+/** Calls function `fn` as the learner `openid` on the cloud at `cloudUrl`. */
+export async function callAs<T>(
+  cloudUrl: string,
+  fn: string,
+  openid: string,
+  data: Record<string, unknown>,
+): Promise<Envelope<T>> {
+  const res = await fetch(`${cloudUrl}/client/functions/${fn}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-wx-openid': openid },
+    body: JSON.stringify({ data }),
+  });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { result: Envelope<T> }).result;
+}
+
+/** The data of a reply that must have succeeded. */
+export function dataOf<T>(reply: Envelope<T>): T {
+  if (!reply.ok) throw new Error(`expected ok, got ${reply.error.code}: ${reply.error.message}`);
+  return reply.data;
+}
+
+/** The error of a reply that must have been refused. */
+export function refusalOf(reply: Envelope<unknown>): { code: string; message: string; details?: unknown } {
+  if (reply.ok) throw new Error('expected a refusal');
+  return reply.error;
+}
