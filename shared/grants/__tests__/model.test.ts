@@ -41,6 +41,8 @@ describe('grant ids', () => {
       grantId('o-ann', 'redeem', { kind: 'bundle', id: 'c1' }),
       grantId('o-bob', 'bundle', { kind: 'bundle', id: 'c1' }),
       grantId('o-ann', 'org', { kind: 'course', id: 'c1' }),
+      grantId('o-ann', 'free', { kind: 'bundle', id: 'c1' }),
+      grantId('o-ann', 'purchase', { kind: 'bundle', id: 'c1' }),
     ];
     expect(new Set(ids).size).toBe(ids.length);
   });
@@ -99,6 +101,15 @@ describe('longestGrant and accessOf', () => {
     expect(longestGrant([grant({ status: 'revoked' })], NOW)).toBeUndefined();
   });
 
+  test('the longer grant wins whatever its source', () => {
+    const lateBundle = grant({ _id: 'l', via: 'bundle', until: '2026-12-01T00:00:00.000Z' });
+    const earlyRedeem = grant({ _id: 'e', via: 'redeem', until: '2026-07-01T00:00:00.000Z' });
+    const orgForLife = grant({ _id: 'o', via: 'org' });
+    expect(longestGrant([earlyRedeem, lateBundle], NOW)?._id).toBe('l');
+    expect(longestGrant([lateBundle, orgForLife], NOW)?._id).toBe('o');
+    expect(longestGrant([orgForLife, lateBundle], NOW)?._id).toBe('o');
+  });
+
   test('among equally long grants the learner sees their own purchase first', () => {
     const column = grant({ _id: 'a', via: 'bundle' });
     const redeemed = grant({ _id: 'b', via: 'redeem' });
@@ -108,7 +119,7 @@ describe('longestGrant and accessOf', () => {
   });
 
   test('accessOf answers the source and, for a term, its end', () => {
-    expect(accessOf(grant({}))).toEqual({ via: 'purchase' });
+    expect(accessOf(grant({}))).toStrictEqual({ via: 'purchase' });
     expect(accessOf(grant({ via: 'bundle', until: '2026-12-01T00:00:00.000Z' }))).toEqual({
       via: 'bundle',
       until: '2026-12-01T00:00:00.000Z',
@@ -126,6 +137,14 @@ describe('payingGrant', () => {
     expect(payingGrant([bundle, free, redeemed], NOW)?._id).toBe('b');
     expect(payingGrant([free, redeemed], NOW)).toBeUndefined();
     expect(payingGrant([grant({ _id: 'p', orderId: 'o1', status: 'revoked' }), bundle], NOW)?._id).toBe('b');
+  });
+
+  test('a grant no order paid is never paying, and of two paid bundles the longer-lived one is', () => {
+    expect(payingGrant([grant({ _id: 'p' })], NOW)).toBeUndefined();
+    const bundle = { via: 'bundle' as const, courseId: undefined };
+    const short = grant({ ...bundle, _id: 's', bundleId: 'm1', orderId: 'o1', until: '2026-07-01T00:00:00.000Z' });
+    const long = grant({ ...bundle, _id: 'l', bundleId: 'm2', orderId: 'o2', until: '2026-12-01T00:00:00.000Z' });
+    expect(payingGrant([short, long], NOW)?._id).toBe('l');
   });
 });
 
@@ -157,6 +176,15 @@ describe('grantOfEnrollment', () => {
 
   test('a free one becomes a free grant', () => {
     const doc = { _id: 'e2', _openid: 'o', courseId: 'c', source: 'free' as const, status: 'active' as const };
-    expect(grantOfEnrollment({ ...doc, createdAt: '2026-01-01T00:00:00.000Z' })).toMatchObject({ via: 'free' });
+    // Strict: an enrollment without an order or a revocation gets no such keys, not keys set to undefined.
+    expect(grantOfEnrollment({ ...doc, createdAt: '2026-01-01T00:00:00.000Z' })).toStrictEqual({
+      _id: 'e2',
+      _openid: 'o',
+      via: 'free',
+      target: 'course:c',
+      courseId: 'c',
+      status: 'active',
+      createdAt: '2026-01-01T00:00:00.000Z',
+    });
   });
 });

@@ -86,6 +86,40 @@ describe('order.list', () => {
   });
 });
 
+describe('order.list of bundle orders', () => {
+  const openid = 'oQueriesBundles';
+
+  it('filters by bundle: only the bundle’s orders, not the learner’s course orders', async () => {
+    const at = new Date(clock.now).toISOString();
+    const bundleId = 'queries-column';
+    const courseId = await course();
+    await db
+      .collection(COLLECTIONS.bundles)
+      .doc(bundleId)
+      .set({
+        data: {
+          title: '专栏',
+          subtitle: '',
+          cover: 'cloud://env.bucket/covers/column.png',
+          priceFen: 5900,
+          kind: 'column',
+          courseIds: [courseId],
+          status: 'published',
+          createdAt: at,
+          updatedAt: at,
+        },
+      });
+    const bought = await create(openid, courseId);
+    clock.now += MINUTE;
+    const params = { bundleId, ...platforms.harness.wxpay.createParams(openid) };
+    const { order: column } = await createOrder(deps, { openid, clientIp: '10.0.0.1' }, params);
+    const byBundle = await listOrders(deps, openid, { bundleId });
+    expect(byBundle.items.map((o) => o.id)).toEqual([column.id]);
+    expect(byBundle.total).toBe(1);
+    expect((await listOrders(deps, openid, {})).items.map((o) => o.id)).toEqual([column.id, bought._id]);
+  });
+});
+
 describe('order.get', () => {
   it('asks about a closed order until its reconcile window ends, to the millisecond, and not after', async () => {
     // Two closed virtual orders, each paid late in the sheet opened before (the virtual rail cannot close a sheet).

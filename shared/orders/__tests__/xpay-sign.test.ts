@@ -58,6 +58,8 @@ describe('virtual-payment signatures', () => {
     expect(sameSignature('abc', 'abc')).toBe(true);
     expect(sameSignature('abc', 'abd')).toBe(false);
     expect(sameSignature('abc', 'ab')).toBe(false);
+    // The right signature with anything after it is not the signature.
+    expect(sameSignature('abc', 'abcd')).toBe(false);
     expect(sameSignature('abc', undefined)).toBe(false);
   });
 });

@@ -1,0 +1,144 @@
+/**
+ * Who may open a lesson (../access.ts), against the local cloud with the real wx-server-sdk: each course status
+ * crossed with a learner who holds a grant and one who does not, a free and a paid lesson, an unknown lesson as an open
+ * and as a progress report, and which grant a delivered lesson counts against.
+ */
+import * as sdk from 'wx-server-sdk';
+import type { LocalCloud } from '../../../local/cloud';
+import { startTestCloud } from '../../../local/testing';
+import { AppError } from '../../contract';
+import type { Database } from '../../db';
+import { courseGrantId } from '../../grants';
+import { COLLECTIONS } from '../../collections';
+import { lessonAccess } from '../access';
+
+const NOW = new Date('2026-11-01T00:00:00.000Z');
+const T = '2026-10-01T00:00:00.000Z';
+
+let cloud: LocalCloud;
+let db: Database;
+
+beforeAll(async () => {
+  cloud = await startTestCloud();
+  sdk.init({ env: cloud.envId });
+  db = sdk.database();
+  for (const status of ['published', 'archived', 'draft'] as const) {
+    const courseId = `c-${status}`;
+    await db
+      .collection(COLLECTIONS.courses)
+      .doc(courseId)
+      .set({
+        data: { status, title: status, priceFen: 9900, category: 'dev', learnerCount: 0 },
+      });
+    for (const free of [true, false]) {
+      await db
+        .collection(COLLECTIONS.lessons)
+        .doc(`${courseId}-${free ? 'free' : 'paid'}`)
+        .set({
+          data: {
+            courseId,
+            order: free ? 1 : 2,
+            title: 'L',
+            kind: 'article',
+            durationSec: 60,
+            free,
+            body: 'x',
+            updatedAt: T,
+          },
+        });
+    }
+  }
+  // The buyer bought every course (the draft one before it went back to draft); the free learner got one for free.
+  for (const status of ['published', 'archived', 'draft']) {
+    await grant('buyer', `c-${status}`, { via: 'purchase', orderId: `order-${status}` });
+  }
+  await grant('gifted', 'c-published', { via: 'free', orderId: 'order-free' });
+});
+afterAll(() => cloud.close());
+
+async function grant(openid: string, courseId: string, fields: Record<string, unknown>): Promise<void> {
+  await db
+    .collection(COLLECTIONS.grants)
+    .doc(courseGrantId(openid, courseId))
+    .set({
+      data: { _openid: openid, target: `course:${courseId}`, courseId, status: 'active', createdAt: T, ...fields },
+    });
+}
+
+const open = (openid: string, course: string, lesson: 'free' | 'paid' | string, purpose: 'open' | 'report' = 'open') =>
+  lessonAccess(
+    db,
+    openid,
+    { courseId: `c-${course}`, lessonId: lesson.startsWith('c-') ? lesson : `c-${course}-${lesson}` },
+    purpose,
+    NOW,
+  );
+
+async function refusal(action: Promise<unknown>): Promise<{ code: string; message: string }> {
+  try {
+    await action;
+  } catch (error) {
+    if (error instanceof AppError) return { code: error.code, message: error.message };
+    throw error;
+  }
+  throw new Error('expected a refusal');
+}
+
+const CLOSED = { code: 'FORBIDDEN', message: '该课程不存在或尚未上架' };
+const BUY_FIRST = { code: 'FORBIDDEN', message: '购买本课程后即可学习该课时' };
+
+describe('a published course', () => {
+  it('opens a free lesson to anyone, without a grant', async () => {
+    const access = await open('stranger', 'published', 'free');
+    expect(access).toStrictEqual({ course: access.course, lesson: access.lesson, enrolled: false });
+    expect(access.lesson._id).toBe('c-published-free');
+  });
+
+  it('refuses a paid lesson without a grant, saying what to do', async () => {
+    expect(await refusal(open('stranger', 'published', 'paid'))).toEqual(BUY_FIRST);
+  });
+
+  it("opens a paid lesson to its buyer, counted against the buyer's purchase", async () => {
+    const access = await open('buyer', 'published', 'paid');
+    expect(access.enrolled).toBe(true);
+    expect(access.paying?.orderId).toBe('order-published');
+  });
+
+  it('opens it to a learner given the course free, counted against nothing', async () => {
+    const access = await open('gifted', 'published', 'paid');
+    expect(access).toStrictEqual({ course: access.course, lesson: access.lesson, enrolled: true });
+  });
+});
+
+describe('an archived course', () => {
+  it('stays open to its buyer', async () => {
+    expect((await open('buyer', 'archived', 'paid')).enrolled).toBe(true);
+  });
+
+  it('no longer opens even its free lesson to anyone else', async () => {
+    expect(await refusal(open('stranger', 'archived', 'free'))).toEqual(BUY_FIRST);
+  });
+});
+
+describe('a draft course and a course that does not exist', () => {
+  it('open to nobody: not to a buyer, not a free lesson', async () => {
+    expect(await refusal(open('buyer', 'draft', 'paid'))).toEqual(CLOSED);
+    expect(await refusal(open('stranger', 'draft', 'free'))).toEqual(CLOSED);
+  });
+
+  it('a made-up course is closed alike', async () => {
+    expect(await refusal(open('buyer', 'missing', 'c-published-free'))).toEqual(CLOSED);
+  });
+});
+
+describe('a lesson that is not one of the course', () => {
+  it('opening it is NOT_FOUND; reporting progress in it names lessonId', async () => {
+    const unknown = { code: 'NOT_FOUND', message: '该课时不存在或已被删除' };
+    expect(await refusal(open('buyer', 'published', 'nope'))).toEqual(unknown);
+    expect(await refusal(open('buyer', 'published', 'c-archived-paid'))).toEqual(unknown);
+    expect(await refusal(open('buyer', 'published', 'nope', 'report'))).toEqual({
+      code: 'INVALID_ARGUMENT',
+      message: 'lessonId must be a lesson of the course',
+    });
+  });
+});
