@@ -15,7 +15,7 @@ import { estimatePriceResponse, type CourseCounters, type PriceObservation } fro
 /** Weeks of history the forecaster reads (the job keeps two years). */
 export const FORECAST_WEEKS = 104;
 export const HORIZON_WEEKS = 8;
-/** Prospects' page views a week, for the advice: the mean of the last weeks. */
+/** Prospects (unique viewers) a week, for the advice: the mean of the last weeks. */
 const RECENT_WEEKS = 4;
 
 export interface CourseInsight {
@@ -63,12 +63,16 @@ function demandSeries(course: CourseHistory, lastWeek: string): DemandSeries {
   return { id: course.id, group: course.category, start, units: units.slice(start), revenue: revenue.slice(start) };
 }
 
-function priceCounters(course: CourseHistory): CourseCounters {
+/**
+ * A course's counters as the price response reads them: per week and price, its paid orders among its unique viewers
+ * (the conversion the model is of: a prospect who opens the page three times is one prospect).
+ */
+export function priceCounters(course: CourseHistory): CourseCounters {
   const observations: PriceObservation[] = course.weeks
-    .filter((w) => w.priceFen !== undefined && w.priceFen > 0 && w.views > 0)
+    .filter((w) => w.priceFen !== undefined && w.priceFen > 0 && w.viewers > 0)
     .map((w) => ({
-      viewers: w.views,
-      paidOrders: Math.min(w.paid, w.views),
+      viewers: w.viewers,
+      paidOrders: Math.min(w.paid, w.viewers),
       refunds: w.refunds,
       priceFen: w.priceFen!,
     }));
@@ -78,10 +82,10 @@ function priceCounters(course: CourseHistory): CourseCounters {
   return { courseId: course.id, category: course.category, referencePriceFen: first ?? course.priceFen, observations };
 }
 
-function recentViews(course: CourseHistory, lastWeek: string): number {
+function recentViewers(course: CourseHistory, lastWeek: string): number {
   const from = addDays(lastWeek, -7 * (RECENT_WEEKS - 1));
-  const views = course.weeks.filter((w) => w.week >= from && w.week <= lastWeek).reduce((sum, w) => sum + w.views, 0);
-  return views / RECENT_WEEKS;
+  const recent = course.weeks.filter((w) => w.week >= from && w.week <= lastWeek);
+  return recent.reduce((sum, w) => sum + w.viewers, 0) / RECENT_WEEKS;
 }
 
 /** Every priced course's insight (a free course has no price to advise and is left out). */
@@ -109,7 +113,7 @@ export function analyseCatalog(
         rail: context.rail,
         ...(context.rail === 'virtual' ? { registeredPricesFen: [course.priceFen, ...(registered ?? [])] } : {}),
       },
-      viewersPerWeek: recentViews(course, context.lastWeek),
+      viewersPerWeek: recentViewers(course, context.lastWeek),
       seed: (context.seed ?? 20261203) + i,
     });
     const conversion = Math.exp(

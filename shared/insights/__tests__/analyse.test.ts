@@ -27,6 +27,7 @@ function steady(
       week: week(weeks - 1 - k),
       priceFen,
       views,
+      viewers: views,
       paid,
       revenueFen: paid * priceFen,
       refunds: 0,
@@ -39,7 +40,7 @@ function sensitive(): CourseHistory {
   const weeks = Array.from({ length: 40 }, (_, k) => {
     const priceFen = k < 20 ? 9900 : 4900;
     const paid = priceFen === 9900 ? 4 : 20;
-    return { week: week(39 - k), priceFen, views: 400, paid, revenueFen: paid * priceFen, refunds: 0 };
+    return { week: week(39 - k), priceFen, views: 400, viewers: 400, paid, revenueFen: paid * priceFen, refunds: 0 };
   });
   return { id: 'sensitive', category: 'python', priceFen: 9900, weeks };
 }
@@ -90,4 +91,18 @@ test('on the virtual rail the advice keeps to registered prices', () => {
     registeredPricesFen: new Map([['sensitive', [6900]]]),
   });
   expect([9900, 6900]).toContain(insights.get('sensitive')!.advice.advisedPriceFen);
+});
+
+test('the price response is of unique viewers: prospects who come back are counted once', () => {
+  // 5 of 100 prospects buy each week; each opens the page three times.
+  const returning: CourseHistory = {
+    ...steady('returning', 'go', 40, 5, 300),
+    weeks: steady('returning', 'go', 40, 5, 300).weeks.map((w) => ({ ...w, viewers: 100 })),
+  };
+  const response = analyseCatalog([...catalog, returning], { lastWeek: LAST_WEEK, rail: 'wxpay' }).get(
+    'returning',
+  )!.priceResponse;
+  expect(response.viewers).toBe(40 * 100);
+  expect(response.conversionAtPrice).toBeGreaterThan(0.045);
+  expect(response.conversionAtPrice).toBeLessThan(0.055);
 });

@@ -2,10 +2,18 @@
  * What the models learn from, per course and Monday week, summed in the database from the daily documents
  * (../daily): one aggregate per batch of courses, grouped by course, week and the price in force, so a week with a
  * price change gives one row per price. Weeks with no document are weeks of nothing; `fillWeeks` puts them back.
+ *
+ * Unique viewers: the row's daily sketches merged in the database (each register's maximum over the days), estimated
+ * once. The merged sketch counts a prospect who came back on three days of the week once, as a price response per
+ * prospect needs (a learner buys a course once); the sum of the daily estimates would count them three times, and
+ * tell a course whose prospects hesitate over days from one that converts fewer of them. Its cost: about 9 % error
+ * once a row has more than a few hundred viewers, where the daily estimates are nearly exact below that. Days without
+ * a sketch (written before sketches were kept) add their page views instead.
  */
 import { COLLECTIONS } from '../../collections';
 import type { Database } from '../../db';
 import { addDays } from '../daily/calendar';
+import { estimateViewers, SKETCH_REGISTERS, type ViewerSketch } from '../daily/viewer-sketch';
 
 export interface CourseWeekRow {
   courseId: string;
@@ -14,6 +22,8 @@ export interface CourseWeekRow {
   /** The price the days of the row showed (absent: no prospect saw the page those days). */
   priceFen?: number;
   detailViews: number;
+  /** Distinct prospects among those views (see the module comment). */
+  viewers: number;
   freeLessonStarts: number;
   checkouts: number;
   paid: number;
@@ -27,6 +37,7 @@ export type CourseWeek = Omit<CourseWeekRow, 'courseId' | 'priceFen'>;
 
 const FIGURES = [
   'detailViews',
+  'viewers',
   'freeLessonStarts',
   'checkouts',
   'paid',
@@ -35,8 +46,9 @@ const FIGURES = [
   'refundedFen',
 ] as const satisfies readonly (keyof CourseWeek)[];
 
-/** Where each figure is in a daily document. */
-const SOURCE: Record<(typeof FIGURES)[number], string> = {
+/** The figures summed in the database, and where each is in a daily document. */
+type Summed = Exclude<(typeof FIGURES)[number], 'viewers'>;
+const SOURCE: Record<Summed, string> = {
   detailViews: '$detailViews',
   freeLessonStarts: '$freeLessonStarts',
   checkouts: '$checkouts',
@@ -60,7 +72,11 @@ export async function readCourseWeeks(
   const _ = db.command;
   const $ = db.command.aggregate;
   const sums: Record<string, unknown> = {};
-  for (const figure of FIGURES) sums[figure] = $.sum(SOURCE[figure]);
+  for (const [figure, source] of Object.entries(SOURCE)) sums[figure] = $.sum(source);
+  // The merged sketch, register by register, and the page views of the days that kept none.
+  for (let j = 0; j < SKETCH_REGISTERS; j++) sums[`r${j}`] = $.max(`$viewers.${j}`);
+  const registersSet = $.size($.objectToArray($.ifNull(['$viewers', {}])));
+  sums.unsketchedViews = $.sum($.cond({ if: $.eq([registersSet, 0]), then: '$detailViews', else: 0 }));
   const rows: CourseWeekRow[] = [];
   for (let skip = 0; ; skip += PAGE) {
     let pipeline = db
@@ -77,8 +93,24 @@ export async function readCourseWeeks(
   }
 }
 
-interface GroupRow extends Partial<Record<(typeof FIGURES)[number], number | null>> {
+interface GroupRow extends Partial<Record<Summed, number | null>> {
   _id: { courseId: string; week: string; priceFen?: number | null };
+  unsketchedViews?: number | null;
+  /** r0 … r127: the merged sketch's registers (null: never set). */
+  [register: `r${number}`]: number | null | undefined;
+}
+
+function viewersOf(group: GroupRow): number {
+  const sketch: ViewerSketch = {};
+  let sketched = false;
+  for (let j = 0; j < SKETCH_REGISTERS; j++) {
+    const rank = group[`r${j}`];
+    if (typeof rank === 'number' && rank > 0) {
+      sketch[String(j)] = rank;
+      sketched = true;
+    }
+  }
+  return (sketched ? estimateViewers(sketch) : 0) + (group.unsketchedViews ?? 0);
 }
 
 function toRow(group: GroupRow): CourseWeekRow {
@@ -86,6 +118,7 @@ function toRow(group: GroupRow): CourseWeekRow {
     courseId: group._id.courseId,
     week: group._id.week,
     detailViews: 0,
+    viewers: viewersOf(group),
     freeLessonStarts: 0,
     checkouts: 0,
     paid: 0,
@@ -94,13 +127,13 @@ function toRow(group: GroupRow): CourseWeekRow {
     refundedFen: 0,
   };
   if (typeof group._id.priceFen === 'number') row.priceFen = group._id.priceFen;
-  for (const figure of FIGURES) row[figure] = group[figure] ?? 0;
+  for (const figure of Object.keys(SOURCE) as Summed[]) row[figure] = group[figure] ?? 0;
   return row;
 }
 
 /**
- * One course's weeks from `fromWeek` to `toWeek` (Mondays, both included), all prices summed, a week without any row
- * all zeros: the series a forecast reads.
+ * One course's weeks from `fromWeek` to `toWeek` (Mondays, both included), all prices summed (a prospect who saw two
+ * prices that week is one viewer at each), a week without any row all zeros: the series a forecast reads.
  */
 export function fillWeeks(rows: readonly CourseWeekRow[], fromWeek: string, toWeek: string): CourseWeek[] {
   const byWeek = new Map<string, CourseWeek>();
@@ -118,6 +151,7 @@ function emptyWeek(week: string): CourseWeek {
   return {
     week,
     detailViews: 0,
+    viewers: 0,
     freeLessonStarts: 0,
     checkouts: 0,
     paid: 0,

@@ -71,3 +71,28 @@ test('rows by course, week and price; the filled series sums the prices and puts
     ['2026-12-07', 0, 0],
   ]);
 });
+
+test('unique viewers: a prospect back on another day of the week counts once; a day without a sketch adds its views', async () => {
+  // Week of 2026-11-02 at 4900: oA on Monday and again on Wednesday, oB on Wednesday; Thursday is a day from before
+  // sketches were kept (5 page views, no registers).
+  await view('wk-u', '2026-11-02', 'oA', 4900);
+  await view('wk-u', '2026-11-04', 'oA', 4900);
+  await view('wk-u', '2026-11-04', 'oB', 4900);
+  await db.collection(COLLECTIONS.courseDaily).add({
+    data: {
+      _id: 'wk-u_2026-11-05',
+      courseId: 'wk-u',
+      day: '2026-11-05',
+      week: '2026-11-02',
+      detailViews: 5,
+      viewers: {},
+      freeLessonStarts: 0,
+      checkouts: 0,
+      priceFen: 4900,
+      updatedAt: new Date().toISOString(),
+    },
+  });
+  const [row] = await readCourseWeeks(db, ['wk-u'], '2026-11-02', '2026-11-09');
+  expect(row).toMatchObject({ week: '2026-11-02', priceFen: 4900, detailViews: 8, viewers: 2 + 5 });
+  expect(fillWeeks([row!], '2026-11-02', '2026-11-02')[0]).toMatchObject({ detailViews: 8, viewers: 7 });
+});
