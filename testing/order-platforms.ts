@@ -12,7 +12,7 @@ import { attachXpaySandbox, XPAY_SANDBOX_CONFIG, type XpaySandbox } from '../loc
 import type { PayRail } from '../shared/contract';
 import { DEFAULT_SETTINGS, type AppSettings } from '../shared/settings';
 import type { OrderDoc } from '../shared/orders/model';
-import type { Database } from '../shared/db';
+import { getById, type Database } from '../shared/db';
 import type { Rails } from '../shared/orders/rail';
 import { wxPayRail, type CloudPayApi } from '../shared/orders/wxpay/rail';
 import { openApiShipping, type UploadShippingInfo } from '../shared/orders/wxpay/shipping';
@@ -237,4 +237,32 @@ export async function startClockedOrders(): Promise<ClockedOrders> {
     log: () => undefined,
   };
   return { cloud, platforms, db, deps, clock };
+}
+
+/** What the order tests share on top of a ClockedOrders. */
+export interface OrderSuite extends ClockedOrders {
+  /** Adds a new published 99-yuan course, `<prefix>-course-<n>`; returns its id. */
+  course(): Promise<string>;
+  /** The order as stored (the test knows it exists). */
+  orderDoc(id: string): Promise<OrderDoc>;
+}
+
+/**
+ * The test file's ClockedOrders, started before its tests and closed after them. Its fields are set once the
+ * file's `beforeAll` ran: read them inside hooks and tests, not at the top level.
+ */
+export function useClockedOrders(prefix: string): OrderSuite {
+  let made = 0;
+  const suite = {
+    course: () => {
+      made += 1;
+      return addCourse(suite.db, `${prefix}-course-${made}`);
+    },
+    orderDoc: async (id: string) => (await getById<OrderDoc>(suite.db, COLLECTIONS.orders, id)) as OrderDoc,
+  } as OrderSuite;
+  beforeAll(async () => {
+    Object.assign(suite, await startClockedOrders());
+  });
+  afterAll(() => suite.cloud.close());
+  return suite;
 }

@@ -6,25 +6,15 @@
  */
 import { AppError, type OrderCreateParams } from '../../contract';
 import { courseGrantId, type GrantDoc } from '../../grants';
-import { findMany, getById, type Database } from '../../db';
+import { findMany, getById } from '../../db';
 import type { CourseDoc } from '../../catalog';
 import type { OrderDoc } from '../model';
 import type { PaymentRail } from '../rail';
 import { createOrder, type OrderDeps } from '..';
-import { addCourse, startClockedOrders, type ClockedOrders, type Platforms } from '../../../testing/order-platforms';
+import { addCourse, useClockedOrders } from '../../../testing/order-platforms';
 import { COLLECTIONS } from '../../collections';
 
-let world: ClockedOrders;
-let platforms: Platforms;
-let db: Database;
-let deps: OrderDeps;
-let clock: ClockedOrders['clock'];
-
-beforeAll(async () => {
-  world = await startClockedOrders();
-  ({ platforms, db, deps, clock } = world);
-});
-afterAll(() => world.cloud.close());
+const world = useClockedOrders('checkout');
 
 let made = 0;
 const caller = (openid: string) => ({ openid, clientIp: '10.0.0.1' });
@@ -32,15 +22,15 @@ const caller = (openid: string) => ({ openid, clientIp: '10.0.0.1' });
 async function course(priceFen = 9900): Promise<string> {
   made += 1;
   const id = `checkout-course-${made}`;
-  if (priceFen === 9900) return addCourse(db, id);
-  await db.collection(COLLECTIONS.courses).add({
+  if (priceFen === 9900) return addCourse(world.db, id);
+  await world.db.collection(COLLECTIONS.courses).add({
     data: { _id: id, status: 'published', title: id, priceFen, category: 'dev', learnerCount: 0 },
   });
   return id;
 }
 
 const ordersOf = (openid: string) =>
-  findMany<OrderDoc>(db, COLLECTIONS.orders, { _openid: openid }, { orderBy: ['attempt', 'asc'], limit: 100 });
+  findMany<OrderDoc>(world.db, COLLECTIONS.orders, { _openid: openid }, { orderBy: ['attempt', 'asc'], limit: 100 });
 
 async function refusal(action: Promise<unknown>): Promise<{ code: string; message: string }> {
   try {
@@ -52,12 +42,12 @@ async function refusal(action: Promise<unknown>): Promise<{ code: string; messag
   throw new Error('expected a refusal');
 }
 
-/** The deps with one rail replaced (or removed, with `undefined`). */
+/** The world.deps with one rail replaced (or removed, with `undefined`). */
 function withRail(name: 'wxpay' | 'virtual', rail: PaymentRail | undefined): OrderDeps {
-  const rails = { ...deps.rails };
+  const rails = { ...world.deps.rails };
   if (rail) rails[name] = rail;
   else delete rails[name];
-  return { ...deps, rails };
+  return { ...world.deps, rails };
 }
 
 describe('a checkout the merchant cannot take is refused, saying why, and writes nothing', () => {
@@ -74,7 +64,7 @@ describe('a checkout the merchant cannot take is refused, saying why, and writes
   it('a merchant that has not opened payment yet', async () => {
     const id = await course();
     const openid = 'oCheckoutNoMerchant';
-    const unopened = { ...deps.rails.wxpay, merchantId: '' } as PaymentRail;
+    const unopened = { ...world.deps.rails.wxpay, merchantId: '' } as PaymentRail;
     const reply = refusal(createOrder(withRail('wxpay', unopened), caller(openid), { courseId: id }));
     expect(await reply).toEqual({ code: 'FAILED_PRECONDITION', message: '商家尚未开通支付' });
     expect(await ordersOf(openid)).toEqual([]);
@@ -83,14 +73,14 @@ describe('a checkout the merchant cannot take is refused, saying why, and writes
   it('the virtual rail without a fresh wx.login code', async () => {
     const id = await course();
     const openid = 'oCheckoutNoLogin';
-    const reply = refusal(createOrder(deps, caller(openid), { courseId: id, rail: 'virtual' }));
+    const reply = refusal(createOrder(world.deps, caller(openid), { courseId: id, rail: 'virtual' }));
     expect(await reply).toEqual({ code: 'INVALID_ARGUMENT', message: 'loginCode is required for the virtual rail' });
     expect(await ordersOf(openid)).toEqual([]);
   });
 
   it('a course that is not on sale', async () => {
     const openid = 'oCheckoutMissing';
-    const reply = refusal(createOrder(deps, caller(openid), { courseId: 'no-such-course' }));
+    const reply = refusal(createOrder(world.deps, caller(openid), { courseId: 'no-such-course' }));
     expect((await reply).code).toBe('NOT_FOUND');
     expect(await ordersOf(openid)).toEqual([]);
   });
@@ -101,7 +91,7 @@ describe('a free course', () => {
     const id = await course(0);
     const openid = 'oCheckoutFree';
     // A rail no merchant has opened: a free course never needs one.
-    const unopened = { ...deps.rails.wxpay, merchantId: '' } as PaymentRail;
+    const unopened = { ...world.deps.rails.wxpay, merchantId: '' } as PaymentRail;
     const { order } = await createOrder(withRail('wxpay', unopened), caller(openid), { courseId: id });
     expect(order).toMatchObject({ courseId: id, status: 'paid', amountFen: 0 });
     const [doc] = await ordersOf(openid);
@@ -109,14 +99,14 @@ describe('a free course', () => {
       ['order.create', 'created', undefined],
       ['order.create', 'pending→paid', '免费'],
     ]);
-    expect(await getById<GrantDoc>(db, COLLECTIONS.grants, courseGrantId(openid, id))).toMatchObject({
+    expect(await getById<GrantDoc>(world.db, COLLECTIONS.grants, courseGrantId(openid, id))).toMatchObject({
       via: 'free',
       status: 'active',
       orderId: order.id,
     });
-    expect((await getById<CourseDoc>(db, COLLECTIONS.courses, id))?.learnerCount).toBe(1);
+    expect((await getById<CourseDoc>(world.db, COLLECTIONS.courses, id))?.learnerCount).toBe(1);
     // Owned for life now: a second checkout is refused, and nothing is counted twice.
-    expect(await refusal(createOrder(deps, caller(openid), { courseId: id }))).toEqual({
+    expect(await refusal(createOrder(world.deps, caller(openid), { courseId: id }))).toEqual({
       code: 'CONFLICT',
       message: '你已拥有这门课程',
     });
@@ -126,15 +116,15 @@ describe('a free course', () => {
     const id = await course(0);
     const openid = 'oCheckoutFreeTwice';
     const replies = await Promise.all([
-      createOrder(deps, caller(openid), { courseId: id }),
-      createOrder(deps, caller(openid), { courseId: id }),
+      createOrder(world.deps, caller(openid), { courseId: id }),
+      createOrder(world.deps, caller(openid), { courseId: id }),
     ]);
     expect(replies.map((r) => [r.order.id, r.order.status])).toEqual([
       [replies[0].order.id, 'paid'],
       [replies[0].order.id, 'paid'],
     ]);
     expect(await ordersOf(openid)).toHaveLength(1);
-    expect((await getById<CourseDoc>(db, COLLECTIONS.courses, id))?.learnerCount).toBe(1);
+    expect((await getById<CourseDoc>(world.db, COLLECTIONS.courses, id))?.learnerCount).toBe(1);
   });
 });
 
@@ -142,32 +132,32 @@ describe('a pending order', () => {
   it('is paid again until the millisecond it expires, and replaced from then on', async () => {
     const id = await course();
     const openid = 'oCheckoutExpiry';
-    const start = clock.now;
-    const first = await createOrder(deps, caller(openid), { courseId: id });
+    const start = world.clock.now;
+    const first = await createOrder(world.deps, caller(openid), { courseId: id });
     const expiresAt = Date.parse((await ordersOf(openid))[0]!.expiresAt);
-    clock.now = expiresAt - 1;
-    expect((await createOrder(deps, caller(openid), { courseId: id })).order.id).toBe(first.order.id);
-    clock.now = expiresAt;
-    const second = await createOrder(deps, caller(openid), { courseId: id });
+    world.clock.now = expiresAt - 1;
+    expect((await createOrder(world.deps, caller(openid), { courseId: id })).order.id).toBe(first.order.id);
+    world.clock.now = expiresAt;
+    const second = await createOrder(world.deps, caller(openid), { courseId: id });
     expect(second.order.id).not.toBe(first.order.id);
     expect((await ordersOf(openid)).map((o) => [o.attempt, o.status])).toEqual([
       [1, 'closed'],
       [2, 'pending'],
     ]);
-    clock.now = start;
+    world.clock.now = start;
   });
 
   it('still being paid at the platform: the new checkout waits (UNAVAILABLE), and nothing new is written', async () => {
     const id = await course();
     const openid = 'oCheckoutPaying';
-    await createOrder(deps, caller(openid), { courseId: id });
-    const real = deps.rails.wxpay;
+    await createOrder(world.deps, caller(openid), { courseId: id });
+    const real = world.deps.rails.wxpay;
     const paying: PaymentRail = { ...real, query: async () => ({ state: 'USERPAYING' }) } as PaymentRail;
     // Another rail asked for: the pending order must be settled first, and the learner is in the middle of paying it.
     const reply = refusal(
       createOrder(withRail('wxpay', paying), caller(openid), {
         courseId: id,
-        ...platforms.harness.virtual.createParams(openid),
+        ...world.platforms.harness.virtual.createParams(openid),
       } as OrderCreateParams),
     );
     expect(await reply).toEqual({ code: 'UNAVAILABLE', message: '上一笔订单正在支付中，请稍后再试' });
@@ -177,7 +167,7 @@ describe('a pending order', () => {
   it('prepared once: a second checkout answers the stored payment without asking the platform again', async () => {
     const id = await course();
     const openid = 'oCheckoutPreparedOnce';
-    const real = deps.rails.virtual!;
+    const real = world.deps.rails.virtual!;
     let prepays = 0;
     const counting = {
       ...real,
@@ -187,7 +177,8 @@ describe('a pending order', () => {
       },
     } as PaymentRail;
     const using = withRail('virtual', counting);
-    const params = () => ({ courseId: id, ...platforms.harness.virtual.createParams(openid) }) as OrderCreateParams;
+    const params = () =>
+      ({ courseId: id, ...world.platforms.harness.virtual.createParams(openid) }) as OrderCreateParams;
     const first = await createOrder(using, caller(openid), params());
     const again = await createOrder(using, caller(openid), params());
     expect(again.order.id).toBe(first.order.id);
@@ -198,17 +189,17 @@ describe('a pending order', () => {
   it('whose payment was never stored but which the learner paid: answered paid, and the course opens', async () => {
     const id = await course();
     const openid = 'oCheckoutPaidUnstored';
-    await createOrder(deps, caller(openid), { courseId: id });
+    await createOrder(world.deps, caller(openid), { courseId: id });
     const [pending] = await ordersOf(openid);
-    await platforms.harness.wxpay.pay(pending!, { deliveries: 0 });
+    await world.platforms.harness.wxpay.pay(pending!, { deliveries: 0 });
     // As if the function died between the platform's prepay and storing it: the next prepay hears "already paid".
-    await db
+    await world.db
       .collection(COLLECTIONS.orders)
       .doc(pending!._id)
-      .update({ data: { payment: db.command.remove() } });
-    const { order } = await createOrder(deps, caller(openid), { courseId: id });
+      .update({ data: { payment: world.db.command.remove() } });
+    const { order } = await createOrder(world.deps, caller(openid), { courseId: id });
     expect(order).toMatchObject({ id: pending!._id, status: 'paid' });
-    expect((await getById<GrantDoc>(db, COLLECTIONS.grants, courseGrantId(openid, id)))?.status).toBe('active');
+    expect((await getById<GrantDoc>(world.db, COLLECTIONS.grants, courseGrantId(openid, id)))?.status).toBe('active');
   });
 });
 
@@ -216,8 +207,8 @@ it('two checkouts racing for one attempt answer the one order that won, with its
   const id = await course();
   const openid = 'oCheckoutRace';
   const replies = await Promise.all([
-    createOrder(deps, caller(openid), { courseId: id }),
-    createOrder(deps, caller(openid), { courseId: id }),
+    createOrder(world.deps, caller(openid), { courseId: id }),
+    createOrder(world.deps, caller(openid), { courseId: id }),
   ]);
   expect(new Set(replies.map((r) => r.order.id)).size).toBe(1);
   for (const reply of replies) expect(reply.payment).toBeDefined();

@@ -8,52 +8,43 @@
  */
 import { PAY_RAILS, type OrderCreateParams, type PayRail } from '../../contract';
 import { courseGrantId, type GrantDoc } from '../../grants';
-import { getById, type Database } from '../../db';
+import { getById } from '../../db';
 import type { OrderDoc } from '../model';
 import type { PaymentRail } from '../rail';
 import { createOrder, sweepOrders, type OrderDeps } from '..';
-import { addCourse, startClockedOrders, type ClockedOrders, type Platforms } from '../../../testing/order-platforms';
+import { addCourse, useClockedOrders } from '../../../testing/order-platforms';
 import { COLLECTIONS } from '../../collections';
 
-let world: ClockedOrders;
-let platforms: Platforms;
-let db: Database;
-let deps: OrderDeps;
-let clock: ClockedOrders['clock'];
-
-beforeAll(async () => {
-  world = await startClockedOrders();
-  ({ platforms, db, deps, clock } = world);
-});
-afterAll(() => world.cloud.close());
+const world = useClockedOrders('regression');
 
 const MINUTE = 60_000;
 let made = 0;
 
 async function course(): Promise<string> {
   made += 1;
-  return addCourse(db, `regression-course-${made}`);
-}
-
-async function orderDoc(id: string): Promise<OrderDoc> {
-  return (await getById<OrderDoc>(db, 'orders', id)) as OrderDoc;
+  return addCourse(world.db, `regression-course-${made}`);
 }
 
 async function enrollment(openid: string, courseId: string): Promise<GrantDoc | null> {
-  return getById<GrantDoc>(db, 'grants', courseGrantId(openid, courseId));
+  return getById<GrantDoc>(world.db, 'grants', courseGrantId(openid, courseId));
 }
 
-async function create(rail: PayRail, openid: string, courseId: string, using: OrderDeps = deps): Promise<OrderDoc> {
-  const params = { courseId, ...platforms.harness[rail].createParams(openid) } as OrderCreateParams;
+async function create(
+  rail: PayRail,
+  openid: string,
+  courseId: string,
+  using: OrderDeps = world.deps,
+): Promise<OrderDoc> {
+  const params = { courseId, ...world.platforms.harness[rail].createParams(openid) } as OrderCreateParams;
   const { order } = await createOrder(using, { openid, clientIp: '10.0.0.1' }, params);
-  return orderDoc(order.id);
+  return world.orderDoc(order.id);
 }
 
 /** The learner pays `order` at the platform (in a sheet opened earlier) and its callback or push is handled. */
 async function payAndDeliver(rail: PayRail, order: OrderDoc): Promise<void> {
-  const harness = platforms.harness[rail];
+  const harness = world.platforms.harness[rail];
   await harness.pay(order, { deliveries: 0 });
-  expect(await harness.handle(deps, harness.event(order))).toEqual(harness.ack);
+  expect(await harness.handle(world.deps, harness.event(order))).toEqual(harness.ack);
   await harness.idle();
 }
 
@@ -64,9 +55,9 @@ describe('a refunded duplicate payment must not revoke the learner’s other, va
     const courseId = await course();
     // The first order's sheet is opened and left; the order expires and the sweep closes it here (no close API).
     const first = await create(rail, openid, courseId);
-    clock.now += 31 * MINUTE;
-    await sweepOrders(deps);
-    expect((await orderDoc(first._id)).status).toBe('closed');
+    world.clock.now += 31 * MINUTE;
+    await sweepOrders(world.deps);
+    expect((await world.orderDoc(first._id)).status).toBe('closed');
     // A second order is bought and enrols the learner.
     const second = await create(rail, openid, courseId);
     await payAndDeliver(rail, second);
@@ -74,14 +65,14 @@ describe('a refunded duplicate payment must not revoke the learner’s other, va
 
     // The old sheet is paid too: a duplicate, refunded by the system.
     await payAndDeliver(rail, first);
-    await sweepOrders(deps);
-    expect(await orderDoc(first._id)).toMatchObject({ status: 'refunded', refund: { by: 'system' } });
-    expect(platforms.harness[rail].refunded(first.outTradeNo)).toBe(9900);
+    await sweepOrders(world.deps);
+    expect(await world.orderDoc(first._id)).toMatchObject({ status: 'refunded', refund: { by: 'system' } });
+    expect(world.platforms.harness[rail].refunded(first.outTradeNo)).toBe(9900);
     // The learner keeps the course the second payment bought, and that payment stands.
     expect(await enrollment(openid, courseId)).toMatchObject({ status: 'active', orderId: second._id });
-    expect(await orderDoc(second._id)).toMatchObject({ status: 'paid' });
-    expect(platforms.harness[rail].refunded(second.outTradeNo)).toBe(0);
-    expect(await getById(db, 'courses', courseId)).toMatchObject({ learnerCount: 1 });
+    expect(await world.orderDoc(second._id)).toMatchObject({ status: 'paid' });
+    expect(world.platforms.harness[rail].refunded(second.outTradeNo)).toBe(0);
+    expect(await getById(world.db, 'courses', courseId)).toMatchObject({ learnerCount: 1 });
   });
 });
 
@@ -91,7 +82,7 @@ describe.each(PAY_RAILS)('%s: a payment landing while the sweep closes its expir
    * order: after the sweep read it pending and the rail answered its close.
    */
   function racingDeps(before?: () => Promise<void>): OrderDeps {
-    const base = deps.rails[rail] as PaymentRail;
+    const base = world.deps.rails[rail] as PaymentRail;
     const racing: PaymentRail = {
       ...base,
       async close(order) {
@@ -103,33 +94,33 @@ describe.each(PAY_RAILS)('%s: a payment landing while the sweep closes its expir
         return answer;
       },
     };
-    return { ...deps, rails: { ...deps.rails, [rail]: racing } };
+    return { ...world.deps, rails: { ...world.deps.rails, [rail]: racing } };
   }
 
   async function landPayment(order: OrderDoc, before?: () => Promise<void>): Promise<void> {
     await before?.();
-    await payAndDeliver(rail, await orderDoc(order._id));
+    await payAndDeliver(rail, await world.orderDoc(order._id));
   }
 
   test('the learner ends paid and enrolled, and is never refunded nor revoked afterwards', async () => {
     const openid = `oRace${++made}`;
     const courseId = await course();
     const order = await create(rail, openid, courseId);
-    clock.now += 31 * MINUTE;
+    world.clock.now += 31 * MINUTE;
     await sweepOrders(racingDeps());
-    expect(await orderDoc(order._id)).toMatchObject({ status: 'paid' });
+    expect(await world.orderDoc(order._id)).toMatchObject({ status: 'paid' });
     expect(await enrollment(openid, courseId)).toMatchObject({ status: 'active', orderId: order._id });
 
     // Later sweeps find nothing to undo.
-    clock.now += 10 * MINUTE;
-    await sweepOrders(deps);
-    clock.now += 10 * MINUTE;
-    await sweepOrders(deps);
-    await platforms.harness[rail].idle();
-    const settled = await orderDoc(order._id);
+    world.clock.now += 10 * MINUTE;
+    await sweepOrders(world.deps);
+    world.clock.now += 10 * MINUTE;
+    await sweepOrders(world.deps);
+    await world.platforms.harness[rail].idle();
+    const settled = await world.orderDoc(order._id);
     expect(settled.status).toBe('paid');
     expect(settled.history.map((h) => h.event)).not.toContain('pending→closed');
-    expect(platforms.harness[rail].refunded(order.outTradeNo)).toBe(0);
+    expect(world.platforms.harness[rail].refunded(order.outTradeNo)).toBe(0);
     expect(await enrollment(openid, courseId)).toMatchObject({ status: 'active', orderId: order._id });
   });
 
@@ -137,19 +128,19 @@ describe.each(PAY_RAILS)('%s: a payment landing while the sweep closes its expir
     const openid = `oRace${++made}`;
     const courseId = await course();
     const order = await create(rail, openid, courseId);
-    clock.now += 31 * MINUTE;
+    world.clock.now += 31 * MINUTE;
     const withdraw = () =>
-      db
+      world.db
         .collection(COLLECTIONS.courses)
         .doc(courseId)
         .update({ data: { status: 'archived' } });
     await sweepOrders(racingDeps(async () => void (await withdraw())));
-    clock.now += 10 * MINUTE;
-    await sweepOrders(deps);
-    await platforms.harness[rail].idle();
-    const settled = await orderDoc(order._id);
+    world.clock.now += 10 * MINUTE;
+    await sweepOrders(world.deps);
+    await world.platforms.harness[rail].idle();
+    const settled = await world.orderDoc(order._id);
     expect(settled).toMatchObject({ status: 'refunded', note: '课程已下架，已自动退款' });
-    expect(platforms.harness[rail].refunded(order.outTradeNo)).toBe(9900);
+    expect(world.platforms.harness[rail].refunded(order.outTradeNo)).toBe(9900);
     expect(settled.history.filter((h) => h.event === 'paid→refunding')).toHaveLength(1);
     expect(await enrollment(openid, courseId)).toBeNull();
   });
@@ -162,23 +153,23 @@ describe('a late payment for a withdrawn course is refunded', () => {
     const courseId = await course();
     const first = await create(rail, openid, courseId);
     // A new price replaces the pending order: closed here, while the platform still takes its old sheet.
-    await db
+    await world.db
       .collection(COLLECTIONS.courses)
       .doc(courseId)
       .update({ data: { priceFen: 12900 } });
     const second = await create(rail, openid, courseId);
     expect(second._id).not.toBe(first._id);
-    expect((await orderDoc(first._id)).status).toBe('closed');
-    await db
+    expect((await world.orderDoc(first._id)).status).toBe('closed');
+    await world.db
       .collection(COLLECTIONS.courses)
       .doc(courseId)
       .update({ data: { status: 'archived' } });
     // Paid well within the first order's life: late only because it was closed.
-    clock.now += 2 * MINUTE;
+    world.clock.now += 2 * MINUTE;
     await payAndDeliver(rail, first);
-    await sweepOrders(deps);
-    expect(await orderDoc(first._id)).toMatchObject({ status: 'refunded', note: '课程已下架，已自动退款' });
-    expect(platforms.harness[rail].refunded(first.outTradeNo)).toBe(9900);
+    await sweepOrders(world.deps);
+    expect(await world.orderDoc(first._id)).toMatchObject({ status: 'refunded', note: '课程已下架，已自动退款' });
+    expect(world.platforms.harness[rail].refunded(first.outTradeNo)).toBe(9900);
     expect(await enrollment(openid, courseId)).toBeNull();
   });
 });
@@ -189,21 +180,21 @@ describe('a duplicate payment the platform cannot refund is honoured once', () =
     const openid = `oApple${++made}`;
     const courseId = await course();
     const first = await create(rail, openid, courseId);
-    clock.now += 31 * MINUTE;
-    await sweepOrders(deps);
+    world.clock.now += 31 * MINUTE;
+    await sweepOrders(world.deps);
     const second = await create(rail, openid, courseId);
     await payAndDeliver(rail, second);
-    expect(await getById(db, 'courses', courseId)).toMatchObject({ learnerCount: 1 });
+    expect(await getById(world.db, 'courses', courseId)).toMatchObject({ learnerCount: 1 });
 
-    const harness = platforms.harness[rail];
-    await harness.pay(await orderDoc(first._id), { deliveries: 0, channel: 'apple' });
-    expect(await harness.handle(deps, harness.event(await orderDoc(first._id)))).toEqual(harness.ack);
+    const harness = world.platforms.harness[rail];
+    await harness.pay(await world.orderDoc(first._id), { deliveries: 0, channel: 'apple' });
+    expect(await harness.handle(world.deps, harness.event(await world.orderDoc(first._id)))).toEqual(harness.ack);
     await harness.idle();
     // Apple's money is not ours to refund: the order is paid, and says where to ask.
-    expect(await orderDoc(first._id)).toMatchObject({ status: 'paid', note: expect.stringContaining('苹果') });
+    expect(await world.orderDoc(first._id)).toMatchObject({ status: 'paid', note: expect.stringContaining('苹果') });
     expect(harness.refunded(first.outTradeNo)).toBe(0);
     // The course the learner already had: the same enrollment, counted once.
     expect(await enrollment(openid, courseId)).toMatchObject({ status: 'active', orderId: second._id });
-    expect(await getById(db, 'courses', courseId)).toMatchObject({ learnerCount: 1 });
+    expect(await getById(world.db, 'courses', courseId)).toMatchObject({ learnerCount: 1 });
   });
 });

@@ -4,61 +4,41 @@
  * the platform keeps rejecting is given up after RETRY_CAP attempts; a refund it keeps refusing is flagged and retried
  * only with backoff.
  */
-import { getById, type Database } from '../../db';
+import { getById } from '../../db';
 import { courseGrantId } from '../../grants';
 import type { OrderDoc } from '../model';
 import { createOrder, requestRefund, RETRY_CAP, sweepOrders, SWEEP_BATCH, type OrderDeps } from '..';
-import {
-  addCourse,
-  startClockedOrders,
-  type ClockedOrders,
-  SANDBOX_SETTINGS,
-  type Platforms,
-} from '../../../testing/order-platforms';
+import { addCourse, useClockedOrders, SANDBOX_SETTINGS } from '../../../testing/order-platforms';
 import { COLLECTIONS } from '../../collections';
 
-let world: ClockedOrders;
-let platforms: Platforms;
-let db: Database;
-let deps: OrderDeps;
-let clock: ClockedOrders['clock'];
-
-beforeAll(async () => {
-  world = await startClockedOrders();
-  ({ platforms, db, deps, clock } = world);
-});
-afterAll(() => world.cloud.close());
+const world = useClockedOrders('sweep');
 
 const MINUTE = 60_000;
 let made = 0;
 
 async function course(): Promise<string> {
   made += 1;
-  return addCourse(db, `sweep-course-${made}`);
-}
-
-async function orderDoc(id: string): Promise<OrderDoc> {
-  return (await getById<OrderDoc>(db, 'orders', id)) as OrderDoc;
+  return addCourse(world.db, `sweep-course-${made}`);
 }
 
 /** A pending cloudPay order of a new learner for `courseId`. */
 async function pendingOrder(courseId: string): Promise<OrderDoc> {
   made += 1;
-  const { order } = await createOrder(deps, { openid: `oSweep${made}`, clientIp: '10.0.0.1' }, { courseId });
-  return orderDoc(order.id);
+  const { order } = await createOrder(world.deps, { openid: `oSweep${made}`, clientIp: '10.0.0.1' }, { courseId });
+  return world.orderDoc(order.id);
 }
 
-/** The learner pays at the platform; the callback reaches the domain with the fake clock. */
+/** The learner pays at the platform; the callback reaches the domain with the fake world.clock. */
 async function pay(order: OrderDoc): Promise<OrderDoc> {
-  const harness = platforms.harness.wxpay;
+  const harness = world.platforms.harness.wxpay;
   await harness.pay(order, { deliveries: 0 });
-  expect(await harness.handle(deps, harness.event(order))).toEqual(harness.ack);
-  return orderDoc(order._id);
+  expect(await harness.handle(world.deps, harness.event(order))).toEqual(harness.ack);
+  return world.orderDoc(order._id);
 }
 
 /** An order no sweep can settle, older than anything else in the queue. */
 function stuck(i: number, fields: Partial<OrderDoc>): OrderDoc {
-  const long = new Date(clock.now - 86_400_000).toISOString();
+  const long = new Date(world.clock.now - 86_400_000).toISOString();
   return {
     _id: `stuck-${fields.status}-${i}`,
     _openid: `oStuck${i}`,
@@ -81,60 +61,60 @@ function stuck(i: number, fields: Partial<OrderDoc>): OrderDoc {
 
 test('orders that keep failing are pushed back, so a good order behind more than a batch of them is handled', async () => {
   const count = 2 * SWEEP_BATCH + 10;
-  const requestedAt = new Date(clock.now - 86_400_000).toISOString();
+  const requestedAt = new Date(world.clock.now - 86_400_000).toISOString();
   for (let i = 0; i < count; i += 1) {
     // An expired order of a rail this deployment no longer offers, and a refund the platform refuses (no such trade).
-    await db.collection(COLLECTIONS.orders).add({ data: stuck(i, { status: 'pending', rail: 'virtual' }) });
+    await world.db.collection(COLLECTIONS.orders).add({ data: stuck(i, { status: 'pending', rail: 'virtual' }) });
     const refund = { outRefundNo: `RSTUCK${i}`, reason: 'stuck', by: 'system' as const, requestedAt };
-    await db
+    await world.db
       .collection(COLLECTIONS.orders)
       .add({ data: stuck(i, { status: 'refunding', paidAt: requestedAt, refund }) });
   }
   const unsold = await pendingOrder(await course());
-  platforms.pay.refundMode = 'manual';
+  world.platforms.pay.refundMode = 'manual';
   let refunding: OrderDoc;
   try {
     const paid = await pay(await pendingOrder(await course()));
-    await requestRefund(deps, paid._openid, { orderId: paid._id, reason: '不想学了' });
-    refunding = await orderDoc(paid._id);
+    await requestRefund(world.deps, paid._openid, { orderId: paid._id, reason: '不想学了' });
+    refunding = await world.orderDoc(paid._id);
     expect(refunding.status).toBe('refunding');
   } finally {
-    platforms.pay.refundMode = 'immediately';
+    world.platforms.pay.refundMode = 'immediately';
   }
-  platforms.pay.settleRefunds();
-  clock.now += 31 * MINUTE;
-  const withoutVirtual: OrderDeps = { ...deps, rails: { wxpay: deps.rails.wxpay } };
+  world.platforms.pay.settleRefunds();
+  world.clock.now += 31 * MINUTE;
+  const withoutVirtual: OrderDeps = { ...world.deps, rails: { wxpay: world.deps.rails.wxpay } };
   try {
     for (let sweep = 0; sweep < Math.ceil(count / SWEEP_BATCH) + 1; sweep += 1) {
       await sweepOrders(withoutVirtual);
-      clock.now += 5 * MINUTE;
+      world.clock.now += 5 * MINUTE;
     }
-    expect(await orderDoc(unsold._id)).toMatchObject({ status: 'closed' });
-    expect(await orderDoc(refunding._id)).toMatchObject({ status: 'refunded' });
+    expect(await world.orderDoc(unsold._id)).toMatchObject({ status: 'closed' });
+    expect(await world.orderDoc(refunding._id)).toMatchObject({ status: 'refunded' });
     // The stuck ones were pushed back with the reason, not dropped.
-    expect(await orderDoc('stuck-pending-0')).toMatchObject({
+    expect(await world.orderDoc('stuck-pending-0')).toMatchObject({
       status: 'pending',
       sweepFailures: expect.any(Number),
       nextAttemptAt: expect.any(String),
     });
-    expect((await orderDoc('stuck-pending-0')).history[0]).toMatchObject({
+    expect((await world.orderDoc('stuck-pending-0')).history[0]).toMatchObject({
       source: 'orderSweep',
       event: 'sweep.retry',
       detail: expect.stringContaining('not configured'),
     });
-    expect((await orderDoc('stuck-refunding-0')).refund).toMatchObject({
+    expect((await world.orderDoc('stuck-refunding-0')).refund).toMatchObject({
       failures: expect.any(Number),
       nextAttemptAt: expect.any(String),
       lastError: expect.stringContaining('ORDERNOTEXIST'),
     });
   } finally {
-    await db.collection(COLLECTIONS.orders).where({ courseId: 'stuck-course' }).remove();
+    await world.db.collection(COLLECTIONS.orders).where({ courseId: 'stuck-course' }).remove();
   }
   // 420 stuck orders inserted and swept through the SDK: a generous limit for a loaded machine, not a time target.
 }, 120_000);
 
 test('a shipping upload the platform keeps rejecting is retried with backoff, then marked failed and left', async () => {
-  const sandbox = platforms.pay;
+  const sandbox = world.platforms.pay;
   sandbox.rejectShipping = 1000;
   try {
     let order = await pay(await pendingOrder(await course()));
@@ -144,17 +124,17 @@ test('a shipping upload the platform keeps rejecting is retried with backoff, th
       ).length;
     expect(order.shipping).toMatchObject({ status: 'pending', attempts: 1, nextAttemptAt: expect.any(String) });
     // Not before the backoff is over.
-    clock.now += MINUTE;
-    await sweepOrders(deps);
+    world.clock.now += MINUTE;
+    await sweepOrders(world.deps);
     expect(uploads()).toBe(1);
 
     const waits: number[] = [];
     for (let attempt = 2; attempt <= RETRY_CAP; attempt += 1) {
       const due = Date.parse(order.shipping?.nextAttemptAt ?? '');
       waits.push(due - Date.parse(order.history.at(-1)?.at ?? ''));
-      clock.now = due;
-      await sweepOrders(deps);
-      order = await orderDoc(order._id);
+      world.clock.now = due;
+      await sweepOrders(world.deps);
+      order = await world.orderDoc(order._id);
       expect(uploads()).toBe(attempt);
     }
     // Each wait longer than the one before.
@@ -174,10 +154,10 @@ test('a shipping upload the platform keeps rejecting is retried with backoff, th
     });
 
     // No longer retried automatically, however long it waits.
-    clock.now += 30 * 86_400_000;
-    await sweepOrders(deps);
+    world.clock.now += 30 * 86_400_000;
+    await sweepOrders(world.deps);
     expect(uploads()).toBe(RETRY_CAP);
-    expect(await orderDoc(order._id)).toMatchObject({ status: 'paid', shipping: { status: 'failed' } });
+    expect(await world.orderDoc(order._id)).toMatchObject({ status: 'paid', shipping: { status: 'failed' } });
   } finally {
     sandbox.rejectShipping = 0;
   }
@@ -186,12 +166,12 @@ test('a shipping upload the platform keeps rejecting is retried with backoff, th
 test('an upload left failed by the timer before it had a cap is still retried', async () => {
   const order = await pay(await pendingOrder(await course()));
   const legacy = { status: 'failed', attempts: 2, lastError: '10060004' };
-  await db
+  await world.db
     .collection(COLLECTIONS.orders)
     .doc(order._id)
-    .update({ data: { shipping: db.command.set(legacy) } });
-  await sweepOrders(deps);
-  expect((await orderDoc(order._id)).shipping).toEqual({
+    .update({ data: { shipping: world.db.command.set(legacy) } });
+  await sweepOrders(world.deps);
+  expect((await world.orderDoc(order._id)).shipping).toEqual({
     status: 'uploaded',
     attempts: 3,
     uploadedAt: expect.any(String),
@@ -199,34 +179,34 @@ test('an upload left failed by the timer before it had a cap is still retried', 
 });
 
 test('a system refund the platform keeps refusing is retried with backoff and flagged after the cap', async () => {
-  const sandbox = platforms.pay;
+  const sandbox = world.platforms.pay;
   const courseId = await course();
   const order = await pendingOrder(courseId);
-  clock.now += 31 * MINUTE;
-  await db
+  world.clock.now += 31 * MINUTE;
+  await world.db
     .collection(COLLECTIONS.courses)
     .doc(courseId)
     .update({ data: { status: 'archived' } });
   // Paid after our expiry for a course no longer sold: the sweep honours it by refunding.
-  await platforms.harness.wxpay.pay(order, { deliveries: 0 });
+  await world.platforms.harness.wxpay.pay(order, { deliveries: 0 });
   const refusals = 1000;
   sandbox.rejectRefunds = refusals;
   const asked = () => refusals - sandbox.rejectRefunds;
   try {
-    await sweepOrders(deps);
-    let doc = await orderDoc(order._id);
+    await sweepOrders(world.deps);
+    let doc = await world.orderDoc(order._id);
     expect(doc).toMatchObject({ status: 'refunding', refund: { by: 'system', failures: 1 } });
     expect(asked()).toBe(1);
     // Not hammered: nothing is asked before the backoff is over.
-    clock.now += MINUTE;
-    await sweepOrders(deps);
+    world.clock.now += MINUTE;
+    await sweepOrders(world.deps);
     expect(asked()).toBe(1);
 
     for (let failures = 2; failures <= RETRY_CAP; failures += 1) {
       expect(doc.refund?.needsAttention).toBeUndefined();
-      clock.now = Date.parse(doc.refund?.nextAttemptAt ?? '');
-      await sweepOrders(deps);
-      doc = await orderDoc(order._id);
+      world.clock.now = Date.parse(doc.refund?.nextAttemptAt ?? '');
+      await sweepOrders(world.deps);
+      doc = await world.orderDoc(order._id);
       expect(asked()).toBe(failures);
     }
     expect(doc).toMatchObject({
@@ -244,27 +224,27 @@ test('a system refund the platform keeps refusing is retried with backoff and fl
     ]);
 
     // Still retried, only with backoff; once the platform accepts, the refund completes.
-    const waited = Date.parse(doc.refund?.nextAttemptAt ?? '') - clock.now;
-    clock.now += waited - MINUTE;
-    await sweepOrders(deps);
+    const waited = Date.parse(doc.refund?.nextAttemptAt ?? '') - world.clock.now;
+    world.clock.now += waited - MINUTE;
+    await sweepOrders(world.deps);
     expect(asked()).toBe(RETRY_CAP);
     sandbox.rejectRefunds = 0;
-    clock.now += MINUTE;
-    await sweepOrders(deps);
-    expect(await orderDoc(order._id)).toMatchObject({ status: 'refunded' });
-    expect(platforms.harness.wxpay.state(order.outTradeNo)).toBe('REFUND');
+    world.clock.now += MINUTE;
+    await sweepOrders(world.deps);
+    expect(await world.orderDoc(order._id)).toMatchObject({ status: 'refunded' });
+    expect(world.platforms.harness.wxpay.state(order.outTradeNo)).toBe('REFUND');
   } finally {
     sandbox.rejectRefunds = 0;
   }
 });
 
 test('a refund the platform ends abnormally (CHANGE) is flagged for the operator at once, and the course stays open until it is settled', async () => {
-  const sandbox = platforms.pay;
+  const sandbox = world.platforms.pay;
   sandbox.abnormalRefunds = 1;
   try {
     const paid = await pay(await pendingOrder(await course()));
-    await requestRefund(deps, paid._openid, { orderId: paid._id, reason: '不想学了' });
-    const doc = await orderDoc(paid._id);
+    await requestRefund(world.deps, paid._openid, { orderId: paid._id, reason: '不想学了' });
+    const doc = await world.orderDoc(paid._id);
     expect(doc).toMatchObject({
       status: 'refunding',
       refund: { failures: 1, needsAttention: true, lastError: expect.stringContaining('abnormally') },
@@ -273,12 +253,12 @@ test('a refund the platform ends abnormally (CHANGE) is flagged for the operator
       expect.objectContaining({ source: 'order.refund', detail: expect.stringContaining('商户平台') }),
     ]);
     // The timer keeps asking with backoff, without flagging it twice; the learner keeps the course meanwhile.
-    clock.now = Date.parse(doc.refund?.nextAttemptAt ?? '');
-    await sweepOrders(deps);
-    const later = await orderDoc(paid._id);
+    world.clock.now = Date.parse(doc.refund?.nextAttemptAt ?? '');
+    await sweepOrders(world.deps);
+    const later = await world.orderDoc(paid._id);
     expect(later.refund?.failures).toBe(2);
     expect(later.history.filter((h) => h.event === 'refund.needsAttention')).toHaveLength(1);
-    expect(await getById(db, 'grants', courseGrantId(paid._openid, paid.courseId!))).toMatchObject({
+    expect(await getById(world.db, 'grants', courseGrantId(paid._openid, paid.courseId!))).toMatchObject({
       status: 'active',
     });
   } finally {
