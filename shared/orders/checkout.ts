@@ -11,7 +11,7 @@ import { nextCouponState } from '../promo/coupons';
 import type { BundleDoc, UserCouponDoc } from '../promo/documents';
 import { readOffer, type Offer } from '../promo/offer';
 import type { PriceQuote, PricedTarget } from '../promo/pricing';
-import { virtualItemFor } from '../promo/virtual-items';
+import { pricedProductId, virtualItemFor } from '../promo/virtual-items';
 import {
   billBody,
   newOutTradeNo,
@@ -125,13 +125,18 @@ function bundleTerms(bundle: BundleDoc): NonNullable<OrderDoc['bundle']> {
 }
 
 /**
- * The virtual-payment item of a sale: a course at its list price keeps the rail's own item (undefined here); a bundle
- * or a discounted price must be registered in `settings.virtualPayment.items` at exactly that price, else the sale
- * is refused with a message (virtualItemFor) rather than charged another amount.
+ * The virtual-payment item of a sale: a course at its list price keeps the rail's own item (undefined here), unless
+ * an item is registered for the course at exactly that price (a list price a price test moved to: the own item keeps
+ * the price it was registered at); a bundle or a discounted price must be registered in
+ * `settings.virtualPayment.items` at exactly that price, else the sale is refused with a message (virtualItemFor)
+ * rather than charged another amount.
  */
 function virtualProduct(deps: OrderDeps, target: GrantTarget, price: PriceQuote): string | undefined {
-  if (target.kind === 'course' && price.payFen === price.listPriceFen) return undefined;
   const { productIdPrefix, items } = deps.settings.virtualPayment;
+  if (target.kind === 'course' && price.payFen === price.listPriceFen) {
+    const priced = pricedProductId(productIdPrefix, target, price.payFen);
+    return (items ?? []).find((i) => i.productId === priced && i.priceFen === price.payFen)?.productId;
+  }
   const sale = { target, listPriceFen: price.listPriceFen, payFen: price.payFen };
   return virtualItemFor(productIdPrefix, sale, items ?? []).productId;
 }

@@ -34,9 +34,16 @@ export interface VirtualSale {
 
 /** The item id of a sale (the platform's `[0-9A-Za-z_-]{1,64}`; a long id keeps its price suffix). */
 export function virtualProductId(prefix: string, sale: VirtualSale): string {
-  const base = sale.target.kind === 'course' ? sale.target.id : `bundle_${sale.target.id}`;
-  if (sale.payFen === sale.listPriceFen) return productIdOf(prefix, base);
-  const suffix = `_${sale.payFen}`;
+  if (sale.payFen === sale.listPriceFen) {
+    return productIdOf(prefix, sale.target.kind === 'course' ? sale.target.id : `bundle_${sale.target.id}`);
+  }
+  return pricedProductId(prefix, sale.target, sale.payFen);
+}
+
+/** The item id of a target at a price other than the one its own item was registered at: `course_py101_4900`. */
+export function pricedProductId(prefix: string, target: PromoTarget, payFen: number): string {
+  const base = target.kind === 'course' ? target.id : `bundle_${target.id}`;
+  const suffix = `_${payFen}`;
   return productIdOf(prefix, base).slice(0, MAX_PRODUCT_ID - suffix.length) + suffix;
 }
 

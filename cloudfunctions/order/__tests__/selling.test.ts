@@ -491,6 +491,23 @@ describe('the virtual rail', () => {
     });
   });
 
+  test('a list price moved to a registered price (a price test) is sold as that item, the own item otherwise', async () => {
+    const openid = next('oVirtual');
+    const courseId = await addCourse(9900);
+    const item = itemOf(courseId, 6900);
+    await withVirtualItems([item], async () => {
+      const atOwn = ok(await create(openid, { courseId }, virtual(openid)));
+      expect((await orderDoc(atOwn.order.id)).productId).toBeUndefined(); // the rail's own item, at 99
+      await db
+        .collection(COLLECTIONS.courses)
+        .doc(courseId)
+        .update({ data: { priceFen: 6900 } });
+      const moved = ok(await create(openid, { courseId }, virtual(openid)));
+      expect(moved.order.amountFen).toBe(6900);
+      expect((await orderDoc(moved.order.id)).productId).toBe(item.productId);
+    });
+  });
+
   test('sells a bundle only as its registered item', async () => {
     const openid = next('oVirtual');
     const bundleId = await addBundle('column', [await addCourse()], 19900);
