@@ -7,8 +7,10 @@
  * it and the trees descend the window's RMSSE itself, so the model is fitted to the measure it is judged by (a plain
  * squared error lets rare bulk orders drag every forecast up). The interval multiplies the forecast by quantiles of
  * actual / forecast pooled over the last 8 weeks' windows of series equally intermittent. A series with no week
- * observed yet gets its group's launch curve.
+ * observed yet gets its group's launch curve. A block model sees at most `maxWindows` windows (a seeded subsample), so
+ * the nightly function's fit is bounded whatever the catalog's size.
  */
+import { SeededRandom } from '../../recommender/algorithms/random';
 import { fitBoostedTrees, type BoostedTrees, type Loss } from './boosted-trees';
 import { CatalogFeatures, featureCount } from './features';
 import { launchCurve } from './launch-curve';
@@ -33,6 +35,8 @@ const calibrationWeeks = 8;
 const zeroShareBounds = [0.2, 0.5];
 /** Index of the zero-share feature in a feature row. */
 const zeroShareFeature = 14;
+/** Index of the SES (α 0.2) feature, divided by the level. */
+const sesFeature = 11;
 /** The RMSSE scale (divided by the squared level) is floored so a flat history does not get an infinite weight. */
 const minScale = 0.01;
 /** Floor on a window's RMSSE in the loss's curvature, so a perfect window does not dominate a tree. */
@@ -40,15 +44,19 @@ const minRmsse = 0.05;
 
 interface BlockModel {
   trees: BoostedTrees;
-  /** Sorted ratio samples per intermittency bucket, by tree count used (filled on demand). */
-  ratios: Map<number, Float64Array[]>;
-  /** Training windows of the calibration weeks: series index and cut week. */
+  /** Sorted ratio samples per intermittency bucket, by tree count and SES share used (filled on demand). */
+  ratios: Map<string, Float64Array[]>;
+  /** Windows of the calibration weeks (sampled for training or not): series index and cut week. */
   calibration: { series: number; cut: number }[];
+  /** Windows the trees were fitted on (at most `maxWindows`). */
+  windows: number;
 }
 
 export interface ForecastQuery {
   /** Trees used of each block model (all by default): lets validation pick a tree count from one fit. */
   trees?: number;
+  /** Share of SES in the forecast (the option `sesBlend` by default). */
+  sesBlend?: number;
   lowerQuantile?: number;
   upperQuantile?: number;
 }
@@ -62,6 +70,25 @@ export class DemandForecaster {
 
   get catalog(): readonly DemandSeries[] {
     return this.features.catalog;
+  }
+
+  /** Training windows of each block model. */
+  get trainingWindows(): number[] {
+    return this.blocks.map((b) => b.windows);
+  }
+
+  /** The flat mean of each block of series `index` (which must have an observed week), without its interval. */
+  blockMeans(index: number, query: ForecastQuery = {}): number[] {
+    const row = new Float64Array(featureCount);
+    this.features.write(index, this.features.weeks, row);
+    const level = this.features.level(index, this.features.weeks);
+    return this.blocks.map((block) => this.blockMean(block, row, level, query));
+  }
+
+  private blockMean(block: BlockModel, row: Float64Array, level: number, query: ForecastQuery): number {
+    const blend = query.sesBlend ?? this.options.sesBlend;
+    const trees = block.trees.predict(row, query.trees ?? block.trees.size);
+    return Math.max(0, ((1 - blend) * trees + blend * row[sesFeature]!) * level);
   }
 
   /** Forecast of catalog series `index`. */
@@ -90,9 +117,8 @@ export class DemandForecaster {
     const level = this.features.level(index, weeks);
     const result: DemandForecast = { id: series.id, mean: [], lower: [], upper: [], method: 'pooled' };
     for (const block of this.blocks) {
-      const trees = query.trees ?? block.trees.size;
-      const mean = Math.max(0, block.trees.predict(row, trees) * level);
-      const ratios = this.ratios(block, trees)[bucketOf(row[zeroShareFeature]!)]!;
+      const mean = this.blockMean(block, row, level, query);
+      const ratios = this.ratios(block, query)[bucketOf(row[zeroShareFeature]!)]!;
       const lower = roundDown(mean * quantile(ratios, lowerQuantile));
       const upper = roundUp(mean * quantile(ratios, upperQuantile));
       for (let k = 0; k < blockWeeks; k++) {
@@ -109,8 +135,9 @@ export class DemandForecaster {
   }
 
   /** actual / forecast of every calibration window's weeks, sorted, per intermittency bucket. */
-  private ratios(block: BlockModel, trees: number): Float64Array[] {
-    const cached = block.ratios.get(trees);
+  private ratios(block: BlockModel, query: ForecastQuery): Float64Array[] {
+    const key = `${query.trees ?? block.trees.size}/${query.sesBlend ?? this.options.sesBlend}`;
+    const cached = block.ratios.get(key);
     if (cached !== undefined) return cached;
     const blockIndex = this.blocks.indexOf(block);
     const buckets: number[][] = zeroShareBounds.map(() => []).concat([[]]);
@@ -118,7 +145,7 @@ export class DemandForecaster {
     for (const { series, cut } of block.calibration) {
       this.features.write(series, cut, row);
       const level = this.features.level(series, cut);
-      const mean = Math.max(0, block.trees.predict(row, trees) * level);
+      const mean = this.blockMean(block, row, level, query);
       const floor = Math.max(mean, 0.05 * level);
       for (let k = 0; k < blockWeeks; k++) {
         const actual = this.features.futureMean(series, cut + blockIndex * blockWeeks + k, 1);
@@ -126,7 +153,7 @@ export class DemandForecaster {
       }
     }
     const sorted = buckets.map((b) => Float64Array.from(b).sort());
-    block.ratios.set(trees, sorted);
+    block.ratios.set(key, sorted);
     return sorted;
   }
 }
@@ -203,11 +230,6 @@ function fitBlock(features: CatalogFeatures, b: number, options: Required<Demand
   const { catalog, weeks } = features;
   const offset = b * blockWeeks;
   const lastCut = weeks - offset - blockWeeks;
-  const values: number[] = [];
-  const target: number[] = [];
-  const spread: number[] = [];
-  const scale: number[] = [];
-  const weight: number[] = [];
   const calibration: { series: number; cut: number }[] = [];
   const row = new Float64Array(featureCount);
   let revenueSum = 0;
@@ -220,40 +242,55 @@ function fitBlock(features: CatalogFeatures, b: number, options: Required<Demand
     }
   }
   // Windows that sold nothing in their last 12 weeks still count a little, so dead series are forecast too.
-  const floorWeight = windows === 0 ? 0 : (0.01 * revenueSum) / windows;
+  const floorWeight = windows === 0 ? 0 : (options.idleWeight * revenueSum) / windows;
+  // Selection sampling (Knuth's algorithm S): exactly min(windows, maxWindows) windows, each equally likely.
+  const rows = Math.min(windows, options.maxWindows);
+  const sampler = new SeededRandom((options.seed + 7919 * (b + 1)) >>> 0);
+  const values = new Float64Array(rows * featureCount);
+  const target = new Float64Array(rows);
+  const spread = new Float64Array(rows);
+  const scale = new Float64Array(rows);
+  const weight = new Float64Array(rows);
+  let kept = 0;
+  let seen = 0;
   for (let i = 0; i < catalog.length; i++) {
     const s = catalog[i]!;
     for (let t = s.start + 1; t <= lastCut; t++) {
+      const sampled = (windows - seen++) * sampler.uniform() < rows - kept;
       const w = features.recentRevenue(i, t, 12) + floorWeight;
       if (!(w > 0)) continue;
+      if (t > lastCut - calibrationWeeks) calibration.push({ series: i, cut: t });
+      if (!sampled) continue;
       const level = features.level(i, t);
       features.write(i, t, row);
-      for (let f = 0; f < featureCount; f++) values.push(row[f]!);
+      values.set(row, kept * featureCount);
       const mean = features.futureMean(i, t + offset, blockWeeks) / level;
       let squares = 0;
       for (let k = 0; k < blockWeeks; k++) squares += (features.futureMean(i, t + offset + k, 1) / level - mean) ** 2;
-      target.push(mean);
-      spread.push(squares / blockWeeks);
-      scale.push(Math.max(minScale, features.naiveScale(i, t) / (level * level)));
-      weight.push(w);
-      if (t > lastCut - calibrationWeeks) calibration.push({ series: i, cut: t });
+      target[kept] = mean;
+      spread[kept] = squares / blockWeeks;
+      scale[kept] = Math.max(minScale, features.naiveScale(i, t) / (level * level));
+      weight[kept] = w;
+      kept++;
     }
   }
-  if (target.length === 0)
+  if (kept === 0)
     throw new Error(`the catalog needs at least ${offset + blockWeeks + 1} observed weeks of one series to forecast`);
-  const meanWeight = weight.reduce((sum, w) => sum + w, 0) / weight.length;
+  let weightSum = 0;
+  for (let r = 0; r < kept; r++) weightSum += weight[r]!;
+  const meanWeight = weightSum / kept;
   let base = 0;
-  for (let r = 0; r < target.length; r++) base += (weight[r]! / meanWeight / target.length) * target[r]!;
+  for (let r = 0; r < kept; r++) base += (weight[r]! / meanWeight / kept) * target[r]!;
   const trees = fitBoostedTrees(
     {
-      values: Float64Array.from(values),
+      values: values.subarray(0, kept * featureCount),
       features: featureCount,
-      rows: target.length,
+      rows: kept,
       loss: rmsseLoss(
-        Float64Array.from(target),
-        Float64Array.from(spread),
-        Float64Array.from(scale),
-        weight,
+        target.subarray(0, kept),
+        spread.subarray(0, kept),
+        scale.subarray(0, kept),
+        weight.subarray(0, kept),
         meanWeight,
       ),
       base,
@@ -262,14 +299,14 @@ function fitBlock(features: CatalogFeatures, b: number, options: Required<Demand
       trees: options.trees,
       learningRate: options.learningRate,
       maxDepth: options.maxDepth,
-      minLeafWeight: 1,
+      minLeafWeight: options.minLeafWeight,
       l2: options.l2,
       rowSample: options.rowSample,
       bins: 64,
       seed: (options.seed + b) >>> 0,
     },
   );
-  return { trees, ratios: new Map(), calibration };
+  return { trees, ratios: new Map(), calibration, windows: kept };
 }
 
 /**
@@ -281,7 +318,7 @@ function rmsseLoss(
   target: Float64Array,
   spread: Float64Array,
   scale: Float64Array,
-  weight: readonly number[],
+  weight: Float64Array,
   meanWeight: number,
 ): Loss {
   return (prediction, negativeGradient, curvature) => {

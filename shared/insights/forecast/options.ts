@@ -32,6 +32,28 @@ export interface DemandForecastOptions {
    */
   rowSample?: number;
   /**
+   * Least total curvature (the loss's second derivative, about 1 a row) in a leaf.
+   * @default 1
+   */
+  minLeafWeight?: number;
+  /**
+   * Weight of a training window that sold nothing in its last 12 weeks, as a share of the mean revenue weight, so
+   * dead series are forecast too.
+   * @default 0.01
+   */
+  idleWeight?: number;
+  /**
+   * Share of simple exponential smoothing (α 0.2) in the forecast: (1 − b) · trees + b · SES.
+   * @default 0
+   */
+  sesBlend?: number;
+  /**
+   * Most training windows (series × cut week) per block model; a larger catalog is subsampled with the seed, so the
+   * fit's time and memory are bounded whatever the catalog's size.
+   * @default 60000
+   */
+  maxWindows?: number;
+  /**
    * Lower quantile of the pooled forecast ratios that bounds the interval.
    * @default 0.1
    */
@@ -60,6 +82,10 @@ export const demandForecastDefaults: Readonly<Required<DemandForecastOptions>> =
   maxDepth: 5,
   l2: 20,
   rowSample: 0.5,
+  minLeafWeight: 1,
+  idleWeight: 0.01,
+  sesBlend: 0,
+  maxWindows: 60000,
   lowerQuantile: 0.1,
   upperQuantile: 0.9,
   launchPrior: 5,
@@ -75,6 +101,10 @@ const rules: Record<keyof DemandForecastOptions, [Check, string]> = {
   maxDepth: [(v) => Number.isInteger(v) && v >= 1 && v <= 12, 'an integer from 1 to 12'],
   l2: [(v) => v >= 0, 'a non-negative number'],
   rowSample: [(v) => v > 0 && v <= 1, 'a number in (0, 1]'],
+  minLeafWeight: [(v) => v >= 0, 'a non-negative number'],
+  idleWeight: [(v) => v >= 0, 'a non-negative number'],
+  sesBlend: [(v) => v >= 0 && v <= 1, 'a number in [0, 1]'],
+  maxWindows: [(v) => Number.isInteger(v) && v >= 1, 'a positive integer'],
   lowerQuantile: [(v) => v >= 0 && v < 0.5, 'a number in [0, 0.5)'],
   upperQuantile: [(v) => v > 0.5 && v <= 1, 'a number in (0.5, 1]'],
   launchPrior: [(v) => v >= 0, 'a non-negative number'],

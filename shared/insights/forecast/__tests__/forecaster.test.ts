@@ -1,4 +1,5 @@
 import { SeededRandom } from '../../../recommender/algorithms/random';
+import { ses } from '../baselines';
 import { forecastDemand, fitDemandForecaster } from '../forecaster';
 import { launchCurve } from '../launch-curve';
 import { checkDemandForecastOptions, demandForecastDefaults } from '../options';
@@ -93,6 +94,31 @@ describe('demand forecaster on series with a known answer', () => {
     expect(forecaster.forecast(0, { trees: 40 })).toEqual(forecaster.forecast(0));
     expect(forecaster.forecast(0, { trees: 1 }).mean).not.toEqual(forecaster.forecast(0).mean);
   });
+
+  it('blends in SES: share 1 is simple exponential smoothing (α 0.2) itself, share ½ the midpoint', () => {
+    const random = new SeededRandom(5);
+    const catalog = catalogOf(6, (s) => Math.floor(random.uniform() * (3 + s)));
+    const forecaster = fitDemandForecaster(catalog, weeks, { ...fast, horizon: 4 });
+    catalog.forEach((series, i) => {
+      const [trees] = forecaster.blockMeans(i, { sesBlend: 0 });
+      expect(forecaster.blockMeans(i, { sesBlend: 1 })[0]).toBeCloseTo(ses(series.units, 0.2), 9);
+      expect(forecaster.blockMeans(i, { sesBlend: 0.5 })[0]).toBeCloseTo((trees! + ses(series.units, 0.2)) / 2, 9);
+    });
+    expect(forecaster.forecast(0, { sesBlend: 1 }).mean[0]).toBeCloseTo(ses(catalog[0]!.units, 0.2), 9);
+  });
+
+  it('fits each block on at most maxWindows windows, a seeded subsample of them', () => {
+    // 10 series of 40 weeks: cuts 1 … 36 for weeks 1–4 ahead, 1 … 32 for weeks 5–8.
+    const catalog = catalogOf(10, (s, w) => ((w + s) % 3 === 0 ? 2 : 1));
+    expect(fitDemandForecaster(catalog, weeks, fast).trainingWindows).toEqual([360, 320]);
+    const bounded = (seed: number) =>
+      fitDemandForecaster(catalog, weeks, { ...fast, maxWindows: 100, seed })
+        .forecastAll()
+        .map((f) => f.mean);
+    expect(fitDemandForecaster(catalog, weeks, { ...fast, maxWindows: 100 }).trainingWindows).toEqual([100, 100]);
+    expect(bounded(3)).toEqual(bounded(3));
+    expect(bounded(4)).not.toEqual(bounded(3));
+  });
 });
 
 describe('demand forecaster input', () => {
@@ -114,6 +140,10 @@ describe('demand forecaster input', () => {
       new RangeError('Option horizon must be a positive multiple of 4, got 6'),
     );
     expect(() => checkDemandForecastOptions({ upperQuantile: 0.4 })).toThrow('Option upperQuantile must be');
+    expect(() => checkDemandForecastOptions({ maxWindows: 0 })).toThrow(
+      new RangeError('Option maxWindows must be a positive integer, got 0'),
+    );
+    expect(() => checkDemandForecastOptions({ sesBlend: 1.5 })).toThrow('Option sesBlend must be a number in [0, 1]');
     expect(() => checkDemandForecastOptions({ depth: 3 } as never)).toThrow(new RangeError('Unknown option depth'));
   });
 });
