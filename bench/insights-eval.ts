@@ -3,22 +3,30 @@
  * the same run.
  *
  *   npm run insights:eval -- --data ../shared/data/online-retail/online-retail.csv.gz [--json]
- *   extra: --forecast '<json DemandForecastOptions>' (fixed options; tree count and quantiles are still chosen)
+ *   extra: --forecast '<json DemandForecastOptions>' (options over the defaults)
  *
- * Forecast protocol: weekly units per StockCode (see online-retail.ts); the last 12 full weeks are the test period,
- * forecasts 4 weeks ahead from origins −12, −8, −4; series with at least 10 selling weeks before the first origin;
- * RMSSE per series-origin (scale: in-sample mean squared one-step naive error) weighted by the series' revenue in the
- * 12 weeks before the origin; coverage = share of test weeks inside the 80 % interval. The forecaster's tree count and
- * interval quantiles are chosen on validation origins −24, −20, −16 (targets all before the test period).
+ * Forecast protocol (shared/insights/forecast/evaluation.ts): weekly units per StockCode (see online-retail.ts); the
+ * last 12 full weeks are the test period, forecasts 4 weeks ahead from origins −12, −8, −4; series with at least 10
+ * selling weeks before the first origin; RMSSE per series-origin (scale: in-sample mean squared one-step naive error)
+ * weighted by the series' revenue in the 12 weeks before the origin; coverage = share of test weeks inside the 80 %
+ * interval. The forecaster runs with its defaults, which `npm run insights:tune` chose on origins −24, −20, −16 of
+ * the weeks before the test period (bench/insights-tune.ts); nothing here is chosen on the test weeks.
  * Propensity: customers with a purchase before the last origin, label "an invoice in the 4 weeks from it", AUC of the
  * model against the recency-frequency regression. With --json the last line printed is one JSON object.
  */
 import { parseArgs } from 'util';
 import { crostonSba, meanOfLast, naive, ses, tsb } from '../shared/insights/forecast/baselines';
-import { fitDemandForecaster, type DemandForecaster, type ForecastQuery } from '../shared/insights/forecast/forecaster';
-import { coverage, naiveScale, rmsse, weightedMean } from '../shared/insights/forecast/metrics';
-import type { DemandForecastOptions } from '../shared/insights/forecast/options';
-import type { DemandSeries } from '../shared/insights/forecast/series';
+import {
+  catalogBefore,
+  coverageOf,
+  protocolHorizon as horizon,
+  scoreOrigins,
+  wrmsseOf,
+  type OriginForecast,
+  type Scored,
+} from '../shared/insights/forecast/evaluation';
+import { fitDemandForecaster, type DemandForecaster } from '../shared/insights/forecast/forecaster';
+import { checkDemandForecastOptions, type DemandForecastOptions } from '../shared/insights/forecast/options';
 import {
   auc,
   boughtWithin,
@@ -27,11 +35,8 @@ import {
   propensityFeatures,
   recencyFrequencyFeatureNames,
 } from '../shared/insights/propensity/model';
-import { readOnlineRetail, type OnlineRetailWeeks } from './online-retail';
+import { onlineRetailCatalog, type OnlineRetailWeeks } from './online-retail';
 
-const horizon = 4;
-const minSellingWeeks = 10;
-const revenueWeeks = 12;
 const baselineNames = ['naive', 'mean4', 'mean8', 'sba', 'tsb', 'ses'] as const;
 type BaselineName = (typeof baselineNames)[number];
 const baselines: Record<BaselineName, (history: ArrayLike<number>) => number> = {
@@ -42,18 +47,6 @@ const baselines: Record<BaselineName, (history: ArrayLike<number>) => number> = 
   tsb: (h) => tsb(h, 0.1, 0.1),
   ses: (h) => ses(h, 0.2),
 };
-/** Tree counts and interval quantiles tried on the validation origins. */
-const treeGrid = [100, 150, 200, 300];
-const quantileGrid = [0.05, 0.075, 0.1, 0.125, 0.15];
-/** Category of a product: the first three characters of its StockCode (codes were issued in families). */
-const groupOf = (stockCode: string): string => stockCode.slice(0, 3);
-
-interface Scored {
-  rmsse: number[];
-  weight: number[];
-  inside: number;
-  weeks: number;
-}
 
 const usage = "Usage: npm run insights:eval -- --data <online-retail.csv.gz> [--json] [--forecast '<json options>']";
 
@@ -66,76 +59,30 @@ async function main(): Promise<void> {
     },
   });
   if (values.data === undefined) throw new Error(usage);
-  const fixed = JSON.parse(values.forecast) as DemandForecastOptions;
+  const options: DemandForecastOptions = {
+    ...checkDemandForecastOptions(JSON.parse(values.forecast) as DemandForecastOptions),
+    horizon,
+  };
   const started = process.hrtime.bigint();
   const seconds = (): number => Number(process.hrtime.bigint() - started) / 1e9;
-  const data = await readOnlineRetail(values.data);
+  const { data, catalog, weeks: T } = await onlineRetailCatalog(values.data);
   const readSeconds = seconds();
-  const catalog: DemandSeries[] = data.products.map((p) => ({
-    id: p.stockCode,
-    group: groupOf(p.stockCode),
-    start: p.start,
-    units: p.units,
-    revenue: p.revenue,
-  }));
-  const T = data.weeks;
   const test = [T - 12, T - 8, T - 4];
-  const validation = [T - 24, T - 20, T - 16];
   console.log(
     `Online Retail: ${data.lines} lines, ${data.kept} kept, ${catalog.length} products, ${T} full weeks from ` +
       `${data.firstMonday}; read in ${readSeconds.toFixed(1)} s`,
   );
 
   const baselineScores = Object.fromEntries(
-    baselineNames.map((name) => [name, score(catalog, test, (_o, _i, h) => flat(baselines[name](h)))]),
+    baselineNames.map((name) => [name, scoreOrigins(catalog, test, (_o, _i, h) => flat(baselines[name](h)))]),
   ) as Record<BaselineName, Scored>;
 
-  // Validation: one fit per origin with the most trees, every smaller count read from the same fit.
-  const maxTrees = treeGrid[treeGrid.length - 1]!;
-  const validationFits = new Map(validation.map((o) => [o, fitAt(catalog, o, { ...fixed, horizon, trees: maxTrees })]));
-  const byTrees = treeGrid.map((trees) => ({
-    trees,
-    wrmsse: wrmsseOf(score(catalog, validation, forecasterAt(validationFits, { trees }))),
-  }));
-  const chosenTrees = byTrees.reduce((best, c) => (c.wrmsse < best.wrmsse ? c : best)).trees;
-  const byQuantile = quantileGrid.map((q) => ({
-    lowerQuantile: q,
-    upperQuantile: 1 - q,
-    coverage80: coverageOf(
-      score(
-        catalog,
-        validation,
-        forecasterAt(validationFits, { trees: chosenTrees, lowerQuantile: q, upperQuantile: 1 - q }),
-      ),
-    ),
-  }));
-  const chosenQuantiles = byQuantile.reduce((best, c) =>
-    Math.abs(c.coverage80 - 0.8) < Math.abs(best.coverage80 - 0.8) ? c : best,
-  );
-  const validationSeconds = seconds() - readSeconds;
-  const chosen: DemandForecastOptions = {
-    ...fixed,
-    horizon,
-    trees: chosenTrees,
-    lowerQuantile: chosenQuantiles.lowerQuantile,
-    upperQuantile: chosenQuantiles.upperQuantile,
-  };
-
-  const testFits = new Map(test.map((o) => [o, fitAt(catalog, o, chosen)]));
-  const model = score(catalog, test, forecasterAt(testFits, {}));
-  const testSeconds = seconds() - readSeconds - validationSeconds;
+  const fits = new Map(test.map((o) => [o, fitDemandForecaster(catalogBefore(catalog, o), o, options)]));
+  const model = scoreOrigins(catalog, test, forecasterAt(fits));
+  const fitSeconds = seconds() - readSeconds;
 
   const propensity = evaluatePropensity(data, T - 4);
 
-  console.log(`\nValidation (origins ${validation.map((o) => o - T).join(', ')}), WRMSSE by tree count:`);
-  for (const c of byTrees)
-    console.log(`  trees ${c.trees}: ${c.wrmsse.toFixed(4)}${c.trees === chosenTrees ? '  <- chosen' : ''}`);
-  console.log('Validation coverage of the interval by quantiles:');
-  for (const c of byQuantile)
-    console.log(
-      `  ${c.lowerQuantile.toFixed(3)}–${c.upperQuantile.toFixed(3)}: ${c.coverage80.toFixed(3)}` +
-        `${c === chosenQuantiles ? '  <- chosen' : ''}`,
-    );
   console.log(`\nTest (origins ${test.map((o) => o - T).join(', ')}), ${model.rmsse.length} series-origins:`);
   console.log('| model | WRMSSE | coverage80 |');
   console.log('|---|---|---|');
@@ -148,11 +95,12 @@ async function main(): Promise<void> {
       `AUC ${propensity.auc.toFixed(4)}, recency-frequency baseline ${propensity.baselineAuc.toFixed(4)}`,
   );
   const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+  const windows = [...fits.values()].map((f) => f.trainingWindows[0]!).join(', ');
   console.log(
-    `\nTime: read ${readSeconds.toFixed(1)} s, validation ${validationSeconds.toFixed(1)} s, test ` +
-      `${testSeconds.toFixed(1)} s, total ${seconds().toFixed(1)} s; peak RSS ${peakRssMb} MB`,
+    `\nTime: read ${readSeconds.toFixed(1)} s, forecaster fits (${windows} training windows) ` +
+      `${fitSeconds.toFixed(1)} s, total ${seconds().toFixed(1)} s; peak RSS ${peakRssMb} MB`,
   );
-  console.log(`Chosen: ${JSON.stringify(chosen)}`);
+  console.log(`Options: ${JSON.stringify(options)}`);
   if (values.json) {
     console.log(
       JSON.stringify({
@@ -169,61 +117,11 @@ function flat(value: number): { mean: number[] } {
   return { mean: new Array<number>(horizon).fill(value) };
 }
 
-/** The catalog as known at week `origin`: series launched before it, cut to the weeks before it. */
-function catalogAt(catalog: readonly DemandSeries[], origin: number): DemandSeries[] {
-  return catalog
-    .filter((s) => s.start < origin)
-    .map((s) => ({
-      ...s,
-      units: Array.prototype.slice.call(s.units, 0, origin - s.start) as number[],
-      revenue:
-        s.revenue === undefined ? undefined : (Array.prototype.slice.call(s.revenue, 0, origin - s.start) as number[]),
-    }));
-}
-
-function fitAt(catalog: readonly DemandSeries[], origin: number, options: DemandForecastOptions): DemandForecaster {
-  return fitDemandForecaster(catalogAt(catalog, origin), origin, options);
-}
-
-type Forecast = (
-  origin: number,
-  id: string,
-  history: ArrayLike<number>,
-) => { mean: number[]; lower?: number[]; upper?: number[] };
-
-function forecasterAt(fits: Map<number, DemandForecaster>, query: ForecastQuery): Forecast {
+function forecasterAt(fits: Map<number, DemandForecaster>): OriginForecast {
   const index = new Map<number, Map<string, number>>();
   for (const [o, fit] of fits) index.set(o, new Map(fit.catalog.map((s, i) => [s.id, i])));
-  return (origin, id) => fits.get(origin)!.forecast(index.get(origin)!.get(id)!, query);
+  return (origin, id) => fits.get(origin)!.forecast(index.get(origin)!.get(id)!);
 }
-
-/** Scores a forecast on the protocol's series-origins (series with ≥ 10 selling weeks before the first origin). */
-function score(catalog: readonly DemandSeries[], origins: readonly number[], forecast: Forecast): Scored {
-  const scored: Scored = { rmsse: [], weight: [], inside: 0, weeks: 0 };
-  for (const s of catalog) {
-    let selling = 0;
-    for (let t = 0; t < origins[0]! - s.start; t++) if (s.units[t]! > 0) selling++;
-    if (selling < minSellingWeeks) continue;
-    for (const o of origins) {
-      const history = Array.prototype.slice.call(s.units, 0, o - s.start) as number[];
-      const actual = Array.prototype.slice.call(s.units, o - s.start, o - s.start + horizon) as number[];
-      let revenue = 0;
-      for (let t = Math.max(0, o - s.start - revenueWeeks); t < o - s.start; t++) revenue += s.revenue![t]!;
-      const f = forecast(o, s.id, history);
-      const mean = f.mean.slice(0, horizon);
-      scored.rmsse.push(rmsse(actual, mean, naiveScale(history)));
-      scored.weight.push(revenue);
-      if (f.lower !== undefined && f.upper !== undefined) {
-        scored.inside += coverage(actual, f.lower.slice(0, horizon), f.upper.slice(0, horizon)) * horizon;
-        scored.weeks += horizon;
-      }
-    }
-  }
-  return scored;
-}
-
-const wrmsseOf = (s: Scored): number => weightedMean(s.rmsse, s.weight);
-const coverageOf = (s: Scored): number => (s.weeks === 0 ? Number.NaN : s.inside / s.weeks);
 
 function evaluatePropensity(
   data: OnlineRetailWeeks,

@@ -7,6 +7,7 @@
 import { createReadStream } from 'fs';
 import { createInterface } from 'readline';
 import { createGunzip } from 'zlib';
+import type { DemandSeries } from '../shared/insights/forecast/series';
 
 /** One product's weekly sales from its first selling week to the last full week of the data. */
 export interface ProductWeeks {
@@ -169,4 +170,22 @@ export async function readOnlineRetail(path: string): Promise<OnlineRetailWeeks>
     lines,
     kept: kept.length,
   };
+}
+
+/** Category of a product: the first three characters of its StockCode (codes were issued in families). */
+const groupOf = (stockCode: string): string => stockCode.slice(0, 3);
+
+/** The data as the forecaster's catalog (one series per product, grouped by StockCode family). */
+export async function onlineRetailCatalog(
+  path: string,
+): Promise<{ data: OnlineRetailWeeks; catalog: DemandSeries[]; weeks: number }> {
+  const data = await readOnlineRetail(path);
+  const catalog = data.products.map((p) => ({
+    id: p.stockCode,
+    group: groupOf(p.stockCode),
+    start: p.start,
+    units: p.units,
+    revenue: p.revenue,
+  }));
+  return { data, catalog, weeks: data.weeks };
 }
