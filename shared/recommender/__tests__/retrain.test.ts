@@ -224,8 +224,8 @@ describe('the lease', () => {
     } while (outcome.status === 'continued');
     const run = outcome.run as RetrainRun;
     const batches = Math.ceil((run.checkpoint.shards as number) / 2);
-    // load + 8 sweeps + evaluate + save + list batches + switch
-    expect(run.invocations).toBe(1 + 8 + 1 + 1 + batches + 1);
+    // load + buyers + 8 sweeps + evaluate + save + list batches + switch + expected buyers (one batch of courses)
+    expect(run.invocations).toBe(1 + 1 + 8 + 1 + 1 + batches + 1 + 1);
     expect(statuses.filter((s) => s === 'continued')).toHaveLength(run.invocations - 1);
     expect(await listsOf(run.version)).toEqual(reference);
     expect((await pointer()).version).toBe(run.version);

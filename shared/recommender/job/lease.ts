@@ -2,9 +2,10 @@
  * The nightly retrain as a resumable job. One invocation takes the lease on the job's lock document, resumes the run
  * in progress (or starts one when the last finished long enough ago), and does steps until the run is done or the
  * time left is shorter than the next step; then it checkpoints to storage and the run record and releases the lease,
- * and the next timer tick continues. Steps: load the snapshots → fit (one ALS sweep per step) → evaluate candidate and
- * current model on the held-out slice → (if not worse by the margin) save the item factors → write the list shards in
- * batches → switch the `current` pointer in one transaction fenced by the lease.
+ * and the next timer tick continues. Steps: load the snapshots → each learner's purchase propensity from the paid
+ * orders (./buyers.ts) → fit (one ALS sweep per step) → evaluate candidate and current model on the held-out slice →
+ * (if not worse by the margin) save the item factors → write the list shards in batches → switch the `current`
+ * pointer in one transaction fenced by the lease → (switched or not) each course's expected buyers, in batches.
  *
  * A crashed invocation leaves its lease to expire; the next one resumes from the last checkpoint: phases before the
  * save are recomputed from the stored data and fit state (deterministic: the same result as an uninterrupted run),

@@ -1,9 +1,10 @@
 /**
  * The retrain's phases as a table: each phase does one step at a time (one ALS sweep, one batch of list shards) and
  * moves `run.phase` on; `Job.work` runs steps while the time left allows and `Job.checkpoint` stores what is only in
- * memory. The order: load → fit → evaluate → save → lists → switch → done; a load without signals and an evaluation
- * that keeps the current model go straight to done.
+ * memory. The order: load → buyers → fit → evaluate → save → lists → switch → expected → done; a load without
+ * signals goes straight to done, an evaluation that keeps the current model to expected.
  */
+import { beijingDay } from '../../insights/daily/calendar';
 import { ItemFactors } from '../algorithms/item-factors';
 import { initialRankingFactors, rankingSweep } from '../algorithms/ranking-model';
 import { arrayOf, decodeBinary, encodeBinary } from '../data/binary';
@@ -17,7 +18,9 @@ import {
 } from '../data/snapshot-data';
 import { evaluateHeldOut, type HeldOutScores } from '../evaluation/held-out';
 import { readAllSnapshots } from '../platform/cloud-store';
+import type { BuyerTilt } from '../platform/buyer-tilt';
 import { buildShards, shardCount } from '../platform/lists';
+import { computeBuyers } from './buyers';
 import type { Settings } from './settings';
 import {
   CURRENT_MODEL_ID,
@@ -34,12 +37,17 @@ type StepPhase = Exclude<RetrainPhase, 'done'>;
 /** One step of each phase, and its rough duration (ms) before one has been measured in this invocation. */
 const STEPS: Record<StepPhase, { step: (job: Job) => Promise<void>; estimateMs: number }> = {
   load: { step: (job) => job.load(), estimateMs: 20_000 },
+  buyers: { step: (job) => job.buyers(), estimateMs: 20_000 },
   fit: { step: (job) => job.fitSweep(), estimateMs: 5_000 },
   evaluate: { step: (job) => job.evaluate(), estimateMs: 5_000 },
   save: { step: (job) => job.save(), estimateMs: 5_000 },
   lists: { step: (job) => job.writeLists(), estimateMs: 5_000 },
   switch: { step: (job) => job.switchModel(), estimateMs: 2_000 },
+  expected: { step: (job) => job.writeExpected(), estimateMs: 5_000 },
 };
+
+/** Courses whose expected buyers one step writes (one update each). */
+const EXPECTED_PER_STEP = 50;
 
 /** What an invocation holds in memory; anything not yet in storage is written by `checkpoint`. */
 interface WorkState {
@@ -59,6 +67,8 @@ export class Job {
   private userFactors?: Float64Array;
   /** Whether this invocation has removed the shards of a batch that was written but not recorded. */
   private listsResumed = false;
+  /** The learners' purchase chances for the lists: computed by `buyers`, recomputed on a resume at `lists`. */
+  private tilt?: BuyerTilt;
 
   constructor(
     private readonly store: RetrainStore,
@@ -117,9 +127,10 @@ export class Job {
   private async restore(): Promise<void> {
     const { run, state } = this;
     const { dataFile, fitFile, itemsFile } = run.checkpoint;
-    if (run.phase === 'load' || run.phase === 'done') return;
+    if (run.phase === 'load' || run.phase === 'expected' || run.phase === 'done') return;
     if (dataFile === undefined) throw new Error(`run ${run._id} is at ${run.phase} without a data checkpoint`);
     state.data = decodeSnapshotData(await this.store.download(dataFile));
+    if (run.phase === 'buyers') return;
     if (run.phase === 'lists' || run.phase === 'switch') {
       if (itemsFile === undefined) throw new Error(`run ${run._id} is at ${run.phase} without item factors`);
       state.candidate = ItemFactors.decode(await this.store.download(itemsFile));
@@ -160,11 +171,28 @@ export class Job {
         `${data.itemIds.length} courses in ${pages} page(s); ${data.active.length} active`,
     );
     this.run.checkpoint.iteration = 0;
-    this.run.phase = data.items.length === 0 ? 'done' : 'fit';
+    this.run.phase = data.items.length === 0 ? 'done' : 'buyers';
     if (this.run.phase === 'done') {
       this.run.switched = false;
       this.run.decision = 'no signals yet: nothing to fit';
     }
+  }
+
+  /** The run's start is the reference time, so a resumed run computes the same chances from the same orders. */
+  private computeBuyers() {
+    return computeBuyers(this.store, this.requireData(), new Date(this.run.startedAt), this.settings.pageSize);
+  }
+
+  async buyers(): Promise<void> {
+    const { tilt, summary } = await this.computeBuyers();
+    this.tilt = tilt;
+    this.run.buyers = summary;
+    this.run.checkpoint.expectedWritten = 0;
+    this.run.phase = 'fit';
+    this.env.log(
+      `retrain ${this.run._id}: purchase propensity (${summary.source}, ${summary.buyers} of ${summary.learners} ` +
+        `learners have bought): ${summary.catalogTotal.toFixed(1)} buyers expected in ${summary.horizonWeeks} weeks`,
+    );
   }
 
   async fitSweep(): Promise<void> {
@@ -224,7 +252,7 @@ export class Job {
       this.run.decision =
         `kept ${pointer?.version}: candidate ${fmt(candidateScores)} is more than ` +
         `${this.settings.keepMargin * 100}% below its ${fmt(previousScores as HeldOutScores)}`;
-      this.run.phase = 'done';
+      this.run.phase = 'expected';
     } else {
       this.run.decision =
         pointer === null
@@ -275,7 +303,8 @@ export class Job {
     }
     const from = checkpoint.shardsWritten;
     const to = Math.min(shards, from + this.settings.shardsPerWrite);
-    const docs = buildShards(data, candidate, this.run.version, shards, from, to);
+    this.tilt ??= (await this.computeBuyers()).tilt;
+    const docs = buildShards(data, candidate, this.run.version, shards, from, to, this.tilt);
     await this.store.insertShards(docs);
     checkpoint.shardsWritten = to;
     if (to >= shards) this.run.phase = 'switch';
@@ -299,11 +328,33 @@ export class Job {
       throw new LeaseLostError();
     }
     run.switched = true;
-    run.phase = 'done';
+    run.phase = 'expected';
     // Readers that cached the old pointer still find its shards; anything older goes.
     await this.store.removeShardsExcept([run.version, ...(old === null ? [] : [old.version])]);
     if (old?.previous) await this.store.deleteFiles([old.previous.itemsFile]);
     this.env.log(`retrain ${run._id}: switched the current model to ${run.version}`);
+  }
+
+  /** Writes the next batch of courses' expected buyers into their `courseInsights` documents. */
+  async writeExpected(): Promise<void> {
+    const { run } = this;
+    const summary = run.buyers;
+    if (summary === undefined) throw new Error(`run ${run._id} is at expected without buyers`);
+    const from = run.checkpoint.expectedWritten ?? 0;
+    const to = Math.min(summary.byCourse.length, from + EXPECTED_PER_STEP);
+    const field = {
+      horizonWeeks: summary.horizonWeeks,
+      catalogTotal: Number(summary.catalogTotal.toFixed(2)),
+      source: summary.source,
+      day: beijingDay(new Date(run.startedAt)),
+      computedAt: run.startedAt,
+    };
+    for (const [courseId, count] of summary.byCourse.slice(from, to)) {
+      await this.store.writeExpectedBuyers(courseId, { count: Number(count.toFixed(2)), ...field });
+    }
+    run.checkpoint.expectedWritten = to;
+    if (to >= summary.byCourse.length) run.phase = 'done';
+    await this.store.putRun(run);
   }
 
   private requireData(): SnapshotData {

@@ -2,15 +2,18 @@
  * The retrain job's persisted documents (lock, run record, model pointer), the store and environment it runs against,
  * and what an invocation returns.
  */
+import type { PaidCourseOrder } from '../../insights/propensity/learners';
+import type { ExpectedBuyersField } from '../../insights/propensity/store';
 import type { InteractionSnapshot } from '../data/snapshot';
 import type { HeldOutScores } from '../evaluation/held-out';
 import type { ListShardDoc } from '../platform/lists';
+import type { BuyersSummary } from './buyers';
 
 export const RETRAIN_JOB = 'retrain';
 export const RETRAIN_LOCK_ID = 'retrain-lock';
 export const CURRENT_MODEL_ID = 'current';
 
-export type RetrainPhase = 'load' | 'fit' | 'evaluate' | 'save' | 'lists' | 'switch' | 'done';
+export type RetrainPhase = 'load' | 'buyers' | 'fit' | 'evaluate' | 'save' | 'lists' | 'switch' | 'expected' | 'done';
 
 /** The lock and head of the job (`jobRuns/retrain-lock`). */
 export interface RetrainLock {
@@ -58,11 +61,15 @@ export interface RetrainRun {
     itemsFile?: string;
     shards?: number;
     shardsWritten: number;
+    /** Courses whose expected buyers are written (phase `expected`). */
+    expectedWritten?: number;
   };
   data?: { learners: number; courses: number; signals: number; activeLearners: number; heldOut: number };
   metrics?: { candidate: HeldOutScores; previous: HeldOutScores | null; previousVersion: string | null };
   switched?: boolean;
   decision?: string;
+  /** Purchase propensity and each course's expected buyers (phase `buyers`). */
+  buyers?: BuyersSummary;
 }
 
 /** What the job needs from the database and storage (platform/cloud-store.ts implements it with wx-server-sdk). */
@@ -82,6 +89,16 @@ export interface RetrainStore {
     limit: number,
   ): Promise<InteractionSnapshot[]>;
   publishedCourseIds(): Promise<string[]>;
+  /** Published courses with a price (what a learner can buy). */
+  paidCourseIds(): Promise<string[]>;
+  /** Paid course orders paid before `before`, in `_id` order after `afterId`, at most `limit`. */
+  readPaidCourseOrders(
+    before: Date,
+    afterId: string | null,
+    limit: number,
+  ): Promise<(PaidCourseOrder & { _id: string })[]>;
+  /** Sets the course's `expectedBuyers` in `courseInsights`. */
+  writeExpectedBuyers(courseId: string, field: ExpectedBuyersField): Promise<void>;
   currentModel(): Promise<ModelPointer | null>;
   insertShards(docs: ListShardDoc[]): Promise<void>;
   /** Removes the shards of `version` numbered `fromShard` and up. */

@@ -18,6 +18,7 @@ import type { ServingStore } from './serving';
 import { SNAPSHOT_BUCKETS, type InteractionSnapshot } from '../data/snapshot';
 import { recordInterests } from '../signals';
 import { COLLECTIONS } from '../../collections';
+import { readPaidCourseOrders, writeExpectedBuyers } from '../../insights/propensity/store';
 
 export type Cloud = typeof WxServerSdk;
 
@@ -42,6 +43,24 @@ async function currentModel(db: ReturnType<Cloud['database']>): Promise<ModelPoi
 async function download(cloud: Cloud, fileID: string): Promise<Buffer> {
   const { fileContent } = await cloud.downloadFile({ fileID });
   return fileContent as Buffer;
+}
+
+/** Ids of the published courses that also match `where`, in `_id` order, 1,000 per read. */
+async function publishedIds(db: ReturnType<Cloud['database']>, where: Doc): Promise<string[]> {
+  const ids: string[] = [];
+  for (;;) {
+    const after = ids.length === 0 ? {} : { _id: db.command.gt(ids[ids.length - 1]) };
+    const page = await found<{ _id: string }>(
+      db
+        .collection(COLLECTIONS.courses)
+        .where({ status: 'published', ...where, ...after })
+        .orderBy('_id', 'asc')
+        .field({ _id: true })
+        .limit(1000),
+    );
+    ids.push(...page.map((doc) => doc._id));
+    if (page.length < 1000) return ids;
+  }
 }
 
 export function cloudRetrainStore(cloud: Cloud): RetrainStore {
@@ -106,22 +125,10 @@ export function cloudRetrainStore(cloud: Cloud): RetrainStore {
           .limit(limit),
       );
     },
-    async publishedCourseIds() {
-      const ids: string[] = [];
-      for (;;) {
-        const after = ids.length === 0 ? {} : { _id: _.gt(ids[ids.length - 1]) };
-        const page = await found<{ _id: string }>(
-          db
-            .collection(COLLECTIONS.courses)
-            .where({ status: 'published', ...after })
-            .orderBy('_id', 'asc')
-            .field({ _id: true })
-            .limit(1000),
-        );
-        ids.push(...page.map((doc) => doc._id));
-        if (page.length < 1000) return ids;
-      }
-    },
+    publishedCourseIds: () => publishedIds(db, {}),
+    paidCourseIds: () => publishedIds(db, { priceFen: _.gt(0) }),
+    readPaidCourseOrders: (before, afterId, limit) => readPaidCourseOrders(db, before, afterId, limit),
+    writeExpectedBuyers: (courseId, field) => writeExpectedBuyers(db, courseId, field),
     currentModel: () => currentModel(db),
     async insertShards(docs: ListShardDoc[]) {
       if (docs.length > 0) await shards().add({ data: docs });

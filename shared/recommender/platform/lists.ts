@@ -5,6 +5,7 @@
  * A list entry is the string `courseId:score[:becauseCourseId]` (ids never contain `:`), compact on the wire.
  */
 import type { ItemFactors } from '../algorithms/item-factors';
+import { tiltTowardBuyable, type BuyerTilt } from './buyer-tilt';
 import { fnv1a } from '../data/snapshot';
 import { userStrengths, type SnapshotData } from '../data/snapshot-data';
 
@@ -89,7 +90,10 @@ export function unpublishedItems(model: ItemFactors, published: readonly string[
   return blocked;
 }
 
-/** The shard documents [from, to) of a version: every active learner's list. */
+/**
+ * The shard documents [from, to) of a version: every active learner's list; with `tilt`, the list of a learner who
+ * may buy soon is chosen from twice as many candidates with their paid courses moved up (buyer-tilt.ts).
+ */
 export function buildShards(
   data: SnapshotData,
   model: ItemFactors,
@@ -97,6 +101,7 @@ export function buildShards(
   shards: number,
   from: number,
   to: number,
+  tilt?: BuyerTilt,
 ): ListShardDoc[] {
   const blocked = unpublishedItems(model, data.published);
   const docs = new Map<number, ListShardDoc>();
@@ -105,7 +110,14 @@ export function buildShards(
     const openid = data.userIds[u]!;
     const doc = docs.get(shardOf(openid, shards));
     if (doc === undefined) continue;
-    const list = recommendFromSignals(model, userStrengths(data, u), LIST_LENGTH, blocked);
+    const p = tilt?.propensity(openid) ?? 0;
+    const candidates = recommendFromSignals(
+      model,
+      userStrengths(data, u),
+      p > 0 ? 2 * LIST_LENGTH : LIST_LENGTH,
+      blocked,
+    );
+    const list = p > 0 ? tiltTowardBuyable(candidates, p, tilt!.paid, LIST_LENGTH) : candidates;
     if (list.length > 0) doc.lists[openid] = list.map(formatEntry);
   }
   return [...docs.values()];
