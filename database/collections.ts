@@ -18,6 +18,7 @@ import courseStatsRule from './rules/courseStats.json';
 import courseDailyRule from './rules/courseDaily.json';
 import cardImpressionsRule from './rules/cardImpressions.json';
 import courseInsightsRule from './rules/courseInsights.json';
+import priceTestsRule from './rules/priceTests.json';
 import creatorsRule from './rules/creators.json';
 import enrollmentsRule from './rules/enrollments.json';
 import grantsRule from './rules/grants.json';
@@ -254,6 +255,16 @@ export const collections: CollectionSpec[] = [
       'console and the creator center.',
     rules: courseInsightsRule,
     indexes: [],
+  },
+  {
+    name: 'priceTests',
+    description:
+      "A course's price test (shared/insights/pricing/price-test-doc.ts), _id = courseId: status running | settled | " +
+      "stopped, the creator's bounds, the policy's state, each weekly period's price and decidedWeek, the key that " +
+      'keeps a week from being decided twice; switched on and off by npm run price-test, moved by the insights ' +
+      'timer. No client reads or writes it: the creator center reads its state in courseInsights.',
+    rules: priceTestsRule,
+    indexes: [{ name: 'status_decided', keys: { status: 1, decidedWeek: 1 } }],
   },
   {
     name: 'settings',

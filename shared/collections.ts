@@ -40,6 +40,8 @@ export const COLLECTIONS = {
   cardImpressions: 'cardImpressions',
   /** insights: the nightly forecast and price advice, one document per course (shared/insights/job). */
   courseInsights: 'courseInsights',
+  /** insights: the price tests creators switch on, one document per course (shared/insights/pricing/price-test-doc.ts). */
+  priceTests: 'priceTests',
   /** settings */
   settings: 'settings',
   /** limits: rate-limit buckets per learner. */

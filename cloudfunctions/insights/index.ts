@@ -3,6 +3,7 @@ import { ok } from '../../shared/contract';
 import { initCloud, platformFunction } from '../../shared/entry';
 import { analyseCatalog } from '../../shared/insights/analyse';
 import { runInsights } from '../../shared/insights/job/run';
+import { testRailOf } from '../../shared/insights/pricing/price-test-doc';
 import { registeredPrices } from '../../shared/promo/virtual-items';
 import { readSettings } from '../../shared/settings';
 
@@ -14,8 +15,9 @@ const SAFETY_MS = 10_000;
 
 /**
  * Timer, every 5 minutes from 01:05 to 01:55 (UTC+8): the first tick of the night starts the night's run, later ticks
- * continue it until it is done (shared/insights/job/run.ts); each course's forecast, price response and price advice
- * end in `courseInsights`. Refuses client calls.
+ * continue it until it is done (shared/insights/job/run.ts); the first night of a week moves the prices of the running
+ * price tests; each course's forecast, price response, price advice and test end in `courseInsights`. Refuses client
+ * calls.
  */
 export const main = platformFunction(
   cloud,
@@ -42,6 +44,7 @@ export const main = platformFunction(
         const insights = analyseCatalog(catalog, { lastWeek, rail: settings.payRail, registeredPricesFen: registered });
         return new Map([...insights].map(([id, insight]) => [id, { ...insight }]));
       },
+      { railOf: (courseId, basePriceFen) => testRailOf(settings, courseId, basePriceFen) },
     );
     // The platform discards a timer's result; the run in jobRuns and the log are what remain.
     return ok(outcome);

@@ -26,6 +26,12 @@ describe('the product rules', () => {
     }
   });
 
+  it('keep every client out of the price tests and the insights', () => {
+    for (const name of ['priceTests', 'courseInsights']) {
+      expect([name, checkAccess(rulesOf(name), read(alice, { _id: 'py-101' })).allowed]).toEqual([name, false]);
+    }
+  });
+
   it('let a learner read their own orders', () => {
     expect(checkAccess(rulesOf('orders'), read(alice, { _openid: 'o-alice' }))).toEqual({
       allowed: true,

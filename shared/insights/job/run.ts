@@ -7,10 +7,14 @@
  * 2. `prune`: counters older than two years go (../daily/retention.ts).
  * 3. `pool`: the published courses' weekly history, a batch at a time (../data/weekly.ts, full weeks only), kept
  *    in the run (./catalog.ts): the models pool every course with its category and the catalog.
- * 4. `courses`: `analyse` turns the whole catalog's history into each course's insight (once per tick), and the
- *    published courses, a batch at a time in `_id` order after `cursor`, get theirs in `courseInsights`.
+ * 4. `tests`: on the first night of a week, each running price test decides the week's period and the course's
+ *    price is set to it (./price-tests.ts); the run's catalog gets the new prices.
+ * 5. `courses`: `analyse` turns the whole catalog's history into each course's insight (once per tick), and the
+ *    published courses, a batch at a time in `_id` order after `cursor`, get theirs in `courseInsights`, with the
+ *    state of the course's price test if it has one.
  *
- * Every step is idempotent (a day folded again writes the same sales, an insight is recomputed from the same data), so
+ * Every step is idempotent (a day folded again writes the same sales, a test's week is decided once, an insight is
+ * recomputed from the same data), so
  * the lease (`leaseUntil`) only keeps two ticks from doing the same work at once; a tick that died leaves its lease to
  * expire and the next one redoes at most one step.
  */
@@ -21,8 +25,10 @@ import { KEEP_DAYS, pruneDaily } from '../daily/retention';
 import { foldSales } from '../daily/sales';
 import { readCourseWeeks, type CourseWeekRow } from '../data/weekly';
 import { historyOf, type CourseHistory } from './catalog';
+import { stepPriceTests, testsOf, type PriceTestContext } from './price-tests';
+import { testView } from '../pricing/price-test-doc';
 
-export type InsightsPhase = 'fold' | 'prune' | 'pool' | 'courses' | 'done';
+export type InsightsPhase = 'fold' | 'prune' | 'pool' | 'tests' | 'courses' | 'done';
 
 export interface InsightsRunDoc {
   _id: string;
@@ -178,6 +184,7 @@ async function step(
   env: InsightsEnv,
   run: InsightsRunDoc,
   analysed: (run: InsightsRunDoc) => Promise<Map<string, Record<string, unknown>>>,
+  tests: PriceTestContext,
 ): Promise<boolean> {
   switch (run.phase) {
     case 'fold': {
@@ -211,18 +218,33 @@ async function step(
       for (const course of courses) run.catalog.push(historyOf(course, byCourse.get(course._id) ?? []));
       return advance(run, courses);
     }
+    case 'tests':
+      return stepPriceTests(db, run, tests, env);
     case 'courses': {
       const courses = await publishedAfter(db, run.cursor);
       if (courses.length === 0) return false;
       const insights = await analysed(run);
+      const priceTests = await testsOf(
+        db,
+        courses.map((c) => c._id),
+      );
       const computedAt = env.now().toISOString();
       for (const course of courses) {
         const insight = insights.get(course._id);
         if (!insight) continue; // published since the pool phase: tomorrow
+        const test = priceTests.get(course._id);
         await db
           .collection(COLLECTIONS.courseInsights)
           .doc(course._id)
-          .set({ data: { ...insight, courseId: course._id, day: run.day, computedAt } });
+          .set({
+            data: {
+              ...insight,
+              ...(test ? { priceTest: testView(test) } : {}),
+              courseId: course._id,
+              day: run.day,
+              computedAt,
+            },
+          });
         run.coursesWritten += 1;
       }
       return advance(run, courses);
@@ -235,13 +257,19 @@ async function step(
 const NEXT: Record<InsightsPhase, InsightsPhase> = {
   fold: 'prune',
   prune: 'pool',
-  pool: 'courses',
+  pool: 'tests',
+  tests: 'courses',
   courses: 'done',
   done: 'done',
 };
 
 /** One timer tick (see the module comment). */
-export async function runInsights(db: Database, env: InsightsEnv, analyse: AnalyseCatalog): Promise<InsightsOutcome> {
+export async function runInsights(
+  db: Database,
+  env: InsightsEnv,
+  analyse: AnalyseCatalog,
+  tests: PriceTestContext,
+): Promise<InsightsOutcome> {
   const day = beijingDay(env.now());
   const run = await acquire(db, env, day);
   if (run === null) return { status: 'busy' };
@@ -251,7 +279,7 @@ export async function runInsights(db: Database, env: InsightsEnv, analyse: Analy
   const analysed = (r: InsightsRunDoc) =>
     (insights ??= Promise.resolve(analyse(r.catalog, { day: r.day, lastWeek: addDays(weekOf(r.day), -7) })));
   while (run.phase !== 'done' && env.timeLeft() > STEP_MS) {
-    const more = await step(db, env, run, analysed);
+    const more = await step(db, env, run, analysed, tests);
     if (!more) run.phase = NEXT[run.phase];
     if (run.phase === 'done') run.finishedAt = env.now().toISOString();
     if (!(await save(db, env, run))) {

@@ -12,7 +12,10 @@ import { findMany, getById, type Database } from '../../../db';
 import { COLLECTIONS } from '../../../collections';
 import { dayStart } from '../../daily/calendar';
 import { recordDaily } from '../../daily/counters';
-import { runInsights, type AnalyseCatalog, type InsightsEnv, type InsightsRunDoc } from '../run';
+import { runInsights as runJob, type AnalyseCatalog, type InsightsEnv, type InsightsRunDoc } from '../run';
+
+const runInsights = (db: Database, env: InsightsEnv, analyse: AnalyseCatalog) =>
+  runJob(db, env, analyse, { railOf: () => ({ rail: 'wxpay' }) });
 
 let cloud: LocalCloud;
 let db: Database;
