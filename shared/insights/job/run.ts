@@ -27,6 +27,7 @@ import { readCourseWeeks, type CourseWeekRow } from '../data/weekly';
 import { historyOf, type CourseHistory } from './catalog';
 import { stepPriceTests, testsOf, type PriceTestContext } from './price-tests';
 import { testView } from '../pricing/price-test-doc';
+import { keptExpectedBuyers } from '../propensity/store';
 
 export type InsightsPhase = 'fold' | 'prune' | 'pool' | 'tests' | 'courses' | 'done';
 
@@ -228,6 +229,11 @@ async function step(
         db,
         courses.map((c) => c._id),
       );
+      // The retrain's expected buyers (written after this job each night) survive the replace.
+      const kept = await keptExpectedBuyers(
+        db,
+        courses.map((c) => c._id),
+      );
       const computedAt = env.now().toISOString();
       for (const course of courses) {
         const insight = insights.get(course._id);
@@ -238,6 +244,7 @@ async function step(
           .doc(course._id)
           .set({
             data: {
+              ...kept.get(course._id),
               ...insight,
               ...(test ? { priceTest: testView(test) } : {}),
               courseId: course._id,
