@@ -66,7 +66,9 @@ async function main(): Promise<void> {
   );
   console.log('|---|---|---|---|---|---|---|---|');
   const row = (label: string, samples: PurchaseHistory[][]) => {
-    const [product, fitted, prior] = [[], [], []] as Score[][];
+    const product: Score[] = [];
+    const fitted: Score[] = [];
+    const prior: Score[] = [];
     let chosenFitted = 0;
     let scored = 0;
     for (const sample of samples) {
