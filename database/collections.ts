@@ -252,7 +252,7 @@ export const collections: CollectionSpec[] = [
     description:
       "A course's nightly insight (shared/insights/job), _id = courseId: its demand forecast with the 80 % band, " +
       'price response and price advice, the day it was computed for; written by the insights timer, read by the ' +
-      'console and the creator center.',
+      'console and the creator center; expectedBuyers (buyers expected in 4 weeks) is set by the retrain timer.',
     rules: courseInsightsRule,
     indexes: [],
   },
