@@ -179,6 +179,12 @@ describe('the keep-old-model gate', () => {
     expect(run.metrics?.candidate.ndcg10).toBeLessThan((run.metrics?.previous?.ndcg10 ?? 0) * 0.95);
     expect((await pointer()).version).toBe(firstVersion);
     expect(await shardsOf(run.version)).toEqual([]);
+    // Expected buyers are written whether or not the model switches (none here: nobody has paid).
+    const insights = (await db.collection(COLLECTIONS.courseInsights).limit(100).get()) as unknown as {
+      data: { expectedBuyers: { count: number; computedAt: string } }[];
+    };
+    expect(insights.data.length).toBeGreaterThan(0);
+    for (const doc of insights.data) expect(doc.expectedBuyers).toMatchObject({ count: 0, computedAt: run.startedAt });
   });
 });
 
