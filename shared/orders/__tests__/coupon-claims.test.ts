@@ -3,24 +3,17 @@
  * wx-server-sdk against the local cloud: the claim as stored after each outcome, a redelivered payment that must not
  * rewrite it, a claim used or lost meanwhile, and whether a refund finds the order's coupon still valid.
  */
-import { getById, inTransaction, type Database } from '../../db';
+import { getById, inTransaction } from '../../db';
 import { COLLECTIONS } from '../../collections';
 import type { UserCouponDoc } from '../../promo/documents';
 import type { OrderDoc } from '../model';
 import { claimAfterPayment, claimState, couponStillValid, giveClaimBack } from '../coupons';
-import { startClockedOrders, type ClockedOrders } from '../../../testing/order-platforms';
+import { useClockedOrders } from '../../../testing/order-platforms';
 
 const DAY = 86_400_000;
 const T0 = '2026-11-01T08:00:00.000Z';
 
-let world: ClockedOrders;
-let db: Database;
-
-beforeAll(async () => {
-  world = await startClockedOrders();
-  ({ db } = world);
-});
-afterAll(() => world.cloud.close());
+const world = useClockedOrders('claims');
 
 let made = 0;
 
@@ -29,12 +22,12 @@ async function claim(fields: Partial<UserCouponDoc>): Promise<string> {
   made += 1;
   const _id = `claim-${made}`;
   const doc = { _openid: 'learner', couponId: 'c', status: 'usable', claimedAt: T0, ...fields };
-  await db.collection(COLLECTIONS.userCoupons).doc(_id).set({ data: doc });
+  await world.db.collection(COLLECTIONS.userCoupons).doc(_id).set({ data: doc });
   return _id;
 }
 
 const stored = async (id: string) => {
-  const doc = await getById<UserCouponDoc>(db, COLLECTIONS.userCoupons, id);
+  const doc = await getById<UserCouponDoc>(world.db, COLLECTIONS.userCoupons, id);
   if (doc === null) return null;
   const { _id, ...rest } = doc;
   return rest;
@@ -44,7 +37,7 @@ const order = (id: string, fields: Partial<OrderDoc> = {}) => ({ _id: id, ...fie
 
 /** The claim's outcome of a payment: whether it was taken, and the claim after `settle(action)`. */
 async function pay(claimId: string | undefined, orderId: string, action: 'consume' | 'release', now = new Date()) {
-  const taken = await inTransaction(db, async (tx) => {
+  const taken = await inTransaction(world.db, async (tx) => {
     const inPayment = await claimAfterPayment(tx, order(orderId, { couponClaimId: claimId }), now);
     await inPayment.settle(action);
     return inPayment.taken;
@@ -119,7 +112,7 @@ describe('a payment and the claim its order holds', () => {
 
 describe('a refund and the claim its order used', () => {
   const refund = async (claimId: string, orderId: string, valid: boolean) => {
-    await inTransaction(db, (tx) => giveClaimBack(tx, order(orderId, { couponClaimId: claimId }), valid, T0));
+    await inTransaction(world.db, (tx) => giveClaimBack(tx, order(orderId, { couponClaimId: claimId }), valid, T0));
     return stored(claimId);
   };
 
@@ -144,7 +137,7 @@ describe('a refund and the claim its order used', () => {
 describe('couponStillValid: whether a refunded order finds its coupon valid now', () => {
   const now = () => world.deps.clock();
   async function coupon(id: string, fields: Record<string, unknown> = {}): Promise<string> {
-    await db
+    await world.db
       .collection(COLLECTIONS.coupons)
       .doc(id)
       .set({
