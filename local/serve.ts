@@ -1,13 +1,13 @@
 /**
  * The local cloud as a developer runs it (`npm start`, and `tsx local/main.ts` alone): on PORT (default 8787) with its
- * data in LOCAL_CLOUD_DATA (default .local-cloud/), every sandbox, and the demo catalog loaded on a first start (a later
- * start migrates the folder's data to this version: toolchain/migrate.ts).
+ * data in LOCAL_CLOUD_DATA (default .local-cloud/), every sandbox, and on a first start the demo catalog with its past
+ * and the first night of insights (a later start migrates the folder's data to this version: toolchain/migrate.ts).
  */
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { LocalCloud } from './cloud';
 import { migrateEnrollments } from '../toolchain/migrate';
-import { adminDatabase, loadDemoCatalog } from './demo';
+import { adminDatabase, loadDemoCatalog, loadDemoHistory } from './demo';
 import { useLocalCloudFromThisProcess } from './sdk-env';
 import { startLocalCloud } from './start';
 
@@ -39,6 +39,11 @@ export async function serveLocalCloud({ port, dataDir }: ServeOptions): Promise<
     const report = await loadDemoCatalog(starting);
     console.log(
       `demo catalog loaded: ${report.courses.created} courses, ${report.files} files (${(report.ms / 1000).toFixed(1)} s)`,
+    );
+    const history = await loadDemoHistory(starting);
+    console.log(
+      `demo history loaded: ${history.added} documents, insights for ${history.insights} courses ` +
+        `(the insights job in ${history.ticks} tick${history.ticks === 1 ? '' : 's'}, ${(history.ms / 1000).toFixed(1)} s)`,
     );
   });
 }

@@ -3,10 +3,12 @@
  * through @cloudbase/node-sdk with the import's own upsert (toolchain/catalog-store.ts), so loading twice changes
  * nothing. Then the selling documents (./catalog/promo.ts), each created only when its id is missing: their windows
  * start at the first load, and a later load leaves them (and what learners did with them) alone. `npm start` calls
- * it on a new data folder; tests call it to seed a test cloud.
+ * it on a new data folder; tests call it to seed a test cloud. `loadDemoHistory` then gives a new data folder its
+ * past (./catalog/history.ts) and runs the nightly insights job once, so the creator insights are there at once.
  */
 import tcb from '@cloudbase/node-sdk';
 import { buildDemoCatalog, type DemoCatalog } from './catalog';
+import { buildDemoHistory } from './catalog/history';
 import { buildDemoPromo } from './catalog/promo';
 import { COLLECTIONS, type CollectionName } from '../../shared/collections';
 import { saveCourse, upsertById, type NodeApp, type NodeDb } from '../../toolchain/catalog-store';
@@ -54,12 +56,20 @@ export interface DemoLoadReport {
   ms: number;
 }
 
+/** Documents checked and added per call. */
+const CHUNK = 500;
+
 /** Adds the documents whose id the collection does not have; returns how many it added. */
 async function createMissing(
   db: NodeDb,
   collection: CollectionName,
   docs: readonly { _id: string }[],
 ): Promise<number> {
+  if (docs.length > CHUNK) {
+    let added = 0;
+    for (let i = 0; i < docs.length; i += CHUNK) added += await createMissing(db, collection, docs.slice(i, i + CHUNK));
+    return added;
+  }
   const ids = docs.map((d) => d._id);
   const stored = (await db
     .collection(collection)
@@ -102,4 +112,41 @@ export async function loadDemoCatalog(cloud: LocalCloud, now: Date = new Date())
     files: catalog.files.length,
     ms: Date.now() - started,
   };
+}
+
+export interface DemoHistoryReport {
+  /** Documents added: course days, orders, price tests (0 when they were there already). */
+  added: number;
+  /** Timer ticks the insights job took, and the courses it wrote an insight for. */
+  ticks: number;
+  insights: number;
+  ms: number;
+}
+
+/** Ticks of the insights job at most: the first night folds every day of the history. */
+const MAX_TICKS = 30;
+
+/**
+ * The demo's past (./catalog/history.ts), each document added only when its id is missing, then the `insights`
+ * timer fired through the cloud until the night's run is done (or had been): every priced course gets its forecast,
+ * price response and advice, and the running price test its week.
+ */
+export async function loadDemoHistory(cloud: LocalCloud, now: Date = new Date()): Promise<DemoHistoryReport> {
+  const started = Date.now();
+  const db = adminDatabase(cloud);
+  const history = buildDemoHistory(demoCatalogFor(cloud).courses, now);
+  let added = 0;
+  added += await createMissing(db, COLLECTIONS.courseDaily, history.daily);
+  added += await createMissing(db, COLLECTIONS.orders, history.orders);
+  added += await createMissing(db, COLLECTIONS.priceTests, history.priceTests);
+  let ticks = 0;
+  for (let status = ''; status !== 'done' && status !== 'idle'; ticks++) {
+    if (ticks >= MAX_TICKS) throw new Error(`the insights job did not finish in ${MAX_TICKS} ticks`);
+    const res = await fetch(`${cloud.url}/sandbox/timers/insights`, { method: 'POST' });
+    const body = (await res.json()) as { result?: { ok: boolean; data?: { status: string } }; errMsg?: string };
+    if (!res.ok || !body.result?.ok) throw new Error(`the insights job failed: ${body.errMsg ?? JSON.stringify(body)}`);
+    status = body.result.data?.status ?? '';
+  }
+  const insights = (await db.collection(COLLECTIONS.courseInsights).count()).total;
+  return { added, ticks, insights, ms: Date.now() - started };
 }
