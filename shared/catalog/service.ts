@@ -130,6 +130,8 @@ export async function courseDetail(
   const progress = enrolled ? toProgressBrief(progressDoc) : undefined;
   if (progress) data.progress = progress;
   // A prospect's view, at the price the page shows: what price response learns from (owners revisiting are not).
+  // Awaited, one update after the reads: a function instance is frozen once it answers, so a write left running may
+  // never land; a failed one is logged and never fails the page (countDaily).
   if (!enrolled) {
     const priceFen = promotion?.priceFen ?? read.course.priceFen;
     await countDaily(deps, courseId, now, { kind: 'detailView', openid, priceFen });
