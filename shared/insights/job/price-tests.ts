@@ -27,6 +27,8 @@ export interface PriceTestContext {
 
 /** Tests decided per step. */
 const BATCH = 20;
+/** Tests read per query. */
+const PAGE = 1000;
 
 /** The running tests whose period of `week` is not decided yet. */
 function dueTests(db: Database, week: string): Promise<PriceTestDoc[]> {
@@ -77,7 +79,10 @@ export async function stepPriceTests(
 ): Promise<boolean> {
   const week = weekOf(run.day);
   const due = await dueTests(db, week);
-  if (due.length === 0) return false;
+  if (due.length === 0) {
+    await catalogAtWeekPrices(db, run, week);
+    return false;
+  }
   // One fit over every priced course, so each tested course is pooled with its category (tested or not).
   const priced = run.catalog.filter((c) => c.priceFen > 0);
   const responses = new Map(estimatePriceResponse(priced.map(priceCounters)).map((r) => [r.courseId, r]));
@@ -103,6 +108,27 @@ export async function stepPriceTests(
     env.log(`price test ${test._id}: week ${week} at ${course.priceFen} fen (${next.status})`);
   }
   return due.length === BATCH;
+}
+
+/**
+ * The run's catalog at the prices the tests set this week, also those set by a tick that died before saving the run
+ * (its courses' insights are then advised at the price in force).
+ */
+async function catalogAtWeekPrices(db: Database, run: { catalog: CourseHistory[] }, week: string): Promise<void> {
+  for (let skip = 0; ; skip += PAGE) {
+    const decided = await findMany<PriceTestDoc>(
+      db,
+      COLLECTIONS.priceTests,
+      { decidedWeek: week },
+      { orderBy: ['_id', 'asc'], skip, limit: PAGE },
+    );
+    for (const test of decided) {
+      const period = test.periods.at(-1);
+      const course = run.catalog.find((c) => c.id === test.courseId);
+      if (course && period?.week === week && test.status !== 'stopped') course.priceFen = period.priceFen;
+    }
+    if (decided.length < PAGE) return;
+  }
 }
 
 /** The tests of these courses, any status, by course. */

@@ -12,7 +12,7 @@ import { getById, type Database } from '../../../db';
 import { addDays, dayStart } from '../../daily/calendar';
 import { recordDaily } from '../../daily/counters';
 import { newPriceTest, type PriceTestDoc, type TestRail } from '../../pricing/price-test-doc';
-import { runInsights, type AnalyseCatalog, type InsightsEnv } from '../run';
+import { runInsights, type AnalyseCatalog, type InsightsEnv, type InsightsRunDoc } from '../run';
 
 let cloud: LocalCloud;
 let db: Database;
@@ -122,12 +122,16 @@ test('the first night of a week moves a running test’s price once, even when t
     priceTest: { status: 'running', priceFen: 9900, periods: [{ week: FIRST, priceFen: 9900 }] },
   });
 
-  // The night redone from the tests phase (a tick that died before saving), and again from scratch.
+  // The night redone from the tests phase, as a tick that died before saving left it (the catalog at the old
+  // prices), and again from scratch: the insight is advised at the price in force, and nothing moves again.
+  const saved = await getById<InsightsRunDoc>(db, COLLECTIONS.jobRuns, `insights_${FIRST}`);
+  const catalog = saved!.catalog.map((c) => (c.id === 'pt-a' ? { ...c, priceFen: 12900 } : c));
   await db
     .collection(COLLECTIONS.jobRuns)
     .doc(`insights_${FIRST}`)
-    .update({ data: { phase: 'tests', leaseUntil: 0 } });
+    .update({ data: { phase: 'tests', leaseUntil: 0, catalog: db.command.set(catalog) } });
   await night(FIRST);
+  expect(await getById(db, COLLECTIONS.courseInsights, 'pt-a')).toMatchObject({ priceFenSeen: 9900 });
   await db.collection(COLLECTIONS.jobRuns).doc(`insights_${FIRST}`).remove();
   await night(FIRST);
   // Tuesday: the same week, nothing more.
