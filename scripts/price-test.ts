@@ -55,28 +55,27 @@ function report(result: TestResult): number {
 }
 
 async function main(): Promise<number> {
-  const [command, ...rest] = process.argv.slice(2);
-  const options = command === undefined ? undefined : COMMANDS[command];
-  if (command === '--help' || !options) {
-    console.error(USAGE);
-    return command === '--help' ? 0 : 2;
-  }
+  const argv = process.argv.slice(2);
   let args;
   try {
-    args = parseArgs(rest, { values: ['--env', ...options], flags: ['--help'] });
+    // The command may come after --env, as in `npm run price-test -- --env <id> start <courseId> …`.
+    args = parseArgs(argv, { values: ['--env', ...new Set(Object.values(COMMANDS).flat())], flags: ['--help'] });
   } catch (error) {
     console.error(`${(error as Error).message}\n${USAGE}`);
     return 2;
   }
+  const [command, ...positional] = args.positional;
+  const options = command === undefined ? undefined : COMMANDS[command];
   if (args.flags.has('--help')) {
     console.error(USAGE);
     return 0;
   }
-  if (args.positional.length > 1) {
-    console.error(USAGE);
+  const foreign = [...args.values.keys()].find((name) => name !== '--env' && !options?.includes(name));
+  if (!options || positional.length > 1 || foreign !== undefined) {
+    console.error(`${foreign !== undefined && options ? `${command} 不接受选项 ${foreign}\n` : ''}${USAGE}`);
     return 2;
   }
-  const [courseId] = args.positional;
+  const [courseId] = positional;
   const { app, description } = await connect(args.values.get('--env'));
   const db = app.database();
   console.error(`→ ${description}`);

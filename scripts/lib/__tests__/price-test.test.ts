@@ -149,5 +149,6 @@ test('the command line: usage errors exit 2, a problem exits 1', async () => {
   const refused = await run('start', COURSE_ID, '--min-fen', 'abc', '--max-fen', '4900');
   expect(refused.code).toBe(1);
   expect(refused.stderr).toContain('min-fen must be a positive whole number of fen, got "abc"');
+  expect((await run('stop', COURSE_ID, '--min-fen', '1900')).stderr).toContain('stop 不接受选项 --min-fen');
   expect((await run('show', COURSE_ID)).stdout).toContain('已停止');
 }, 60_000);
