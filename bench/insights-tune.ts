@@ -1,8 +1,10 @@
 /**
  * The demand forecaster's hyperparameter search on UCI Online Retail, on validation origins only (issue 15).
  *
- *   npm run insights:tune -- --data ../shared/data/online-retail/online-retail.csv.gz [--minutes 25] [--seed 1]
- *     [--fixed '<json DemandForecastOptions>'] [--json]
+ *   npm run insights:tune -- --data ../shared/data/online-retail/online-retail.csv.gz [--minutes 25] [--trials n]
+ *     [--seed 1] [--fixed '<json DemandForecastOptions>'] [--json]
+ *
+ * --fixed options hold in every trial (with all six tree options and --trials 1 it scores one set of options).
  *
  * The series are cut at the benchmark's first test origin (week −12) before the search sees them
  * (shared/insights/forecast/tuning.ts), so it scores origins −24, −20, −16 and never reads a test week. The chosen
@@ -14,13 +16,14 @@ import { tuneDemandForecaster, type TuningTrial } from '../shared/insights/forec
 import { onlineRetailCatalog } from './online-retail';
 
 const usage =
-  "Usage: npm run insights:tune -- --data <online-retail.csv.gz> [--minutes 25] [--seed 1] [--fixed '<json>'] [--json]";
+  "Usage: npm run insights:tune -- --data <online-retail.csv.gz> [--minutes 25] [--trials n] [--seed 1] [--fixed '<json>'] [--json]";
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       data: { type: 'string' },
       minutes: { type: 'string', default: '25' },
+      trials: { type: 'string', default: 'Infinity' },
       seed: { type: 'string', default: '1' },
       fixed: { type: 'string', default: '{}' },
       json: { type: 'boolean', default: false },
@@ -40,6 +43,7 @@ async function main(): Promise<void> {
   const result = tuneDemandForecaster(catalog, {
     firstTestOrigin,
     budgetMs: Number(values.minutes) * 60_000,
+    maxTrials: Number(values.trials),
     seed: Number(values.seed),
     fixed: JSON.parse(values.fixed) as DemandForecastOptions,
     onTrial: (t) => console.log(`${String(trial++).padStart(3)} ${line(t)}`),
@@ -47,6 +51,9 @@ async function main(): Promise<void> {
   console.log(
     `\nValidation origins ${result.validationOrigins.map((o) => o - weeks).join(', ')} ` +
       `(${result.seriesOrigins} series-origins), ${result.trials.length} trials; best: ${line(result.best)}`,
+  );
+  console.log(
+    `Validation baselines: SES ${result.baselines.ses.toFixed(4)}, mean of last 8 ${result.baselines.mean8.toFixed(4)}`,
   );
   console.log('Coverage of the interval by quantiles:');
   for (const c of result.coverageByQuantile)

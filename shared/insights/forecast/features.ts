@@ -32,6 +32,9 @@ export const featureNames = [
   'catalogTrend1',
   'groupMomentum',
   'priceRatio',
+  'groupTrend26',
+  'catalogTrend26',
+  'catalogGrowth13',
 ] as const;
 
 export const featureCount = featureNames.length;
@@ -185,6 +188,12 @@ export class CatalogFeatures {
     const before4 = windowSum(group, t - 8, t - 4);
     out[24] = before4 > 0 ? last4 / before4 : 1;
     out[25] = this.priceRatio(i, t);
+    // The slower swings of the group and of the whole catalog (a season rising lifts most series at once).
+    out[26] = ratio(group, t, 4, 26);
+    out[27] = ratio(this.catalogTotals, t, 4, 26);
+    const catalog13 = windowSum(this.catalogTotals, t - 13, t);
+    const catalogBefore13 = windowSum(this.catalogTotals, t - 26, t - 13);
+    out[28] = catalogBefore13 > 0 ? catalog13 / catalogBefore13 : 1;
   }
 
   /** Mean unit price of the last 4 weeks over that of the last 26 (1 without revenue or sales). */
@@ -212,9 +221,14 @@ function windowSum(totals: Float64Array, from: number, to: number): number {
 
 /** Mean of the last `weeks` weeks over the mean of the last 13 (1 when the 13 weeks sold nothing). */
 function trend(totals: Float64Array, t: number, weeks: number): number {
-  const from13 = Math.max(0, t - 13);
-  const long = windowSum(totals, from13, t) / (t - from13);
-  const from = Math.max(0, t - weeks);
-  const short = windowSum(totals, from, t) / (t - from);
-  return long > 0 ? short / long : 1;
+  return ratio(totals, t, weeks, 13);
+}
+
+/** Mean of the last `short` weeks over the mean of the last `long` (1 when those sold nothing). */
+function ratio(totals: Float64Array, t: number, short: number, long: number): number {
+  const fromLong = Math.max(0, t - long);
+  const longMean = windowSum(totals, fromLong, t) / (t - fromLong);
+  const from = Math.max(0, t - short);
+  const shortMean = windowSum(totals, from, t) / (t - from);
+  return longMean > 0 ? shortMean / longMean : 1;
 }

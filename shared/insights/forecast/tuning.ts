@@ -9,6 +9,7 @@
  * quantiles are chosen last, on the winner's fits, for coverage nearest 80 %.
  */
 import { SeededRandom } from '../../recommender/algorithms/random';
+import { meanOfLast, ses } from './baselines';
 import { catalogBefore, coverageOf, protocolHorizon, scoreOrigins, wrmsseOf, type OriginForecast } from './evaluation';
 import { fitDemandForecaster, type DemandForecaster, type ForecastQuery } from './forecaster';
 import type { DemandForecastOptions } from './options';
@@ -40,7 +41,7 @@ export interface TuningSettings {
   maxTrials?: number;
   /** Most trees a trial fits; the counts tried are the multiples of `treeStep` up to it. @default 400 */
   maxTrees?: number;
-  /** @default 50 */
+  /** @default 25 */
   treeStep?: number;
   /** Options every fit shares (the window bound, the fit's seed). */
   fixed?: DemandForecastOptions;
@@ -66,6 +67,8 @@ export interface TuningResult {
   seriesOrigins: number;
   trials: TuningTrial[];
   best: TuningTrial;
+  /** Validation WRMSSE of SES (α 0.2) and of the mean of the last 8 weeks, for scale. */
+  baselines: { ses: number; mean8: number };
   /** Validation coverage of the 80 % interval by lower quantile (upper = 1 − lower). */
   coverageByQuantile: { lowerQuantile: number; coverage80: number }[];
   /** The options the search chose (without `horizon` and the fixed ones). */
@@ -99,7 +102,7 @@ function searchHistory(history: readonly DemandSeries[], weeks: number, settings
   const now = settings.now ?? Date.now;
   const started = now();
   const maxTrees = settings.maxTrees ?? 400;
-  const treeStep = settings.treeStep ?? 50;
+  const treeStep = settings.treeStep ?? 25;
   const treeGrid = Array.from({ length: Math.floor(maxTrees / treeStep) }, (_, k) => (k + 1) * treeStep);
   const origins = [weeks - 12, weeks - 8, weeks - 4];
   const random = new SeededRandom(settings.seed ?? 1);
@@ -142,6 +145,11 @@ function searchHistory(history: readonly DemandSeries[], weeks: number, settings
     if (trial === bestOf(trials)) bestFits = fits;
   }
   const best = bestOf(trials);
+  const flat = (value: number) => ({ mean: new Array<number>(protocolHorizon).fill(value) });
+  const baselines = {
+    ses: wrmsseOf(scoreOrigins(history, origins, (_o, _id, h) => flat(ses(h, 0.2)))),
+    mean8: wrmsseOf(scoreOrigins(history, origins, (_o, _id, h) => flat(meanOfLast(h, 8)))),
+  };
   const query = { trees: best.trees, sesBlend: best.sesBlend };
   const coverageByQuantile = quantileGrid.map((q) => ({
     lowerQuantile: q,
@@ -161,6 +169,7 @@ function searchHistory(history: readonly DemandSeries[], weeks: number, settings
     seriesOrigins,
     trials,
     best,
+    baselines,
     coverageByQuantile,
     chosen: {
       ...best.options,
