@@ -2,19 +2,20 @@
  * A learner's call through the local cloud's client gateway (what `wx.cloud.callFunction` does), for the tests of the
  * functions: the envelope of API.md §1 as it comes back, and its data or its refusal.
  */
-export type Envelope<T> =
-  { ok: true; data: T } | { ok: false; error: { code: string; message: string; details?: unknown } };
+import type { Result } from '../shared/contract';
 
-/** Calls function `fn` as the learner `openid` on the cloud at `cloudUrl`. */
+export type Envelope<T> = Result<T>;
+
+/** Calls function `fn` as the learner `openid` (signed out: undefined) on the cloud at `cloudUrl`. */
 export async function callAs<T>(
   cloudUrl: string,
   fn: string,
-  openid: string,
-  data: Record<string, unknown>,
+  openid: string | undefined,
+  data: unknown,
 ): Promise<Envelope<T>> {
   const res = await fetch(`${cloudUrl}/client/functions/${fn}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-wx-openid': openid },
+    headers: { 'content-type': 'application/json', ...(openid === undefined ? {} : { 'x-wx-openid': openid }) },
     body: JSON.stringify({ data }),
   });
   expect(res.status).toBe(200);
@@ -28,7 +29,7 @@ export function dataOf<T>(reply: Envelope<T>): T {
 }
 
 /** The error of a reply that must have been refused. */
-export function refusalOf(reply: Envelope<unknown>): { code: string; message: string; details?: unknown } {
+export function refusalOf(reply: Envelope<unknown>): Extract<Envelope<unknown>, { ok: false }>['error'] {
   if (reply.ok) throw new Error('expected a refusal');
   return reply.error;
 }

@@ -14,6 +14,7 @@ import type { CatalogSort, CourseCard, Err, Ok } from '../../../shared/contract'
 import { courseGrantId } from '../../../shared/grants';
 import { progressId } from '../../../shared/learning/progress';
 import { COLLECTIONS } from '../../../shared/collections';
+import { callAs } from '../../../testing/client-call';
 
 interface AdminCall {
   action: string;
@@ -50,14 +51,8 @@ async function call<T = unknown>(
 ): Promise<{ reply: Ok<T> | Err; made: AdminCall[]; planned: QueryPlan[] }> {
   const before = calls.length;
   const plansBefore = plans.length;
-  const response = await fetch(`${cloud.url}/client/functions/catalog`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-wx-openid': openid },
-    body: JSON.stringify({ data }),
-  });
-  expect(response.status).toBe(200);
-  const { result } = (await response.json()) as { result: Ok<T> | Err };
-  return { reply: result, made: calls.slice(before), planned: plans.slice(plansBefore) };
+  const reply = await callAs<T>(cloud.url, 'catalog', openid, data);
+  return { reply, made: calls.slice(before), planned: plans.slice(plansBefore) };
 }
 
 async function ok<T>(data: unknown, openid?: string): Promise<T> {

@@ -14,6 +14,7 @@ import { isActive, ownedCourses, type InteractionSnapshot } from '../../../share
 import { recordCourseView, recordEnrollment } from '../../../shared/recommender/signals';
 import { syntheticCourse, SyntheticPlatform } from '../../../shared/recommender/data/synthetic';
 import { COLLECTIONS } from '../../../shared/collections';
+import { callAs } from '../../../testing/client-call';
 
 const USERS = 2000;
 const COURSES = 24;
@@ -55,15 +56,7 @@ let db: ReturnType<typeof wx.database>;
 let pointer: ModelPointer;
 const databaseCalls: string[] = [];
 
-async function invoke<T>(name: string, data: unknown, openid?: string): Promise<Ok<T> | Err> {
-  const response = await fetch(`${cloud.url}/client/functions/${name}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(openid ? { 'x-wx-openid': openid } : {}) },
-    body: JSON.stringify({ data }),
-  });
-  expect(response.status).toBe(200);
-  return ((await response.json()) as { result: Ok<T> | Err }).result;
-}
+const invoke = <T>(name: string, data: unknown, openid?: string) => callAs<T>(cloud.url, name, openid, data);
 
 async function ok<T>(name: string, data: unknown, openid: string): Promise<T> {
   const reply = await invoke<T>(name, data, openid);

@@ -3,6 +3,7 @@ import { storageOf } from '../../storage';
 import { startTestCloud } from '../../testing';
 import { adminDatabase, demoCatalogFor, loadDemoCatalog } from '..';
 import { buildDemoPromo } from '../catalog/promo';
+import { callAs, dataOf } from '../../../testing/client-call';
 
 let cloud: LocalCloud;
 
@@ -62,21 +63,15 @@ describe('loadDemoCatalog', () => {
 
   it('shows every way of selling through the functions: a coupon to claim, a running price, a membership, a 专栏', async () => {
     await loadDemoCatalog(cloud);
-    const call = async (fn: string, data: Record<string, unknown>) => {
-      const res = await fetch(`${cloud.url}/client/functions/${fn}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-wx-openid': 'o-demo-visitor' },
-        body: JSON.stringify({ data }),
-      });
-      return ((await res.json()) as { result: { ok: boolean; data: Record<string, unknown> } }).result;
-    };
+    const call = async (fn: string, data: Record<string, unknown>) =>
+      dataOf(await callAs<Record<string, unknown>>(cloud.url, fn, 'o-demo-visitor', data));
     const coupons = await call('promo', { action: 'coupons' });
-    expect(coupons.data.items).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'demo-welcome' })]));
-    expect((await call('promo', { action: 'claim', couponId: 'demo-welcome' })).ok).toBe(true);
+    expect(coupons.items).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'demo-welcome' })]));
+    await call('promo', { action: 'claim', couponId: 'demo-welcome' });
     const detail = await call('catalog', { action: 'detail', courseId: 'python-crawler' });
-    expect(detail.data.course).toMatchObject({ priceFen: 12900, promotion: { priceFen: 7900, label: '限时特惠' } });
+    expect(detail.course).toMatchObject({ priceFen: 12900, promotion: { priceFen: 7900, label: '限时特惠' } });
     const bundles = await call('catalog', { action: 'bundles' });
-    const kinds = (bundles.data.items as { kind: string; termDays?: number; courseCount: number }[]).map((b) => [
+    const kinds = (bundles.items as { kind: string; termDays?: number; courseCount: number }[]).map((b) => [
       b.kind,
       b.termDays,
       b.courseCount,
