@@ -9,6 +9,7 @@ import {
   canTransition,
   newOutTradeNo,
   orderId,
+  orderTarget,
   parseBeijingStamp,
   toOrder,
   transitionEntry,
@@ -93,6 +94,17 @@ describe('order ids', () => {
     expect(orderId('oLearner', { kind: 'bundle', id: 'course-1' }, 1)).not.toBe(
       orderId('oLearner', { kind: 'course', id: 'course-1' }, 1),
     );
+    expect(orderId('oLearner', { kind: 'bundle', id: 'vip' }, 1)).not.toBe(
+      orderId('oLearner', { kind: 'bundle', id: 'column' }, 1),
+    );
+  });
+});
+
+describe('orderTarget', () => {
+  it('is the course or the bundle the order names; an order naming neither is refused', () => {
+    expect(orderTarget({ _id: 'o1', courseId: 'c1' })).toEqual({ kind: 'course', id: 'c1' });
+    expect(orderTarget({ _id: 'o2', bundleId: 'vip' })).toEqual({ kind: 'bundle', id: 'vip' });
+    expect(() => orderTarget({ _id: 'o3' })).toThrow('order o3 names neither a course nor a bundle');
   });
 });
 
