@@ -8,10 +8,12 @@
  * squared error lets rare bulk orders drag every forecast up). The interval multiplies the forecast by quantiles of
  * actual / forecast pooled over the last 8 weeks' windows of series equally intermittent. A series with no week
  * observed yet gets its group's launch curve. A block model sees at most `maxWindows` windows (a seeded subsample), so
- * the nightly function's fit is bounded whatever the catalog's size.
+ * the nightly function's fit is bounded whatever the catalog's size. A young shop has few windows, all in launch
+ * weeks: the trees' forecast is weighed against the series' recent level (`levelPrior` pseudo-windows, so with none
+ * it is that level), and an interval read from fewer than 40 past errors is widened to a week's Poisson noise.
  */
 import { SeededRandom } from '../../recommender/algorithms/random';
-import { fitBoostedTrees, type BoostedTrees, type Loss } from './boosted-trees';
+import { BoostedTrees, fitBoostedTrees, type Loss } from './boosted-trees';
 import { CatalogFeatures, featureCount } from './features';
 import { launchCurve } from './launch-curve';
 import { checkDemandForecastOptions, type DemandForecastOptions } from './options';
@@ -39,6 +41,8 @@ const zeroShareFeature = 14;
 const sesFeature = 11;
 /** The RMSSE scale (divided by the squared level) is floored so a flat history does not get an infinite weight. */
 const minScale = 0.01;
+/** Fewer actual / forecast ratios than this in a bucket and the interval is widened to Poisson noise at least. */
+const minCalibrationRatios = 40;
 /** Floor on a window's RMSSE in the loss's curvature, so a perfect window does not dominate a tree. */
 const minRmsse = 0.05;
 
@@ -87,7 +91,9 @@ export class DemandForecaster {
 
   private blockMean(block: BlockModel, row: Float64Array, level: number, query: ForecastQuery): number {
     const blend = query.sesBlend ?? this.options.sesBlend;
-    const trees = block.trees.predict(row, query.trees ?? block.trees.size);
+    // The trees learnt from `windows` windows; "the recent level goes on" (1) counts as `levelPrior` more.
+    const share = block.windows / (block.windows + this.options.levelPrior);
+    const trees = share * block.trees.predict(row, query.trees ?? block.trees.size) + (1 - share);
     return Math.max(0, ((1 - blend) * trees + blend * row[sesFeature]!) * level);
   }
 
@@ -119,8 +125,15 @@ export class DemandForecaster {
     for (const block of this.blocks) {
       const mean = this.blockMean(block, row, level, query);
       const ratios = this.ratios(block, query)[bucketOf(row[zeroShareFeature]!)]!;
-      const lower = roundDown(mean * quantile(ratios, lowerQuantile));
-      const upper = roundUp(mean * quantile(ratios, upperQuantile));
+      let lower = mean * quantile(ratios, lowerQuantile);
+      let upper = mean * quantile(ratios, upperQuantile);
+      // Too few past errors to say how wrong the forecast can be: at least a week's Poisson noise around it.
+      if (ratios.length < minCalibrationRatios) {
+        lower = Math.min(lower, poissonQuantile(mean, lowerQuantile));
+        upper = Math.max(upper, poissonQuantile(mean, upperQuantile));
+      }
+      lower = roundDown(lower);
+      upper = roundUp(upper);
       for (let k = 0; k < blockWeeks; k++) {
         result.mean.push(mean);
         result.lower.push(lower);
@@ -165,6 +178,20 @@ const roundUp = (x: number): number => Math.ceil(x - 1e-9);
 function bucketOf(zeroShare: number): number {
   const b = zeroShareBounds.findIndex((bound) => zeroShare < bound);
   return b < 0 ? zeroShareBounds.length : b;
+}
+
+/** The smallest k with P(X ≤ k) ≥ q for X ~ Poisson(mean); the terms in logs, so a large mean does not underflow. */
+export function poissonQuantile(mean: number, q: number): number {
+  if (!(mean > 0)) return 0;
+  let logTerm = -mean;
+  let cdf = Math.exp(logTerm);
+  let k = 0;
+  while (cdf < q - 1e-12) {
+    k++;
+    logTerm += Math.log(mean / k);
+    cdf += Math.exp(logTerm);
+  }
+  return k;
 }
 
 /** Empirical quantile of sorted values (1 when there are none: the interval collapses onto the forecast). */
@@ -274,8 +301,9 @@ function fitBlock(features: CatalogFeatures, b: number, options: Required<Demand
       kept++;
     }
   }
+  // No window has its target weeks observed yet (a shop younger than the block's lead): each course's recent level.
   if (kept === 0)
-    throw new Error(`the catalog needs at least ${offset + blockWeeks + 1} observed weeks of one series to forecast`);
+    return { trees: new BoostedTrees(1, [], options.learningRate), ratios: new Map(), calibration, windows: 0 };
   let weightSum = 0;
   for (let r = 0; r < kept; r++) weightSum += weight[r]!;
   const meanWeight = weightSum / kept;

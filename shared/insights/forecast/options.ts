@@ -48,6 +48,13 @@ export interface DemandForecastOptions {
    */
   sesBlend?: number;
   /**
+   * Pseudo-windows that pull a block model's starting value toward "the next weeks sell at the course's recent
+   * level" (the mean of its last 13 weeks): a young shop, with few training windows, forecasts each course's recent
+   * weekly mean instead of what two or three windows of launch weeks suggest; a grown catalog hardly feels it.
+   * @default 20
+   */
+  levelPrior?: number;
+  /**
    * Most training windows (series × cut week) per block model; a larger catalog is subsampled with the seed, so the
    * fit's time and memory are bounded whatever the catalog's size.
    * @default 60000
@@ -85,6 +92,7 @@ export const demandForecastDefaults: Readonly<Required<DemandForecastOptions>> =
   minLeafWeight: 1,
   idleWeight: 0.01,
   sesBlend: 0,
+  levelPrior: 20,
   maxWindows: 60000,
   lowerQuantile: 0.1,
   upperQuantile: 0.9,
@@ -104,6 +112,7 @@ const rules: Record<keyof DemandForecastOptions, [Check, string]> = {
   minLeafWeight: [(v) => v >= 0, 'a non-negative number'],
   idleWeight: [(v) => v >= 0, 'a non-negative number'],
   sesBlend: [(v) => v >= 0 && v <= 1, 'a number in [0, 1]'],
+  levelPrior: [(v) => v >= 0, 'a non-negative number'],
   maxWindows: [(v) => Number.isInteger(v) && v >= 1, 'a positive integer'],
   lowerQuantile: [(v) => v >= 0 && v < 0.5, 'a number in [0, 0.5)'],
   upperQuantile: [(v) => v > 0.5 && v <= 1, 'a number in (0.5, 1]'],

@@ -1,6 +1,6 @@
 import { SeededRandom } from '../../../recommender/algorithms/random';
 import { ses } from '../baselines';
-import { forecastDemand, fitDemandForecaster } from '../forecaster';
+import { forecastDemand, fitDemandForecaster, poissonQuantile } from '../forecaster';
 import { launchCurve } from '../launch-curve';
 import { checkDemandForecastOptions, demandForecastDefaults } from '../options';
 import type { DemandSeries } from '../series';
@@ -121,6 +121,54 @@ describe('demand forecaster on series with a known answer', () => {
   });
 });
 
+describe('demand forecaster on a young shop', () => {
+  it('with no window to learn from, forecasts each course’s recent weekly mean with Poisson noise around it', () => {
+    const young: DemandSeries[] = [
+      { id: 'a', group: 'python', start: weeks - 3, units: [5, 5, 5] },
+      { id: 'b', group: 'python', start: weeks - 2, units: [0, 2] },
+    ];
+    const forecaster = fitDemandForecaster(young, weeks, fast);
+    expect(forecaster.trainingWindows).toEqual([0, 0]);
+    const [a, b] = forecaster.forecastAll();
+    expect(a).toMatchObject({ method: 'pooled', mean: new Array(8).fill(5) });
+    // Poisson(5): P(X ≤ 1) = 0.040, P(X ≤ 2) = 0.125; P(X ≤ 7) = 0.867, P(X ≤ 8) = 0.932.
+    expect(a!.lower).toEqual(new Array(8).fill(2));
+    expect(a!.upper).toEqual(new Array(8).fill(8));
+    expect(b!.mean).toEqual(new Array(8).fill(1));
+    expect(b!.lower).toEqual(new Array(8).fill(0));
+    expect(b!.upper).toEqual(new Array(8).fill(2));
+  });
+
+  it('leans on the recent level while windows are few: a partial launch week does not inflate the forecast', () => {
+    // Ten weeks at 14 a week, the first a partial one of 6: weeks 5–8 ahead have two windows, both in launch weeks.
+    const units = [6, ...new Array<number>(9).fill(14)];
+    const forecaster = fitDemandForecaster([{ id: 'c', group: 'go', start: weeks - 10, units }], weeks, fast);
+    expect(forecaster.trainingWindows).toEqual([6, 2]);
+    for (const m of forecaster.forecast(0).mean) expect(Math.abs(m - 14)).toBeLessThan(1);
+  });
+
+  it('weighs the trees against the level by windows / (windows + levelPrior)', () => {
+    const units = [6, ...new Array<number>(9).fill(14)];
+    const catalog = [{ id: 'c', group: 'go', start: weeks - 10, units }];
+    const level = (6 + 9 * 14) / 10;
+    const trees = fitDemandForecaster(catalog, weeks, { ...fast, levelPrior: 0 }).blockMeans(0);
+    const prior = fitDemandForecaster(catalog, weeks, { ...fast, levelPrior: 4 }).blockMeans(0);
+    expect(prior[0]).toBeCloseTo((6 / 10) * trees[0]! + (4 / 10) * level, 9);
+    expect(prior[1]).toBeCloseTo((2 / 6) * trees[1]! + (4 / 6) * level, 9);
+  });
+
+  it('poissonQuantile: the smallest k whose cumulative probability reaches q', () => {
+    expect(poissonQuantile(0, 0.9)).toBe(0);
+    expect(poissonQuantile(1, 0.1)).toBe(0);
+    expect(poissonQuantile(1, 0.9)).toBe(2);
+    expect(poissonQuantile(5, 0.1)).toBe(2);
+    expect(poissonQuantile(5, 0.9)).toBe(8);
+    // Far past where e^−mean underflows: mean ± 1.2816 √mean, about.
+    expect(poissonQuantile(10_000, 0.9)).toBe(10_128);
+    expect(poissonQuantile(10_000, 0.1)).toBe(9_872);
+  });
+});
+
 describe('demand forecaster input', () => {
   it('names the bad field', () => {
     const good = catalogOf(2, () => 1);
@@ -144,6 +192,7 @@ describe('demand forecaster input', () => {
       new RangeError('Option maxWindows must be a positive integer, got 0'),
     );
     expect(() => checkDemandForecastOptions({ sesBlend: 1.5 })).toThrow('Option sesBlend must be a number in [0, 1]');
+    expect(() => checkDemandForecastOptions({ levelPrior: -1 })).toThrow('Option levelPrior must be a non-negative');
     expect(() => checkDemandForecastOptions({ depth: 3 } as never)).toThrow(new RangeError('Unknown option depth'));
   });
 });
