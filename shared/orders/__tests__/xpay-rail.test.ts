@@ -318,13 +318,17 @@ describe('query (query_order)', () => {
   });
 
   test.each([
-    ['cannot be reached', new WeChatTransportError('/xpay/query_order', 'HTTP 502')],
-    ['refuses the token', new WeChatApiError('/cgi-bin/stable_token', 40013, 'invalid appid')],
-  ])('a platform that %s is a rail error with its reason', async (_name, failure) => {
+    ['cannot be reached', new WeChatTransportError('/xpay/query_order', 'HTTP 502'), '/xpay/query_order: HTTP 502'],
+    [
+      'refuses the token',
+      new WeChatApiError('/cgi-bin/stable_token', 40013, 'invalid appid'),
+      '/xpay/query_order: /cgi-bin/stable_token: errcode 40013 invalid appid',
+    ],
+  ])('a platform that %s is a rail error with its reason, each path said once', async (_name, failure, message) => {
     api.answers.set('/xpay/query_order', failure);
     const error = await rejection(() => rail.query(ORDER), RailError);
     expect(error.operation).toBe('/xpay/query_order');
-    expect(error.message).toBe(`/xpay/query_order: ${failure.message}`);
+    expect(error.message).toBe(message);
   });
 
   test('any other failure is passed on as it is', async () => {

@@ -49,7 +49,10 @@ export interface CodeSession {
 
 /** The platform could not be reached or answered with something that is not JSON. */
 export class WeChatTransportError extends Error {
-  constructor(path: string, reason: string) {
+  constructor(
+    readonly path: string,
+    readonly reason: string,
+  ) {
     super(`${path}: ${reason}`);
     this.name = 'WeChatTransportError';
   }

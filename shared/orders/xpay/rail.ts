@@ -68,7 +68,10 @@ export function virtualRail(options: VirtualRailOptions): PaymentRail {
       return await api.xpay(path, body, appKey);
     } catch (error) {
       if (error instanceof WeChatTransportError || error instanceof WeChatApiError) {
-        throw new RailError(path, error.message);
+        // The rail error names the operation; the cause names its own path only when it is another (the token's).
+        const reason =
+          error instanceof WeChatTransportError ? error.reason : `errcode ${error.errcode} ${error.errmsg}`;
+        throw new RailError(path, error.path === path ? reason : error.message);
       }
       throw error;
     }
