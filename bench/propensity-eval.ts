@@ -4,7 +4,7 @@
  * and on small seeded samples of customers, the size of a young deployment, where it falls back to the
  * recency-frequency prior. Each sample is scored three ways: the product's choice, always fitted, always the prior.
  *
- *   npx tsx bench/propensity-eval.ts --data ../shared/data/online-retail/online-retail.csv.gz [--origin=-4]
+ *   npm run propensity:eval -- --data ../shared/data/online-retail/online-retail.csv.gz [--origin=-4]
  *
  * The prior's coefficients were fitted on this data's cuts before origin −4, so the prior is favoured here.
  */
@@ -45,7 +45,7 @@ const fmt = (s: Score[]) =>
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { data: { type: 'string' }, origin: { type: 'string', default: '-4' } } });
-  if (values.data === undefined) throw new Error('Usage: npx tsx bench/propensity-eval.ts --data <csv.gz>');
+  if (values.data === undefined) throw new Error('Usage: npm run propensity:eval -- --data <csv.gz>');
   const data = await readOnlineRetail(values.data);
   const origin = data.weeks + Number(values.origin);
   if (!Number.isInteger(origin) || origin >= data.weeks) throw new Error('--origin must be a negative whole number');
