@@ -31,6 +31,7 @@ import rateLimitsRule from './rules/rateLimits.json';
 import recModelsRule from './rules/recModels.json';
 import recommendationsRule from './rules/recommendations.json';
 import reviewsRule from './rules/reviews.json';
+import reportsRule from './rules/reports.json';
 import settingsRule from './rules/settings.json';
 import couponsRule from './rules/coupons.json';
 import userCouponsRule from './rules/userCoupons.json';
@@ -189,6 +190,19 @@ export const collections: CollectionSpec[] = [
       { name: 'course_status_created', keys: { courseId: 1, status: 1, createdAt: -1 } },
       // Settling console moderation: visible but not counted, counted but no longer visible.
       { name: 'status_counted', keys: { status: 1, counted: 1 } },
+    ],
+  },
+  {
+    name: 'reports',
+    description:
+      "One learner's report of a review or a course, _id = <kind>_<targetId>_<openid> (one per learner and target): " +
+      'kind review | course, targetId, courseId, reason, text?, _openid, createdAt. Written by review.report and ' +
+      'catalog.report; read by functions only (creators see counts), never by a client.',
+    rules: reportsRule,
+    indexes: [
+      // The distinct reports of one target (a review hidden after N), and a creator's reports by course.
+      { name: 'kind_target', keys: { kind: 1, targetId: 1 } },
+      { name: 'course', keys: { courseId: 1 } },
     ],
   },
   {

@@ -24,6 +24,8 @@ export const COLLECTIONS = {
   courseProgress: 'courseProgress',
   /** reviews */
   reviews: 'reviews',
+  /** reviews: one learner's report of a review or a course. */
+  reports: 'reports',
   /** recommender: one signal snapshot per learner. */
   interactions: 'interactions',
   /** recommender: precomputed lists. */
