@@ -26,8 +26,8 @@ describe('the product rules', () => {
     }
   });
 
-  it('keep every client out of the price tests and the insights', () => {
-    for (const name of ['priceTests', 'courseInsights']) {
+  it('keep every client out of the price tests, the insights and the reports', () => {
+    for (const name of ['priceTests', 'courseInsights', 'reports']) {
       expect([name, checkAccess(rulesOf(name), read(alice, { _id: 'py-101' })).allowed]).toEqual([name, false]);
     }
   });
