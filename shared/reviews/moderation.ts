@@ -12,8 +12,17 @@
  *   `unavailable`, kept like `review`, never published unchecked; the nightly timer checks it again (./service.ts
  *   `recheckUnavailable`).
  */
-import { checkForm, findBlockedTerm } from '../content';
+import {
+  askMsgSecCheck,
+  checkForm,
+  findBlockedTerm,
+  labelName,
+  SEC_CHECK_SCENES,
+  type MsgSecCheck,
+} from '../content';
 import { AppError } from '../contract';
+
+export { verdictOf, type MsgSecCheck } from '../content';
 
 export type Outcome = 'pass' | 'review' | 'risky' | 'unavailable';
 
@@ -27,44 +36,17 @@ export interface Verdict {
 }
 
 /** Scene 2 is "comment" (评论). */
-export const REVIEW_SCENE = 2;
+export const REVIEW_SCENE = SEC_CHECK_SCENES.comment;
 
 /** How long a review waits for the check before treating the service as unavailable. */
 export const CHECK_TIMEOUT_MS = 4000;
 
-/** msgSecCheck version 1 answers risky content with this errcode, thrown by the SDK. */
-const RISKY_ERRCODE = 87014;
-
-const LABEL_NAMES: Record<number, string> = {
-  10001: '广告引流',
-  20001: '时政敏感',
-  20002: '色情',
-  20003: '辱骂',
-  20006: '违法犯罪',
-  20008: '欺诈',
-  20012: '低俗',
-  20013: '侵权',
-};
-
 /** The refusal the learner sees for risky text: what kind of content, and what to do. */
 export function riskyRefusal(label: number | undefined): AppError {
-  const kind = (label !== undefined && LABEL_NAMES[label]) || '不适宜公开';
+  const kind = labelName(label) ?? '不适宜公开';
   const message = `评价内容可能含有${kind}信息，未能提交。请修改或删除相关内容后重新提交。`;
   return new AppError('INVALID_ARGUMENT', message, { problems: [{ path: 'text', message }], label });
 }
-
-/** Reads what `cloud.openapi.security.msgSecCheck` resolved with (camelCased by the SDK). */
-export function verdictOf(reply: unknown): Verdict {
-  const body = (reply ?? {}) as { result?: { suggest?: unknown; label?: unknown }; traceId?: unknown };
-  const suggest = body.result?.suggest;
-  if (suggest !== 'pass' && suggest !== 'review' && suggest !== 'risky') return { outcome: 'unavailable' };
-  const verdict: Verdict = { outcome: suggest };
-  if (typeof body.result?.label === 'number') verdict.label = body.result.label;
-  if (typeof body.traceId === 'string') verdict.traceId = body.traceId;
-  return verdict;
-}
-
-export type MsgSecCheck = (params: { content: string; version: 2; scene: number; openid: string }) => Promise<unknown>;
 
 export interface CheckOptions {
   /** The operator's blocked terms, read for each check (settings/app `content.blockedTerms`). @default none */
@@ -92,23 +74,14 @@ export function textChecker(msgSecCheck: MsgSecCheck, options: CheckOptions = {}
     }
     const blockedTerm = findBlockedTerm(content, terms);
     if (blockedTerm !== undefined) return { outcome: 'risky', blockedTerm };
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), timeoutMs);
-    });
-    try {
-      const reply = await Promise.race([msgSecCheck({ content, version: 2, scene: REVIEW_SCENE, openid }), timeout]);
-      if (reply === 'timeout') {
-        console.error(`[review] msgSecCheck gave no answer within ${timeoutMs} ms`);
-        return { outcome: 'unavailable' };
-      }
-      return verdictOf(reply);
-    } catch (error) {
-      if ((error as { errCode?: unknown } | null)?.errCode === RISKY_ERRCODE) return { outcome: 'risky' };
-      console.error('[review] msgSecCheck failed', error);
-      return { outcome: 'unavailable' };
-    } finally {
-      clearTimeout(timer);
-    }
+    const answer = await askMsgSecCheck(
+      msgSecCheck,
+      { content, scene: REVIEW_SCENE, openid },
+      { timeoutMs, logTag: 'review' },
+    );
+    const verdict: Verdict = { outcome: answer.outcome };
+    if (answer.label !== undefined) verdict.label = answer.label;
+    if (answer.traceId !== undefined) verdict.traceId = answer.traceId;
+    return verdict;
   };
 }
