@@ -83,7 +83,7 @@ export const collections: CollectionSpec[] = [
       // `catalog.list`: status (and category or tag) equality, then the sort of CATALOG_SORT_ORDERS.
       { name: 'status_popular', keys: { status: 1, learnerCount: -1, _id: 1 } },
       { name: 'status_newest', keys: { status: 1, publishedAt: -1, _id: 1 } },
-      { name: 'status_rating', keys: { status: 1, 'rating.avg': -1, 'rating.count': -1, _id: 1 } },
+      { name: 'status_rating', keys: { status: 1, 'rating.score': -1, 'rating.count': -1, _id: 1 } },
       { name: 'status_price', keys: { status: 1, priceFen: 1, _id: 1 } },
       { name: 'status_category_popular', keys: { status: 1, category: 1, learnerCount: -1, _id: 1 } },
       { name: 'status_tags_popular', keys: { status: 1, tags: 1, learnerCount: -1, _id: 1 } },

@@ -31,8 +31,9 @@ export const CATALOG_SORT_ORDERS: Record<CatalogSort, readonly [field: string, d
     ['publishedAt', 'desc'],
     ['_id', 'asc'],
   ],
+  // The Bayesian average (shared/reviews/rating-score.ts), kept on the course with its summary; unrated courses last.
   rating: [
-    ['rating.avg', 'desc'],
+    ['rating.score', 'desc'],
     ['rating.count', 'desc'],
     ['_id', 'asc'],
   ],

@@ -27,6 +27,19 @@ export const RatingSummary = Type.Object({
 });
 export type RatingSummary = Static<typeof RatingSummary>;
 
+/**
+ * A course's summary as the catalog keeps it: with the Bayesian average the `rating` sort orders by and the mean it
+ * was shrunk toward (shared/reviews/rating-score.ts); both absent on a course no review or nightly run has scored.
+ */
+export const CourseRating = Type.Composite([
+  RatingSummary,
+  Type.Object({
+    score: Type.Optional(Type.Number({ minimum: 0, maximum: 5 })),
+    prior: Type.Optional(Type.Number({ minimum: 1, maximum: 5 })),
+  }),
+]);
+export type CourseRating = Static<typeof CourseRating>;
+
 export const EMPTY_RATING: RatingSummary = { avg: 0, count: 0, histogram: [0, 0, 0, 0, 0] };
 
 export const Tag = Type.String({ minLength: 1, maxLength: 20 });
@@ -56,7 +69,7 @@ export const CourseDoc = Type.Object({
   /** Enrollments (paid or free); incremented in the fulfilment transaction; `sort=popular` orders by it. */
   learnerCount: Type.Integer({ minimum: 0 }),
   /** Updated in the same transaction as the review that changes it. */
-  rating: RatingSummary,
+  rating: CourseRating,
   /** Content version, bumped by the import when anything a learner sees changes. */
   version: Type.Integer({ minimum: 1 }),
   createdAt: IsoTime,

@@ -41,6 +41,7 @@ import { spendLimit } from '../limits';
 import type { Outcome, Verdict } from './moderation';
 import { riskyRefusal } from './moderation';
 import { adjustSummary, sameSummary, summaryOf } from './summary';
+import { scoredRating } from './rating-score';
 import { COLLECTIONS } from '../collections';
 
 /** `reviews`: one per learner and course. Public readers get `Review` (no openid) through `review.list`. */
@@ -207,10 +208,11 @@ async function recount(tx: Transaction, courseId: string, removed: number | null
   const before = normalized(course.rating);
   const after = adjustSummary(before, removed, added);
   if (!sameSummary(before, after)) {
+    // The sort score moves with the summary, toward the catalog mean the nightly job last stored (./rating-score.ts).
     await tx
       .collection(COLLECTIONS.courses)
       .doc(courseId)
-      .update({ data: { rating: after } });
+      .update({ data: { rating: scoredRating(after, course.rating?.prior) } });
   }
 }
 

@@ -19,6 +19,8 @@ import {
   type ImportedCourse,
   type LessonDoc,
 } from '../../../shared/catalog';
+import { scoredRating } from '../../../shared/reviews/rating-score';
+import { summaryOf } from '../../../shared/reviews/summary';
 import { DEMO_CATEGORIES, DEMO_COURSES, DEMO_CREATORS, type DemoCourse } from './content';
 import { drawCover } from './png';
 import { demoVideo } from './video';
@@ -155,8 +157,8 @@ function demoStats(course: DemoCourse, index: number): Pick<CourseDoc, 'learnerC
     const stars = u < skew ? 5 : u < skew + (1 - skew) * 0.6 ? 4 : u < skew + (1 - skew) * 0.85 ? 3 : u < 0.985 ? 2 : 1;
     histogram[stars - 1] = (histogram[stars - 1] as number) + 1;
   }
-  const sum = histogram.reduce((total, n, i) => total + n * (i + 1), 0);
-  return { learnerCount, rating: { avg: count ? Math.round((sum / count) * 100) / 100 : 0, count, histogram } };
+  // Scored toward the default prior, as a review would score it before the first nightly run.
+  return { learnerCount, rating: scoredRating(summaryOf(histogram), undefined) };
 }
 
 export function buildDemoCatalog(options: DemoCatalogOptions = {}): DemoCatalog {
