@@ -99,12 +99,16 @@ export async function startWorld(): Promise<World> {
   };
 }
 
-/** The rating summary the visible reviews of a course make, counted from the review documents themselves. */
+/**
+ * The rating summary the visible reviews of a course make (but those of refunded learners), counted from the review
+ * documents themselves.
+ */
 export async function visibleSummary(db: Database, courseId: string): Promise<RatingSummary> {
   const all = await found<ReviewDoc>(db.collection('reviews').where({ courseId }).limit(1000));
   const histogram = [0, 0, 0, 0, 0];
   for (const review of all)
-    if (review.status === 'visible') histogram[review.rating - 1] = (histogram[review.rating - 1] ?? 0) + 1;
+    if (review.status === 'visible' && !review.refunded)
+      histogram[review.rating - 1] = (histogram[review.rating - 1] ?? 0) + 1;
   return summaryOf(histogram);
 }
 

@@ -9,6 +9,7 @@ import {
 } from '../../shared/catalog/service';
 import { catalogActions, type CatalogResponses } from '../../shared/contract';
 import { clientFunction, initCloud } from '../../shared/entry';
+import { reportCourse } from '../../shared/reports';
 
 const cloud = initCloud(sdk);
 
@@ -20,7 +21,10 @@ const deps: CatalogDeps = {
   now: () => new Date(),
 };
 
-/** The `catalog` function (API.md §1): `list`, `detail`, `categories`, the bundles: `bundles`, `bundle`, and `impressions`. */
+/**
+ * The `catalog` function (API.md §1): `list`, `detail`, `categories`, the bundles: `bundles`, `bundle`, `impressions`
+ * and `report`.
+ */
 export const main = clientFunction<typeof catalogActions, CatalogResponses>(cloud, catalogActions, () => ({
   list: (params) => listCourses(deps, params),
   detail: (params, call) => courseDetail(deps, params, call.openid),
@@ -28,4 +32,5 @@ export const main = clientFunction<typeof catalogActions, CatalogResponses>(clou
   bundles: (params) => listBundles(deps, params),
   bundle: (params, call) => bundleDetail(deps, params, call.openid),
   impressions: (params, call) => countImpressions(deps, params, call.openid),
+  report: (params, call) => reportCourse(deps, call.openid, params),
 }));

@@ -4,7 +4,7 @@ import { clientFunction, initCloud } from '../../shared/entry';
 import { learnerCodeSecret } from '../../shared/learning';
 import { readBlockedTerms } from '../../shared/settings';
 import { recordRating } from '../../shared/recommender/signals';
-import { listReviews, submitReview, textChecker, type ReviewDeps } from '../../shared/reviews';
+import { listReviews, reportReview, submitReview, textChecker, type ReviewDeps } from '../../shared/reviews';
 
 const cloud = initCloud(sdk);
 const db = cloud.database();
@@ -23,4 +23,5 @@ const deps: ReviewDeps = {
 export const main = clientFunction<typeof reviewActions, ReviewResponses>(cloud, reviewActions, () => ({
   submit: async (params, call) => ({ review: await submitReview(deps, call.openid, params) }),
   list: (params, call) => listReviews(deps, call.openid, params),
+  report: (params, call) => reportReview(deps, call.openid, params),
 }));

@@ -5,6 +5,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { RequestOf } from './handler';
+import { reportFields, type ReportData } from './report';
 import { Line, StringEnum } from './validation';
 
 export const COURSE_LEVELS = ['beginner', 'intermediate', 'advanced'] as const;
@@ -72,6 +73,8 @@ export const catalogActions = {
     },
     { additionalProperties: false },
   ),
+  /** A learner reports a published course; recorded and counted for its creator, never hidden automatically. */
+  report: Type.Object({ courseId: DocId, ...reportFields }, { additionalProperties: false }),
 };
 
 export type CatalogRequest = RequestOf<typeof catalogActions>;
@@ -80,6 +83,7 @@ export type CatalogDetailParams = Static<typeof catalogActions.detail>;
 export type CatalogBundlesParams = Static<typeof catalogActions.bundles>;
 export type CatalogBundleParams = Static<typeof catalogActions.bundle>;
 export type CatalogImpressionsParams = Static<typeof catalogActions.impressions>;
+export type CatalogReportParams = Static<typeof catalogActions.report>;
 
 export const RatingBrief = Type.Object({
   /** Mean of 1–5 ratings, 0 when there are none. */
@@ -195,6 +199,7 @@ export interface CatalogResponses {
   bundles: CatalogBundlesData;
   bundle: CatalogBundleData;
   impressions: CatalogImpressionsData;
+  report: ReportData;
 }
 
 export interface CatalogImpressionsData {

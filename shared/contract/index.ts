@@ -19,6 +19,7 @@ export * from './catalog';
 export * from './order';
 export * from './learning';
 export * from './review';
+export * from './report';
 export * from './recommend';
 export * from './promo';
 

@@ -4,6 +4,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { DocId } from './catalog';
 import type { RequestOf } from './handler';
+import { reportFields, type ReportData } from './report';
 import { StringEnum, Text } from './validation';
 
 export const REVIEW_TEXT_MAX = 500;
@@ -15,9 +16,11 @@ export const REVIEW_LIST_DEFAULTS = { page: 1, pageSize: 20 } as const;
  * - `visible`: shown to everyone and counted in the course's rating;
  * - `pending`: shown only to its author until a creator sets `visible` (or `rejected`) in the console; an edit of a
  *   review a creator rejected is `pending` too, whatever the content check says (shared/reviews/service.ts);
- * - `rejected`: shown only to its author.
+ * - `rejected`: shown only to its author;
+ * - `hidden`: reported by enough learners (`settings/app` → `reports.hideReviewAfter`), or hidden by a creator: shown
+ *   only to its author and not counted, until a creator decides (README, Review moderation).
  */
-export const REVIEW_STATUSES = ['visible', 'pending', 'rejected'] as const;
+export const REVIEW_STATUSES = ['visible', 'pending', 'rejected', 'hidden'] as const;
 export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
 
 export const reviewActions = {
@@ -38,11 +41,14 @@ export const reviewActions = {
     },
     { additionalProperties: false },
   ),
+  /** A learner reports another learner's review they can see (visible, or hidden by reports since they saw it). */
+  report: Type.Object({ reviewId: DocId, ...reportFields }, { additionalProperties: false }),
 };
 
 export type ReviewRequest = RequestOf<typeof reviewActions>;
 export type ReviewSubmitParams = Static<typeof reviewActions.submit>;
 export type ReviewListParams = Static<typeof reviewActions.list>;
+export type ReviewReportParams = Static<typeof reviewActions.report>;
 
 export const Review = Type.Object({
   id: Type.String(),
@@ -54,6 +60,8 @@ export const Review = Type.Object({
   author: Type.String(),
   /** The caller wrote it. */
   mine: Type.Boolean(),
+  /** The author's purchase of the course was refunded (shown as 已退款; the rating no longer counts). */
+  refunded: Type.Optional(Type.Literal(true)),
   /** ISO-8601. */
   createdAt: Type.String(),
   /** ISO-8601; changes when the author edits it. */
@@ -85,4 +93,5 @@ export interface ReviewListData {
 export interface ReviewResponses {
   submit: { review: Review };
   list: ReviewListData;
+  report: ReportData;
 }

@@ -19,6 +19,7 @@ import { bundleCourses } from '../promo/bundle-courses';
 import { spendLimit } from '../limits';
 import type { AppSettings } from '../settings';
 import { inTransaction, txGet } from '../db';
+import { markReviewRefunded } from '../reviews/refunded';
 import { toOrder, transitionEntry, type HistoryEntry, type OrderDoc, type OrderSource, type RefundInfo } from './model';
 import { RailError } from './rail';
 import {
@@ -233,7 +234,10 @@ async function confirmRefund(deps: OrderDeps, id: string, source: OrderSource): 
     const change = afterRefund(grant, id, at);
     if (change === undefined) return null;
     await tx.collection(COLLECTIONS.grants).doc(grantKey).update({ data: change });
-    return change.status === 'revoked' ? order : null;
+    if (change.status !== 'revoked') return null;
+    // The learner no longer owns the course: their review stays, marked 已退款, and stops counting in the rating.
+    if (order.courseId !== undefined) await markReviewRefunded(tx, order._openid, order.courseId);
+    return order;
   });
   const courseId = revoked?.courseId;
   if (!revoked || courseId === undefined) return;

@@ -1,3 +1,6 @@
+export * from './decisions';
 export * from './moderation';
+export * from './refunded';
+export * from './reports';
 export * from './service';
 export * from './summary';

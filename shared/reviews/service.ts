@@ -21,6 +21,11 @@
  *
  * A review submitted while the content check was unavailable waits as pending; the nightly timer checks it again
  * (`recheckUnavailable`) and publishes, rejects or leaves it for a creator, in the same kind of transaction.
+ *
+ * Learners' reports (./reports.ts) hide a review after enough of them (status `hidden`); a creator's decision on the
+ * reports (`reports.decision` typed in the console, or a status edit) is settled here too and is final for the
+ * version it was made on: an edit by the author is a new version, with no reports and no decision. A review whose
+ * author was refunded (`refunded`, set by the refund) stays visible, marked, and stops counting.
  */
 import { createHash } from 'node:crypto';
 import {
@@ -40,6 +45,7 @@ import { found, getById, inTransaction, txGet, type Database, type Transaction }
 import { spendLimit } from '../limits';
 import type { Outcome, Verdict } from './moderation';
 import { riskyRefusal } from './moderation';
+import { reportDecisionOf, undecidedReports } from './decisions';
 import { adjustSummary, sameSummary, summaryOf } from './summary';
 import { scoredRating } from './rating-score';
 import { COLLECTIONS } from '../collections';
@@ -64,6 +70,10 @@ export interface ReviewDoc {
   rejectedBy?: 'check' | 'creator';
   /** The rating the course summary counts for this review, or null; changed only together with the summary. */
   counted: number | null;
+  /** Learners' reports of this version and the creator's decision on them (./reports.ts); absent until the first. */
+  reports?: ReviewReports;
+  /** Set in the refund that revoked the author's own grant of the course (shared/orders/refunds.ts). */
+  refunded?: true;
   author: string;
   /**
    * The latest check; `risky` only from a re-check (a submission with risky text is refused, not stored), with the
@@ -90,8 +100,26 @@ export function reviewId(openid: string, courseId: string): string {
   return createHash('sha256').update(`review\u0000${openid}\u0000${courseId}`).digest('hex').slice(0, 32);
 }
 
+/**
+ * What the reports of a review's current version came to. The creator types `decision` in the console; settling
+ * applies it and sets `decidedAt`, after which reports of this version never hide it again.
+ */
+export interface ReviewReports {
+  /** Distinct learners who reported this version. */
+  count: number;
+  /** ISO-8601: when the count reached `settings/app` → `reports.hideReviewAfter` and hid the review. */
+  hiddenAt?: string;
+  decision?: ReportDecision;
+  /** ISO-8601: when settling applied the creator's decision. */
+  decidedAt?: string;
+}
+
+/** `keep`: visible again and not hidden by reports again; `hide`: hidden; `reject`: rejected by a creator. */
+export const REPORT_DECISIONS = ['keep', 'hide', 'reject'] as const;
+export type ReportDecision = (typeof REPORT_DECISIONS)[number];
+
 export function toReview(doc: ReviewDoc, caller: string): Review {
-  return {
+  const review: Review = {
     id: doc._id,
     courseId: doc.courseId,
     rating: doc.rating,
@@ -102,6 +130,8 @@ export function toReview(doc: ReviewDoc, caller: string): Review {
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,
   };
+  if (doc.refunded) review.refunded = true;
+  return review;
 }
 
 /**
@@ -137,9 +167,12 @@ function moderationOf(verdict: Verdict, checkedAt: string): ReviewDoc['moderatio
   return moderation;
 }
 
-/** What a review's status makes it count for in the summary. */
-export function countedRating(status: ReviewStatus, rating: number): number | null {
-  return status === 'visible' ? rating : null;
+/**
+ * What a review counts for in the summary: its rating while it is visible and its author was not refunded (a refund
+ * gives the price back, so a refunded learner's rating cost nothing; README, Review moderation).
+ */
+export function countedRating(status: ReviewStatus, rating: number, refunded = false): number | null {
+  return status === 'visible' && !refunded ? rating : null;
 }
 
 export async function submitReview(deps: ReviewDeps, openid: string, params: ReviewSubmitParams): Promise<Review> {
@@ -201,7 +234,12 @@ export async function submitReview(deps: ReviewDeps, openid: string, params: Rev
  * Last step of a transaction (so the course document, which every review of the course writes, is held briefly):
  * moves one review's contribution to the summary from `removed` to `added`.
  */
-async function recount(tx: Transaction, courseId: string, removed: number | null, added: number | null): Promise<void> {
+export async function recount(
+  tx: Transaction,
+  courseId: string,
+  removed: number | null,
+  added: number | null,
+): Promise<void> {
   if (removed === added) return;
   const course = await txGet<CourseDoc>(tx, COLLECTIONS.courses, courseId);
   if (course === null) throw new AppError('NOT_FOUND', '该课程不存在或尚未上架');
@@ -225,22 +263,27 @@ const SETTLE_BATCH = 100;
 
 /**
  * Applies console moderation: reviews made `visible` that do not count yet (a creator's mark, if any, cleared), reviews
- * that count but are no longer `visible`, and creator rejections not yet recorded as `rejectedBy: 'creator'`. Returns
- * how many were settled. Without `courseId`, every course (the nightly timer).
+ * that count but no longer should (not `visible`, or their author refunded), creator rejections not yet recorded as
+ * `rejectedBy: 'creator'`, and creators' decisions on reports not yet applied (./reports.ts `reportDecisionOf`).
+ * Returns how many were settled. Without `courseId`, every course (the nightly timer).
  */
-export async function settleModeration(db: Database, courseId?: string): Promise<number> {
+export async function settleModeration(db: Database, courseId?: string, now = new Date()): Promise<number> {
   const _ = db.command;
   const scope = courseId === undefined ? {} : { courseId };
   const reviews = db.collection(COLLECTIONS.reviews);
   // Two queries, as before creator rejections were recorded: `review.list` settles its course on every call.
   const [approved, withdrawnOrRejected] = await Promise.all([
-    found<ReviewDoc>(reviews.where({ ...scope, status: 'visible', counted: null }).limit(SETTLE_BATCH)),
+    found<ReviewDoc>(
+      reviews.where({ ...scope, status: 'visible', counted: null, refunded: _.neq(true) }).limit(SETTLE_BATCH),
+    ),
     found<ReviewDoc>(
       reviews
         .where(
           _.or([
             { ...scope, status: _.neq('visible'), counted: _.neq(null) },
+            { ...scope, refunded: true, counted: _.neq(null) },
             { ...scope, status: 'rejected', rejectedBy: _.exists(false) },
+            ...undecidedReports(db, scope),
           ]),
         )
         .limit(SETTLE_BATCH),
@@ -250,16 +293,19 @@ export async function settleModeration(db: Database, courseId?: string): Promise
   let settled = 0;
   for (const id of stale.keys()) {
     const changed = await inTransaction(db, async (tx) => {
-      const review = await txGet<ReviewDoc>(tx, COLLECTIONS.reviews, id);
-      if (review === null) return false;
-      const want = countedRating(review.status, review.rating);
+      const read = await txGet<ReviewDoc>(tx, COLLECTIONS.reviews, id);
+      if (read === null) return false;
       const data: Record<string, unknown> = {};
-      if (review.counted !== want) data.counted = want;
+      const decided = reportDecisionOf(read, now.toISOString());
+      if (decided) Object.assign(data, decided);
+      const review = { ...read, ...decided };
+      const want = countedRating(review.status, review.rating, review.refunded);
+      if (read.counted !== want) data.counted = want;
       if (review.status === 'rejected' && review.rejectedBy === undefined) data.rejectedBy = 'creator';
       if (review.status === 'visible' && review.rejectedBy !== undefined) data.rejectedBy = _.remove();
       if (Object.keys(data).length === 0) return false;
-      await tx.collection(COLLECTIONS.reviews).doc(review._id).update({ data });
-      await recount(tx, review.courseId, review.counted, want);
+      await tx.collection(COLLECTIONS.reviews).doc(id).update({ data });
+      await recount(tx, review.courseId, read.counted, want);
       return true;
     });
     if (changed) settled += 1;
@@ -300,7 +346,7 @@ export async function recheckUnavailable(
       }
       const held = heldByCreator(review);
       const status = statusOf(verdict.outcome, held);
-      const counted = countedRating(status, review.rating);
+      const counted = countedRating(status, review.rating, review.refunded);
       const { _id, rejectedBy: _was, ...data } = review;
       const moderation = moderationOf(verdict, deps.now().toISOString());
       await tx
@@ -319,7 +365,7 @@ export async function recheckUnavailable(
 export async function listReviews(deps: ReviewDeps, openid: string, params: ReviewListParams): Promise<ReviewListData> {
   const { db } = deps;
   try {
-    await settleModeration(db, params.courseId);
+    await settleModeration(db, params.courseId, deps.now());
   } catch (error) {
     // The list still answers; the summary catches up on the next call or at night.
     console.error(`[review] settling moderation of ${params.courseId} failed`, error);

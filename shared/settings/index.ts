@@ -83,6 +83,17 @@ export const AppSettings = Type.Object(
       },
       { additionalProperties: false },
     ),
+    reports: Type.Object(
+      {
+        /**
+         * Distinct learners whose reports of one version of a review hide it until its creator decides (README,
+         * Review moderation). 3: one learner cannot hide a review, and a handful is enough on a course platform, where
+         * a review rarely has more than a few readers who report. @default 3
+         */
+        hideReviewAfter: Type.Integer({ minimum: 1, maximum: 1000 }),
+      },
+      { additionalProperties: false },
+    ),
   },
   { additionalProperties: false },
 );
@@ -97,6 +108,7 @@ export const DEFAULT_SETTINGS: AppSettings = {
   refund: { windowDays: 7, maxProgressPercent: 20 },
   shipping: { upload: true, itemDesc: '在线课程' },
   content: { blockedTerms: [] },
+  reports: { hideReviewAfter: 3 },
 };
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -152,7 +152,8 @@ export function pipelines(now: Date, _: Database['command']): Record<keyof Group
     grants: { match: { courseId: _.exists(true) }, stages: [], group: grants },
     orders: { match: { status: _.in(PAID_STATUSES), amountFen: _.gt(0) }, stages: [], group: orders },
     progress: { match: {}, stages: WHILE_ENROLLED, group: progress },
-    reviews: { match: { status: 'visible' }, stages: [], group: reviews },
+    // The ratings the course summary counts: visible, the author not refunded (shared/reviews countedRating).
+    reviews: { match: { status: 'visible', refunded: _.neq(true) }, stages: [], group: reviews },
   };
 }
 

@@ -19,6 +19,7 @@ function handlers(calls: unknown[] = []): ActionHandlers<typeof catalogActions, 
       throw new AppError('NOT_FOUND', `会员不存在：${params.bundleId}`);
     },
     impressions: (params) => ({ counted: params.items.length }),
+    report: () => ({ reportedAt: '2024-03-01T00:00:00.000Z' }),
   };
 }
 
@@ -45,8 +46,8 @@ describe('handleClientCall', () => {
     [{ action: 'detail' }, 'courseId is required'],
     [{ action: 'detail', courseId: 42 }, 'courseId must be an id of 1 to 64 letters, digits, _ or -'],
     [{ action: 'detail', courseId: 'a/../b' }, 'courseId must be an id of 1 to 64 letters, digits, _ or -'],
-    [{ action: 'refund' }, 'action must be one of list, detail, categories, bundles, bundle, impressions'],
-    [{ action: 'toString' }, 'action must be one of list, detail, categories, bundles, bundle, impressions'],
+    [{ action: 'refund' }, 'action must be one of list, detail, categories, bundles, bundle, impressions, report'],
+    [{ action: 'toString' }, 'action must be one of list, detail, categories, bundles, bundle, impressions, report'],
     [{ pageSize: 10 }, 'action is required'],
     [null, 'event must be an object'],
     [[1, 2], 'event must be an object'],

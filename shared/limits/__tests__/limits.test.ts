@@ -139,6 +139,10 @@ describe("a real learner's pace never meets a limit", () => {
     never('reviewSubmit', pace(5 * 60_000, 5));
   });
 
+  test('reports: up to 5 in every 10 minutes (a few reviews of one course, and the course)', () => {
+    never('report', pace(10 * 60_000, 5));
+  });
+
   test('interests: up to 5 changes in every minute', () => {
     never('setInterests', pace(60_000, 5));
   });

@@ -1,0 +1,4 @@
+export * from './course';
+export * from './document';
+export * from './record';
+export * from './threshold';
