@@ -15,6 +15,8 @@ import {
   type Order,
   type OrderListData,
   type PayRail,
+  type Review,
+  type ReviewListData,
   type VirtualPayment,
   type WxPayment,
 } from '../../../shared/contract';
@@ -352,6 +354,23 @@ describe.each(PAY_RAILS)('on the %s rail', (rail) => {
       orderId: again.order.id,
     });
     expect(reactivated?.createdAt).toBe(revoked?.createdAt);
+  });
+
+  test("the refund marks the learner's review refunded: still listed, no longer in the rating", async () => {
+    const { openid, courseId, order, doc } = await pendingOrder(9900, rail);
+    await harness().pay(await orderDoc(doc._id));
+    const review = data(
+      await call<{ review: Review }>('review', openid, { action: 'submit', courseId, rating: 1, text: '' }),
+    );
+    expect(review.review.status).toBe('visible');
+    const listed = () => call<ReviewListData>('review', 'o-review-reader', { action: 'list', courseId });
+    expect(data(await listed()).summary.count).toBe(1);
+    await call('order', openid, { action: 'refund', orderId: order.id, reason: '不想学了' });
+    await harness().idle();
+    expect((await orderDoc(order.id)).status).toBe('refunded');
+    const after = data(await listed());
+    expect(after.items).toEqual([expect.objectContaining({ id: review.review.id, refunded: true, status: 'visible' })]);
+    expect(after.summary).toMatchObject({ count: 0, avg: 0 });
   });
 });
 
