@@ -1,2 +1,3 @@
 export * from './normalize';
 export * from './sec-check';
+export * from './chunks';
