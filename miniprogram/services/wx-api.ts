@@ -56,6 +56,9 @@ export const getPrivacySetting = promisify((o: WechatMiniprogram.GetPrivacySetti
 
 export const showModal = promisify((o: WechatMiniprogram.ShowModalOption) => wx.showModal(o));
 
+/** Resolves with the tapped item's `tapIndex`; rejects with a cancelled `WxApiError` when the sheet is dismissed. */
+export const showActionSheet = promisify((o: WechatMiniprogram.ShowActionSheetOption) => wx.showActionSheet(o));
+
 /** Resolves after `ms` milliseconds. */
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

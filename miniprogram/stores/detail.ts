@@ -3,12 +3,13 @@
  * courses, the coupons to claim, the bill before paying and the purchase flow. The buy button is derived from the
  * server's answers only: enrolled comes from `catalog.detail`, which is read again once the order is confirmed paid.
  */
-import type { CatalogDetailData, Coupon, Order } from '../../shared/contract';
+import type { CatalogDetailData, Coupon, Order, ReportReason } from '../../shared/contract';
 import type { call } from '../services/call';
 import { CallError, messageOf } from '../services/call';
 import { cardView, lessonRows } from '../view/format';
 import type { CardView, LessonRow } from '../view/format';
 import { accessText, membershipUntil } from '../view/access';
+import { REPORT_THANKS } from '../view/report';
 import { courseAction, courseView, reviewView } from '../view/course';
 import type { CourseAction, CourseView, ReviewView } from '../view/course';
 import { initialCheckout } from '../flows/checkout';
@@ -169,6 +170,17 @@ export class CourseStore extends Store<CourseState> {
       notice: until ? `你的会员已可学习本课程至 ${until}；单独购买后永久有效，会员到期后也能继续学习。` : '',
     });
     return undefined;
+  }
+
+  /** 举报 another learner's review (`reviewId`) or the course; answers what to tell the learner. */
+  async report(reason: ReportReason, reviewId?: string): Promise<string> {
+    try {
+      if (reviewId) await this.deps.call('review', { action: 'report', reviewId, reason });
+      else await this.deps.call('catalog', { action: 'report', courseId: this.courseId, reason });
+      return REPORT_THANKS;
+    } catch (error) {
+      return messageOf(error);
+    }
   }
 
   /** 确认支付 on the bill. */

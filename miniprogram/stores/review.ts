@@ -11,6 +11,8 @@ export const MODERATION_TEXT = {
   visible: '评价已发布，感谢你的分享！',
   pending: '评价已提交，正在审核中，通过后将公开显示',
   rejected: '评价未通过内容审核，请修改后重新提交',
+  // Only ever read back: an edit is a new version, checked again.
+  hidden: '评价被多位学员举报，已暂时隐藏，等待讲师处理；修改后将重新审核',
 } as const;
 
 export interface ReviewState {

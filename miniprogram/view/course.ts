@@ -18,8 +18,12 @@ export interface ReviewView {
   rating: number;
   text: string;
   date: string;
-  /** The learner's own review that is not public (yet): `审核中` or `未通过审核`. */
+  /** The learner's own review that is not public (yet): `审核中`, `未通过审核` or `已隐藏`. */
   badge: string;
+  /** The author's purchase was refunded: shown as 已退款. */
+  refunded: boolean;
+  /** Another learner's public review: it has a 举报 entry. */
+  reportable: boolean;
 }
 
 export interface CourseView {
@@ -60,8 +64,15 @@ export function courseView(course: CourseDetail): CourseView {
   };
 }
 
+const STATUS_BADGE: Record<Review['status'], string> = {
+  visible: '',
+  pending: '审核中',
+  rejected: '未通过审核',
+  hidden: '已隐藏',
+};
+
 export function reviewView(review: Review): ReviewView {
-  const badge = review.status === 'pending' ? '审核中' : review.status === 'rejected' ? '未通过审核' : '';
+  const badge = STATUS_BADGE[review.status];
   return {
     id: review.id,
     author: review.mine ? '我' : review.author,
@@ -69,6 +80,8 @@ export function reviewView(review: Review): ReviewView {
     text: review.text,
     date: dateTimeText(review.updatedAt).slice(0, 10),
     badge,
+    refunded: review.refunded === true,
+    reportable: !review.mine && review.status === 'visible',
   };
 }
 

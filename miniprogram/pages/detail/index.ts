@@ -1,6 +1,6 @@
 /**
- * 课程详情 (`?courseId=`): binds CourseStore; buying (through the bill), claiming coupons, opening lessons and writing
- * a review are forwarded to it.
+ * 课程详情 (`?courseId=`): binds CourseStore; buying (through the bill), claiming coupons, opening lessons, writing
+ * a review and 举报 (a review or the course, with a reason from the action sheet) are forwarded to it.
  */
 import { call } from '../../services/call';
 import { navigate, queryParam } from '../../services/nav';
@@ -8,9 +8,11 @@ import { purchaseDeps } from '../../services/payment';
 import { toast } from '../../services/wx-api';
 import { CourseStore, initialCourse } from '../../stores/detail';
 import { saleEvents } from '../../flows/sale-events';
+import { pickReportReason } from '../../flows/report';
 import { definePage } from '../../core/define-page';
 
 type LessonTap = WechatMiniprogram.TouchEvent<Record<string, never>, Record<string, never>, { id: string }>;
+type ReviewTap = LessonTap;
 
 definePage({
   initial: initialCourse(),
@@ -48,6 +50,14 @@ definePage({
     onWriteReview(): void {
       const { course } = this.store.state;
       if (course) navigate('review', { courseId: course.id, title: course.title });
+    },
+    async onReportReview(event: ReviewTap): Promise<void> {
+      const reason = await pickReportReason();
+      if (reason) toast(await this.store.report(reason, event.currentTarget.dataset.id));
+    },
+    async onReportCourse(): Promise<void> {
+      const reason = await pickReportReason();
+      if (reason) toast(await this.store.report(reason));
     },
     onBrowse(): void {
       navigate('list');

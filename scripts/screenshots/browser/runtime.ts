@@ -137,6 +137,13 @@ const wxStub = {
   showToast: (o: { title: string }) => toast(o.title),
   showModal: (o: Callbacks & { content?: string }) =>
     succeed(o, { confirm: window.confirm(o.content ?? ''), cancel: false }),
+  // The sheet as a numbered prompt: the item's number picks it, anything else dismisses it.
+  showActionSheet: (o: Callbacks & { itemList: string[] }) => {
+    const answer = window.prompt(o.itemList.map((item, i) => `${i + 1}. ${item}`).join('\n'), '1');
+    const tapIndex = Number(answer) - 1;
+    if (Number.isInteger(tapIndex) && tapIndex >= 0 && tapIndex < o.itemList.length) succeed(o, { tapIndex });
+    else fail(o, 'showActionSheet:fail cancel');
+  },
   stopPullDownRefresh: () => undefined,
   getStorageSync: (key: string) => {
     const raw = storage.getItem(`${openid}:${key}`);
