@@ -179,10 +179,12 @@ export const collections: CollectionSpec[] = [
   {
     name: 'reviews',
     description:
-      'One rating (1–5) and text per learner and course (shared/reviews): status visible | pending | rejected (a ' +
-      'creator approves or rejects pending ones here; rejectedBy = check | creator, and an edit of a review a ' +
-      'creator rejected waits as pending), counted = the rating the course summary counts; the public list goes ' +
-      'through `review.list` without openids.',
+      'One rating (1–5) and text per learner and course (shared/reviews): status visible | pending | rejected | ' +
+      'hidden (a creator approves or rejects pending ones here; rejectedBy = check | creator, and an edit of a ' +
+      "review a creator rejected waits as pending; hidden by learners' reports), reports { count, hiddenAt?, " +
+      'decision? keep | hide | reject typed by the creator, decidedAt? } of the current version, refunded? (the ' +
+      'author was refunded), counted = the rating the course summary counts; the public list goes through ' +
+      '`review.list` without openids.',
     rules: reviewsRule,
     indexes: [
       { name: 'course_owner', keys: { courseId: 1, _openid: 1 }, unique: true },
