@@ -26,7 +26,9 @@ const list = (openid: string, extra: Record<string, unknown> = {}) =>
 const courseRating = async () => (await getById<CourseDoc>(world.db, 'courses', COURSE_ID))?.rating;
 /** The stored summary without its sort score (shared/reviews/rating-score.ts). */
 const courseSummary = async () => {
-  const { score: _score, prior: _prior, ...summary } = (await courseRating()) ?? {};
+  const rating = await courseRating();
+  if (rating === undefined) return undefined;
+  const { score: _score, prior: _prior, ...summary } = rating;
   return summary;
 };
 const stored = (openid: string) => getById<ReviewDoc>(world.db, 'reviews', reviewId(openid, COURSE_ID));
