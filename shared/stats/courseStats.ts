@@ -1,9 +1,15 @@
 /**
  * The nightly numbers a creator reads in the console (`courseStats`, one document per course, `_id` = course id).
  *
- * Computed from four aggregate calls (grants, orders, courseProgress, reviews), each grouped by course with
- * conditional sums for the last 7 and 30 days, plus one read of the courses: a fixed number of large calls whatever
- * the number of learners (more only past 1000 courses, one page each). Then one write per course.
+ * Computed from six aggregate calls (grants, orders, courseProgress, reviews, the stopped learners' progress and
+ * reports), each grouped by course with conditional sums for the last 7 and 30 days, plus one read of the courses: a
+ * fixed number of large calls whatever the number of learners (more only past 1000 courses, one page each). Then one
+ * write per course.
+ *
+ * A published course's document carries its quality score (./quality.ts). The same run stores the catalog's mean
+ * rating on every course and rescores its summary with it (`rating.score`, what the `rating` sort orders by:
+ * shared/reviews/rating-score.ts), each course only if its summary is still what was read, so a review counted
+ * during the run keeps the score its own transaction wrote.
  *
  * A course's learners are those holding a grant of the course itself (bought, free or redeemed: shared/grants); the
  * holders of a bundle that opens it are not counted on the course. Progress counts only while such a grant is active
@@ -23,6 +29,9 @@ import type { CourseDoc, RatingSummary } from '../catalog';
 import { found } from '../db';
 import type { Database } from '../db';
 import { summaryOf } from '../reviews/summary';
+import { catalogPriorMean, scoredRating } from '../reviews/rating-score';
+import { catalogPriors, mostStoppedLesson, qualityOf, STOPPED_AFTER_DAYS } from './quality';
+import type { CourseQuality, QualityInputs, StopLesson } from './quality';
 import { COLLECTIONS } from '../collections';
 
 export const WINDOWS = { last7: 7, last30: 30 } as const;
@@ -64,18 +73,24 @@ export interface CourseStatsDoc extends PeriodFigures {
   status: CourseDoc['status'];
   last7: PeriodFigures;
   last30: PeriodFigures;
+  /** Published courses only. */
+  quality?: CourseQuality;
   /** ISO-8601 time the figures were computed. */
   computedAt: string;
 }
 
 /** One `$group` row per course: sums named `<figure>` (all time) and `<figure>_<window>`. */
-export type GroupRow = { _id: string } & Record<string, number | string>;
+export type GroupRow = { _id: string } & Record<string, unknown>;
 
 export interface GroupedFigures {
   grants: Map<string, GroupRow>;
   orders: Map<string, GroupRow>;
   progress: Map<string, GroupRow>;
   reviews: Map<string, GroupRow>;
+  /** `stopped` learners and `lessons`, their count by first unfinished lesson. */
+  stops: Map<string, GroupRow>;
+  /** `course` and `review` reports. */
+  reports: Map<string, GroupRow>;
 }
 
 /** ISO time `days` before `now`. */
@@ -98,7 +113,7 @@ function withWindows(group: Expr, now: Date, name: string, field: string, make: 
 }
 
 /** A pipeline stage as the SDK's builder method that adds it and its parameter (`['lookup', {…}]` is `$lookup`). */
-export type Stage = ['lookup' | 'addFields' | 'match', Expr];
+export type Stage = ['lookup' | 'addFields' | 'match' | 'project' | 'group', Expr];
 
 /** One grouped aggregate: an optional leading `$match`, then `stages`, then the `$group`. */
 export interface GroupStage {
@@ -124,7 +139,43 @@ const WHILE_ENROLLED: Stage[] = [
   ['match', { enrolledNow: true }],
 ];
 
-/** The four aggregates, built for `now`; `_` is the database's command builder. */
+/**
+ * A stopped learner's first unfinished lesson, in course order: the course's lessons joined by course id (an indexed
+ * equality join), those not among the completed ones, the lowest `order` of them.
+ */
+const FIRST_UNFINISHED = {
+  $reduce: {
+    input: {
+      $filter: {
+        input: '$courseLessons',
+        as: 'l',
+        cond: { $not: [{ $in: ['$$l._id', { $ifNull: ['$completedLessonIds', []] }] }] },
+      },
+    },
+    initialValue: null,
+    in: {
+      $cond: [
+        { $or: [{ $eq: ['$$value', null] }, { $lt: ['$$this.order', '$$value.order'] }] },
+        { id: '$$this._id', order: '$$this.order', title: '$$this.title' },
+        '$$value',
+      ],
+    },
+  },
+};
+const STOPPED_AT: Stage[] = [
+  ['lookup', { from: COLLECTIONS.lessons, localField: 'courseId', foreignField: 'courseId', as: 'courseLessons' }],
+  ['project', { courseId: true, stoppedAt: FIRST_UNFINISHED }],
+  // One row per course and lesson, folded into one row per course by the final group: rows grow with lessons only.
+  [
+    'group',
+    {
+      _id: { course: '$courseId', id: '$stoppedAt.id', order: '$stoppedAt.order', title: '$stoppedAt.title' },
+      learners: { $sum: 1 },
+    },
+  ],
+];
+
+/** The six aggregates, built for `now`; `_` is the database's command builder. */
 export function pipelines(now: Date, _: Database['command']): Record<keyof GroupedFigures, GroupStage> {
   const grants: Expr = { _id: '$courseId', learners: count(is('status', 'active')) };
   withWindows(grants, now, 'new', 'createdAt', (w) => (w ? count(w) : { $sum: 1 }));
@@ -148,12 +199,25 @@ export function pipelines(now: Date, _: Database['command']): Record<keyof Group
       count(w ? both(is('rating', star), w) : is('rating', star)),
     );
   }
+  const stops: Expr = {
+    _id: '$_id.course',
+    stopped: { $sum: '$learners' },
+    lessons: { $push: { lessonId: '$_id.id', order: '$_id.order', title: '$_id.title', learners: '$learners' } },
+  };
+  const reports: Expr = { _id: '$courseId', course: count(is('kind', 'course')), review: count(is('kind', 'review')) };
   return {
     grants: { match: { courseId: _.exists(true) }, stages: [], group: grants },
     orders: { match: { status: _.in(PAID_STATUSES), amountFen: _.gt(0) }, stages: [], group: orders },
     progress: { match: {}, stages: WHILE_ENROLLED, group: progress },
     // The ratings the course summary counts: visible, the author not refunded (shared/reviews countedRating).
     reviews: { match: { status: 'visible', refunded: _.neq(true) }, stages: [], group: reviews },
+    // Enrolled now, not finished, no report for STOPPED_AFTER_DAYS.
+    stops: {
+      match: { percent: _.lt(100), updatedAt: _.lt(since(now, STOPPED_AFTER_DAYS)) },
+      stages: [...WHILE_ENROLLED, ...STOPPED_AT],
+      group: stops,
+    },
+    reports: { match: {}, stages: [], group: reports },
   };
 }
 
@@ -187,7 +251,36 @@ function period(courseId: string, groups: GroupedFigures, suffix: string): Perio
   };
 }
 
-/** The document of one course, pure. */
+const countIn = (row: GroupRow | undefined, name: string) => Number(row?.[name] ?? 0);
+
+/** What the quality score of one course is computed from; `rating` is the course's summary as the catalog counts it. */
+export function qualityInputs(
+  course: Pick<CourseDoc, '_id' | 'rating'>,
+  groups: GroupedFigures,
+  figures: Pick<PeriodFigures, 'learners' | 'completions' | 'paidOrders' | 'refunds'>,
+): QualityInputs {
+  const stops = groups.stops.get(course._id);
+  const reports = groups.reports.get(course._id);
+  // A learner whose first unfinished lesson could not be found (lessons removed since) stopped at no known lesson.
+  const lessons = ((stops?.lessons ?? []) as Partial<StopLesson>[]).filter(
+    (row): row is StopLesson => typeof row.lessonId === 'string' && typeof row.order === 'number',
+  );
+  const stopLesson = mostStoppedLesson(lessons);
+  return {
+    // A hand-edited course without a histogram counts as unrated.
+    rating: summaryOf(course.rating?.histogram ?? []),
+    finished: figures.completions,
+    stopped: countIn(stops, 'stopped'),
+    ...(stopLesson !== undefined ? { stopLesson } : {}),
+    paidOrders: figures.paidOrders,
+    refunds: figures.refunds,
+    learners: figures.learners,
+    courseReports: countIn(reports, 'course'),
+    reviewReports: countIn(reports, 'review'),
+  };
+}
+
+/** The document of one course, pure (the run adds a published course's `quality`, which needs the catalog). */
 export function courseStatsDoc(
   course: Pick<CourseDoc, '_id' | 'title' | 'status' | 'creator'>,
   groups: GroupedFigures,
@@ -226,7 +319,7 @@ async function groupAll(db: Database, collection: string, stage: GroupStage) {
   }
 }
 
-type CourseRow = Pick<CourseDoc, '_id' | 'title' | 'status' | 'creator' | 'learnerCount'>;
+type CourseRow = Pick<CourseDoc, '_id' | 'title' | 'status' | 'creator' | 'learnerCount' | 'rating'>;
 
 async function allCourses(db: Database) {
   const courses: CourseRow[] = [];
@@ -238,7 +331,7 @@ async function allCourses(db: Database) {
         .orderBy('_id', 'asc')
         .skip(skip)
         .limit(PAGE)
-        .field({ _id: true, title: true, status: true, creator: true, learnerCount: true }),
+        .field({ _id: true, title: true, status: true, creator: true, learnerCount: true, rating: true }),
     );
     courses.push(...page);
     if (page.length < PAGE) return courses;
@@ -252,14 +345,25 @@ export async function writeCourseStats(deps: { db: Database; now: () => Date }):
   const stages = pipelines(now, db.command);
   // Before the aggregates: a purchase counted after this read is never taken back by the recount (see above).
   const courses = await allCourses(db);
-  const [grants, orders, progress, reviews] = await Promise.all([
+  const [grants, orders, progress, reviews, stops, reports] = await Promise.all([
     groupAll(db, COLLECTIONS.grants, stages.grants),
     groupAll(db, COLLECTIONS.orders, stages.orders),
     groupAll(db, COLLECTIONS.courseProgress, stages.progress),
     groupAll(db, COLLECTIONS.reviews, stages.reviews),
+    groupAll(db, COLLECTIONS.courseProgress, stages.stops),
+    groupAll(db, COLLECTIONS.reports, stages.reports),
   ]);
-  const groups: GroupedFigures = { grants, orders, progress, reviews };
+  const groups: GroupedFigures = { grants, orders, progress, reviews, stops, reports };
   const docs = courses.map((course) => courseStatsDoc(course, groups, now));
+  const published = courses.flatMap((course, i) =>
+    course.status === 'published' ? [{ doc: docs[i]!, inputs: qualityInputs(course, groups, docs[i]!) }] : [],
+  );
+  const priorMean = catalogPriorMean(published.map(({ inputs }) => inputs.rating));
+  const priors = catalogPriors(
+    published.map(({ inputs }) => inputs),
+    priorMean,
+  );
+  for (const { doc, inputs } of published) doc.quality = qualityOf(inputs, priors);
   for (let i = 0; i < docs.length; i += WRITE_CONCURRENCY) {
     await Promise.all(
       docs
@@ -268,7 +372,31 @@ export async function writeCourseStats(deps: { db: Database; now: () => Date }):
     );
   }
   await recountLearners(db, courses, docs);
+  await rescoreRatings(db, courses, priorMean);
   return docs.length;
+}
+
+/**
+ * Stores the catalog's mean on every course and its summary's score toward it, where either changed, on a course
+ * whose summary is still what was read (a review counted since wrote its own score, with the mean stored before).
+ */
+async function rescoreRatings(db: Database, courses: CourseRow[], priorMean: number): Promise<void> {
+  const stale = courses.flatMap((course) => {
+    const rescored = scoredRating(summaryOf(course.rating?.histogram ?? []), priorMean);
+    return rescored.score === course.rating?.score && rescored.prior === course.rating?.prior
+      ? []
+      : [{ course, rescored }];
+  });
+  for (let i = 0; i < stale.length; i += WRITE_CONCURRENCY) {
+    await Promise.all(
+      stale.slice(i, i + WRITE_CONCURRENCY).map(({ course, rescored }) =>
+        db
+          .collection(COLLECTIONS.courses)
+          .where({ _id: course._id, 'rating.count': rescored.count, 'rating.avg': rescored.avg })
+          .update({ data: { 'rating.score': rescored.score, 'rating.prior': rescored.prior } }),
+      ),
+    );
+  }
 }
 
 /** Sets `learnerCount` to the active grants of the course on each course where they differ and the count is still as read. */

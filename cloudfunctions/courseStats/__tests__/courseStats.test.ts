@@ -97,13 +97,14 @@ test('the timer writes one document per course with all-time, 7-day and 30-day f
   const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
   const res = await fetch(`${world.cloud.url}/sandbox/timers/courseStats`, { method: 'POST' });
   stop();
-  // Four aggregates (enrollments, orders, progress, reviews), one read of the courses, the query of reviews to check
-  // again and the two moderation queries, then one write per course and one learner recount per course whose
-  // learnerCount is off (both here: their enrollments were written by hand, with no increment): nothing per learner.
+  // Six aggregates (grants, orders, progress, reviews, stopped learners, reports), one read of the courses, the query
+  // of reviews to check again and the two moderation queries, then one write per course, one learner recount per
+  // course whose learnerCount is off (both here: their grants were written by hand, with no increment) and one
+  // rating rescore per course whose stored prior is not the catalog's mean (both: never scored): nothing per learner.
   expect(Object.fromEntries(calls)).toEqual({
-    'database.aggregateDocuments': 4,
+    'database.aggregateDocuments': 6,
     'database.getDocument': 4,
-    'database.modifyDocument': 4,
+    'database.modifyDocument': 6,
   });
   expect(log).toHaveBeenCalledWith(
     '[courseStats] 2 courses written, 0 moderated reviews settled; reviews checked again: 0 published, 0 rejected, ' +

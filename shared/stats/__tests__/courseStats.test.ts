@@ -7,7 +7,14 @@ const none = (): Map<string, GroupRow> => new Map();
 
 describe('courseStatsDoc', () => {
   test('a course with no activity has zeros, not NaN', () => {
-    const groups: GroupedFigures = { grants: none(), orders: none(), progress: none(), reviews: none() };
+    const groups: GroupedFigures = {
+      grants: none(),
+      orders: none(),
+      progress: none(),
+      reviews: none(),
+      stops: none(),
+      reports: none(),
+    };
     const doc = courseStatsDoc(course(), groups, NOW);
     expect(doc).toMatchObject({ _id: 'py-101', creatorId: 'lin', learners: 0, completionRate: 0, avgProgress: 0 });
     expect(doc.last7.rating).toEqual({ avg: 0, count: 0, histogram: [0, 0, 0, 0, 0] });
@@ -22,6 +29,8 @@ describe('courseStatsDoc', () => {
       // The aggregates are separate reads: a purchase or refund between them can put completions above learners.
       progress: rows({ active: 2, percentActive: 150, completions: 5, active_last7: 1, percentActive_last7: 100 }),
       reviews: none(),
+      stops: none(),
+      reports: none(),
     };
     const doc = courseStatsDoc(course(), groups, NOW);
     expect(doc.avgProgress).toBe(37.5);
