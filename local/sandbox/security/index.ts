@@ -1,13 +1,31 @@
 /**
  * The content-security sandbox: `cloud.openapi.security.msgSecCheck` answered from a configurable list of words, as
  * version 2 of the API answers (`result.suggest` pass | review | risky with a `label`), and version 1 (errcode 87014
- * for risky content). Tests and `npm start` change the list with `securityOf(cloud).setRules(…)`; an outage is
- * injected on the open-API registry (`openApisOf(cloud).openApi.setFault('security.msgSecCheck', …)`).
+ * for risky content); `security.mediaCheckAsync` with its later push (./media-check.ts, `securityOf(cloud).media`).
+ * Tests and `npm start` change the list with `securityOf(cloud).setRules(…)`, and mark openids that have not visited
+ * recently with `setStaleOpenids` (both APIs answer them 61010); an outage is injected on the open-API registry
+ * (`openApisOf(cloud).openApi.setFault('security.msgSecCheck', …)`). The developer endpoints are ./developer-api.ts.
  */
 import { randomUUID } from 'node:crypto';
 import type { LocalCloud } from '../../cloud';
+import type { FunctionHost } from '../../functions';
 import type { OpenApiCall, OpenApiReply } from '../../openapi';
 import type { CloudPart } from '../../parts';
+import { serveSecurityDeveloperApi } from './developer-api';
+import { MEDIA_CHECK_ASYNC, MediaCheckSandbox } from './media-check';
+
+export {
+  CONTENT_PUSH_FUNCTION,
+  DEFAULT_PUSH_DELAY_MS,
+  MAX_MEDIA_BYTES,
+  MEDIA_CHECK_ASYNC,
+  MEDIA_TYPES,
+  MediaCheckSandbox,
+  type MediaCheckFailure,
+  type MediaCheckSettings,
+  type MediaRule,
+  type MediaSubmission,
+} from './media-check';
 
 export const MSG_SEC_CHECK = 'security.msgSecCheck';
 
@@ -58,11 +76,20 @@ export interface SecurityCheck {
 
 export class SecuritySandbox {
   private rules: SecurityRule[];
+  private staleOpenids = new Set<string>();
   /** Every check answered, oldest first. */
   readonly checks: SecurityCheck[] = [];
+  /** `security.mediaCheckAsync` and the pushes it sends. */
+  readonly media: MediaCheckSandbox;
 
-  constructor(rules: readonly SecurityRule[] = DEFAULT_SECURITY_RULES) {
+  constructor(host: FunctionHost, rules: readonly SecurityRule[] = DEFAULT_SECURITY_RULES) {
     this.rules = rules.map((rule) => ({ ...rule }));
+    this.media = new MediaCheckSandbox(host, (openid) => this.staleOpenids.has(openid));
+  }
+
+  /** These openids have not visited the mini-program recently: v2 checks with them answer 61010. */
+  setStaleOpenids(openids: readonly string[]): void {
+    this.staleOpenids = new Set(openids);
   }
 
   setRules(rules: readonly SecurityRule[]): void {
@@ -92,6 +119,7 @@ export class SecuritySandbox {
       return verdict.suggest === 'risky' ? error(87014, 'risky content') : { errcode: 0, errmsg: 'ok' };
     }
     if (typeof openid !== 'string' || openid === '') return error(40003, 'invalid openid');
+    if (this.staleOpenids.has(openid)) return error(61010, 'code is expired');
     if (typeof scene !== 'number' || ![1, 2, 3, 4].includes(scene)) return error(47001, 'scene must be 1 to 4');
     this.record({ content, version, scene, openid, suggest: verdict.suggest, label: verdict.label });
     return {
@@ -122,19 +150,28 @@ function error(errcode: number, errmsg: string): OpenApiReply {
   return { errcode, errmsg };
 }
 
-/** The security sandbox part: `security.msgSecCheck` on the cloud's open-API transport. */
+/**
+ * The security sandbox part: `security.msgSecCheck` and `security.mediaCheckAsync` on the cloud's open-API
+ * transport, and its developer endpoints.
+ */
 export function securityPart(rules?: readonly SecurityRule[]): CloudPart<'security'> {
   return {
     name: 'security',
     attach(cloud) {
-      const sandbox = new SecuritySandbox(rules);
-      cloud.parts.get('openApi').openApi.register(MSG_SEC_CHECK, (call) => sandbox.answer(call));
+      const sandbox = new SecuritySandbox(cloud.parts.get('functions'), rules);
+      const { openApi } = cloud.parts.get('openApi');
+      openApi.register(MSG_SEC_CHECK, (call) => sandbox.answer(call));
+      openApi.register(MEDIA_CHECK_ASYNC, (call) => sandbox.media.answer(call));
+      serveSecurityDeveloperApi(cloud, sandbox);
       return sandbox;
+    },
+    close(sandbox) {
+      sandbox.media.close();
     },
   };
 }
 
-/** Serves `security.msgSecCheck` on a started cloud (tests of the product, with their own word list). */
+/** Serves `security.msgSecCheck` and `security.mediaCheckAsync` on a started cloud (tests of the product, with their own word list). */
 export function attachSecuritySandbox(cloud: LocalCloud, rules?: readonly SecurityRule[]): SecuritySandbox {
   return cloud.parts.add(securityPart(rules));
 }
