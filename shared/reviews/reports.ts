@@ -44,7 +44,11 @@ export async function reportReview(
     const count = (current.reports?.count ?? 0) + 1;
     const decided = current.reports?.decidedAt !== undefined;
     const hide = current.status === 'visible' && !decided && count >= threshold;
-    const data: Record<string, unknown> = { 'reports.count': count };
+    const sameReason = current.reports?.reasons?.[report.reason] ?? 0;
+    const data: Record<string, unknown> = {
+      'reports.count': count,
+      [`reports.reasons.${report.reason}`]: sameReason + 1,
+    };
     if (hide) Object.assign(data, { status: 'hidden', counted: null, 'reports.hiddenAt': report.createdAt });
     await tx.collection(COLLECTIONS.reviews).doc(reviewId).update({ data });
     if (hide) await recount(tx, current.courseId, current.counted, null);

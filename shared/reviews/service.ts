@@ -31,6 +31,7 @@ import { createHash } from 'node:crypto';
 import {
   AppError,
   REVIEW_LIST_DEFAULTS,
+  type ReportReason,
   type Review,
   type ReviewListData,
   type ReviewListParams,
@@ -107,6 +108,8 @@ export function reviewId(openid: string, courseId: string): string {
 export interface ReviewReports {
   /** Distinct learners who reported this version. */
   count: number;
+  /** The same, by reason (`REPORT_REASONS`), so the console shows what the reports say without a query. */
+  reasons?: Partial<Record<ReportReason, number>>;
   /** ISO-8601: when the count reached `settings/app` → `reports.hideReviewAfter` and hid the review. */
   hiddenAt?: string;
   decision?: ReportDecision;

@@ -97,7 +97,7 @@ describe('review.report', () => {
     const racing = await Promise.all(Array.from({ length: 5 }, () => report('o-twice-racing', id)));
     expect(racing.filter((r) => !r.ok)).toEqual([]);
     expect(new Set(racing.map((r) => r.data.reportedAt)).size).toBe(1);
-    expect((await stored(id)).reports?.count).toBe(2);
+    expect((await stored(id)).reports).toEqual({ count: 2, reasons: { abuse: 1, ad: 1 } });
     const reports = await reportsOf(id);
     expect(reports).toHaveLength(2);
     expect(reports.find((r) => r._openid === 'o-twice')).toEqual({
@@ -125,7 +125,11 @@ describe('review.report', () => {
     const after = await seenByOthers();
     expect(after.ids).not.toContain(id);
     expect((after.summary as { count: number }).count).toBe((before.summary as { count: number }).count - 1);
-    expect(await stored(id)).toMatchObject({ status: 'hidden', counted: null, reports: { count: 3 } });
+    expect(await stored(id)).toMatchObject({
+      status: 'hidden',
+      counted: null,
+      reports: { count: 3, reasons: { ad: 2, misleading: 1 }, hiddenAt: expect.any(String) },
+    });
     const own = await list('o-author-hidden');
     expect(own.data.items[0]).toMatchObject({ id, status: 'hidden', mine: true });
     // Reported again while hidden: counted, still hidden.
