@@ -288,6 +288,37 @@ describe('recommend.similar', () => {
   });
 });
 
+describe('a course taken off sale after the retrain', () => {
+  /** Withdraws the first course `serve` answers (any status but published), then serves again. */
+  async function withdrawnFirst(serve: () => Promise<{ items: { course: { id: string } }[] }>) {
+    const before = await serve();
+    const withdrawn = before.items[0]?.course.id as string;
+    const course = db.collection(COLLECTIONS.courses).doc(withdrawn);
+    await course.update({ data: { status: 'archived' } });
+    try {
+      const after = await serve();
+      return { withdrawn, before: before.items.map((i) => i.course.id), after: after.items.map((i) => i.course.id) };
+    } finally {
+      await course.update({ data: { status: 'published' } });
+    }
+  }
+
+  it.each([
+    ['from a precomputed list', () => typical(true)._id, 'forMe'],
+    ['scored on demand', () => typical(false)._id, 'forMe'],
+    ['to a learner with no signals (popular)', () => 'o-cold-start', 'forMe'],
+    ['as similar to a course', () => 'o-a', 'similar'],
+  ] as const)('is never recommended %s', async (_how, learner, action) => {
+    const params = action === 'forMe' ? { action, limit: 5 } : { action, courseId: 'c0', limit: 4 };
+    const { withdrawn, before, after } = await withdrawnFirst(() =>
+      ok<ForMeData | SimilarData>('recommend', params, learner()),
+    );
+    expect(before).toContain(withdrawn);
+    expect(after).not.toContain(withdrawn);
+    expect(after.length).toBe(before.length);
+  });
+});
+
 describe('recommend validation', () => {
   it.each([
     [{ action: 'forMe', limit: 0 }, 'limit'],
