@@ -303,12 +303,13 @@ describe('a course taken off sale after the retrain', () => {
     }
   }
 
-  it.each([
+  const cases: [how: string, learner: () => string, action: 'forMe' | 'similar'][] = [
     ['from a precomputed list', () => typical(true)._id, 'forMe'],
     ['scored on demand', () => typical(false)._id, 'forMe'],
     ['to a learner with no signals (popular)', () => 'o-cold-start', 'forMe'],
     ['as similar to a course', () => 'o-a', 'similar'],
-  ] as const)('is never recommended %s', async (_how, learner, action) => {
+  ];
+  it.each(cases)('is never recommended %s', async (_how, learner, action) => {
     const params = action === 'forMe' ? { action, limit: 5 } : { action, courseId: 'c0', limit: 4 };
     const { withdrawn, before, after } = await withdrawnFirst(() =>
       ok<ForMeData | SimilarData>('recommend', params, learner()),
