@@ -239,7 +239,8 @@ export const collections: CollectionSpec[] = [
     name: 'courseStats',
     description:
       'Nightly per-course numbers for creators (shared/stats), one document per course, _id = courseId: learners, ' +
-      'paid orders, revenue and refunds in fen, completion, progress, rating; all time and the last 7 and 30 days.',
+      'paid orders, revenue and refunds in fen, completion, progress, rating; all time and the last 7 and 30 days; ' +
+      "a published course's quality score with its components and advice (shared/stats/quality.ts).",
     rules: courseStatsRule,
     indexes: [{ name: 'creator', keys: { creatorId: 1 } }],
   },
