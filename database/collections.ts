@@ -32,6 +32,8 @@ import recModelsRule from './rules/recModels.json';
 import recommendationsRule from './rules/recommendations.json';
 import reviewsRule from './rules/reviews.json';
 import reportsRule from './rules/reports.json';
+import mediaChecksRule from './rules/mediaChecks.json';
+import penaltiesRule from './rules/penalties.json';
 import settingsRule from './rules/settings.json';
 import couponsRule from './rules/coupons.json';
 import userCouponsRule from './rules/userCoupons.json';
@@ -206,6 +208,31 @@ export const collections: CollectionSpec[] = [
       { name: 'kind_target', keys: { kind: 1, targetId: 1 } },
       { name: 'course', keys: { courseId: 1 } },
     ],
+  },
+  {
+    name: 'mediaChecks',
+    description:
+      "One mediaCheckAsync submission of a creator's image or audio (shared/content/media-check.ts), _id = the " +
+      'trace id: fileId, courseId, fieldPath (cover, lessons[2].media …), mediaType, openid, attempt, submittedAt, ' +
+      'status pending | pass | review | risky | expired, label?, answeredAt?, resubmittedAs? (the next attempt). ' +
+      'Written by the function that submits and by contentCheck (the wxa_media_check push, the expiry timer); no ' +
+      'client reads it.',
+    rules: mediaChecksRule,
+    indexes: [
+      // The timer: pending submissions past the wait, oldest first.
+      { name: 'status_submitted', keys: { status: 1, submittedAt: 1 } },
+      // A course's media verdicts.
+      { name: 'course_field', keys: { courseId: 1, fieldPath: 1 } },
+    ],
+  },
+  {
+    name: 'penalties',
+    description:
+      'A Penalty_for_Violation push as WeChat sent it (shared/content/penalties.ts), _id = punish_id: eventType, ' +
+      'punishTime, illegalReason, illegalContent, ruleName, ruleUrl, adjustGuideUrl, detail (parsed), receivedAt; ' +
+      'for the operator and the creator of what it names. No client reads it.',
+    rules: penaltiesRule,
+    indexes: [{ name: 'received', keys: { receivedAt: -1 } }],
   },
   {
     name: 'interactions',

@@ -26,6 +26,10 @@ export const COLLECTIONS = {
   reviews: 'reviews',
   /** reviews: one learner's report of a review or a course. */
   reports: 'reports',
+  /** content: one mediaCheckAsync submission, by trace id (shared/content/media-check.ts). */
+  mediaChecks: 'mediaChecks',
+  /** content: the platform's Penalty_for_Violation pushes (shared/content/penalties.ts). */
+  penalties: 'penalties',
   /** recommender: one signal snapshot per learner. */
   interactions: 'interactions',
   /** recommender: precomputed lists. */
