@@ -1,4 +1,8 @@
-/** Options of the demand forecaster, with their defaults and one validator. */
+/**
+ * Options of the demand forecaster, with their defaults and one validator. The tree options, the tree count and the
+ * interval quantiles are the winner of `npm run insights:tune` (20 trials in 30 minutes, seed 1, validation origins
+ * −24, −20, −16 of UCI Online Retail, never its test weeks), rounded to two significant digits.
+ */
 
 export interface DemandForecastOptions {
   /**
@@ -18,12 +22,12 @@ export interface DemandForecastOptions {
   learningRate?: number;
   /**
    * Depth of every tree.
-   * @default 5
+   * @default 4
    */
   maxDepth?: number;
   /**
    * L2 penalty on leaf values (in units of the normalised curvature, whose mean over rows is about 1).
-   * @default 20
+   * @default 4
    */
   l2?: number;
   /**
@@ -33,13 +37,13 @@ export interface DemandForecastOptions {
   rowSample?: number;
   /**
    * Least total curvature (the loss's second derivative, about 1 a row) in a leaf.
-   * @default 1
+   * @default 0.45
    */
   minLeafWeight?: number;
   /**
    * Weight of a training window that sold nothing in its last 12 weeks, as a share of the mean revenue weight, so
    * dead series are forecast too.
-   * @default 0.01
+   * @default 0.002
    */
   idleWeight?: number;
   /**
@@ -62,12 +66,12 @@ export interface DemandForecastOptions {
   maxWindows?: number;
   /**
    * Lower quantile of the pooled forecast ratios that bounds the interval.
-   * @default 0.1
+   * @default 0.15
    */
   lowerQuantile?: number;
   /**
    * Upper quantile of the pooled forecast ratios that bounds the interval.
-   * @default 0.9
+   * @default 0.85
    */
   upperQuantile?: number;
   /**
@@ -86,16 +90,16 @@ export const demandForecastDefaults: Readonly<Required<DemandForecastOptions>> =
   horizon: 8,
   trees: 200,
   learningRate: 0.05,
-  maxDepth: 5,
-  l2: 20,
+  maxDepth: 4,
+  l2: 4,
   rowSample: 0.5,
-  minLeafWeight: 1,
-  idleWeight: 0.01,
+  minLeafWeight: 0.45,
+  idleWeight: 0.002,
   sesBlend: 0,
   levelPrior: 20,
   maxWindows: 60000,
-  lowerQuantile: 0.1,
-  upperQuantile: 0.9,
+  lowerQuantile: 0.15,
+  upperQuantile: 0.85,
   launchPrior: 5,
   seed: 42,
 };
