@@ -35,24 +35,28 @@ const piece = fc.oneof(
 
 test('every piece fits, pieces cover the text, and every run of up to 50 characters lies inside one piece', () => {
   fc.assert(
-    fc.property(fc.array(piece, { maxLength: 40, size: 'max' }), fc.integer({ min: 101, max: 700 }), (parts, maxChars) => {
-      const text = parts.join('');
-      const ranges = chunkRanges(text, maxChars);
-      expect(chunkText(text, maxChars)).toEqual(ranges.map(([start, end]) => text.slice(start, end)));
-      expect(ranges[0]?.[0]).toBe(0);
-      expect(ranges.at(-1)?.[1]).toBe(text.length);
-      for (const [i, [start, end]] of ranges.entries()) {
-        expect(end - start).toBeLessThanOrEqual(maxChars);
-        if (text !== '') expect(end).toBeGreaterThan(start);
-        const next = ranges[i + 1];
-        if (next) expect(next[0]).toBeLessThanOrEqual(end - CHUNK_OVERLAP);
-        if (next) expect(next[0]).toBeGreaterThan(start);
-      }
-      const split = [...Array(Math.max(0, text.length - CHUNK_OVERLAP + 1)).keys()].find(
-        (at) => !ranges.some(([start, end]) => start <= at && at + CHUNK_OVERLAP <= end),
-      );
-      expect(split).toBeUndefined();
-    }),
+    fc.property(
+      fc.array(piece, { maxLength: 40, size: 'max' }),
+      fc.integer({ min: 101, max: 700 }),
+      (parts, maxChars) => {
+        const text = parts.join('');
+        const ranges = chunkRanges(text, maxChars);
+        expect(chunkText(text, maxChars)).toEqual(ranges.map(([start, end]) => text.slice(start, end)));
+        expect(ranges[0]?.[0]).toBe(0);
+        expect(ranges.at(-1)?.[1]).toBe(text.length);
+        for (const [i, [start, end]] of ranges.entries()) {
+          expect(end - start).toBeLessThanOrEqual(maxChars);
+          if (text !== '') expect(end).toBeGreaterThan(start);
+          const next = ranges[i + 1];
+          if (next) expect(next[0]).toBeLessThanOrEqual(end - CHUNK_OVERLAP);
+          if (next) expect(next[0]).toBeGreaterThan(start);
+        }
+        const split = [...Array(Math.max(0, text.length - CHUNK_OVERLAP + 1)).keys()].find(
+          (at) => !ranges.some(([start, end]) => start <= at && at + CHUNK_OVERLAP <= end),
+        );
+        expect(split).toBeUndefined();
+      },
+    ),
     { numRuns: 100 },
   );
 });
