@@ -12,14 +12,7 @@
  *   `unavailable`, kept like `review`, never published unchecked; the nightly timer checks it again (./service.ts
  *   `recheckUnavailable`).
  */
-import {
-  askMsgSecCheck,
-  checkForm,
-  findBlockedTerm,
-  labelName,
-  SEC_CHECK_SCENES,
-  type MsgSecCheck,
-} from '../content';
+import { askMsgSecCheck, checkForm, findBlockedTerm, labelName, SEC_CHECK_SCENES, type MsgSecCheck } from '../content';
 import { AppError } from '../contract';
 
 export { verdictOf, type MsgSecCheck } from '../content';
