@@ -37,7 +37,7 @@ export function chunkRanges(
       ranges.push([start, text.length]);
       return ranges;
     }
-    const end = cutAt(text, start, maxChars);
+    const end = cutAt(text, start, maxChars, overlap);
     ranges.push([start, end]);
     start = end - overlap;
     // The next piece must not begin on the second half of a surrogate pair.
@@ -45,10 +45,13 @@ export function chunkRanges(
   }
 }
 
-/** The end of the piece that starts at `start`: the last boundary in its second half, else the limit. */
-function cutAt(text: string, start: number, maxChars: number): number {
+/**
+ * The end of the piece that starts at `start`: the last boundary in its second half, else the limit. The piece is
+ * always longer than the overlap plus one, so the next piece starts further on (even one moved back off a surrogate).
+ */
+function cutAt(text: string, start: number, maxChars: number, overlap: number): number {
   const window = text.slice(start, start + maxChars);
-  const earliest = Math.floor(maxChars / 2);
+  const earliest = Math.max(Math.floor(maxChars / 2), overlap + 2);
   for (const boundary of BOUNDARIES) {
     let last = -1;
     for (const match of window.matchAll(boundary)) {

@@ -14,6 +14,7 @@ import {
   MEDIA_RESULT_WAIT_MS,
   readMediaVerdicts,
   submitMediaCheck,
+  sweepMediaChecks,
   type MediaCheckDeps,
   type MediaCheckDoc,
   type MediaSubmissionRequest,
@@ -200,6 +201,17 @@ test('a resubmission that fails leaves the submission pending for the next run; 
   expect(await checkDoc(last)).toMatchObject({ status: 'expired' });
   expect((await checkDoc(last)).resubmittedAs).toBeUndefined();
   expect(sandbox.media.submissions.length).toBe(before + 1);
+});
+
+test("a resubmission may use the creator admin's fresher openid instead of the stale one it was made with", async () => {
+  sandbox.media.configure({ failure: 'noPush' });
+  const traceId = await submitted(request(await upload('cover.png'), { courseId: 'c-fresh' }));
+  await age(traceId, 31);
+  sandbox.setStaleOpenids([ADMIN]);
+  const report = await sweepMediaChecks(deps, { openidFor: async () => 'oCreatorAdmin2' });
+  expect(report).toEqual({ resubmitted: 1, gaveUp: 0, retryFailed: 0 });
+  const next = (await checkDoc(traceId)).resubmittedAs as string;
+  expect(await checkDoc(next)).toMatchObject({ openid: 'oCreatorAdmin2', attempt: 2, status: 'pending' });
 });
 
 test('a push after the submission expired is kept, marked late: a risky verdict still counts', async () => {

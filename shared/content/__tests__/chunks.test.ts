@@ -28,6 +28,13 @@ test('a body with no boundary is cut at the limit, never inside an emoji', () =>
   expect(chunks.join('')).not.toContain('\ud83d字');
 });
 
+test('a boundary right after the overlap does not stall the cut (it once looped at 101 characters a piece)', () => {
+  const text = 'a'.repeat(49) + ' ' + 'b'.repeat(200);
+  const ranges = chunkRanges(text, 101);
+  expect(ranges[0]).toEqual([0, 101]);
+  expect(ranges.at(-1)?.[1]).toBe(text.length);
+});
+
 const piece = fc.oneof(
   fc.constantFrom('。', '\n', '\n\n', ' ', '!', '😀', '刷单', 'a'),
   fc.string({ unit: fc.constantFrom('学', '习', 'x', 'y'), maxLength: 400, size: 'max' }),
