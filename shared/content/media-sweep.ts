@@ -5,7 +5,7 @@
  * trace id. The resubmission is made first and the old one expired after, by a conditional update, so a push that
  * answers the old one meanwhile is kept (the extra submission is harmless). A resubmission that is refused or
  * unavailable (a stale admin openid, the platform down) leaves the old one pending with `retryError`, to be tried on
- * the next run; after the last attempt the submission is expired and left so: the creator must submit it again.
+ * the next run (after one stale answer, the run tries no other file with that openid); after the last attempt the submission is expired and left so: the creator must submit it again.
  */
 import { COLLECTIONS } from '../collections';
 import type { Database } from '../db';
@@ -49,19 +49,25 @@ export async function sweepMediaChecks(
     .limit(MEDIA_SWEEP_BATCH)
     .get()) as unknown as { data: MediaCheckDoc[] };
   const report: MediaSweepReport = { resubmitted: 0, gaveUp: 0, retryFailed: 0 };
+  // An openid the platform called stale is not tried again in this run: the next files would fail alike.
+  const stale = new Set<string>();
   for (const old of due.data) {
     if (old.attempt >= MAX_MEDIA_ATTEMPTS) {
       if (await expire(deps.db, old._id, { expiredAt: now })) report.gaveUp += 1;
       continue;
     }
-    const next = await submitMediaCheck(deps, {
-      fileId: old.fileId,
-      courseId: old.courseId,
-      fieldPath: old.fieldPath,
-      mediaType: old.mediaType,
-      openid: (await options.openidFor?.(old.courseId)) ?? old.openid,
-      attempt: old.attempt + 1,
-    });
+    const openid = (await options.openidFor?.(old.courseId)) ?? old.openid;
+    const next = stale.has(openid)
+      ? ({ status: 'unavailable', reason: 'staleOpenid' } as const)
+      : await submitMediaCheck(deps, {
+          fileId: old.fileId,
+          courseId: old.courseId,
+          fieldPath: old.fieldPath,
+          mediaType: old.mediaType,
+          openid,
+          attempt: old.attempt + 1,
+        });
+    if (next.status === 'unavailable' && next.reason === 'staleOpenid') stale.add(openid);
     if (next.status !== 'submitted') {
       await checks
         .where({ _id: old._id, status: 'pending' })

@@ -183,9 +183,24 @@ test('a resubmission that fails leaves the submission pending for the next run; 
   sandbox.media.configure({ failure: 'noPush' });
   const first = await submitted(request(await upload('cover.png'), { courseId: 'c-retry' }));
   await age(first, 31);
+  const second = await submitted(request(await upload('cover.png'), { courseId: 'c-retry', fieldPath: 'tags' }));
+  await age(first, 32);
+  await age(second, 31);
   sandbox.setStaleOpenids([ADMIN]);
-  expect(await fireTimer()).toEqual({ resubmitted: 0, gaveUp: 0, retryFailed: 1 });
+  let calls = 0;
+  const counting: MediaCheckDeps = {
+    ...deps,
+    mediaCheckAsync: (params) => {
+      calls += 1;
+      return deps.mediaCheckAsync(params);
+    },
+  };
+  expect(await sweepMediaChecks(counting)).toEqual({ resubmitted: 0, gaveUp: 0, retryFailed: 2 });
+  // One stale answer, and the second file was not tried with the same openid.
+  expect(calls).toBe(1);
   expect(await checkDoc(first)).toMatchObject({ status: 'pending', retryError: 'staleOpenid' });
+  expect(await checkDoc(second)).toMatchObject({ status: 'pending', retryError: 'staleOpenid' });
+  expect(await fireTimer()).toEqual({ resubmitted: 0, gaveUp: 0, retryFailed: 2 });
   sandbox.setStaleOpenids([]);
   const last = await submitted(
     request(await upload('cover.png'), {
@@ -195,12 +210,13 @@ test('a resubmission that fails leaves the submission pending for the next run; 
     }),
   );
   await age(first, 31);
+  await age(second, 31);
   await age(last, 31);
   const before = sandbox.media.submissions.length;
-  expect(await fireTimer()).toEqual({ resubmitted: 1, gaveUp: 1, retryFailed: 0 });
+  expect(await fireTimer()).toEqual({ resubmitted: 2, gaveUp: 1, retryFailed: 0 });
   expect(await checkDoc(last)).toMatchObject({ status: 'expired' });
   expect((await checkDoc(last)).resubmittedAs).toBeUndefined();
-  expect(sandbox.media.submissions.length).toBe(before + 1);
+  expect(sandbox.media.submissions.length).toBe(before + 2);
 });
 
 test("a resubmission may use the creator admin's fresher openid instead of the stale one it was made with", async () => {
