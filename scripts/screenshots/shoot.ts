@@ -331,6 +331,16 @@ export async function takeScreenshots(session: Session, outDir: string): Promise
     await page.locator('[class*="submit"]').click();
     await page.waitForFunction(bodyHas(/评价已|审核/), undefined, { timeout: 15_000 });
   });
+  // Another learner sees the review with 举报 on it, and 举报该课程 under the page.
+  await take(
+    'detail-reviews',
+    { ...visitor, page: 'detail', courseId },
+    { texts: ['学员评价', '讲解清晰', '举报该课程'], shown: ['[class*="review-report"]', '[class*="report-course"]'] },
+    async (page) => {
+      await page.locator('[class*="report-course"]').scrollIntoViewIfNeeded();
+      await page.locator('[class*="review-report"]').first().scrollIntoViewIfNeeded();
+    },
+  );
   await take(
     'me',
     { ...learner, page: 'me' },
