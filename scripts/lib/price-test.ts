@@ -17,6 +17,7 @@ import {
 import { checkSettings, SETTINGS_DOC_ID, type AppSettings } from '../../shared/settings';
 import type { NodeDb } from '../../toolchain/catalog-store';
 import { byId } from './promo/store';
+import { isCourseOpen } from '../../shared/catalog/visibility';
 
 export type TestResult = { ok: true; test: PriceTestDoc } | { ok: false; problems: Problem[] };
 
@@ -48,7 +49,7 @@ export async function startTest(
     courseId === undefined
       ? undefined
       : await byId<{ status?: unknown; priceFen?: unknown }>(db, COLLECTIONS.courses, courseId);
-  const priceFen = course?.status === 'published' && typeof course.priceFen === 'number' ? course.priceFen : 0;
+  const priceFen = isCourseOpen(course) && typeof course.priceFen === 'number' ? course.priceFen : 0;
   if (priceFen <= 0) problems.push(...noCourse(courseId));
   const running = courseId === undefined ? undefined : await byId<PriceTestDoc>(db, COLLECTIONS.priceTests, courseId);
   if (running?.status === 'running') {

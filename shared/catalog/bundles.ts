@@ -27,6 +27,7 @@ import { promotionBriefs, publishedBundle, publishedBundles } from '../promo/cat
 import { cardsWithPromotions } from './cards';
 import { readCourses } from './reader';
 import type { CatalogDeps } from './service';
+import { OPEN_COURSE_WHERE } from './visibility';
 
 /** Ids per `_id in` read (the server's largest page). */
 const IDS_PER_READ = 1000;
@@ -43,7 +44,7 @@ async function publishedCourseIds(db: Database, ids: readonly string[]): Promise
     found<{ _id: string }>(
       db
         .collection(COLLECTIONS.courses)
-        .where({ _id: db.command.in(part), status: 'published' })
+        .where({ _id: db.command.in(part), ...OPEN_COURSE_WHERE })
         .field({ _id: true })
         .limit(part.length),
     ),
@@ -111,7 +112,7 @@ export async function bundleDetail(
       : found<unknown>(
           db
             .collection(COLLECTIONS.courses)
-            .where({ _id: db.command.in(doc.courseIds), status: 'published' })
+            .where({ _id: db.command.in(doc.courseIds), ...OPEN_COURSE_WHERE })
             .limit(doc.courseIds.length),
         ),
     promotionBriefs(db, 'bundle', priced([doc]), now),

@@ -1,4 +1,5 @@
 export * from './schema';
+export * from './visibility';
 export * from './projections';
 export * from './reader';
 export * from './query';

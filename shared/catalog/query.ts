@@ -3,6 +3,7 @@
  * (`db.RegExp`, `_.or`, `orderBy`, `skip`, `limit`).
  */
 import { CATALOG_LIST_DEFAULTS, type CatalogListParams, type CatalogSort } from '../contract';
+import { OPEN_COURSE_WHERE } from './visibility';
 
 /** Fields a keyword is matched against (tags is an array: a regex matches any element). */
 export const KEYWORD_FIELDS = ['title', 'subtitle', 'tags'] as const;
@@ -48,8 +49,8 @@ export const CATALOG_SORT_ORDERS: Record<CatalogSort, readonly [field: string, d
 };
 
 export interface CatalogListQuery {
-  /** Equality filters; always `status: 'published'`. */
-  where: { status: 'published'; category?: string; tags?: string };
+  /** Equality filters; always the open courses' (visibility.ts). */
+  where: typeof OPEN_COURSE_WHERE & { category?: string; tags?: string };
   /** Case-insensitive match of the escaped pattern on any of `fields`. */
   keyword?: { pattern: string; options: 'i'; fields: typeof KEYWORD_FIELDS };
   orderBy: readonly [string, 'asc' | 'desc'][];
@@ -61,7 +62,7 @@ export interface CatalogListQuery {
 export function catalogListQuery(params: CatalogListParams): CatalogListQuery {
   const page = params.page ?? CATALOG_LIST_DEFAULTS.page;
   const limit = params.pageSize ?? CATALOG_LIST_DEFAULTS.pageSize;
-  const where: CatalogListQuery['where'] = { status: 'published' };
+  const where: CatalogListQuery['where'] = { ...OPEN_COURSE_WHERE };
   if (params.category !== undefined) where.category = params.category;
   if (params.tag !== undefined) where.tags = params.tag;
   const query: CatalogListQuery = {

@@ -9,7 +9,11 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { COURSE_LEVELS, DocId, LESSON_KINDS, StringEnum } from '../contract';
 
-export const COURSE_STATUSES = ['draft', 'published', 'archived'] as const;
+/**
+ * `reviewing` and `rejected` are a new course's first review (shared/catalog/visibility.ts: only `published` is open);
+ * a published course's staged change is in `courseRevisions`, its state in the course's `moderation` field.
+ */
+export const COURSE_STATUSES = ['draft', 'reviewing', 'published', 'rejected', 'archived'] as const;
 export type CourseStatus = (typeof COURSE_STATUSES)[number];
 
 /** ¥100,000: far above any course, low enough to catch a yuan/fen or extra-zero mistake. */

@@ -38,6 +38,7 @@ import { CategoryDoc, CourseDoc } from './schema';
 import { COLLECTIONS } from '../collections';
 import { promotionBrief, targetPromotions, type SkippedBundle } from '../promo/catalog-reads';
 import { cardsWithPromotions, withPromotion } from './cards';
+import { isCourseOpen, OPEN_COURSE_WHERE } from './visibility';
 
 export interface CatalogDeps {
   db: Database;
@@ -121,7 +122,7 @@ export async function courseDetail(
     logSkipped(skippedCourse(read));
     throw notFound;
   }
-  if (read.course.status !== 'published') throw notFound;
+  if (!isCourseOpen(read.course)) throw notFound;
   const lessons = (Array.isArray(outline) ? outline : []).filter(isLessonOutline);
   const enrolled = access.longest !== undefined;
   const promotion = promotionBrief({ id: courseId, listPriceFen: read.course.priceFen }, promotions, now);
@@ -151,7 +152,7 @@ export async function countImpressions(
   const published = await findMany<{ _id: string }>(
     deps.db,
     COLLECTIONS.courses,
-    { _id: deps.db.command.in([...seen.keys()]), status: 'published' },
+    { _id: deps.db.command.in([...seen.keys()]), ...OPEN_COURSE_WHERE },
     { limit: seen.size },
   );
   const counts = new Map(published.map(({ _id }) => [_id, seen.get(_id) ?? 0]));
@@ -207,7 +208,7 @@ export async function listCategories(deps: Pick<CatalogDeps, 'db'>): Promise<Cat
     db
       .collection(COLLECTIONS.courses)
       .aggregate()
-      .match({ status: 'published' })
+      .match({ ...OPEN_COURSE_WHERE })
       .group({ _id: '$category', count: $.sum(1) })
       .end() as Promise<{ list: { _id: unknown; count: number }[] }>,
   ]);

@@ -9,6 +9,7 @@ import { courseAccess, payingGrant, type GrantDoc } from '../grants';
 import { found, getById, type Database } from '../db';
 import { invalidField } from './progress';
 import { COLLECTIONS } from '../collections';
+import { isCourseOpen, isCourseUnreleased } from '../catalog/visibility';
 
 export interface LessonAccess {
   course: CourseDoc;
@@ -49,7 +50,7 @@ export async function lessonAccess(
     courseAccess(db, openid, ids.courseId, now),
   ]);
   const enrolled = access.grants.length > 0;
-  if (course === null || course.status === 'draft') throw new AppError('FORBIDDEN', '该课程不存在或尚未上架');
+  if (course === null || isCourseUnreleased(course)) throw new AppError('FORBIDDEN', '该课程不存在或尚未上架');
   const lesson = lessons[0];
   if (lesson === undefined || lesson.courseId !== ids.courseId) {
     if (purpose === 'report') throw invalidField('lessonId', 'lessonId must be a lesson of the course');
@@ -59,6 +60,6 @@ export async function lessonAccess(
     const paying = payingGrant(access.grants, now);
     return paying ? { course, lesson, enrolled, paying } : { course, lesson, enrolled };
   }
-  if (lesson.free && course.status === 'published') return { course, lesson, enrolled };
+  if (lesson.free && isCourseOpen(course)) return { course, lesson, enrolled };
   throw new AppError('FORBIDDEN', '购买本课程后即可学习该课时');
 }

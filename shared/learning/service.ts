@@ -31,6 +31,7 @@ import {
   type CourseProgressDoc,
 } from './progress';
 import { COLLECTIONS } from '../collections';
+import { isCourseUnreleased } from '../catalog/visibility';
 
 export interface LearningDeps {
   db: Database;
@@ -250,9 +251,10 @@ export async function myCourses(deps: LearningDeps, openid: string): Promise<MyC
   const progressByCourse = new Map(progress.map((p) => [p.courseId, p]));
   const items: MyCourseItem[] = [];
   for (const [courseId, grant] of opened) {
-    // A course deleted from the console has nothing left to show; a draft (a bundle's course not yet published) too.
+    // A course deleted from the console has nothing left to show; an unreleased one (a bundle's course not yet
+    // published, or under its first review) too.
     const course = courseById.get(courseId);
-    if (course === undefined || course.status === 'draft') continue;
+    if (course === undefined || isCourseUnreleased(course)) continue;
     const done = progressByCourse.get(courseId);
     const item: MyCourseItem = {
       course: toCourseCard(course),

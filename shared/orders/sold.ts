@@ -4,6 +4,7 @@ import { getById, type Database } from '../db';
 import { COLLECTIONS } from '../collections';
 import type { BundleDoc } from '../promo/documents';
 import { orderTarget, type OrderDoc } from './model';
+import { isCourseOpen } from '../catalog/visibility';
 
 export interface Sold {
   /** Still sold: a late payment for something withdrawn since is refunded. */
@@ -18,7 +19,7 @@ export async function readSold(db: Database, order: OrderDoc): Promise<Sold> {
   const target = orderTarget(order);
   if (target.kind === 'course') {
     const course = await getById<CourseDoc>(db, COLLECTIONS.courses, target.id);
-    return { published: course?.status === 'published', category: course?.category ?? '', noun: '课程' };
+    return { published: isCourseOpen(course), category: course?.category ?? '', noun: '课程' };
   }
   const bundle = await getById<BundleDoc>(db, COLLECTIONS.bundles, target.id);
   const noun = order.bundle?.kind === 'membership' ? '会员' : '专栏';

@@ -20,6 +20,7 @@ import {
 } from './documents';
 import { quote, type Claim, type PriceQuote, type PricedTarget } from './pricing';
 import { couponValid } from './coupons';
+import { isCourseOpen } from '../catalog/visibility';
 
 export type OfferTarget = { kind: 'course'; id: string } | { kind: 'bundle'; id: string };
 
@@ -57,7 +58,7 @@ async function readTarget(
 ): Promise<{ priced: PricedTarget; title: string; listPriceFen: number; course?: CourseDoc; bundle?: BundleDoc }> {
   if (target.kind === 'course') {
     const course = await getById<CourseDoc>(db, COLLECTIONS.courses, target.id);
-    if (!course || course.status !== 'published') {
+    if (!isCourseOpen(course)) {
       throw new AppError('NOT_FOUND', '课程不存在或已下架', { field: 'courseId' });
     }
     return {

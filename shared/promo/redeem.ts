@@ -34,6 +34,7 @@ import { giveBackLimit, spendLimit } from '../limits';
 import { codeHash, normalizeCode } from './codes';
 import type { PromoDeps } from './deps';
 import { readBundle, readRedeemBatch, readRedeemCode, type BundleDoc, type RedeemCodeDoc } from './documents';
+import { isCourseOpen } from '../catalog/visibility';
 
 /** The one answer to a code that cannot be redeemed, whatever the reason. */
 class NotRedeemable extends AppError {
@@ -67,7 +68,7 @@ async function readUsableCode(db: Database, hash: string, openid: string, now: D
 async function readOnSale(db: Database, target: GrantTarget): Promise<BundleDoc | undefined> {
   if (target.kind === 'course') {
     const course = await getById<CourseDoc>(db, COLLECTIONS.courses, target.id);
-    if (course?.status !== 'published') {
+    if (!isCourseOpen(course)) {
       throw new AppError('FAILED_PRECONDITION', '兑换码对应的课程已下架，请联系创作者', { reason: 'notOnSale' });
     }
     return undefined;

@@ -31,6 +31,7 @@ import { learnerClaims, MAX_CLAIMS } from './learner-claims';
 import { readOffer, type OfferTarget } from './offer';
 import { scopeCovers, usableClaims, type Claim } from './pricing';
 import { toCoupon, toMyCoupon } from './views';
+import { isCourseOpen } from '../catalog/visibility';
 
 /** Coupons running at once, in one read: far more than a creator issues. */
 const MAX_COUPONS = 100;
@@ -113,7 +114,7 @@ export async function claimableCoupons(
     ),
     params.courseId === undefined ? null : getById<CourseDoc>(db, COLLECTIONS.courses, params.courseId),
   ]);
-  if (params.courseId !== undefined && course?.status !== 'published') {
+  if (params.courseId !== undefined && !isCourseOpen(course)) {
     throw new AppError('NOT_FOUND', '课程不存在或已下架', { field: 'courseId' });
   }
   const open = rows.flatMap((row) => {

@@ -9,6 +9,7 @@ import type { CourseDoc } from '../catalog';
 import { COLLECTIONS } from '../collections';
 import { newReport } from './document';
 import { recordReport } from './record';
+import { isCourseOpen } from '../catalog/visibility';
 
 export async function reportCourse(
   deps: { db: Database; now: () => Date },
@@ -19,7 +20,7 @@ export async function reportCourse(
   const { courseId } = params;
   const course = await getById<Pick<CourseDoc, 'status'>>(db, COLLECTIONS.courses, courseId);
   // The catalog's answer for a course that is missing or not published (shared/catalog/service.ts courseDetail).
-  if (course?.status !== 'published') {
+  if (!isCourseOpen(course)) {
     throw new AppError('NOT_FOUND', `courseId 对应的课程不存在或未上架：${courseId}`, { field: 'courseId' });
   }
   await spendLimit(db, openid, 'report', deps.now());

@@ -50,6 +50,7 @@ import { reportDecisionOf, undecidedReports } from './decisions';
 import { adjustSummary, sameSummary, summaryOf } from './summary';
 import { scoredRating } from './rating-score';
 import { COLLECTIONS } from '../collections';
+import { isCourseUnreleased } from '../catalog/visibility';
 
 /** `reviews`: one per learner and course. Public readers get `Review` (no openid) through `review.list`. */
 export interface ReviewDoc {
@@ -184,7 +185,7 @@ export async function submitReview(deps: ReviewDeps, openid: string, params: Rev
     getById<CourseDoc>(db, COLLECTIONS.courses, params.courseId),
     hasAccess(db, openid, params.courseId, deps.now()),
   ]);
-  if (course === null || course.status === 'draft') throw new AppError('NOT_FOUND', '该课程不存在或尚未上架');
+  if (course === null || isCourseUnreleased(course)) throw new AppError('NOT_FOUND', '该课程不存在或尚未上架');
   if (!enrolled) throw new AppError('FORBIDDEN', '购买本课程后才能评价');
 
   // Stored as cleaned (no invisible characters); the check sees its check form (./moderation.ts).
@@ -388,7 +389,7 @@ export async function listReviews(deps: ReviewDeps, openid: string, params: Revi
     visible.count() as Promise<{ total: number }>,
     getById<ReviewDoc>(db, COLLECTIONS.reviews, reviewId(openid, params.courseId)),
   ]);
-  if (course === null || course.status === 'draft') throw new AppError('NOT_FOUND', '该课程不存在或尚未上架');
+  if (course === null || isCourseUnreleased(course)) throw new AppError('NOT_FOUND', '该课程不存在或尚未上架');
   const reviews = items.map((doc) => toReview(doc, openid));
   if (own !== null && own.status !== 'visible' && page === 1) reviews.unshift(toReview(own, openid));
   return { items: reviews, total: total.total, summary: normalized(course.rating) };

@@ -33,6 +33,7 @@ import { catalogPriorMean, scoredRating } from '../reviews/rating-score';
 import { catalogPriors, mostStoppedLesson, qualityOf, STOPPED_AFTER_DAYS } from './quality';
 import type { CourseQuality, QualityInputs, StopLesson } from './quality';
 import { COLLECTIONS } from '../collections';
+import { isCourseOpen } from '../catalog/visibility';
 
 export const WINDOWS = { last7: 7, last30: 30 } as const;
 export type WindowName = keyof typeof WINDOWS;
@@ -356,7 +357,7 @@ export async function writeCourseStats(deps: { db: Database; now: () => Date }):
   const groups: GroupedFigures = { grants, orders, progress, reviews, stops, reports };
   const docs = courses.map((course) => courseStatsDoc(course, groups, now));
   const published = courses.flatMap((course, i) =>
-    course.status === 'published' ? [{ doc: docs[i]!, inputs: qualityInputs(course, groups, docs[i]!) }] : [],
+    isCourseOpen(course) ? [{ doc: docs[i]!, inputs: qualityInputs(course, groups, docs[i]!) }] : [],
   );
   const priorMean = catalogPriorMean(published.map(({ inputs }) => inputs.rating));
   const priors = catalogPriors(

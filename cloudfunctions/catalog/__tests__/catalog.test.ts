@@ -329,15 +329,23 @@ describe('catalog.detail', () => {
   });
 
   it('answers NOT_FOUND naming courseId for an unknown course and for one that is not published', async () => {
-    const draft = { ...(demo.courses[1] as CourseDoc), _id: 'draft-course', status: 'draft' };
-    await db.collection(COLLECTIONS.courses).add(draft);
-    for (const courseId of ['no-such-course', 'draft-course']) {
+    const closed = ['draft', 'reviewing', 'rejected', 'archived'] as const;
+    for (const status of closed) {
+      await db
+        .collection(COLLECTIONS.courses)
+        .add({ ...(demo.courses[1] as CourseDoc), _id: `${status}-course`, status });
+    }
+    for (const courseId of ['no-such-course', ...closed.map((status) => `${status}-course`)]) {
       const { reply, made } = await call({ action: 'detail', courseId });
       expect(reply).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
       if (!reply.ok) expect(reply.error.message).toContain('courseId');
       expect(made.length).toBeLessThanOrEqual(4);
     }
-    await db.collection(COLLECTIONS.courses).doc('draft-course').remove();
+    // Nor listed, nor counted in their category.
+    const listed = await ok<ListData>({ action: 'list', pageSize: 50 });
+    expect(listed.items.map((c) => c.id)).toEqual(expect.not.arrayContaining(closed.map((s) => `${s}-course`)));
+    expect(listed.total).toBe(published().length);
+    for (const status of closed) await db.collection(COLLECTIONS.courses).doc(`${status}-course`).remove();
   });
 });
 

@@ -3,6 +3,7 @@ import { COLLECTIONS, type CollectionName } from '../../../shared/collections';
 import type { Problem, Validation } from '../../../shared/contract';
 import { isDuplicateKey } from '../../../shared/db';
 import type { NodeDb } from '../../../toolchain/catalog-store';
+import { isCourseOpen } from '../../../shared/catalog/visibility';
 
 /** The server's largest page. */
 export const PAGE = 1000;
@@ -80,7 +81,8 @@ export async function publishedPrice(
 ): Promise<number | undefined> {
   const collection = target.kind === 'course' ? COLLECTIONS.courses : COLLECTIONS.bundles;
   const doc = await byId<{ status?: unknown; priceFen?: unknown }>(db, collection, target.id);
-  return doc?.status === 'published' && typeof doc.priceFen === 'number' ? doc.priceFen : undefined;
+  const onSale = target.kind === 'course' ? isCourseOpen(doc) : doc?.status === 'published';
+  return onSale && typeof doc?.priceFen === 'number' ? doc.priceFen : undefined;
 }
 
 /** The documents that pass their reader; `onBad` hears of each other one. */

@@ -3,7 +3,7 @@
  * catalog can ask from now on can be paid on the virtual rail (shared/promo/virtual-items.ts `itemsToRegister`).
  */
 import { COLLECTIONS } from '../../../shared/collections';
-import { readCourse } from '../../../shared/catalog';
+import { OPEN_COURSE_WHERE, readCourse } from '../../../shared/catalog';
 import { readBundle, readCoupon, readPromotion } from '../../../shared/promo/documents';
 import { itemsToRegister, type ItemsToRegister, type SellableTarget } from '../../../shared/promo/virtual-items';
 import { checkSettings, SETTINGS_DOC_ID } from '../../../shared/settings';
@@ -13,7 +13,7 @@ import { byId, everything, readEach } from './store';
 export async function virtualItems(db: NodeDb, now: Date): Promise<ItemsToRegister & { prefix: string }> {
   const [settingsDoc, courses, bundles, promotions, coupons] = await Promise.all([
     byId<Record<string, unknown>>(db, COLLECTIONS.settings, SETTINGS_DOC_ID),
-    everything(db, COLLECTIONS.courses, { status: 'published' }),
+    everything(db, COLLECTIONS.courses, { ...OPEN_COURSE_WHERE }),
     everything(db, COLLECTIONS.bundles, { status: 'published' }),
     everything(db, COLLECTIONS.promotions, { status: 'active' }),
     everything(db, COLLECTIONS.coupons, { status: 'active' }),

@@ -10,7 +10,7 @@ describe('readCourse', () => {
   it.each([
     [{ priceFen: '99' }, 'priceFen', 'priceFen must be an integer between 0 and 10000000'],
     [{ priceFen: 99.5 }, 'priceFen', 'priceFen must be an integer between 0 and 10000000'],
-    [{ status: 'online' }, 'status', 'status must be one of draft, published, archived'],
+    [{ status: 'online' }, 'status', 'status must be one of draft, reviewing, published, rejected, archived'],
     [
       { rating: { avg: 4, count: 1, histogram: [1] } },
       'rating.histogram',

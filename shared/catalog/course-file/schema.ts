@@ -6,7 +6,7 @@ import { posix } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { LineCounter, parseDocument } from 'yaml';
 import { COURSE_LEVELS, LESSON_KINDS, StringEnum, validate, type LessonKind, type Problem } from '../../contract';
-import { COURSE_STATUSES, MAX_PRICE_FEN, Tag, type CategoryDoc } from '../schema';
+import { MAX_PRICE_FEN, Tag, type CategoryDoc, type CourseStatus } from '../schema';
 
 const Slug = (max: number) =>
   Type.String({
@@ -32,10 +32,13 @@ export const CourseFileLesson = Type.Object(
 );
 export type CourseFileLesson = Static<typeof CourseFileLesson>;
 
+/** What a file may ask for; `reviewing` and `rejected` are the checks' to set (shared/catalog/visibility.ts). */
+export const COURSE_FILE_STATUSES = ['draft', 'published', 'archived'] as const satisfies readonly CourseStatus[];
+
 export const CourseFile = Type.Object(
   {
     id: Slug(40),
-    status: Type.Optional(StringEnum(COURSE_STATUSES)),
+    status: Type.Optional(StringEnum(COURSE_FILE_STATUSES)),
     title: Type.String({ minLength: 1, maxLength: 60 }),
     subtitle: Type.String({ maxLength: 120 }),
     description: Type.String({ maxLength: 5000 }),

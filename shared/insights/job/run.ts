@@ -28,6 +28,7 @@ import { historyOf, type CourseHistory } from './catalog';
 import { stepPriceTests, testsOf, type PriceTestContext } from './price-tests';
 import { testView } from '../pricing/price-test-doc';
 import { keptExpectedBuyers } from '../propensity/store';
+import { OPEN_COURSE_WHERE } from '../../catalog/visibility';
 
 export type InsightsPhase = 'fold' | 'prune' | 'pool' | 'tests' | 'courses' | 'done';
 
@@ -164,7 +165,7 @@ function publishedAfter(db: Database, cursor: string | undefined): Promise<Cours
   return findMany<CourseFacts>(
     db,
     COLLECTIONS.courses,
-    { status: 'published', ...(cursor ? { _id: db.command.gt(cursor) } : {}) },
+    { ...OPEN_COURSE_WHERE, ...(cursor ? { _id: db.command.gt(cursor) } : {}) },
     { orderBy: ['_id', 'asc'], limit: BATCH },
   );
 }

@@ -11,6 +11,7 @@ import { courseGrantId } from '../../grants';
 import { COLLECTIONS } from '../../collections';
 import { lessonAccess } from '../access';
 
+const STATUSES = ['published', 'archived', 'draft', 'reviewing', 'rejected'] as const;
 const NOW = new Date('2026-11-01T00:00:00.000Z');
 const T = '2026-10-01T00:00:00.000Z';
 
@@ -21,7 +22,7 @@ beforeAll(async () => {
   cloud = await startTestCloud();
   sdk.init({ env: cloud.envId });
   db = sdk.database();
-  for (const status of ['published', 'archived', 'draft'] as const) {
+  for (const status of STATUSES) {
     const courseId = `c-${status}`;
     await db
       .collection(COLLECTIONS.courses)
@@ -47,8 +48,9 @@ beforeAll(async () => {
         });
     }
   }
-  // The buyer bought every course (the draft one before it went back to draft); the free learner got one for free.
-  for (const status of ['published', 'archived', 'draft']) {
+  // The buyer holds a grant of every course (the unreleased ones through a membership naming them, or bought before
+  // the course went back to draft); the free learner got one for free.
+  for (const status of STATUSES) {
     await grant('buyer', `c-${status}`, { via: 'purchase', orderId: `order-${status}` });
   }
   await grant('gifted', 'c-published', { via: 'free', orderId: 'order-free' });
@@ -109,11 +111,14 @@ describe('an archived course', () => {
   });
 });
 
-describe('a draft course and a course that does not exist', () => {
-  it('open to nobody: not to a buyer, not a free lesson', async () => {
-    await expect(open('buyer', 'draft', 'paid')).rejects.toMatchObject(CLOSED);
-    await expect(open('stranger', 'draft', 'free')).rejects.toMatchObject(CLOSED);
-  });
+describe('an unreleased course (draft, under its first review, rejected) and a course that does not exist', () => {
+  it.each(['draft', 'reviewing', 'rejected'])(
+    '%s: open to nobody, not to a grant holder, not a free lesson',
+    async (status) => {
+      await expect(open('buyer', status, 'paid')).rejects.toMatchObject(CLOSED);
+      await expect(open('stranger', status, 'free')).rejects.toMatchObject(CLOSED);
+    },
+  );
 
   it('a made-up course is closed alike', async () => {
     await expect(open('buyer', 'missing', 'c-published-free')).rejects.toMatchObject(CLOSED);

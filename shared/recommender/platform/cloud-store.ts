@@ -19,6 +19,7 @@ import { SNAPSHOT_BUCKETS, type InteractionSnapshot } from '../data/snapshot';
 import { recordInterests } from '../signals';
 import { COLLECTIONS } from '../../collections';
 import { readPaidCourseOrders, writeExpectedBuyers } from '../../insights/propensity/store';
+import { OPEN_COURSE_WHERE } from '../../catalog/visibility';
 
 export type Cloud = typeof WxServerSdk;
 
@@ -53,7 +54,7 @@ async function publishedIds(db: ReturnType<Cloud['database']>, where: Doc): Prom
     const page = await found<{ _id: string }>(
       db
         .collection(COLLECTIONS.courses)
-        .where({ status: 'published', ...where, ...after })
+        .where({ ...OPEN_COURSE_WHERE, ...where, ...after })
         .orderBy('_id', 'asc')
         .field({ _id: true })
         .limit(1000),
@@ -242,7 +243,7 @@ export function cloudServingStore(cloud: Cloud): ServingStore {
       );
     },
     async popularCourses(categories, limit) {
-      const where: Doc = { status: 'published' };
+      const where: Doc = { ...OPEN_COURSE_WHERE };
       if (categories !== null) where.category = _.in(categories);
       return await found<Doc>(
         courses().where(where).orderBy('learnerCount', 'desc').orderBy('_id', 'asc').limit(limit),

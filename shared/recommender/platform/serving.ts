@@ -19,6 +19,7 @@ import {
   snapshotStrengths,
   type InteractionSnapshot,
 } from '../data/snapshot';
+import { isCourseOpen } from '../../catalog/visibility';
 
 export interface ServingStore {
   currentModel(): Promise<ModelPointer | null>;
@@ -94,7 +95,7 @@ function cardsById(raws: unknown[], log: (message: string) => void): Map<string,
   return new Map(courses.map((course) => [course._id, course]));
 }
 
-const isPublished = (course: CourseDoc | undefined): course is CourseDoc => course?.status === 'published';
+const isPublished = (course: CourseDoc | undefined): course is CourseDoc => isCourseOpen(course);
 
 /** Turns factor-ranked entries into items: published only, with the reason's course title. */
 function personalItems(entries: ListEntry[], courses: Map<string, CourseDoc>, limit: number): Item[] {
