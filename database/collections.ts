@@ -34,6 +34,8 @@ import reviewsRule from './rules/reviews.json';
 import reportsRule from './rules/reports.json';
 import mediaChecksRule from './rules/mediaChecks.json';
 import penaltiesRule from './rules/penalties.json';
+import courseRevisionsRule from './rules/courseRevisions.json';
+import creatorAdminsRule from './rules/creatorAdmins.json';
 import settingsRule from './rules/settings.json';
 import couponsRule from './rules/coupons.json';
 import userCouponsRule from './rules/userCoupons.json';
@@ -233,6 +235,26 @@ export const collections: CollectionSpec[] = [
       'for the operator and the creator of what it names. No client reads it.',
     rules: penaltiesRule,
     indexes: [{ name: 'received', keys: { receivedAt: -1 } }],
+  },
+  {
+    name: 'courseRevisions',
+    description:
+      "A course's last import and its checks (shared/catalog/course-file/revision.ts), _id = course id: version, " +
+      'state reviewing | rejected | applied, course and lessons as the file has them, creator, filePrice, field? and ' +
+      'reason? (a rejection, or what it waits for), textPassed?, videoApproved? and operatorDecision? (approve | ' +
+      'reject: the operator sets them in the console), importedAt, updatedAt, appliedAt?. Written by course:import ' +
+      'and contentCheck; no client reads it.',
+    rules: courseRevisionsRule,
+    indexes: [{ name: 'state', keys: { state: 1, updatedAt: 1 } }],
+  },
+  {
+    name: 'creatorAdmins',
+    description:
+      "A creator's administrator, _id = their openid: creatorIds (the creators they administer). The content " +
+      'checks use this openid (msgSecCheck and mediaCheckAsync need one active in the mini-program in the last two ' +
+      'hours). Added by the operator in the console; no client reads it.',
+    rules: creatorAdminsRule,
+    indexes: [{ name: 'creator', keys: { creatorIds: 1 } }],
   },
   {
     name: 'interactions',

@@ -30,6 +30,10 @@ export const COLLECTIONS = {
   mediaChecks: 'mediaChecks',
   /** content: the platform's Penalty_for_Violation pushes (shared/content/penalties.ts). */
   penalties: 'penalties',
+  /** content: a course's staged change, checked before it applies (shared/catalog/course-file/revision.ts). */
+  courseRevisions: 'courseRevisions',
+  /** content: who administers which creators (their openid is the one the content checks use). */
+  creatorAdmins: 'creatorAdmins',
   /** recommender: one signal snapshot per learner. */
   interactions: 'interactions',
   /** recommender: precomputed lists. */

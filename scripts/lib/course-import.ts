@@ -1,6 +1,8 @@
 /**
  * `npm run course:import`, without the command line: find course files, report every problem at once, upload
- * covers and media to content-addressed paths, upsert categories, creators, courses and lessons.
+ * covers and media to content-addressed paths, upsert categories and creators, and stage each course's content as its
+ * revision (toolchain/course-stage.ts), which `contentCheck` checks before it reaches learners: the import asks it to
+ * check what it staged and prints where each course stands.
  */
 import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
@@ -18,15 +20,13 @@ import {
   type FileProblem,
   type ImportedCourse,
 } from '../../shared/catalog';
-import {
-  readStoredCourse,
-  saveCourse,
-  upsertById,
-  type CourseOutcome,
-  type NodeApp,
-  type UpsertSummary,
-} from '../../toolchain/catalog-store';
+import { readStoredCourse, upsertById, type NodeApp, type UpsertSummary } from '../../toolchain/catalog-store';
+import { readRevision, stageCourse, type StagedCourse } from '../../toolchain/course-stage';
 import { COLLECTIONS } from '../../shared/collections';
+import type { RevisionOutcome } from '../../shared/content';
+
+/** The function that checks staged revisions (cloudfunctions/contentCheck). */
+const CHECK_FUNCTION = 'contentCheck';
 
 const DATA_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 /** Files per `getTempFileURL` call, as CloudBase allows. */
@@ -48,7 +48,9 @@ export interface ImportReport {
   ok: boolean;
   /** Every problem found, each with its file and field path; nothing is written when there is one. */
   problems: FileProblem[];
-  courses: CourseOutcome[];
+  courses: StagedCourse[];
+  /** Where each course stands after the check the import asked for (none in a dry run). */
+  checks?: RevisionOutcome[];
   /** Category and creator documents created, replaced or left as they are. */
   categories: UpsertSummary;
   creators: UpsertSummary;
@@ -205,9 +207,16 @@ export async function importCourses(options: ImportOptions): Promise<ImportRepor
   }
   const at = now();
   for (const course of imported) {
-    const outcome = await saveCourse(app.database(), course, at, { dryRun });
-    report.courses.push(outcome);
-    log(describeOutcome(outcome, dryRun));
+    const staged = await stageCourse(app.database(), course, at, { dryRun });
+    report.courses.push(staged);
+    log(describeStaged(staged, dryRun));
+  }
+  if (!dryRun && report.courses.length > 0) {
+    report.checks = await askChecks(
+      app,
+      report.courses.map((c) => c.id),
+    );
+    for (const check of report.checks) log(describeCheck(check));
   }
   log(
     `文件：${verb}上传 ${report.uploaded.length} 个，存储中已有 ${report.reused.length} 个` +
@@ -217,17 +226,52 @@ export async function importCourses(options: ImportOptions): Promise<ImportRepor
   return report;
 }
 
-function describeOutcome(outcome: CourseOutcome, dryRun: boolean): string {
+function describeStaged(staged: StagedCourse, dryRun: boolean): string {
   const verb = dryRun ? '将' : '已';
+  const price = staged.priceKeptForTest ? '；价格测试进行中，文件中的新价格未采用，价格保持不变' : '';
   const lessons =
-    `写入 ${outcome.lessonsWritten} 节课` + (outcome.lessonsRemoved ? `，删除 ${outcome.lessonsRemoved} 节` : '');
-  switch (outcome.outcome) {
+    `写入 ${staged.lessonsWritten} 节课` + (staged.lessonsRemoved ? `，删除 ${staged.lessonsRemoved} 节` : '');
+  switch (staged.outcome) {
     case 'created':
-      return `课程 ${outcome.id}：${verb}创建（版本 ${outcome.version}，${lessons}）`;
+      return `课程 ${staged.id}：${verb}创建，版本 ${staged.version} 待内容检查（${lessons}）${price}`;
     case 'updated':
-      return `课程 ${outcome.id}：${verb}更新到版本 ${outcome.version}（${lessons}）`;
+      return `课程 ${staged.id}：${verb}提交版本 ${staged.version} 待内容检查，通过前学员看到的仍是当前版本（${lessons}）${price}`;
     case 'unchanged':
-      return `课程 ${outcome.id}：无变化（版本 ${outcome.version}）`;
+      return `课程 ${staged.id}：无变化（版本 ${staged.version}）`;
+  }
+}
+
+/**
+ * Asks `contentCheck` to check the courses' revisions now. The function may be missing or fail (not deployed yet):
+ * the revisions then wait for its timer, and each course is reported as under review with why.
+ */
+async function askChecks(app: NodeApp, courseIds: string[]): Promise<RevisionOutcome[]> {
+  try {
+    const { result } = (await app.callFunction({
+      name: CHECK_FUNCTION,
+      data: { action: 'checkRevisions', courseIds },
+    })) as {
+      result?: { revisions?: RevisionOutcome[] };
+    };
+    if (Array.isArray(result?.revisions)) return result.revisions;
+    throw new Error(`unexpected answer ${JSON.stringify(result)}`);
+  } catch (error) {
+    const reason = `内容检查函数 ${CHECK_FUNCTION} 未响应（${(error as Error).message}），其定时器每 5 分钟会再检查`;
+    return courseIds.map((courseId) => ({ courseId, state: 'reviewing', version: 0, reason }));
+  }
+}
+
+/** 已发布 / 审核中（原因） / 未通过：<field> <reason>, as the creator reads it. */
+export function describeCheck(check: RevisionOutcome): string {
+  switch (check.state) {
+    case 'published':
+      return `课程 ${check.courseId}：已发布`;
+    case 'applied':
+      return `课程 ${check.courseId}：已通过检查（按文件保存为未上架状态）`;
+    case 'reviewing':
+      return `课程 ${check.courseId}：审核中（${check.reason ?? '等待检查'}）`;
+    case 'rejected':
+      return `课程 ${check.courseId}：未通过：${check.field ?? ''} ${check.reason ?? ''}`.trimEnd();
   }
 }
 
@@ -242,12 +286,14 @@ async function resolveAssets(
   report: ImportReport,
 ): Promise<ImportedCourse> {
   const { course } = valid;
-  const stored = await readStoredCourse(app.database(), course.id);
-  const storedIds = stored
-    ? [stored.course.cover, ...stored.lessons.flatMap((l) => (l.media ? [l.media] : []))].filter(
-        (id): id is string => typeof id === 'string',
-      )
-    : [];
+  // The files of the live course and of its staged revision (a course under review has no lessons yet).
+  const [stored, staged] = await Promise.all([
+    readStoredCourse(app.database(), course.id),
+    readRevision(app.database(), course.id),
+  ]);
+  const storedIds = [stored, staged]
+    .flatMap((doc) => (doc ? [doc.course.cover, ...doc.lessons.map((l) => l.media)] : []))
+    .filter((id): id is string => typeof id === 'string');
   const wanted = new Map<string, { cloudPath: string; bytes: Buffer }>();
   for (const request of assetRequests(course)) {
     if (request.role === 'body') continue;

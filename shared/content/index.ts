@@ -9,3 +9,4 @@ export * from './media-results';
 export * from './media-sweep';
 export * from './penalties';
 export * from './pushes';
+export * from './revision-check';

@@ -1,6 +1,7 @@
 /**
  * `npm run course:import` against a local cloud, through @cloudbase/node-sdk: every problem at once, uploads,
- * idempotent re-import, version bump on change, dry run.
+ * idempotent re-import, version bump on change, dry run. The content checks pass here (the security sandbox, a
+ * creator admin); what they refuse is course-publication.test.ts's.
  */
 import { execFile } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -9,6 +10,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { LocalCloud } from '../../../local/cloud';
 import { adminApp } from '../../../local/demo';
+import { attachSecuritySandbox, type SecuritySandbox } from '../../../local/sandbox/security';
 import { storageOf } from '../../../local/storage';
 import { startTestCloud } from '../../../local/testing';
 import type { CourseDoc, LessonDoc } from '../../../shared/catalog';
@@ -22,11 +24,18 @@ const REPO = path.join(__dirname, '..', '..', '..');
 let cloud: LocalCloud;
 let app: NodeApp;
 let work: string;
+let sandbox: SecuritySandbox;
 const actions: string[] = [];
 
 beforeAll(async () => {
   cloud = await startTestCloud();
+  sandbox = attachSecuritySandbox(cloud);
+  sandbox.media.configure({ delayMs: 10 });
   app = adminApp(cloud);
+  await app
+    .database()
+    .collection(COLLECTIONS.creatorAdmins)
+    .add({ _id: 'oAdmin', creatorIds: ['example-creator'] });
   cloud.admin.observe(({ action }) => actions.push(action));
   work = await mkdtemp(path.join(os.tmpdir(), 'course-import-'));
 });
@@ -36,7 +45,7 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-/** Runs an import; returns its report, what it printed and the server actions it made. */
+/** Runs an import (and waits for the media checks' pushes); returns its report, what it printed and the server actions it made. */
 async function run(target: string, options: { dryRun?: boolean; now?: string } = {}) {
   const before = actions.length;
   const lines: string[] = [];
@@ -47,6 +56,7 @@ async function run(target: string, options: { dryRun?: boolean; now?: string } =
     now: () => options.now ?? '2024-06-01T00:00:00.000Z',
     log: (line) => lines.push(line),
   });
+  await sandbox.media.idle();
   return { report, lines, made: actions.slice(before) };
 }
 
@@ -120,11 +130,17 @@ describe('course:import', () => {
       { id: 'git-basics', outcome: 'created', version: 1, lessonsWritten: 5, lessonsRemoved: 0 },
     ]);
     expect(report.uploaded).toHaveLength(2);
-    expect(lines.join('\n')).toContain('课程 git-basics：已创建（版本 1，写入 5 节课）');
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        '课程 git-basics：已创建，版本 1 待内容检查（写入 5 节课）',
+        '课程 git-basics：审核中（图片和音频检查中，结果通常在 30 分钟内返回。）',
+      ]),
+    );
 
     const { course, lessons } = await stored('git-basics');
     expect(course).toMatchObject({ status: 'published', priceFen: 1900, version: 1, lessonCount: 5 });
-    expect(course.updatedAt).toBe('2024-06-01T00:00:00.000Z');
+    // Applied by contentCheck once the pushes came, on its own clock.
+    expect(Date.parse(course.updatedAt)).not.toBeNaN();
     expect(lessons.map((l) => l._id)).toEqual([
       'git-basics_welcome',
       'git-basics_first-commit',
@@ -156,7 +172,11 @@ describe('course:import', () => {
     ]);
     expect(report.uploaded).toEqual([]);
     expect(report.reused).toHaveLength(2);
-    expect(lines).toContain('课程 git-basics：无变化（版本 1）');
+    expect(lines).toEqual([
+      '课程 git-basics：无变化（版本 1）',
+      '课程 git-basics：已发布',
+      expect.stringContaining('文件：'),
+    ]);
     expect(made.filter((a) => WRITES.includes(a) || a === UPLOAD)).toEqual([]);
     expect(await stored('git-basics')).toEqual(before);
   });
@@ -180,21 +200,24 @@ describe('course:import', () => {
       { id: 'git-basics', outcome: 'updated', version: 2, lessonsWritten: 1, lessonsRemoved: 1 },
     ]);
     expect(dry.report.uploaded).toEqual([expect.stringMatching(/^covers\/git-basics\/[0-9a-f]{16}-cover\.png$/)]);
-    expect(dry.lines.join('\n')).toContain('将更新到版本 2');
+    expect(dry.lines.join('\n')).toContain('将提交版本 2 待内容检查');
     expect(dry.made.filter((a) => WRITES.includes(a) || a === UPLOAD)).toEqual([]);
     expect(await stored('git-basics')).toEqual(before);
 
     const real = await run(dir, { now: '2024-08-01T00:00:00.000Z' });
     expect(real.report.courses).toEqual(dry.report.courses);
     const after = await stored('git-basics');
-    expect(after.course).toMatchObject({ version: 2, updatedAt: '2024-08-01T00:00:00.000Z', lessonCount: 4 });
+    expect(after.course).toMatchObject({ version: 2, lessonCount: 4 });
+    expect(after.course.updatedAt > before.course.updatedAt).toBe(true);
     expect(after.course.createdAt).toBe(before.course.createdAt);
     expect(after.course.cover).not.toBe(before.course.cover);
-    expect(after.lessons.map((l) => [l._id, l.title, l.updatedAt])).toEqual([
-      ['git-basics_welcome', '课程介绍：为什么要用 Git', '2024-06-01T00:00:00.000Z'],
-      ['git-basics_first-commit', '第一次提交', '2024-06-01T00:00:00.000Z'],
-      ['git-basics_history', '查看历史与撤销', '2024-08-01T00:00:00.000Z'],
-      ['git-basics_branches', '分支与合并', '2024-06-01T00:00:00.000Z'],
+    // Only the changed lesson was rewritten.
+    const unchanged = (id: string) => before.lessons.find((l) => l._id === id)?.updatedAt;
+    expect(after.lessons.map((l) => [l._id, l.title, l.updatedAt === unchanged(l._id)])).toEqual([
+      ['git-basics_welcome', '课程介绍：为什么要用 Git', true],
+      ['git-basics_first-commit', '第一次提交', true],
+      ['git-basics_history', '查看历史与撤销', false],
+      ['git-basics_branches', '分支与合并', true],
     ]);
 
     const again = await run(dir, { now: '2024-09-01T00:00:00.000Z' });

@@ -17,6 +17,8 @@ export const CATALOG_COLLECTIONS: readonly string[] = [
   COLLECTIONS.lessons,
   COLLECTIONS.categories,
   COLLECTIONS.creators,
+  COLLECTIONS.courseRevisions,
+  COLLECTIONS.priceTests,
 ];
 
 export function catalogExists(state: CurrentState): boolean {

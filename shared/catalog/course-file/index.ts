@@ -7,3 +7,4 @@
 export * from './assets';
 export * from './documents';
 export * from './schema';
+export * from './revision';

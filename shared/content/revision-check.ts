@@ -1,0 +1,228 @@
+/**
+ * Checks each course revision `course:import` staged (shared/catalog/course-file/revision.ts) and applies the ones
+ * that pass, run by `contentCheck` on its timer, when the import asks, and after a media verdict arrives.
+ *
+ * In order: the creator admin (`creatorAdmins`) whose openid the checks need; the text of every field (./text-check.ts);
+ * each image and audio file (./media-check.ts: submitted once, its verdict arrives later by push); the operator's
+ * approval of video lessons. The first field found risky rejects the revision with its path and a reason; anything
+ * not yet known (no admin, a stale openid, a file not answered yet, the platform unsure) keeps it reviewing with
+ * what it waits for. All passed: the content goes to `courses`/`lessons` (version bump, `publishedAt` the first
+ * time, the status the file asked for) and the course's `moderation` field goes.
+ */
+import {
+  moderationOf,
+  planCourseUpsert,
+  unreleased,
+  type CourseDoc,
+  type CourseRevisionDoc,
+  type LessonDoc,
+} from '../catalog';
+import { COLLECTIONS } from '../collections';
+import { findMany, found, getById, type Database } from '../db';
+import { creatorMediaFields, creatorTextFields, type MediaField } from './course-fields';
+import { readMediaVerdicts, submitMediaCheck, type MediaCheckDeps } from './media-check';
+import { checkCreatorText, UNAVAILABLE_ACTIONS, type FieldVerdict, type TextCheckDeps } from './text-check';
+
+export type RevisionCheckDeps = MediaCheckDeps & TextCheckDeps;
+
+/** A revision's state after a check, as `course:import` prints it. */
+export interface RevisionOutcome {
+  courseId: string;
+  state: 'published' | 'applied' | 'reviewing' | 'rejected';
+  version: number;
+  field?: string;
+  reason?: string;
+}
+
+/** Revisions checked in one run at most (the timer comes back in 5 minutes for the rest). */
+const MAX_REVISIONS_PER_RUN = 20;
+
+export const WAITING = {
+  noAdmin: (creatorId: string) =>
+    `没有创作者 ${creatorId} 的管理员：请运营者在 creatorAdmins 中添加（_id 为管理员的 openid，creatorIds 含 ${creatorId}），并请管理员在两小时内打开小程序后重试。`,
+  media: '图片和音频检查中，结果通常在 30 分钟内返回。',
+  video: (courseId: string) =>
+    `视频课时需运营者人工审核：确认无误后在云开发控制台把 courseRevisions/${courseId} 的 videoApproved 设为 true。`,
+  operator: (courseId: string, field: string) =>
+    `平台无法确定 ${field} 是否合规，等待运营者决定：在云开发控制台把 courseRevisions/${courseId} 的 operatorDecision 设为 approve 或 reject。`,
+} as const;
+
+type Verdict = { kind: 'pass' } | { kind: 'wait'; reason: string } | { kind: 'reject'; field: string; reason: string };
+
+/** Checks the pending revisions (the given courses', or every reviewing one) and applies those that pass. */
+export async function checkRevisions(
+  deps: RevisionCheckDeps,
+  courseIds?: readonly string[],
+): Promise<RevisionOutcome[]> {
+  const { db } = deps;
+  const where = courseIds ? { _id: db.command.in([...courseIds]) } : { state: 'reviewing' };
+  const revisions = await findMany<CourseRevisionDoc>(db, COLLECTIONS.courseRevisions, where, {
+    orderBy: ['updatedAt', 'asc'],
+    limit: courseIds ? courseIds.length : MAX_REVISIONS_PER_RUN,
+  });
+  const outcomes: RevisionOutcome[] = [];
+  for (const revision of revisions) outcomes.push(await checkRevision(deps, revision));
+  return outcomes;
+}
+
+async function checkRevision(deps: RevisionCheckDeps, revision: CourseRevisionDoc): Promise<RevisionOutcome> {
+  const base = { courseId: revision._id, version: revision.version };
+  if (revision.state === 'applied')
+    return { ...base, state: revision.course.status === 'published' ? 'published' : 'applied' };
+  if (revision.state === 'rejected') return { ...base, state: 'rejected', ...reasonOf(revision) };
+  const verdict = await verdictOf(deps, revision);
+  const now = new Date((deps.now ?? Date.now)()).toISOString();
+  if (verdict.kind === 'pass') {
+    await applyRevision(deps.db, revision, now);
+    return { ...base, state: revision.course.status === 'published' ? 'published' : 'applied' };
+  }
+  const next: CourseRevisionDoc =
+    verdict.kind === 'reject'
+      ? { ...revision, state: 'rejected', field: verdict.field, reason: verdict.reason, updatedAt: now }
+      : { ...revision, reason: verdict.reason, updatedAt: now };
+  if (verdict.kind === 'wait') delete next.field;
+  await saveRevision(deps.db, next);
+  return { ...base, state: next.state === 'rejected' ? 'rejected' : 'reviewing', ...reasonOf(next) };
+}
+
+function reasonOf(revision: CourseRevisionDoc): { field?: string; reason?: string } {
+  return {
+    ...(revision.field === undefined ? {} : { field: revision.field }),
+    ...(revision.reason === undefined ? {} : { reason: revision.reason }),
+  };
+}
+
+async function verdictOf(deps: RevisionCheckDeps, revision: CourseRevisionDoc): Promise<Verdict> {
+  const creatorId = revision.course.creator.id;
+  const admins = await findMany<{ _id: string }>(
+    deps.db,
+    COLLECTIONS.creatorAdmins,
+    { creatorIds: creatorId },
+    { limit: 1 },
+  );
+  const openid = admins[0]?._id;
+  if (openid === undefined) return { kind: 'wait', reason: WAITING.noAdmin(creatorId) };
+  const lessons = [...revision.lessons].sort((a, b) => a.order - b.order);
+
+  if (!revision.textPassed) {
+    const text = await checkCreatorText(deps, creatorTextFields(revision.course, lessons), openid);
+    const risky = text.fields.find((field) => field.outcome === 'risky');
+    if (risky) return { kind: 'reject', field: risky.path, reason: textReason(risky) };
+    if (text.outcome === 'unavailable')
+      return { kind: 'wait', reason: text.unavailable?.action ?? UNAVAILABLE_ACTIONS.failed };
+    const unsure = text.fields.find((field) => field.outcome === 'review');
+    const decided = unsure ? operatorVerdict(revision, unsure.path) : undefined;
+    if (decided) return decided;
+    await saveRevision(deps.db, { ...revision, textPassed: true });
+  }
+
+  const { media, videos } = creatorMediaFields(revision.course, lessons);
+  const mediaVerdict = await mediaVerdictOf(deps, revision, media, openid);
+  if (mediaVerdict.kind !== 'pass') return mediaVerdict;
+  if (videos.length > 0 && revision.videoApproved !== true)
+    return { kind: 'wait', reason: WAITING.video(revision._id) };
+  return { kind: 'pass' };
+}
+
+/** The operator's decision on a field the platform was unsure of; undefined once approved. */
+function operatorVerdict(revision: CourseRevisionDoc, field: string): Verdict | undefined {
+  if (revision.operatorDecision === 'approve') return undefined;
+  if (revision.operatorDecision === 'reject') return { kind: 'reject', field, reason: '运营者审核未通过' };
+  return { kind: 'wait', reason: WAITING.operator(revision._id, field) };
+}
+
+function textReason(field: FieldVerdict): string {
+  if (field.blockedTerm !== undefined) return `含有平台禁用词“${field.blockedTerm}”，请修改后重新导入`;
+  return `内容未通过微信内容安全检查（${field.labelName ?? field.label ?? '违规'}），请修改后重新导入`;
+}
+
+/** Every image and audio file: submitted when it has no check yet, then its verdict. */
+async function mediaVerdictOf(
+  deps: RevisionCheckDeps,
+  revision: CourseRevisionDoc,
+  media: readonly MediaField[],
+  openid: string,
+): Promise<Verdict> {
+  const verdicts = await readMediaVerdicts(deps.db, revision._id);
+  let waiting = false;
+  for (const field of media) {
+    const verdict = verdicts.find((v) => v.fieldPath === field.path && v.fileId === field.fileId);
+    if (verdict === undefined) {
+      const submitted = await submitMediaCheck(deps, {
+        ...field,
+        fieldPath: field.path,
+        courseId: revision._id,
+        openid,
+      });
+      if (submitted.status === 'refused') return { kind: 'reject', field: field.path, reason: submitted.message };
+      if (submitted.status === 'unavailable') return { kind: 'wait', reason: submitted.action };
+      waiting = true;
+    } else if (verdict.status === 'risky') {
+      return { kind: 'reject', field: field.path, reason: '图片或音频未通过微信内容安全检查，请更换后重新导入' };
+    } else if (verdict.status === 'review') {
+      const decided = operatorVerdict(revision, field.path);
+      if (decided) return decided;
+    } else if (verdict.status !== 'pass') {
+      waiting = true;
+    }
+  }
+  return waiting ? { kind: 'wait', reason: WAITING.media } : { kind: 'pass' };
+}
+
+async function saveRevision(db: Database, revision: CourseRevisionDoc): Promise<void> {
+  const { _id, ...data } = revision;
+  await db.collection(COLLECTIONS.courseRevisions).doc(_id).set({ data });
+  const course = await getById<CourseDoc>(db, COLLECTIONS.courses, _id);
+  if (course === null) return;
+  const closed = unreleased(course);
+  await db
+    .collection(COLLECTIONS.courses)
+    .doc(_id)
+    .update({
+      data: {
+        moderation: db.command.set(moderationOf(revision)),
+        ...(closed ? { status: revision.state === 'rejected' ? 'rejected' : 'reviewing' } : {}),
+      },
+    });
+}
+
+/**
+ * Writes a passed revision to `courses`/`lessons` as the import once did (planCourseUpsert): lessons that change or
+ * go are removed first, the course last, replaced whole (so `moderation` goes). The price is the file's only when the
+ * revision says so and no price test started since.
+ */
+async function applyRevision(db: Database, revision: CourseRevisionDoc, now: string): Promise<void> {
+  const courseId = revision._id;
+  const [course, lessons, tests] = await Promise.all([
+    getById<CourseDoc>(db, COLLECTIONS.courses, courseId),
+    found<LessonDoc>(db.collection(COLLECTIONS.lessons).where({ courseId }).limit(1000)),
+    found<unknown>(db.collection(COLLECTIONS.priceTests).where({ courseId, status: 'running' }).limit(1)),
+  ]);
+  const filePrice = revision.filePrice && tests.length === 0;
+  const priceFen = filePrice || course === null ? revision.course.priceFen : course.priceFen;
+  // A course's first publication is its version 1, whatever its closed document said.
+  const existing =
+    course === null ? null : { course: unreleased(course) ? { ...course, version: 0 } : course, lessons };
+  const plan = planCourseUpsert(existing, { ...revision, course: { ...revision.course, priceFen } }, now);
+  const _ = db.command;
+  const stored = new Set(lessons.map((l) => l._id));
+  const removed = [...plan.upsertLessons.map((l) => l._id).filter((id) => stored.has(id)), ...plan.deleteLessonIds];
+  if (removed.length > 0)
+    await db
+      .collection(COLLECTIONS.lessons)
+      .where({ _id: _.in(removed) })
+      .remove();
+  for (const { _id, ...lesson } of plan.upsertLessons) {
+    await db.collection(COLLECTIONS.lessons).doc(_id).set({ data: lesson });
+  }
+  // An unchanged plan hands back the stored document, moderation field and all.
+  const { _id, moderation: _staged, ...courseData } = plan.course as CourseDoc & { moderation?: unknown };
+  await db.collection(COLLECTIONS.courses).doc(_id).set({ data: courseData });
+  const { _id: revisionId, ...applied } = revision;
+  delete applied.field;
+  delete applied.reason;
+  await db
+    .collection(COLLECTIONS.courseRevisions)
+    .doc(revisionId)
+    .set({ data: { ...applied, state: 'applied', appliedAt: now, updatedAt: now } });
+}
