@@ -9,6 +9,7 @@
 import tcb from '@cloudbase/node-sdk';
 import { buildDemoCatalog, type DemoCatalog } from './catalog';
 import { buildDemoHistory } from './catalog/history';
+import { buildDemoModeration } from './catalog/moderation';
 import { buildDemoPromo } from './catalog/promo';
 import { COLLECTIONS, type CollectionName } from '../../shared/collections';
 import { saveCourse, upsertById, type NodeApp, type NodeDb } from '../../toolchain/catalog-store';
@@ -100,6 +101,16 @@ export async function loadDemoCatalog(cloud: LocalCloud, now: Date = new Date())
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  // A rejected course and a staged change, each written only when missing (./catalog/moderation.ts).
+  const moderation = buildDemoModeration(catalog);
+  await createMissing(db, COLLECTIONS.courses, moderation.courses);
+  if ((await createMissing(db, COLLECTIONS.courseRevisions, moderation.revisions)) > 0) {
+    const { courseId, moderation: field } = moderation.staged;
+    await db
+      .collection(COLLECTIONS.courses)
+      .doc(courseId)
+      .update({ moderation: db.command.set(field) });
+  }
   const promo = buildDemoPromo(catalog.courses, now);
   const created = await Promise.all([
     createMissing(db, COLLECTIONS.bundles, promo.bundles),

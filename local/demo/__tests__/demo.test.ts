@@ -2,6 +2,7 @@ import type { LocalCloud } from '../../cloud';
 import { storageOf } from '../../storage';
 import { startTestCloud } from '../../testing';
 import { adminDatabase, demoCatalogFor, loadDemoCatalog } from '..';
+import { buildDemoModeration, DEMO_REJECTED_COURSE_ID } from '../catalog/moderation';
 import { buildDemoPromo } from '../catalog/promo';
 import { callAs, dataOf } from '../../../testing/client-call';
 
@@ -24,8 +25,13 @@ describe('loadDemoCatalog', () => {
 
     const db = adminDatabase(cloud);
     const courses = (await db.collection('courses').limit(1000).get()).data;
+    // Every demo course as approved, one of them with a staged change; and the rejected one.
+    const moderation = buildDemoModeration(demo);
+    const expected = demo.courses.map((c) =>
+      c._id === moderation.staged.courseId ? { ...c, moderation: moderation.staged.moderation } : c,
+    );
     expect(courses.sort((a, b) => (a._id < b._id ? -1 : 1))).toEqual(
-      [...demo.courses].sort((a, b) => (a._id < b._id ? -1 : 1)),
+      [...expected, ...moderation.courses].sort((a, b) => (a._id < b._id ? -1 : 1)),
     );
     expect((await db.collection('lessons').count()).total).toBe(demo.lessons.length);
     expect((await db.collection('categories').count()).total).toBe(demo.categories.length);
@@ -41,6 +47,26 @@ describe('loadDemoCatalog', () => {
     expect(second.promo).toBe(0);
     expect(writes).toEqual([]);
   }, 60_000);
+
+  it('shows the content checks: a rejected course closed to learners, a staged change they do not see yet', async () => {
+    const demo = demoCatalogFor(cloud);
+    await loadDemoCatalog(cloud);
+    const { staged } = buildDemoModeration(demo);
+    const detail = (courseId: string) =>
+      callAs<Record<string, unknown>>(cloud.url, 'catalog', 'o-demo-visitor', { action: 'detail', courseId });
+    expect(await detail(DEMO_REJECTED_COURSE_ID)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    const live = demo.courses.find((c) => c._id === staged.courseId);
+    const shown = dataOf(await detail(staged.courseId)) as { course: { subtitle: string } };
+    expect(shown.course.subtitle).toBe(live?.subtitle);
+    const db = adminDatabase(cloud);
+    const revisions = (await db.collection('courseRevisions').get()).data;
+    expect(revisions.map((r) => [r._id, r.state])).toEqual(
+      expect.arrayContaining([
+        [DEMO_REJECTED_COURSE_ID, 'rejected'],
+        [staged.courseId, 'reviewing'],
+      ]),
+    );
+  });
 
   it('demo protected media: the free lesson downloads bytes that no paid lesson of its course plays', async () => {
     const demo = demoCatalogFor(cloud);

@@ -1,0 +1,87 @@
+/**
+ * The content checks in the demo (shared/catalog/course-file/revision.ts): every demo course is seeded as already
+ * approved and published; besides them, one new course whose revision was rejected (closed everywhere, the reason on
+ * its document) and one published course with a staged change under review, which learners do not see yet. Both
+ * revisions wait for nothing the local cloud's timer could settle: the rejection stays until a new import, and the
+ * staged change waits for a creator admin (`creatorAdmins`), which the demo has none of.
+ */
+import {
+  moderationOf,
+  type CourseDoc,
+  type CourseModeration,
+  type CourseRevisionDoc,
+  type ImportedCourse,
+} from '../../../shared/catalog';
+import { WAITING } from '../../../shared/content/revision-check';
+import type { DemoCatalog } from '.';
+
+export const DEMO_REJECTED_COURSE_ID = 'demo-rejected';
+
+export interface DemoModeration {
+  /** The rejected course's closed document. */
+  courses: CourseDoc[];
+  revisions: CourseRevisionDoc[];
+  /** The `moderation` field of the published course with a staged change. */
+  staged: { courseId: string; moderation: CourseModeration };
+}
+
+export function buildDemoModeration(catalog: DemoCatalog): DemoModeration {
+  const [first, second] = catalog.imports;
+  if (!first || !second) throw new Error('the demo catalog needs two courses');
+  const at = '2024-03-01T08:00:00.000Z';
+
+  const rejectedContent = renamed(first.imported, DEMO_REJECTED_COURSE_ID);
+  const lesson = rejectedContent.lessons[0];
+  if (lesson) lesson.title = '加微信领取全套资料';
+  const rejected: CourseRevisionDoc = {
+    ...revisionOf(rejectedContent, 1, true, at),
+    state: 'rejected',
+    field: 'lessons[0].title',
+    reason: '内容未通过微信内容安全检查（广告引流），请修改后重新导入',
+  };
+  const closed: CourseDoc & { moderation: CourseModeration } = {
+    ...rejectedContent.course,
+    status: 'rejected',
+    learnerCount: 0,
+    rating: { avg: 0, count: 0, histogram: [0, 0, 0, 0, 0] },
+    version: 1,
+    createdAt: at,
+    updatedAt: at,
+    moderation: moderationOf(rejected),
+  };
+
+  const live = catalog.courses.find((c) => c._id === second.imported.course._id) as CourseDoc;
+  const changed = structuredClone(second.imported);
+  changed.course.subtitle = `${changed.course.subtitle}（新版：补充了练习）`;
+  const staged: CourseRevisionDoc = {
+    ...revisionOf(changed, live.version + 1, false, at),
+    reason: WAITING.noAdmin(changed.course.creator.id),
+  };
+  return {
+    courses: [closed],
+    revisions: [rejected, staged],
+    staged: { courseId: live._id, moderation: moderationOf(staged) },
+  };
+}
+
+function renamed(imported: ImportedCourse, id: string): ImportedCourse {
+  const copy = structuredClone(imported);
+  copy.course._id = id;
+  copy.course.title = `（示例）${copy.course.title}`;
+  copy.lessons = copy.lessons.map((l) => ({ ...l, _id: l._id.replace(imported.course._id, id), courseId: id }));
+  return copy;
+}
+
+function revisionOf(imported: ImportedCourse, version: number, filePrice: boolean, at: string): CourseRevisionDoc {
+  return {
+    _id: imported.course._id,
+    version,
+    state: 'reviewing',
+    course: imported.course,
+    lessons: imported.lessons,
+    creator: imported.creator,
+    filePrice,
+    importedAt: at,
+    updatedAt: at,
+  };
+}
