@@ -185,6 +185,72 @@ describe('course:import through the content checks', () => {
     expect((await stored('git-stale')).course.status).toBe('published');
   });
 
+  it("video lessons wait for the operator's approval, a verdict the platform is unsure of for their decision", async () => {
+    const asVideo = (yaml: string) =>
+      yaml
+        .replace(/^id: git-basics$/m, 'id: git-video')
+        .replace('subtitle: 从第一次提交到团队协作的分支流程', 'subtitle: 从第一次提交到团队协作，加微信答疑')
+        .replace('kind: audio', 'kind: video')
+        .replace('media: media/welcome.wav', 'media: media/welcome.mp4');
+    const dir = await copy('video', asVideo);
+    await cp(
+      path.join(dir, 'git-basics', 'media', 'welcome.wav'),
+      path.join(dir, 'git-basics', 'media', 'welcome.mp4'),
+    );
+    const ask = async () => {
+      const { result } = await app.callFunction({
+        name: 'contentCheck',
+        data: { action: 'checkRevisions', courseIds: ['git-video'] },
+      });
+      return (result as { revisions: { state: string; reason?: string }[] }).revisions[0];
+    };
+    const decide = (data: Record<string, unknown>) =>
+      app.database().collection(COLLECTIONS.courseRevisions).doc('git-video').update(data);
+
+    expect(await run(dir)).toContain(
+      '课程 git-video：审核中（平台无法确定 subtitle 是否合规，等待运营者决定：在云开发控制台把 courseRevisions/git-video 的 operatorDecision 设为 approve 或 reject。）',
+    );
+    await decide({ operatorDecision: 'approve' });
+    expect(await ask()).toMatchObject({ state: 'reviewing', reason: expect.stringContaining('图片和音频检查中') });
+    await pushes();
+    expect(await ask()).toMatchObject({
+      state: 'reviewing',
+      reason:
+        '视频课时需运营者人工审核：确认无误后在云开发控制台把 courseRevisions/git-video 的 videoApproved 设为 true。',
+    });
+    expect((await stored('git-video')).course.status).toBe('reviewing');
+    await decide({ videoApproved: true });
+    expect(await ask()).toMatchObject({ state: 'published' });
+    expect((await stored('git-video')).lessons[0]).toMatchObject({ kind: 'video' });
+  });
+
+  it('the price another source set is kept; a new price in the file applies, except while a price test runs', async () => {
+    const db = app.database();
+    await db.collection(COLLECTIONS.courses).doc('git-basics').update({ priceFen: 2900 });
+    const retitled = await copy('retitled', (yaml) => yaml.replace('title: 分支与合并', 'title: 分支'));
+    await run(retitled);
+    expect((await stored('git-basics')).course).toMatchObject({ version: 3, priceFen: 2900 });
+
+    await db.collection(COLLECTIONS.priceTests).add({ _id: 'pt-git', courseId: 'git-basics', status: 'running' });
+    const repriced = await copy('repriced', (yaml) =>
+      yaml.replace('title: 分支与合并', 'title: 分支').replace('priceFen: 1900', 'priceFen: 3900'),
+    );
+    expect(await run(repriced)).toContain(
+      '课程 git-basics：已提交版本 4 待内容检查，通过前学员看到的仍是当前版本（写入 0 节课）；价格测试进行中，文件中的新价格未采用，价格保持不变',
+    );
+    // The price was all the file changed: nothing changes for learners, the version stays.
+    const kept = await stored('git-basics');
+    expect(kept.course).toMatchObject({ version: 3, priceFen: 2900 });
+    expect(kept.course.moderation).toBeUndefined();
+
+    await db.collection(COLLECTIONS.priceTests).doc('pt-git').update({ status: 'settled' });
+    const again = await copy('repriced-again', (yaml) =>
+      yaml.replace('title: 分支与合并', 'title: 分支').replace('priceFen: 1900', 'priceFen: 4900'),
+    );
+    await run(again);
+    expect((await stored('git-basics')).course).toMatchObject({ version: 4, priceFen: 4900 });
+  });
+
   it('the mini-program may not ask for a check', async () => {
     const reply = await callAs(cloud.url, 'contentCheck', 'oLearner', {
       action: 'checkRevisions',
