@@ -9,7 +9,7 @@
 import tcb from '@cloudbase/node-sdk';
 import { buildDemoCatalog, type DemoCatalog } from './catalog';
 import { buildDemoHistory } from './catalog/history';
-import { buildDemoModeration } from './catalog/moderation';
+import { buildDemoModeration, DEMO_CREATOR_ADMINS } from './catalog/moderation';
 import { buildDemoPromo } from './catalog/promo';
 import { COLLECTIONS, type CollectionName } from '../../shared/collections';
 import { saveCourse, upsertById, type NodeApp, type NodeDb } from '../../toolchain/catalog-store';
@@ -104,6 +104,7 @@ export async function loadDemoCatalog(cloud: LocalCloud, now: Date = new Date())
   // A rejected course and a staged change, each written only when missing (./catalog/moderation.ts).
   const moderation = buildDemoModeration(catalog);
   await createMissing(db, COLLECTIONS.courses, moderation.courses);
+  await createMissing(db, COLLECTIONS.creatorAdmins, DEMO_CREATOR_ADMINS);
   if ((await createMissing(db, COLLECTIONS.courseRevisions, moderation.revisions)) > 0) {
     const { courseId, moderation: field } = moderation.staged;
     await db

@@ -3,7 +3,8 @@
  * approved and published; besides them, one new course whose revision was rejected (closed everywhere, the reason on
  * its document) and one published course with a staged change under review, which learners do not see yet. Both
  * revisions wait for nothing the local cloud's timer could settle: the rejection stays until a new import, and the
- * staged change waits for a creator admin (`creatorAdmins`), which the demo has none of.
+ * staged change waits for a creator admin (`creatorAdmins`), which its creator has none of. The example course's
+ * creator has one, so `npm run course:import -- examples/courses` into `npm start` is published once its checks pass.
  */
 import {
   moderationOf,
@@ -16,6 +17,9 @@ import { WAITING } from '../../../shared/content/revision-check';
 import type { DemoCatalog } from '.';
 
 export const DEMO_REJECTED_COURSE_ID = 'demo-rejected';
+
+/** The admin of examples/courses' creator: any openid the security sandbox is not told is stale. */
+export const DEMO_CREATOR_ADMINS = [{ _id: 'o-demo-creator-admin', creatorIds: ['example-creator'] }];
 
 export interface DemoModeration {
   /** The rejected course's closed document. */
