@@ -40,8 +40,13 @@ export async function handleContentInvocation(deps: RevisionCheckDeps, event: un
   if (payload.Event === MEDIA_CHECK_EVENT) {
     const outcome = await recordMediaResult(deps.db, payload, now);
     if (outcome === 'recorded' && typeof payload.trace_id === 'string') {
-      const submission = await getById<MediaCheckDoc>(deps.db, COLLECTIONS.mediaChecks, payload.trace_id);
-      if (submission) await checkRevisions(deps, [submission.courseId]);
+      // The verdict is kept whatever happens next: a failed re-check is left to the timer, the push acknowledged.
+      try {
+        const submission = await getById<MediaCheckDoc>(deps.db, COLLECTIONS.mediaChecks, payload.trace_id);
+        if (submission) await checkRevisions(deps, [submission.courseId]);
+      } catch (error) {
+        console.error('[contentCheck] the revision could not be checked after a media verdict', error);
+      }
     }
     return { kind: 'mediaResult', outcome, reply: PUSH_ACK };
   }

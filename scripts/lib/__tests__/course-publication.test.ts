@@ -146,6 +146,28 @@ describe('course:import through the content checks', () => {
     expect(after.lessons[2]?.title).toBe('查看历史与撤销');
   });
 
+  it('a risky new cover of a published course is rejected; learners keep the course as it was', async () => {
+    const before = await stored('git-basics');
+    const dir = await copy('risky-change', (yaml) => yaml.replace('cover: cover.png', 'cover: risky-cover.png'));
+    await cp(path.join(dir, 'git-basics', 'cover.png'), path.join(dir, 'git-basics', 'risky-cover.png'));
+    await run(dir);
+    await pushes();
+    const after = await stored('git-basics');
+    expect(after.course).toMatchObject({
+      status: 'published',
+      version: before.course.version,
+      cover: before.course.cover,
+      moderation: { version: before.course.version + 1, state: 'rejected', field: 'cover' },
+    });
+    const reply = await detail('git-basics');
+    expect(reply.ok && reply.data.course.cover).toBe(before.course.cover);
+    // The file set right again: identical to what is live, so the revision applies without a change for learners.
+    await run(path.join(work, 'changed'));
+    const undone = await stored('git-basics');
+    expect(undone.course).toMatchObject({ version: before.course.version, cover: before.course.cover });
+    expect(undone.course.moderation).toBeUndefined();
+  });
+
   it('a cover the sandbox marks risky leaves a new course unpublished; a new cover publishes it', async () => {
     const asNew = (yaml: string) =>
       yaml.replace(/^id: git-basics$/m, 'id: git-cover').replace('cover: cover.png', 'cover: risky-cover.png');
