@@ -18,7 +18,7 @@ import {
   type LessonDoc,
 } from '../catalog';
 import { COLLECTIONS } from '../collections';
-import { findMany, found, getById, type Database } from '../db';
+import { findMany, found, getById, updated, type Database } from '../db';
 import { creatorMediaFields, creatorTextFields, type MediaField } from './course-fields';
 import { readMediaVerdicts, submitMediaCheck, type MediaCheckDeps } from './media-check';
 import { checkCreatorText, UNAVAILABLE_ACTIONS, type FieldVerdict, type TextCheckDeps } from './text-check';
@@ -43,6 +43,7 @@ export const WAITING = {
   media: '图片和音频检查中，结果通常在 30 分钟内返回。',
   video: (courseId: string) =>
     `视频课时需运营者人工审核：确认无误后在云开发控制台把 courseRevisions/${courseId} 的 videoApproved 设为 true。`,
+  changed: '课程的待审核版本刚被另一次检查或新的导入改动，将按最新内容检查。',
   operator: (courseId: string, field: string) =>
     `平台无法确定 ${field} 是否合规，等待运营者决定：在云开发控制台把 courseRevisions/${courseId} 的 operatorDecision 设为 approve 或 reject。`,
 } as const;
@@ -65,23 +66,31 @@ export async function checkRevisions(
   return outcomes;
 }
 
-async function checkRevision(deps: RevisionCheckDeps, revision: CourseRevisionDoc): Promise<RevisionOutcome> {
+/**
+ * Checks one revision. Every write to it is conditional on the `updatedAt` it was read with, and moves `updatedAt`
+ * on: of two runs checking it at once (the timer, a push, the import's request) one writes and the other finds
+ * it changed and leaves it; a revision the import staged again meanwhile is never overwritten by an older check.
+ */
+export async function checkRevision(deps: RevisionCheckDeps, revision: CourseRevisionDoc): Promise<RevisionOutcome> {
   const base = { courseId: revision._id, version: revision.version };
   if (revision.state === 'applied')
     return { ...base, state: revision.course.status === 'published' ? 'published' : 'applied' };
   if (revision.state === 'rejected') return { ...base, state: 'rejected', ...reasonOf(revision) };
-  const verdict = await verdictOf(deps, revision);
+  const checked: CourseRevisionDoc = { ...revision };
+  const verdict = await verdictOf(deps, checked);
   const now = new Date((deps.now ?? Date.now)()).toISOString();
+  const updatedAt = now > revision.updatedAt ? now : new Date(Date.parse(revision.updatedAt) + 1).toISOString();
   if (verdict.kind === 'pass') {
-    await applyRevision(deps.db, revision, now);
-    return { ...base, state: revision.course.status === 'published' ? 'published' : 'applied' };
+    const applied = await applyRevision(deps.db, revision, updatedAt);
+    if (applied) return { ...base, state: revision.course.status === 'published' ? 'published' : 'applied' };
+    return { ...base, state: 'reviewing', reason: WAITING.changed };
   }
   const next: CourseRevisionDoc =
     verdict.kind === 'reject'
-      ? { ...revision, state: 'rejected', field: verdict.field, reason: verdict.reason, updatedAt: now }
-      : { ...revision, reason: verdict.reason, updatedAt: now };
+      ? { ...checked, state: 'rejected', field: verdict.field, reason: verdict.reason, updatedAt }
+      : { ...checked, reason: verdict.reason, updatedAt };
   if (verdict.kind === 'wait') delete next.field;
-  await saveRevision(deps.db, next);
+  if (!(await saveRevision(deps.db, revision, next))) return { ...base, state: 'reviewing', reason: WAITING.changed };
   return { ...base, state: next.state === 'rejected' ? 'rejected' : 'reviewing', ...reasonOf(next) };
 }
 
@@ -92,6 +101,7 @@ function reasonOf(revision: CourseRevisionDoc): { field?: string; reason?: strin
   };
 }
 
+/** The revision's verdict; sets `textPassed` on it once its text passed. */
 async function verdictOf(deps: RevisionCheckDeps, revision: CourseRevisionDoc): Promise<Verdict> {
   const creatorId = revision.course.creator.id;
   const admins = await findMany<{ _id: string }>(
@@ -113,7 +123,7 @@ async function verdictOf(deps: RevisionCheckDeps, revision: CourseRevisionDoc): 
     const unsure = text.fields.find((field) => field.outcome === 'review');
     const decided = unsure ? operatorVerdict(revision, unsure.path) : undefined;
     if (decided) return decided;
-    await saveRevision(deps.db, { ...revision, textPassed: true });
+    revision.textPassed = true;
   }
 
   const { media, videos } = creatorMediaFields(revision.course, lessons);
@@ -169,11 +179,28 @@ async function mediaVerdictOf(
   return waiting ? { kind: 'wait', reason: WAITING.media } : { kind: 'pass' };
 }
 
-async function saveRevision(db: Database, revision: CourseRevisionDoc): Promise<void> {
-  const { _id, ...data } = revision;
-  await db.collection(COLLECTIONS.courseRevisions).doc(_id).set({ data });
+/** Writes `next` over `previous` unless the revision changed since it was read; false then. */
+async function saveRevision(db: Database, previous: CourseRevisionDoc, next: CourseRevisionDoc): Promise<boolean> {
+  const _ = db.command;
+  const landed = await updated(
+    db
+      .collection(COLLECTIONS.courseRevisions)
+      .where({ _id: previous._id, updatedAt: previous.updatedAt })
+      .update({
+        data: {
+          state: next.state,
+          updatedAt: next.updatedAt,
+          textPassed: next.textPassed ?? _.remove(),
+          field: next.field ?? _.remove(),
+          reason: next.reason ?? _.remove(),
+        },
+      }),
+  );
+  if (landed === 0) return false;
+  const revision = next;
+  const { _id } = revision;
   const course = await getById<CourseDoc>(db, COLLECTIONS.courses, _id);
-  if (course === null) return;
+  if (course === null) return true;
   const closed = unreleased(course);
   await db
     .collection(COLLECTIONS.courses)
@@ -184,6 +211,7 @@ async function saveRevision(db: Database, revision: CourseRevisionDoc): Promise<
         ...(closed ? { status: revision.state === 'rejected' ? 'rejected' : 'reviewing' } : {}),
       },
     });
+  return true;
 }
 
 /**
@@ -191,8 +219,17 @@ async function saveRevision(db: Database, revision: CourseRevisionDoc): Promise<
  * go are removed first, the course last, replaced whole (so `moderation` goes). The price is the file's only when the
  * revision says so and no price test started since.
  */
-async function applyRevision(db: Database, revision: CourseRevisionDoc, now: string): Promise<void> {
+async function applyRevision(db: Database, revision: CourseRevisionDoc, now: string): Promise<boolean> {
   const courseId = revision._id;
+  const _ = db.command;
+  // Claimed first: a concurrent run, or a new import, makes this one step aside.
+  const claimed = await updated(
+    db
+      .collection(COLLECTIONS.courseRevisions)
+      .where({ _id: courseId, updatedAt: revision.updatedAt })
+      .update({ data: { updatedAt: now } }),
+  );
+  if (claimed === 0) return false;
   const [course, lessons, tests] = await Promise.all([
     getById<CourseDoc>(db, COLLECTIONS.courses, courseId),
     found<LessonDoc>(db.collection(COLLECTIONS.lessons).where({ courseId }).limit(1000)),
@@ -204,7 +241,6 @@ async function applyRevision(db: Database, revision: CourseRevisionDoc, now: str
   const existing =
     course === null ? null : { course: unreleased(course) ? { ...course, version: 0 } : course, lessons };
   const plan = planCourseUpsert(existing, { ...revision, course: { ...revision.course, priceFen } }, now);
-  const _ = db.command;
   const stored = new Set(lessons.map((l) => l._id));
   const removed = [...plan.upsertLessons.map((l) => l._id).filter((id) => stored.has(id)), ...plan.deleteLessonIds];
   if (removed.length > 0)
@@ -218,11 +254,10 @@ async function applyRevision(db: Database, revision: CourseRevisionDoc, now: str
   // An unchanged plan hands back the stored document, moderation field and all.
   const { _id, moderation: _staged, ...courseData } = plan.course as CourseDoc & { moderation?: unknown };
   await db.collection(COLLECTIONS.courses).doc(_id).set({ data: courseData });
-  const { _id: revisionId, ...applied } = revision;
-  delete applied.field;
-  delete applied.reason;
+  // A revision staged again since the claim stays as the import wrote it, to be checked next.
   await db
     .collection(COLLECTIONS.courseRevisions)
-    .doc(revisionId)
-    .set({ data: { ...applied, state: 'applied', appliedAt: now, updatedAt: now } });
+    .where({ _id: courseId, updatedAt: now })
+    .update({ data: { state: 'applied', appliedAt: now, field: _.remove(), reason: _.remove() } });
+  return true;
 }
