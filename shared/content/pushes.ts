@@ -12,7 +12,7 @@ import { COLLECTIONS } from '../collections';
 import { getById } from '../db';
 import type { MediaCheckDoc } from './media-check';
 import { MEDIA_CHECK_EVENT, recordMediaResult } from './media-results';
-import { checkRevisions, type RevisionCheckDeps, type RevisionOutcome } from './revision-check';
+import { checkRevisions, revisionAdminOpenid, type RevisionCheckDeps, type RevisionOutcome } from './revision-check';
 import { sweepMediaChecks, type MediaSweepReport } from './media-sweep';
 import { PENALTY_EVENT, recordPenalty } from './penalties';
 
@@ -31,7 +31,8 @@ export async function handleContentInvocation(deps: RevisionCheckDeps, event: un
   const payload = typeof event === 'object' && event !== null ? (event as Record<string, unknown>) : {};
   const now = (deps.now ?? Date.now)();
   if (payload.Type === 'Timer') {
-    const report = await sweepMediaChecks(deps);
+    // Resubmitted with the creator admin's openid, which may be fresher than the one a file was first sent with.
+    const report = await sweepMediaChecks(deps, { openidFor: (courseId) => revisionAdminOpenid(deps.db, courseId) });
     return { kind: 'sweep', report, revisions: await checkRevisions(deps) };
   }
   if (payload.action === 'checkRevisions') {

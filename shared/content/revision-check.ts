@@ -41,6 +41,8 @@ export const WAITING = {
   noAdmin: (creatorId: string) =>
     `没有创作者 ${creatorId} 的管理员：请运营者在 creatorAdmins 中添加（_id 为管理员的 openid，creatorIds 含 ${creatorId}），并请管理员在两小时内打开小程序后重试。`,
   media: '图片和音频检查中，结果通常在 30 分钟内返回。',
+  mediaExpired: (field: string) =>
+    `微信多次未返回 ${field} 的检查结果：请换一个文件（或修改文件内容）后重新导入，或联系运营者。`,
   video: (courseId: string) =>
     `视频课时需运营者人工审核：确认无误后在云开发控制台把 courseRevisions/${courseId} 的 videoApproved 设为 true。`,
   changed: '课程的待审核版本刚被另一次检查或新的导入改动，将按最新内容检查。',
@@ -49,6 +51,23 @@ export const WAITING = {
 } as const;
 
 type Verdict = { kind: 'pass' } | { kind: 'wait'; reason: string } | { kind: 'reject'; field: string; reason: string };
+
+/** The openid of the creator admin of a course with a revision, for the media sweep's resubmissions. */
+export async function revisionAdminOpenid(db: Database, courseId: string): Promise<string | undefined> {
+  const revision = await getById<CourseRevisionDoc>(db, COLLECTIONS.courseRevisions, courseId);
+  if (revision === null) return undefined;
+  return adminOf(db, revision.course.creator.id);
+}
+
+async function adminOf(db: Database, creatorId: string): Promise<string | undefined> {
+  const admins = await findMany<{ _id: string }>(
+    db,
+    COLLECTIONS.creatorAdmins,
+    { creatorIds: creatorId },
+    { limit: 1 },
+  );
+  return admins[0]?._id;
+}
 
 /** Checks the pending revisions (the given courses', or every reviewing one) and applies those that pass. */
 export async function checkRevisions(
@@ -104,13 +123,7 @@ function reasonOf(revision: CourseRevisionDoc): { field?: string; reason?: strin
 /** The revision's verdict; sets `textPassed` on it once its text passed. */
 async function verdictOf(deps: RevisionCheckDeps, revision: CourseRevisionDoc): Promise<Verdict> {
   const creatorId = revision.course.creator.id;
-  const admins = await findMany<{ _id: string }>(
-    deps.db,
-    COLLECTIONS.creatorAdmins,
-    { creatorIds: creatorId },
-    { limit: 1 },
-  );
-  const openid = admins[0]?._id;
+  const openid = await adminOf(deps.db, creatorId);
   if (openid === undefined) return { kind: 'wait', reason: WAITING.noAdmin(creatorId) };
   const lessons = [...revision.lessons].sort((a, b) => a.order - b.order);
 
@@ -172,6 +185,9 @@ async function mediaVerdictOf(
     } else if (verdict.status === 'review') {
       const decided = operatorVerdict(revision, field.path);
       if (decided) return decided;
+    } else if (verdict.status === 'expired') {
+      // The sweep gave up on it (./media-sweep.ts): only another file starts a new check.
+      return { kind: 'wait', reason: WAITING.mediaExpired(field.path) };
     } else if (verdict.status !== 'pass') {
       waiting = true;
     }

@@ -3,7 +3,8 @@
  * wx-server-sdk, where runs meet: two checks of one revision at once, and a check overtaken by a new import.
  */
 import type { LocalCloud } from '../../../local/cloud';
-import { attachSecuritySandbox } from '../../../local/sandbox/security';
+import { attachSecuritySandbox, type SecuritySandbox } from '../../../local/sandbox/security';
+import { storageOf } from '../../../local/storage';
 import { startTestCloud } from '../../../local/testing';
 import { planStage, type CourseRevisionDoc, type ImportedCourse } from '../../../shared/catalog';
 import { COLLECTIONS } from '../../../shared/collections';
@@ -13,12 +14,14 @@ import { checkRevision, cloudContentCheckDeps, type RevisionCheckDeps } from '..
 let sdk: any;
 let cloud: LocalCloud;
 let deps: RevisionCheckDeps;
+let sandbox: SecuritySandbox;
 const COVER = 'cloud://local-env.bucket/covers/c/abc-cover.png';
 const T0 = '2026-12-01T00:00:00.000Z';
 
 beforeAll(async () => {
   cloud = await startTestCloud();
-  attachSecuritySandbox(cloud);
+  sandbox = attachSecuritySandbox(cloud);
+  sandbox.media.configure({ delayMs: 10 });
   sdk = require('wx-server-sdk');
   sdk.init({ env: sdk.DYNAMIC_CURRENT_ENV });
   deps = cloudContentCheckDeps(sdk);
@@ -60,8 +63,12 @@ function course(id: string, lessonTitles: string[]): ImportedCourse {
   };
 }
 
-/** Stages a new course as the import does, its cover already passed. */
-async function staged(imported: ImportedCourse, at = T0): Promise<CourseRevisionDoc> {
+/** Stages a new course as the import does, its cover already checked (`cover` the check's fields). */
+async function staged(
+  imported: ImportedCourse,
+  at = T0,
+  cover: Record<string, unknown> = { status: 'pass' },
+): Promise<CourseRevisionDoc> {
   const plan = planStage(null, null, imported, { now: at, priceTestRunning: false });
   const db = sdk.database();
   const { _id, ...revision } = plan.revision;
@@ -71,7 +78,9 @@ async function staged(imported: ImportedCourse, at = T0): Promise<CourseRevision
   await db
     .collection(COLLECTIONS.mediaChecks)
     .doc(`trace-${_id}`)
-    .set({ data: { courseId: _id, fieldPath: 'cover', fileId: COVER, status: 'pass', mediaType: 2, attempt: 1 } });
+    .set({
+      data: { courseId: _id, fieldPath: 'cover', fileId: imported.course.cover, mediaType: 2, attempt: 1, ...cover },
+    });
   return plan.revision;
 }
 
@@ -107,4 +116,28 @@ test('a check overtaken by a new import writes nothing over the new revision', a
 
   expect(await checkRevision(deps, newer)).toMatchObject({ state: 'published' });
   expect((await read(COLLECTIONS.lessons, { courseId: 'c-overtaken' })).map((l) => l.title)).toEqual(['一（修订）']);
+});
+
+test('a cover the platform never answered, after the last attempt, waits with what the creator can do', async () => {
+  const revision = await staged(course('c-expired', ['一']), T0, { status: 'expired', attempt: 3 });
+  expect(await checkRevision(deps, revision)).toEqual({
+    courseId: 'c-expired',
+    version: 1,
+    state: 'reviewing',
+    reason: '微信多次未返回 cover 的检查结果：请换一个文件（或修改文件内容）后重新导入，或联系运营者。',
+  });
+});
+
+test("the timer resubmits an unanswered cover with the creator admin's openid, not the stale one it was sent with", async () => {
+  const cover = await storageOf(cloud).put('covers/c-silent/abc-cover.png', Buffer.from('89504e47', 'hex'));
+  const imported = course('c-silent', ['一']);
+  imported.course.cover = cover;
+  sandbox.setStaleOpenids(['oStale']);
+  await staged(imported, T0, { status: 'pending', openid: 'oStale', submittedAt: Date.now() - 31 * 60_000 });
+  const res = await fetch(`${cloud.url}/sandbox/timers/contentCheck`, { method: 'POST' });
+  expect(((await res.json()) as { result: unknown }).result).toMatchObject({ resubmitted: 1 });
+  const resubmitted = (await read(COLLECTIONS.mediaChecks, { courseId: 'c-silent', attempt: 2 }))[0];
+  expect(resubmitted).toMatchObject({ openid: 'oAdmin', fileId: cover });
+  await sandbox.media.idle();
+  sandbox.setStaleOpenids([]);
 });
