@@ -231,10 +231,15 @@ export const collections: CollectionSpec[] = [
     name: 'penalties',
     description:
       'A Penalty_for_Violation push as WeChat sent it (shared/content/penalties.ts), _id = punish_id: eventType, ' +
-      'punishTime, illegalReason, illegalContent, ruleName, ruleUrl, adjustGuideUrl, detail (parsed), receivedAt; ' +
-      'for the operator and the creator of what it names. No client reads it.',
+      'punishTime, illegalReason, illegalContent, ruleName, ruleUrl, adjustGuideUrl, detail (parsed), receivedAt, ' +
+      'courseIds and creatorIds (the courses it names and their creators); for the operator and those creators. No ' +
+      'client reads it.',
     rules: penaltiesRule,
-    indexes: [{ name: 'received', keys: { receivedAt: -1 } }],
+    indexes: [
+      { name: 'received', keys: { receivedAt: -1 } },
+      // A creator's penalties, newest first.
+      { name: 'creator', keys: { creatorIds: 1, receivedAt: -1 } },
+    ],
   },
   {
     name: 'courseRevisions',

@@ -270,8 +270,23 @@ test('a Penalty_for_Violation push is recorded once, with what it names', async 
     ruleUrl: expect.any(String),
     adjustGuideUrl: expect.any(String),
     detail: { warned_type: 1 },
+    courseIds: [],
+    creatorIds: [],
     receivedAt: expect.any(Number),
   });
+});
+
+test('a penalty names its course and creator, for the creator to find it', async () => {
+  const db = sdk.database();
+  await db.collection('courses').add({ data: { _id: 'c-pen', title: '刷单技巧速成', creator: { id: 'cr-pen' } } });
+  const log = quiet();
+  await sandbox.media.pushPenalty({ punish_id: 'p-2', illegal_content: 'pages/detail/index?courseId=c-pen' });
+  await sandbox.media.pushPenalty({ punish_id: 'p-3', illegal_content: '课程《刷单技巧速成》的介绍' });
+  log.mockRestore();
+  for (const id of ['p-2', 'p-3']) {
+    const { data } = (await db.collection('penalties').doc(id).get()) as { data: PenaltyDoc };
+    expect(data).toMatchObject({ courseIds: ['c-pen'], creatorIds: ['cr-pen'] });
+  }
 });
 
 test('the mini-program may not call it', async () => {
