@@ -1,9 +1,12 @@
 /**
  * `course:import`'s write: a course file's content staged as its revision (`courseRevisions`), never published past
  * the checks (shared/catalog/course-file/revision.ts says who owns which field). A new course's `courses` document
- * is created closed (`reviewing`); a live course stays as learners know it and carries the `moderation` field.
+ * is created closed (`reviewing`) with the `moderation` field; a published course stays as learners know it, and its
+ * staged change's state is only in the revision: every client may read a published course's document, and what the
+ * checks said of a creator's unpublished change is theirs (a closed course's document no client reads).
  */
 import {
+  isCourseOpen,
   moderationOf,
   planCourseUpsert,
   planStage,
@@ -65,7 +68,7 @@ export async function stageCourse(
   await db.collection(COLLECTIONS.courseRevisions).doc(_id).set(revision);
   if (plan.create) {
     await db.collection(COLLECTIONS.courses).add({ ...plan.create, moderation: moderationOf(plan.revision) });
-  } else {
+  } else if (!isCourseOpen(live?.course)) {
     await db
       .collection(COLLECTIONS.courses)
       .doc(id)

@@ -105,13 +105,7 @@ export async function loadDemoCatalog(cloud: LocalCloud, now: Date = new Date())
   const moderation = buildDemoModeration(catalog);
   await createMissing(db, COLLECTIONS.courses, moderation.courses);
   await createMissing(db, COLLECTIONS.creatorAdmins, DEMO_CREATOR_ADMINS);
-  if ((await createMissing(db, COLLECTIONS.courseRevisions, moderation.revisions)) > 0) {
-    const { courseId, moderation: field } = moderation.staged;
-    await db
-      .collection(COLLECTIONS.courses)
-      .doc(courseId)
-      .update({ moderation: db.command.set(field) });
-  }
+  await createMissing(db, COLLECTIONS.courseRevisions, moderation.revisions);
   const promo = buildDemoPromo(catalog.courses, now);
   const created = await Promise.all([
     createMissing(db, COLLECTIONS.bundles, promo.bundles),

@@ -11,7 +11,8 @@ import { COURSE_LEVELS, DocId, LESSON_KINDS, StringEnum } from '../contract';
 
 /**
  * `reviewing` and `rejected` are a new course's first review (shared/catalog/visibility.ts: only `published` is open);
- * a published course's staged change is in `courseRevisions`, its state in the course's `moderation` field.
+ * a published course's staged change and its state are in `courseRevisions` only (a closed course also carries the
+ * state in its `moderation` field; a published course's document is every client's to read).
  */
 export const COURSE_STATUSES = ['draft', 'reviewing', 'published', 'rejected', 'archived'] as const;
 export type CourseStatus = (typeof COURSE_STATUSES)[number];

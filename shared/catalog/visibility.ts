@@ -1,8 +1,8 @@
 /**
  * The one rule of who may see and buy a course: the catalog, orders (and late payments), lessons, reviews, reports,
  * promotions, bundles, the recommender and the nightly jobs all ask it, so a course under its first review, rejected,
- * a draft or archived is closed everywhere alike. A published course with a change under review (its `moderation`
- * field) stays open at its last approved version: the staged change lives in `courseRevisions` until it passes.
+ * a draft or archived is closed everywhere alike. A published course with a change under review stays open at its
+ * last approved version: the staged change and its state live in `courseRevisions` until it passes.
  * The `courses` security rule (database/rules/courses.json) says the same for client reads.
  */
 import type { CourseStatus } from './schema';

@@ -10,6 +10,7 @@
  * time, the status the file asked for) and the course's `moderation` field goes.
  */
 import {
+  isCourseOpen,
   moderationOf,
   planCourseUpsert,
   unreleased,
@@ -217,14 +218,15 @@ async function saveRevision(db: Database, previous: CourseRevisionDoc, next: Cou
   const { _id } = revision;
   const course = await getById<CourseDoc>(db, COLLECTIONS.courses, _id);
   if (course === null) return true;
-  const closed = unreleased(course);
+  // A published course's document is every client's to read: its staged change's state stays in the revision.
+  if (isCourseOpen(course)) return true;
   await db
     .collection(COLLECTIONS.courses)
     .doc(_id)
     .update({
       data: {
         moderation: db.command.set(moderationOf(revision)),
-        ...(closed ? { status: revision.state === 'rejected' ? 'rejected' : 'reviewing' } : {}),
+        ...(unreleased(course) ? { status: revision.state === 'rejected' ? 'rejected' : 'reviewing' } : {}),
       },
     });
   return true;

@@ -25,13 +25,10 @@ describe('loadDemoCatalog', () => {
 
     const db = adminDatabase(cloud);
     const courses = (await db.collection('courses').limit(1000).get()).data;
-    // Every demo course as approved, one of them with a staged change; and the rejected one.
+    // Every demo course as approved (a staged change leaves its published document as it is), and the rejected one.
     const moderation = buildDemoModeration(demo);
-    const expected = demo.courses.map((c) =>
-      c._id === moderation.staged.courseId ? { ...c, moderation: moderation.staged.moderation } : c,
-    );
     expect(courses.sort((a, b) => (a._id < b._id ? -1 : 1))).toEqual(
-      [...expected, ...moderation.courses].sort((a, b) => (a._id < b._id ? -1 : 1)),
+      [...demo.courses, ...moderation.courses].sort((a, b) => (a._id < b._id ? -1 : 1)),
     );
     expect((await db.collection('lessons').count()).total).toBe(demo.lessons.length);
     expect((await db.collection('categories').count()).total).toBe(demo.categories.length);
@@ -51,19 +48,21 @@ describe('loadDemoCatalog', () => {
   it('shows the content checks: a rejected course closed to learners, a staged change they do not see yet', async () => {
     const demo = demoCatalogFor(cloud);
     await loadDemoCatalog(cloud);
-    const { staged } = buildDemoModeration(demo);
+    const staged = buildDemoModeration(demo).revisions.find((r) => r.state === 'reviewing')!;
+    const stagedId = staged._id;
     const detail = (courseId: string) =>
       callAs<Record<string, unknown>>(cloud.url, 'catalog', 'o-demo-visitor', { action: 'detail', courseId });
     expect(await detail(DEMO_REJECTED_COURSE_ID)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
-    const live = demo.courses.find((c) => c._id === staged.courseId);
-    const shown = dataOf(await detail(staged.courseId)) as { course: { subtitle: string } };
+    const live = demo.courses.find((c) => c._id === stagedId);
+    const shown = dataOf(await detail(stagedId)) as { course: { subtitle: string; moderation?: unknown } };
     expect(shown.course.subtitle).toBe(live?.subtitle);
+    expect(shown.course.moderation).toBeUndefined();
     const db = adminDatabase(cloud);
     const revisions = (await db.collection('courseRevisions').get()).data;
     expect(revisions.map((r) => [r._id, r.state])).toEqual(
       expect.arrayContaining([
         [DEMO_REJECTED_COURSE_ID, 'rejected'],
-        [staged.courseId, 'reviewing'],
+        [stagedId, 'reviewing'],
       ]),
     );
   });

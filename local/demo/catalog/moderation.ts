@@ -24,9 +24,8 @@ export const DEMO_CREATOR_ADMINS = [{ _id: 'o-demo-creator-admin', creatorIds: [
 export interface DemoModeration {
   /** The rejected course's closed document. */
   courses: CourseDoc[];
+  /** The rejected course's, and a published course's staged change (its state only there: see toolchain/course-stage.ts). */
   revisions: CourseRevisionDoc[];
-  /** The `moderation` field of the published course with a staged change. */
-  staged: { courseId: string; moderation: CourseModeration };
 }
 
 export function buildDemoModeration(catalog: DemoCatalog): DemoModeration {
@@ -61,11 +60,7 @@ export function buildDemoModeration(catalog: DemoCatalog): DemoModeration {
     ...revisionOf(changed, live.version + 1, false, at),
     reason: WAITING.noAdmin(changed.course.creator.id),
   };
-  return {
-    courses: [closed],
-    revisions: [rejected, staged],
-    staged: { courseId: live._id, moderation: moderationOf(staged) },
-  };
+  return { courses: [closed], revisions: [rejected, staged] };
 }
 
 function renamed(imported: ImportedCourse, id: string): ImportedCourse {

@@ -17,7 +17,11 @@ import { canonical, type CourseContent, type ImportedCourse, type LessonContent 
 
 export type RevisionState = 'reviewing' | 'rejected' | 'applied';
 
-/** The `moderation` field of a course with a revision not yet applied: what the creator sees in the console. */
+/**
+ * The `moderation` field of a closed course (reviewing, rejected, draft, archived) with a revision not yet applied:
+ * what the creator sees in the console. A published course's document never carries it (any client reads that
+ * document); its revision holds the same state.
+ */
 export interface CourseModeration {
   /** The version the course gets when the revision applies. */
   version: number;
