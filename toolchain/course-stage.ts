@@ -23,6 +23,8 @@ import { readStoredCourse, type CourseOutcome, type NodeDb } from './catalog-sto
 export interface StagedCourse extends CourseOutcome {
   /** The file's price changed while a price test runs: kept until the test ends. */
   priceKeptForTest?: true;
+  /** The file takes a published course off sale (draft or archived): done at once, the rest staged as usual. */
+  closedAs?: 'draft' | 'archived';
 }
 
 async function byId<T>(db: NodeDb, collection: string, id: string): Promise<T | null> {
@@ -63,7 +65,13 @@ export async function stageCourse(
     lessonsRemoved: plan.outcome === 'unchanged' ? 0 : lessons.deleteLessonIds.length,
   };
   if (plan.priceKeptForTest) staged.priceKeptForTest = true;
+  // Taking a course off sale shows learners nothing new, so it waits for no check (nor for an admin to be active).
+  const closing = plan.outcome === 'staged' && isCourseOpen(live?.course) && imported.course.status !== 'published';
+  if (closing) staged.closedAs = imported.course.status as 'draft' | 'archived';
   if (plan.outcome === 'unchanged' || options.dryRun) return staged;
+  if (closing) {
+    await db.collection(COLLECTIONS.courses).doc(id).update({ status: imported.course.status, updatedAt: now });
+  }
   const { _id, ...revision } = plan.revision;
   await db.collection(COLLECTIONS.courseRevisions).doc(_id).set(revision);
   if (plan.create) {

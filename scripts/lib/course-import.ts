@@ -229,13 +229,19 @@ export async function importCourses(options: ImportOptions): Promise<ImportRepor
 function describeStaged(staged: StagedCourse, dryRun: boolean): string {
   const verb = dryRun ? '将' : '已';
   const price = staged.priceKeptForTest ? '；价格测试进行中，文件中的新价格未采用，价格保持不变' : '';
+  const closed =
+    staged.closedAs === 'archived'
+      ? `；${verb}下架：不再出售，已购学员照常学习`
+      : staged.closedAs === 'draft'
+        ? `；${verb}转为草稿：学员不再能看到和购买`
+        : '';
   const lessons =
     `写入 ${staged.lessonsWritten} 节课` + (staged.lessonsRemoved ? `，删除 ${staged.lessonsRemoved} 节` : '');
   switch (staged.outcome) {
     case 'created':
       return `课程 ${staged.id}：${verb}创建，版本 ${staged.version} 待内容检查（${lessons}）${price}`;
     case 'updated':
-      return `课程 ${staged.id}：${verb}提交版本 ${staged.version} 待内容检查，通过前学员看到的仍是当前版本（${lessons}）${price}`;
+      return `课程 ${staged.id}：${verb}提交版本 ${staged.version} 待内容检查，通过前学员看到的仍是当前版本（${lessons}）${price}${closed}`;
     case 'unchanged':
       return `课程 ${staged.id}：无变化（版本 ${staged.version}）`;
   }

@@ -276,6 +276,31 @@ describe('course:import through the content checks', () => {
     expect((await stored('git-basics')).course).toMatchObject({ version: 4, priceFen: 4900 });
   });
 
+  it('taking a published course off sale is done at once, with no check to wait for', async () => {
+    // No admin active: nothing can pass a check, yet the course leaves the catalog now.
+    sandbox.setStaleOpenids([ADMIN]);
+    const archived = await copy('archived', (yaml) => yaml.replace(/^status: published$/m, 'status: archived'));
+    const lines = await run(archived);
+    expect(
+      lines.some(
+        (line) =>
+          line.startsWith('课程 git-basics：已提交版本') && line.endsWith('；已下架：不再出售，已购学员照常学习'),
+      ),
+    ).toBe(true);
+    expect((await stored('git-basics')).course.status).toBe('archived');
+    expect(refusalOf(await detail('git-basics')).code).toBe('NOT_FOUND');
+    // Back on sale: that goes through the checks again.
+    const published = await copy('republished');
+    expect(await run(published)).toContain(
+      '课程 git-basics：审核中（内容检查需要创作者管理员近两小时内打开过小程序：请管理员打开小程序后重新提交，课程在此之前不会发布。）',
+    );
+    expect((await stored('git-basics')).course.status).toBe('archived');
+    sandbox.setStaleOpenids([]);
+    await app.callFunction({ name: 'contentCheck', data: { action: 'checkRevisions', courseIds: ['git-basics'] } });
+    await pushes();
+    expect((await stored('git-basics')).course.status).toBe('published');
+  });
+
   it('the mini-program may not ask for a check', async () => {
     const reply = await callAs(cloud.url, 'contentCheck', 'oLearner', {
       action: 'checkRevisions',
