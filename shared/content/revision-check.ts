@@ -13,7 +13,7 @@ import {
   isCourseOpen,
   moderationOf,
   planCourseUpsert,
-  unreleased,
+  inFirstReview,
   type CourseDoc,
   type CourseRevisionDoc,
   type LessonDoc,
@@ -226,7 +226,7 @@ async function saveRevision(db: Database, previous: CourseRevisionDoc, next: Cou
     .update({
       data: {
         moderation: db.command.set(moderationOf(revision)),
-        ...(unreleased(course) ? { status: revision.state === 'rejected' ? 'rejected' : 'reviewing' } : {}),
+        ...(inFirstReview(course) ? { status: revision.state === 'rejected' ? 'rejected' : 'reviewing' } : {}),
       },
     });
   return true;
@@ -257,7 +257,7 @@ async function applyRevision(db: Database, revision: CourseRevisionDoc, now: str
   const priceFen = filePrice || course === null ? revision.course.priceFen : course.priceFen;
   // A course's first publication is its version 1, whatever its closed document said.
   const existing =
-    course === null ? null : { course: unreleased(course) ? { ...course, version: 0 } : course, lessons };
+    course === null ? null : { course: inFirstReview(course) ? { ...course, version: 0 } : course, lessons };
   const plan = planCourseUpsert(existing, { ...revision, course: { ...revision.course, priceFen } }, now);
   const stored = new Set(lessons.map((l) => l._id));
   const removed = [...plan.upsertLessons.map((l) => l._id).filter((id) => stored.has(id)), ...plan.deleteLessonIds];

@@ -116,7 +116,7 @@ function revisionOf(
 ): CourseRevisionDoc {
   return {
     _id: incoming.course._id,
-    version: live && !unreleased(live.course) ? live.course.version + 1 : 1,
+    version: live && !inFirstReview(live.course) ? live.course.version + 1 : 1,
     state: 'reviewing',
     course: incoming.course,
     lessons: incoming.lessons,
@@ -128,7 +128,7 @@ function revisionOf(
 }
 
 /** A course under its first review or rejected: it is published at version 1 (its closed document does not count). */
-export function unreleased(course: Pick<CourseDoc, 'status'>): boolean {
+export function inFirstReview(course: Pick<CourseDoc, 'status'>): boolean {
   return course.status === 'reviewing' || course.status === 'rejected';
 }
 
