@@ -7,22 +7,17 @@
  */
 import { collections } from '../database/collections';
 import { applyDatabase } from './lib/apply-database';
-import { connect, parseArgs } from './lib/cloudbase-app';
+import { connect, readCommandLine } from './lib/cloudbase-app';
 import { runCommand } from './lib/run-command';
 
 const USAGE = '用法：npm run db:apply -- [--env <环境 ID>]';
 
 async function main(): Promise<number> {
-  let args;
-  try {
-    args = parseArgs(process.argv.slice(2), { values: ['--env'], flags: ['--help'] });
-  } catch (error) {
-    console.error(`${(error as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (args.flags.has('--help') || args.positional.length > 0) {
+  const args = readCommandLine(process.argv.slice(2), { values: ['--env'] }, USAGE);
+  if (typeof args === 'number') return args;
+  if (args.positional.length > 0) {
     console.error(USAGE);
-    return args.flags.has('--help') ? 0 : 2;
+    return 2;
   }
   const envId = args.values.get('--env');
   const { app, description } = await connect(envId);

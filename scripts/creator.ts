@@ -5,9 +5,9 @@
  * (`npm start`) or, with --env, a real CloudBase environment (TENCENTCLOUD_SECRETID / TENCENTCLOUD_SECRETKEY).
  * Exit code 1 on a problem (every one reported, nothing written), 2 on a usage error.
  */
-import { connect, parseArgs } from './lib/cloudbase-app';
+import { connect, readCommandLine } from './lib/cloudbase-app';
 import { addAdmin, listAdmins, removeAdmin, type AdminResult } from './lib/creator-admins';
-import { runCommand } from './lib/run-command';
+import { printProblems, runCommand } from './lib/run-command';
 
 const USAGE = `用法：npm run creator -- <命令> [--env <环境 ID>]
   add-admin <openid> <创作者 ID>      让该 openid 的用户管理这位创作者（内容检查用它的 openid，需在两小时内打开过小程序）
@@ -17,11 +17,7 @@ const USAGE = `用法：npm run creator -- <命令> [--env <环境 ID>]
 const ARITY: Record<string, [number, number]> = { 'add-admin': [2, 2], 'remove-admin': [2, 2], 'list-admins': [0, 1] };
 
 function report(result: AdminResult, what: string): number {
-  if (!result.ok) {
-    console.error(`发现 ${result.problems.length} 个问题，未写入任何内容：`);
-    for (const problem of result.problems) console.error(`  ${problem.message}`);
-    return 1;
-  }
+  if (!result.ok) return printProblems(result.problems);
   if (what !== 'list-admins') console.log(result.changed ? '已保存' : '无变化：已是该创作者的管理员');
   if (result.unknownCreator) console.log('注意：还没有这个 ID 的创作者（尚未导入其课程？请核对 ID 是否拼写正确）');
   for (const admin of result.admins) console.log(`${admin._id}：${admin.creatorIds.join('、')}`);
@@ -30,17 +26,8 @@ function report(result: AdminResult, what: string): number {
 }
 
 async function main(): Promise<number> {
-  let args;
-  try {
-    args = parseArgs(process.argv.slice(2), { values: ['--env'], flags: ['--help'] });
-  } catch (error) {
-    console.error(`${(error as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (args.flags.has('--help')) {
-    console.error(USAGE);
-    return 0;
-  }
+  const args = readCommandLine(process.argv.slice(2), { values: ['--env'] }, USAGE);
+  if (typeof args === 'number') return args;
   const [command, ...positional] = args.positional;
   const arity = command === undefined ? undefined : ARITY[command];
   if (command === undefined || !arity || positional.length < arity[0] || positional.length > arity[1]) {

@@ -5,23 +5,18 @@
  * of the code (toolchain/migrate.ts lists the steps). Run it after `npm run db:apply` when upgrading; it is safe to
  * run again. Exit code 2 on a usage error.
  */
-import { connect, parseArgs } from './lib/cloudbase-app';
+import { connect, readCommandLine } from './lib/cloudbase-app';
 import { migrateEnrollments } from '../toolchain/migrate';
 import { runCommand } from './lib/run-command';
 
 const USAGE = '用法：npm run migrate -- [--env <环境 ID>] [--dry-run]';
 
 async function main(): Promise<number> {
-  let args;
-  try {
-    args = parseArgs(process.argv.slice(2), { values: ['--env'], flags: ['--dry-run', '--help'] });
-  } catch (error) {
-    console.error(`${(error as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (args.flags.has('--help') || args.positional.length > 0) {
+  const args = readCommandLine(process.argv.slice(2), { values: ['--env'], flags: ['--dry-run'] }, USAGE);
+  if (typeof args === 'number') return args;
+  if (args.positional.length > 0) {
     console.error(USAGE);
-    return args.flags.has('--help') ? 0 : 2;
+    return 2;
   }
   const dryRun = args.flags.has('--dry-run');
   const { app, description } = await connect(args.values.get('--env'));

@@ -8,9 +8,9 @@
  * in force. Every problem is reported at once, named by its option, and nothing is written. Exit code 1 on a problem,
  * 2 on a usage error.
  */
-import { connect, parseArgs } from './lib/cloudbase-app';
+import { connect, readCommandLine } from './lib/cloudbase-app';
 import { showTest, startTest, stopTest, type TestResult } from './lib/price-test';
-import { runCommand } from './lib/run-command';
+import { printProblems, runCommand } from './lib/run-command';
 import { yuanText } from '../shared/promo/labels';
 import type { PriceTestDoc } from '../shared/insights/pricing/price-test-doc';
 
@@ -29,11 +29,7 @@ const COMMANDS: Record<string, string[]> = {
 const STATUS: Record<PriceTestDoc['status'], string> = { running: '进行中', settled: '已定价', stopped: '已停止' };
 
 function report(result: TestResult): number {
-  if (!result.ok) {
-    console.error(`发现 ${result.problems.length} 个问题，未写入任何内容：`);
-    for (const problem of result.problems) console.error(`  ${problem.message}`);
-    return 1;
-  }
+  if (!result.ok) return printProblems(result.problems);
   const t = result.test;
   const ladder = t.bounds.ladderFen ? `，价格阶梯 ${t.bounds.ladderFen.map(yuanText).join(' / ')}` : '';
   console.log(
@@ -55,21 +51,12 @@ function report(result: TestResult): number {
 }
 
 async function main(): Promise<number> {
-  const argv = process.argv.slice(2);
-  let args;
-  try {
-    // The command may come after --env, as in `npm run price-test -- --env <id> start <courseId> …`.
-    args = parseArgs(argv, { values: ['--env', ...new Set(Object.values(COMMANDS).flat())], flags: ['--help'] });
-  } catch (error) {
-    console.error(`${(error as Error).message}\n${USAGE}`);
-    return 2;
-  }
+  // The command may come after --env, as in `npm run price-test -- --env <id> start <courseId> …`.
+  const values = ['--env', ...new Set(Object.values(COMMANDS).flat())];
+  const args = readCommandLine(process.argv.slice(2), { values }, USAGE);
+  if (typeof args === 'number') return args;
   const [command, ...positional] = args.positional;
   const options = command === undefined ? undefined : COMMANDS[command];
-  if (args.flags.has('--help')) {
-    console.error(USAGE);
-    return 0;
-  }
   const foreign = [...args.values.keys()].find((name) => name !== '--env' && !options?.includes(name));
   if (!options || positional.length > 1 || foreign !== undefined) {
     console.error(`${foreign !== undefined && options ? `${command} 不接受选项 ${foreign}\n` : ''}${USAGE}`);

@@ -6,9 +6,8 @@
  * fields they set (shared/promo/documents.ts); every problem is reported at once and nothing is written. Exit code 1
  * on a problem, 2 on a usage error. The commands and their options are in USAGE below and in the README ("Selling").
  */
-import { connect, parseArgs } from './lib/cloudbase-app';
-import { runCommand } from './lib/run-command';
-import type { Problem } from '../shared/contract';
+import { connect, readCommandLine } from './lib/cloudbase-app';
+import { printProblems, runCommand } from './lib/run-command';
 import { couponLabel, scopeText, yuanText } from '../shared/promo/labels';
 import { createCodes } from './lib/promo/codes';
 import { createCoupon, createDiscount, saveBundle } from './lib/promo/create';
@@ -62,13 +61,6 @@ const COMMANDS: Record<string, { values: string[]; flags: string[] }> = {
 
 const dashed = (names: readonly string[]) => names.map((n) => `--${n}`);
 
-function printProblems(problems: readonly Problem[]): number {
-  console.error(`发现 ${problems.length} 个问题，未写入任何内容：`);
-  // Each message starts with the field, which is the option's name.
-  for (const problem of problems) console.error(`  ${problem.message}`);
-  return 1;
-}
-
 function windowText(window: { startsAt: string; endsAt: string }): string {
   return `${window.startsAt} – ${window.endsAt}`;
 }
@@ -80,17 +72,8 @@ async function main(): Promise<number> {
     console.error(USAGE);
     return command === '--help' ? 0 : 2;
   }
-  let args;
-  try {
-    args = parseArgs(rest, { values: ['--env', ...dashed(spec.values)], flags: ['--help', ...dashed(spec.flags)] });
-  } catch (error) {
-    console.error(`${(error as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (args.flags.has('--help')) {
-    console.error(USAGE);
-    return 0;
-  }
+  const args = readCommandLine(rest, { values: ['--env', ...dashed(spec.values)], flags: dashed(spec.flags) }, USAGE);
+  if (typeof args === 'number') return args;
   if (command === 'revoke' ? args.positional.length !== 2 : args.positional.length > 0) {
     console.error(USAGE);
     return 2;

@@ -60,3 +60,26 @@ export function parseArgs(
   }
   return { positional, values, flags };
 }
+
+/**
+ * A command line's arguments, or the exit code after printing `usage`: 2 for an option it cannot read, 0 for
+ * `--help` (always accepted).
+ */
+export function readCommandLine(
+  argv: readonly string[],
+  spec: { values: readonly string[]; flags?: readonly string[] },
+  usage: string,
+): ReturnType<typeof parseArgs> | number {
+  let args;
+  try {
+    args = parseArgs(argv, { values: spec.values, flags: ['--help', ...(spec.flags ?? [])] });
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${usage}`);
+    return 2;
+  }
+  if (args.flags.has('--help')) {
+    console.error(usage);
+    return 0;
+  }
+  return args;
+}
