@@ -10,8 +10,8 @@
 import type { CourseRating, RatingSummary } from '../catalog';
 
 /**
- * Prior weight, in reviews. Course ratings cluster high: across courses their true means differ by about 0.25★ (sd),
- * while one course's reviews scatter by about 0.9★, so the empirical-Bayes weight σ²within / σ²between is about
+ * Prior weight, in reviews. Assumed (README, "The rating sort", says why): if courses' true means differ by about
+ * 0.25★ (sd) and one course's reviews scatter by about 0.9★, the empirical-Bayes weight σ²within / σ²between is about
  * 0.8 / 0.06 ≈ 13 reviews; 10 keeps a young catalog's courses apart sooner. With it one 5★ review stays below 200
  * reviews averaging 4.8 for every prior mean up to 4.77, and the mean is capped below that (`PRIOR_MEAN_CAP`).
  */
