@@ -341,6 +341,23 @@ export async function takeScreenshots(session: Session, outDir: string): Promise
       await page.locator('[class*="review-report"]').first().scrollIntoViewIfNeeded();
     },
   );
+  // Three other learners report it (the default threshold): the author sees it 已隐藏, the others no longer see it.
+  const { items: reviews } = await gateway<{ items: { id: string }[] }>(session.cloudUrl, visitor.openid, 'review', {
+    action: 'list',
+    courseId,
+  });
+  const reported = reviews[0]?.id;
+  if (!reported) throw new Error('the learner’s review is not listed');
+  for (const reporter of ['shots-reporter-1', 'shots-reporter-2', 'shots-reporter-3'])
+    await gateway(session.cloudUrl, reporter, 'review', { action: 'report', reviewId: reported, reason: 'ad' });
+  await take(
+    'detail-review-hidden',
+    { ...learner, page: 'detail', courseId },
+    { texts: ['已隐藏', '讲解清晰'], shown: ['[class*="review-badge"]'] },
+    async (page) => {
+      await page.locator('[class*="review-badge"]').first().scrollIntoViewIfNeeded();
+    },
+  );
   await take(
     'me',
     { ...learner, page: 'me' },
