@@ -11,6 +11,7 @@ import { learningActions, type LearningResponses } from './learning';
 import { reviewActions, type ReviewResponses } from './review';
 import { recommendActions, type RecommendResponses } from './recommend';
 import { promoActions, type PromoResponses } from './promo';
+import { creatorActions, type CreatorResponses } from './creator';
 
 export * from './envelope';
 export * from './validation';
@@ -22,6 +23,7 @@ export * from './review';
 export * from './report';
 export * from './recommend';
 export * from './promo';
+export * from './creator';
 
 export interface FunctionContract<S extends ActionSchemas, R extends ActionResponses<S>> {
   actions: S;
@@ -36,6 +38,7 @@ export interface ClientFunctions {
   review: FunctionContract<typeof reviewActions, ReviewResponses>;
   recommend: FunctionContract<typeof recommendActions, RecommendResponses>;
   promo: FunctionContract<typeof promoActions, PromoResponses>;
+  creator: FunctionContract<typeof creatorActions, CreatorResponses>;
 }
 
 export type FunctionName = keyof ClientFunctions;

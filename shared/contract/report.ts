@@ -35,3 +35,11 @@ export interface ReportData {
    */
   reportedAt: string;
 }
+
+/**
+ * A creator's decision on the reports of a review (`reports.decision`, final for the review's version:
+ * shared/reviews/decisions.ts): `keep` shows it again and reports never hide this version again, `hide` hides it,
+ * `reject` rejects it as a creator.
+ */
+export const REPORT_DECISIONS = ['keep', 'hide', 'reject'] as const;
+export type ReportDecision = (typeof REPORT_DECISIONS)[number];

@@ -50,6 +50,16 @@ export type ReviewSubmitParams = Static<typeof reviewActions.submit>;
 export type ReviewListParams = Static<typeof reviewActions.list>;
 export type ReviewReportParams = Static<typeof reviewActions.report>;
 
+export const ReviewReply = Type.Object({
+  text: Type.String(),
+  /** The creator's name, as on the course page. */
+  creatorName: Type.String(),
+  /** ISO-8601. */
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+});
+export type ReviewReply = Static<typeof ReviewReply>;
+
 export const Review = Type.Object({
   id: Type.String(),
   courseId: Type.String(),
@@ -66,6 +76,8 @@ export const Review = Type.Object({
   createdAt: Type.String(),
   /** ISO-8601; changes when the author edits it. */
   updatedAt: Type.String(),
+  /** The course's creator's reply, shown under the review once it passed the content check (`creator.reply`). */
+  reply: Type.Optional(ReviewReply),
 });
 export type Review = Static<typeof Review>;
 

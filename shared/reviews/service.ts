@@ -31,6 +31,7 @@ import { createHash } from 'node:crypto';
 import {
   AppError,
   REVIEW_LIST_DEFAULTS,
+  type ReportDecision,
   type ReportReason,
   type Review,
   type ReviewListData,
@@ -119,8 +120,7 @@ export interface ReviewReports {
 }
 
 /** `keep`: visible again and not hidden by reports again; `hide`: hidden; `reject`: rejected by a creator. */
-export const REPORT_DECISIONS = ['keep', 'hide', 'reject'] as const;
-export type ReportDecision = (typeof REPORT_DECISIONS)[number];
+export { REPORT_DECISIONS, type ReportDecision } from '../contract';
 
 export function toReview(doc: ReviewDoc, caller: string): Review {
   const review: Review = {

@@ -6,6 +6,7 @@
 import type { TSchema } from '@sinclair/typebox';
 import {
   catalogActions,
+  creatorActions,
   handleClientCall,
   learningActions,
   Line,
@@ -25,6 +26,7 @@ const FUNCTIONS: Record<string, ActionSchemas> = {
   review: reviewActions,
   recommend: recommendActions,
   promo: promoActions,
+  creator: creatorActions,
 };
 
 /** Characters no text param takes: NUL, ESC, CR, DEL, a C1 control (NEL) and an unpaired surrogate. */
