@@ -4,20 +4,19 @@ import { clientFunction, initCloud } from '../../shared/entry';
 import { learnerCodeSecret, myCourses, openLesson, reportProgress, type LearningDeps } from '../../shared/learning';
 import { countDaily } from '../../shared/insights/daily/counters';
 import { recordProgress } from '../../shared/recommender/signals';
+import { sdkTempUrls, tempUrlOf } from '../../shared/storage/temp-urls';
 
 const cloud = initCloud(sdk);
 const db = cloud.database();
+const tempUrls = sdkTempUrls(cloud);
 
 const deps: LearningDeps = {
   db,
   now: () => new Date(),
   tempFileUrl: async (fileId, maxAgeSec) => {
-    const result = (await cloud.getTempFileURL({ fileList: [{ fileID: fileId, maxAge: maxAgeSec }] })) as {
-      fileList: { status: number; errMsg: string; tempFileURL: string }[];
-    };
-    const file = result.fileList[0];
-    if (!file || file.status !== 0) throw new Error(`no temp URL for ${fileId}: ${file?.errMsg ?? 'empty reply'}`);
-    return file.tempFileURL;
+    const url = await tempUrlOf(tempUrls, fileId, maxAgeSec);
+    if (url === undefined) throw new Error(`no temp URL for ${fileId}: no such file`);
+    return url;
   },
   // LEARNER_CODE_SECRET (云开发控制台 → 云函数 → 配置) when set, else the environment's own generated secret.
   identitySecret: learnerCodeSecret(db, process.env),

@@ -1,7 +1,7 @@
 /**
  * The preview server: serves the built mini-program to headless or real Chromium and stands in for WeChat between
- * the page and the local cloud — function calls go to the client gateway with the learner's openid, cover fileIDs are
- * turned into temp URLs, and the sandbox payment sheet pays through `/sandbox/pay`.
+ * the page and the local cloud — function calls go to the client gateway with the learner's openid and the sandbox
+ * payment sheet pays through `/sandbox/pay`. It reads no storage: covers come from the functions as temp URLs.
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -13,6 +13,8 @@ import { buildMiniprogram } from '../lib/build-miniprogram';
 import { COLLECTIONS } from '../../shared/collections';
 
 const ROOT = path.resolve(__dirname, '../..');
+/** Preview-only pages (`gallery/pages/<name>`), built beside the mini-program's own: `?page=chart-gallery`. */
+const GALLERY = path.join(__dirname, 'gallery');
 
 export interface PreviewServer {
   url: string;
@@ -96,6 +98,7 @@ export function previewGuide(url: string, cloudUrl: string): string {
 
 export async function startPreview(options: PreviewOptions): Promise<PreviewServer> {
   const files = buildMiniprogram(options.buildDir);
+  for (const [rel, content] of buildMiniprogram(options.buildDir, GALLERY)) files.set(rel, content);
   const fileMap: Record<string, string> = {};
   for (const [rel, content] of files) fileMap[`/mp/${rel}`] = content;
   const assets = {
@@ -157,14 +160,6 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
       });
       res.writeHead(upstream.status, { 'content-type': 'application/json' });
       res.end(await upstream.text());
-      return;
-    }
-    if (req.method === 'GET' && url.pathname === '/cloud-file') {
-      const fileID = url.searchParams.get('fileID') ?? '';
-      const { fileList } = await app.getTempFileURL({ fileList: [fileID] });
-      const temp = fileList[0]?.tempFileURL;
-      res.writeHead(temp ? 302 : 404, temp ? { location: temp } : {});
-      res.end();
       return;
     }
     res.writeHead(url.pathname === '/favicon.ico' ? 204 : 404);

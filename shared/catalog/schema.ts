@@ -60,7 +60,7 @@ export const CourseDoc = Type.Object({
   category: DocId,
   tags: Type.Array(Tag, { maxItems: 10, uniqueItems: true }),
   level: StringEnum(COURSE_LEVELS),
-  /** Cover image in public-read storage. */
+  /** Cover image fileID; clients get it as a temp URL (shared/storage/cover-urls.ts). */
   cover: FileId,
   /** Snapshot of the `creators` document, so a page of cards needs no join. */
   creator: Type.Object({

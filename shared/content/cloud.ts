@@ -5,6 +5,7 @@
  */
 import type * as WxServerSdk from 'wx-server-sdk';
 import { readBlockedTerms } from '../settings';
+import { sdkTempUrls, tempUrlOf } from '../storage/temp-urls';
 import type { MediaCheckAsync, MediaCheckDeps } from './media-check';
 import type { RevisionCheckDeps } from './revision-check';
 import type { MsgSecCheck } from './sec-check';
@@ -19,13 +20,7 @@ interface UntypedApis {
 export function cloudMediaCheckDeps(sdk: Sdk): MediaCheckDeps {
   return {
     db: sdk.database(),
-    tempUrl: async (fileId, maxAgeSec) => {
-      const result = (await sdk.getTempFileURL({ fileList: [{ fileID: fileId, maxAge: maxAgeSec }] })) as {
-        fileList: { status: number; tempFileURL: string }[];
-      };
-      const file = result.fileList[0];
-      return file && file.status === 0 && file.tempFileURL !== '' ? file.tempFileURL : undefined;
-    },
+    tempUrl: (fileId, maxAgeSec) => tempUrlOf(sdkTempUrls(sdk), fileId, maxAgeSec),
     mediaCheckAsync: (params) => (sdk as unknown as UntypedApis).openapi.security.mediaCheckAsync(params),
   };
 }

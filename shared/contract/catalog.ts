@@ -109,7 +109,10 @@ export const CourseCard = Type.Object({
   id: Type.String(),
   title: Type.String(),
   subtitle: Type.String(),
-  /** Cover image fileID (public-read storage; `<image src>` takes it directly). */
+  /**
+   * The cover image as a temp URL (`<image src>` takes it), valid at least 12 hours; empty when the file is missing.
+   * Storage is admin-only: the function turns the stored fileID into the URL on the way out (shared/storage).
+   */
   cover: Type.String(),
   priceFen: Type.Integer({ minimum: 0 }),
   category: Type.String(),
@@ -234,7 +237,7 @@ export const Bundle = Type.Object({
   id: Type.String(),
   title: Type.String(),
   subtitle: Type.String(),
-  /** Cover image fileID (public-read storage). */
+  /** The cover image as a temp URL, like a course card's. */
   cover: Type.String(),
   priceFen: Type.Integer({ minimum: 0 }),
   kind: StringEnum(BUNDLE_KINDS),

@@ -13,6 +13,8 @@ import {
   type ActionSchemas,
   type Result,
 } from '../contract';
+import { CoverUrls } from '../storage/cover-urls';
+import { sdkTempUrls } from '../storage/temp-urls';
 
 type Cloud = typeof Sdk;
 export type WxContext = ReturnType<Cloud['getWXContext']>;
@@ -24,15 +26,26 @@ export function initCloud(cloud: Cloud): Cloud {
   return cloud;
 }
 
-/** A function the mini-program calls: `handlers` get the platform's context of the invocation. */
+/**
+ * A function the mini-program calls: `handlers` get the platform's context of the invocation. Every `cover` fileID
+ * in an answer leaves as a temp URL (shared/storage/cover-urls.ts), since clients cannot read storage.
+ */
 export function clientFunction<S extends ActionSchemas, R extends ActionResponses<S>>(
   cloud: Cloud,
   actions: S,
   handlers: (wx: WxContext) => ActionHandlers<S, R>,
 ): (event: unknown, context: { request_id?: string }) => Promise<Result<R[keyof S]>> {
+  // Module scope of the function: the covers' URLs are cached for the warm instance.
+  const covers = new CoverUrls(sdkTempUrls(cloud));
   return async (event, context) => {
     const wx = cloud.getWXContext();
-    return handleClientCall<S, R>(event, { openid: wx.OPENID, requestId: context.request_id }, actions, handlers(wx));
+    const result = await handleClientCall<S, R>(
+      event,
+      { openid: wx.OPENID, requestId: context.request_id },
+      actions,
+      handlers(wx),
+    );
+    return result.ok ? { ...result, data: await covers.resolve(result.data) } : result;
   };
 }
 

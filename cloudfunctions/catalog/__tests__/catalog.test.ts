@@ -367,12 +367,23 @@ describe('catalog.categories', () => {
 });
 
 describe('what no reply reveals', () => {
-  it('carries no media fileID, article body or temp URL in any answer', async () => {
-    const replies = [
+  it("carries no media fileID, article body or temp URL but a cover's in any answer", async () => {
+    const answers = [
       await call({ action: 'list', pageSize: 50 }),
       await call({ action: 'categories' }),
       ...(await Promise.all(published().map((c) => call({ action: 'detail', courseId: c._id })))),
-    ].map(({ reply }) => JSON.stringify(reply));
+    ].map(({ reply }) => reply);
+    // Covers are the one file a client is given, as a temp URL of the cover's own path (and only in `cover`).
+    const coverPaths = new Map(published().map((c) => [c._id, c.cover.replace(/^cloud:\/\/[^/]+\//, '/')]));
+    const replies = answers.map((reply) =>
+      JSON.stringify(reply, function (key, value: unknown) {
+        if (key !== 'cover') return value;
+        const course = this as { id: string };
+        expect(String(value)).toContain(`${coverPaths.get(course.id)}?sign=`);
+        return 'COVER';
+      }),
+    );
+    expect(replies.join()).toContain('"cover":"COVER"');
     const media = new Set(demo.lessons.flatMap((l) => (l.media ? [l.media] : [])));
     const bodies = demo.lessons.flatMap((l) => (l.body ? [l.body.slice(0, 40)] : []));
     expect(media.size).toBeGreaterThan(0);

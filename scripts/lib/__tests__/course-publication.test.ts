@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { LocalCloud } from '../../../local/cloud';
 import { adminApp } from '../../../local/demo';
 import { attachSecuritySandbox, SECURITY_LABELS, type SecuritySandbox } from '../../../local/sandbox/security';
+import { storageOf } from '../../../local/storage';
 import { startTestCloud } from '../../../local/testing';
 import type { CourseDoc, CourseRevisionDoc, LessonDoc } from '../../../shared/catalog';
 import { COLLECTIONS } from '../../../shared/collections';
@@ -80,6 +81,25 @@ async function detail(courseId: string) {
   return callAs<{ course: CourseDetail }>(cloud.url, 'catalog', 'oLearner', { action: 'detail', courseId });
 }
 
+/**
+ * The bytes of the cover a learner's catalog.detail shows, downloaded through the temp URL it carries (storage is
+ * admin-only: a cover reaches clients only as a temp URL of the published course's cover).
+ */
+async function shownCover(courseId: string): Promise<Buffer> {
+  const reply = await detail(courseId);
+  if (!reply.ok) throw new Error(`detail refused: ${reply.error.code}`);
+  expect(reply.data.course.cover).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/tcb\/.+\?sign=/);
+  const res = await fetch(reply.data.course.cover);
+  expect(res.status).toBe(200);
+  // Without its signature the same path opens nothing.
+  expect((await fetch(reply.data.course.cover.split('?')[0] ?? '')).status).toBe(403);
+  return Buffer.from(await res.arrayBuffer());
+}
+
+async function bytesOf(fileId: string): Promise<Buffer | undefined> {
+  return storageOf(cloud).get(fileId);
+}
+
 /** Every media push delivered, each one re-checking its course's revision in contentCheck. */
 async function pushes(): Promise<void> {
   await sandbox.media.idle();
@@ -133,15 +153,19 @@ describe('course:import through the content checks', () => {
     expect(staged.course.moderation).toBeUndefined();
     expect(await revision('git-basics')).toMatchObject({ version: 2, state: 'reviewing' });
     expect(staged.lessons).toEqual(before.lessons);
-    const reply = await detail('git-basics');
-    expect(reply.ok && reply.data.course.cover).toBe(before.course.cover);
+    // Learners are shown the approved cover; the new one is named in the revision only, which no client reads.
+    const newCover = (await revision('git-basics')).course.cover;
+    expect(newCover).not.toBe(before.course.cover);
+    expect(await shownCover('git-basics')).toEqual(await bytesOf(before.course.cover));
+    expect(JSON.stringify(await detail('git-basics'))).not.toContain(newCover.split('/').pop());
 
     await pushes();
     const after = await stored('git-basics');
     expect(after.course).toMatchObject({ status: 'published', version: 2, publishedAt: before.course.publishedAt });
-    expect(after.course.cover).not.toBe(before.course.cover);
+    expect(after.course.cover).toBe(newCover);
     expect(after.course.moderation).toBeUndefined();
     expect(after.lessons[2]?.title).toBe('查看历史与撤销');
+    expect(await shownCover('git-basics')).toEqual(await bytesOf(newCover));
   });
 
   it('a risky new cover of a published course is rejected; learners keep the course as it was', async () => {
@@ -162,8 +186,7 @@ describe('course:import through the content checks', () => {
       state: 'rejected',
       field: 'cover',
     });
-    const reply = await detail('git-basics');
-    expect(reply.ok && reply.data.course.cover).toBe(before.course.cover);
+    expect(await shownCover('git-basics')).toEqual(await bytesOf(before.course.cover));
     // The file set right again: identical to what is live, so the revision applies without a change for learners.
     await run(path.join(work, 'changed'));
     const undone = await stored('git-basics');

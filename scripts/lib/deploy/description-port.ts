@@ -18,6 +18,7 @@ import { CATALOG_COLLECTIONS, importInto, previewCourses } from './courses';
 import { DeployInputError } from './desired';
 import type { DeployPort } from './port';
 import {
+  DEFAULT_STORAGE_ACL,
   RUNTIME,
   deployedVariables,
   permissionsNote,
@@ -88,6 +89,7 @@ export class DescriptionPort implements DeployPort {
       envId: this.state.envId,
       functions: this.state.functions.filter((fn) => functionNames.includes(fn.name)),
       collections: this.state.collections.filter((c) => collectionNames.includes(c.name)),
+      storageAcl: this.state.storageAcl ?? DEFAULT_STORAGE_ACL,
     });
   }
 
@@ -160,6 +162,11 @@ export class DescriptionPort implements DeployPort {
   async setRule(collection: string, rules: CollectionRules): Promise<void> {
     this.calls.push(`setRule ${collection}`);
     this.collection(collection).rule = structuredClone(rules);
+  }
+
+  async setStorageAcl(acl: string): Promise<void> {
+    this.calls.push(`setStorageAcl ${acl}`);
+    this.state.storageAcl = acl;
   }
 
   importCourses(folder: string): Promise<ImportReport> {

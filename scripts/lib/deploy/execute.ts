@@ -1,7 +1,7 @@
 /**
  * Applies a deployment plan through a port, in an order that makes an interrupted run safe to repeat: a function's
  * code before its configuration (which records the bundle hash, so a failed upload is retried next time), collections
- * before their indexes and rules, and the courses last, once their collections exist.
+ * before their indexes and rules, the storage permission, and the courses last, once their collections exist.
  */
 import path from 'node:path';
 import type { DeployPlan } from './plan';
@@ -46,6 +46,10 @@ export async function executePlan(plan: DeployPlan, port: DeployPort, log: (line
       await port.setRule(c.name, c.rule.rules);
       log(`✓ 安全规则 ${c.name}：已设置`);
     }
+  }
+  if (plan.storage.change === 'set') {
+    await port.setStorageAcl(plan.storage.acl);
+    log(`✓ 云存储权限：${plan.storage.acl}`);
   }
   const courses = plan.courses;
   if (

@@ -65,7 +65,8 @@ export class ManagerPort implements DeployPort {
     const existing = await this.collectionNames();
     const collections: CurrentCollection[] = [];
     for (const name of collectionNames) if (existing.has(name)) collections.push(await this.readCollection(name));
-    return { envId: this.envId, functions, collections };
+    const storageAcl: string = await this.manager.storage.getStorageAcl();
+    return { envId: this.envId, functions, collections, storageAcl };
   }
 
   previewCourses(folder: string, catalogExists: boolean): Promise<CoursePreview> {
@@ -108,6 +109,10 @@ export class ManagerPort implements DeployPort {
       description: permissionsNote(fn.openapi),
     });
     await this.manager.functions.waitFunctionActive(fn.name);
+  }
+
+  async setStorageAcl(acl: string): Promise<void> {
+    await this.manager.storage.setStorageAcl(acl as Parameters<CloudBase['storage']['setStorageAcl']>[0]);
   }
 
   async createTrigger(functionName: string, timer: TimerSpec): Promise<void> {

@@ -11,6 +11,7 @@ import {
   BUNDLE_SHA_VARIABLE,
   MIN_NODE_MAJOR,
   RUNTIME,
+  STORAGE_ACL,
   permissionsNote,
   type CoursePreview,
   type CurrentCollection,
@@ -84,10 +85,17 @@ export interface CoursesPlan {
   reused: string[];
 }
 
+export interface StorageStep {
+  change: 'set' | 'leave';
+  acl: string;
+  before: string;
+}
+
 export interface DeployPlan {
   envId: string;
   functions: FunctionStep[];
   collections: CollectionStep[];
+  storage: StorageStep;
   /** `null`: no course folder was given. */
   courses: CoursesPlan | null;
 }
@@ -103,6 +111,11 @@ export function planDeployment(
     envId: current.envId,
     functions: desired.functions.map((fn) => planFunction(fn, functions.get(fn.name))),
     collections: desired.collections.map((spec) => planCollection(spec, existing.get(spec.name))),
+    storage: {
+      change: current.storageAcl === STORAGE_ACL ? 'leave' : 'set',
+      acl: STORAGE_ACL,
+      before: current.storageAcl,
+    },
     courses: courses && planCourses(courses),
   };
 }
@@ -255,6 +268,7 @@ export function countChanges(plan: DeployPlan): ChangeCounts {
     for (const index of c.indexes) counts[index.change === 'replace' ? 'update' : index.change] += 1;
     counts[c.rule.change === 'leave' ? 'leave' : c.change === 'create' ? 'create' : 'update'] += 1;
   }
+  counts[plan.storage.change === 'set' ? 'update' : 'leave'] += 1;
   if (plan.courses) {
     for (const course of plan.courses.courses) counts[course.change] += 1;
     counts.create += plan.courses.uploads.length;

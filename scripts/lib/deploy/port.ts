@@ -25,6 +25,8 @@ export interface DeployPort {
   createIndex(collection: string, index: IndexSpec): Promise<void>;
   dropIndex(collection: string, indexName: string): Promise<void>;
   setRule(collection: string, rules: CollectionRules): Promise<void>;
+  /** Sets the storage permission (STORAGE_ACL). */
+  setStorageAcl(acl: string): Promise<void>;
   importCourses(folder: string): Promise<ImportReport>;
   close(): Promise<void>;
 }

@@ -33,6 +33,13 @@ export function renderPlan(plan: DeployPlan): string[] {
     );
   }
 
+  lines.push('云存储');
+  lines.push(
+    plan.storage.change === 'set'
+      ? `  ~ 权限 ${plan.storage.before} → ${plan.storage.acl}（仅管理员可读写：课程文件和封面只经云函数给出的临时链接打开）`
+      : `  = 权限 ${plan.storage.acl}  不变`,
+  );
+
   if (!plan.courses) {
     lines.push('课程：未指定 --courses <课程文件夹>，不导入');
   } else {

@@ -19,6 +19,15 @@ export const MIN_NODE_MAJOR = 16;
 /** The function variable that holds the SHA-256 of the deployed bundle, so that unchanged code is not uploaded again. */
 export const BUNDLE_SHA_VARIABLE = 'CLOUDCOURSE_BUNDLE_SHA';
 
+/**
+ * The storage permission the deploy sets: 仅管理员可读写. Clients never read storage: a lesson's media and a cover
+ * leave functions as temp URLs (shared/learning, shared/storage/cover-urls.ts), so a paid file or a cover still under
+ * its content check opens for nobody who was not handed its URL, and a URL stops working when it expires.
+ */
+export const STORAGE_ACL = 'ADMINONLY';
+/** What a new environment's storage has (所有用户可读，仅创建者可写), assumed when a description says nothing. */
+export const DEFAULT_STORAGE_ACL = 'READONLY';
+
 export interface TimerSpec {
   name: string;
   /** The 7-field cron text of config.json. */
@@ -72,6 +81,8 @@ export interface CurrentState {
   functions: CurrentFunction[];
   /** The collections of the desired state that exist. */
   collections: CurrentCollection[];
+  /** The storage permission (manager-node's AclTag: READONLY, PRIVATE, ADMINWRITE, ADMINONLY or CUSTOM). */
+  storageAcl: string;
 }
 
 /** What the course import would do (its own dry run), as the plan shows it. */
@@ -85,7 +96,9 @@ export interface CoursePreview {
 export type Doc = { _id: string } & Record<string, unknown>;
 
 /** An environment as a JSON file (`npm run deploy -- --state <file>`): offline, and what the tests deploy to. */
-export interface EnvironmentDescription extends CurrentState {
+export interface EnvironmentDescription extends Omit<CurrentState, 'storageAcl'> {
+  /** @default DEFAULT_STORAGE_ACL */
+  storageAcl?: string;
   /** The documents of the catalog collections, and the fileIDs in storage that they refer to. */
   catalog?: { documents: Record<string, Doc[]>; files: string[] };
 }

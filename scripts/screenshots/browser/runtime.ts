@@ -217,7 +217,7 @@ const wxStub = {
 
 Object.assign((window as unknown as { wx: object }).wx ?? ((window as unknown as { wx: object }).wx = {}), wxStub);
 
-/** Built-in components as HTML: images load (cloud fileIDs through the preview server), videos play, buttons look like buttons. */
+/** Built-in components as HTML: images load, videos play, buttons look like buttons. */
 function registerBuiltins(simulate: Simulate): void {
   // Attributes of plain HTML elements in a template are not applied by the renderer, so the element is made here.
   type Host = { _exparserNode?: { $$: HTMLElement }; data: Record<string, unknown> };
@@ -235,7 +235,8 @@ function registerBuiltins(simulate: Simulate): void {
   const setSrc = (self: Host): void => {
     const src = String(self.data.src ?? '');
     const img = imageOf(self);
-    if (img && src) img.src = src.startsWith('cloud://') ? `/cloud-file?fileID=${encodeURIComponent(src)}` : src;
+    // Covers come as temp URLs (shared/storage/cover-urls.ts); a fileID would not load on a phone either.
+    if (img && src) img.src = src;
   };
   simulate.load({
     id: 'image',

@@ -7,7 +7,7 @@ import { posix } from 'node:path';
 import { isCloudFileId, type CourseFile } from './schema';
 
 export interface AssetRequest {
-  /** What the file is: the cover (public storage), lesson media (private storage) or an article body (read, not uploaded). */
+  /** What the file is: the cover, lesson media or an article body (read, not uploaded). */
   role: 'cover' | 'media' | 'body';
   /** Field path in the course file, for messages: `lessons[2].media`. */
   field: string;
@@ -30,8 +30,9 @@ export function assetRequests(course: CourseFile): AssetRequest[] {
 }
 
 /**
- * Where an uploaded file goes: covers under `covers/` (public-read), media under `media/` (private), named by a
- * prefix of the content's SHA-256 so the same bytes always give the same fileID.
+ * Where an uploaded file goes: covers under `covers/`, media under `media/`, named by a prefix of the content's
+ * SHA-256 so the same bytes always give the same fileID. Storage is admin-only either way: clients get a cover as a
+ * temp URL from any function's answer, a lesson's media from `learning.lesson` after the access check.
  */
 export function assetCloudPath(courseId: string, role: 'cover' | 'media', ref: string, sha256Hex: string): string {
   return `${role === 'cover' ? 'covers' : 'media'}/${courseId}/${sha256Hex.slice(0, 16)}-${posix.basename(ref)}`;

@@ -82,10 +82,14 @@ describe('a fresh environment', () => {
     const indexes = collections.reduce((n, spec) => n + spec.indexes.length, 0);
     // Functions, timers, collections, their indexes and rules; a course, its category, creator and two files.
     const total = FUNCTIONS.length + timers.length + 2 * collections.length + indexes + 1 + 1 + 1 + 2;
+    // A new environment's storage is readable by all; the deploy makes it admin-only.
+    expect(out).toContain(
+      '  ~ 权限 READONLY → ADMINONLY（仅管理员可读写：课程文件和封面只经云函数给出的临时链接打开）',
+    );
     // One cloud-call permission grant per function that needs any.
     const manual = configs.filter((config) => config.openapi.length > 0).length;
     expect(out.at(-1)).toBe(
-      `合计：新建 ${total} 项，更改 0 项，删除 0 项，不变 0 项，需在开发者工具中完成 ${manual} 项`,
+      `合计：新建 ${total} 项，更改 1 项，删除 0 项，不变 0 项，需在开发者工具中完成 ${manual} 项`,
     );
     expect(readFileSync(FRESH, 'utf8')).toBe(before);
   });

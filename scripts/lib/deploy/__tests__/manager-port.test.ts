@@ -44,7 +44,11 @@ beforeEach(() => {
   // manager-node prints how it uploads each function.
   jest.spyOn(console, 'log').mockImplementation(() => undefined);
   sent = [];
-  answers = { DescribeEnvInfo: () => ENV_INFO, GetFunction: () => ACTIVE };
+  answers = {
+    DescribeEnvInfo: () => ENV_INFO,
+    GetFunction: () => ACTIVE,
+    DescribeStorageSafeRule: () => ({ AclTag: 'READONLY', Rule: null }),
+  };
   jest.spyOn(httpRequest, 'fetch').mockImplementation(async (url, config) => {
     const action = config.headers['X-TC-Action'] as string;
     const body = JSON.parse(config.body) as Body;
@@ -147,7 +151,11 @@ test('reads functions, collections, indexes and rules', async () => {
         rule: { read: 'doc._openid == auth.openid', write: false },
       },
     ],
+    storageAcl: 'READONLY',
   });
+  expect(sent.filter((s) => s.action === 'DescribeStorageSafeRule')).toEqual([
+    { service: 'tcb', action: 'DescribeStorageSafeRule', body: { EnvId: ENV, Bucket: '656e-env-1-1250000000' } },
+  ]);
   expect(sent.find((s) => s.action === 'GetFunction')).toMatchObject({
     service: 'scf',
     body: { FunctionName: 'order', Namespace: ENV },
@@ -167,6 +175,18 @@ test('a simple permission reads as no custom rule', async () => {
   answers.DescribeSafeRule = () => ({ AclTag: 'ADMINONLY', Rule: null });
   const state = await port().readState([], ['settings']);
   expect(state.collections).toEqual([{ name: 'settings', indexes: [], rule: null }]);
+});
+
+test("sets the environment's storage permission on its bucket", async () => {
+  answers.ModifyStorageSafeRule = () => ({});
+  await port().setStorageAcl('ADMINONLY');
+  expect(sent.filter((s) => s.action === 'ModifyStorageSafeRule')).toEqual([
+    {
+      service: 'tcb',
+      action: 'ModifyStorageSafeRule',
+      body: { EnvId: ENV, Bucket: '656e-env-1-1250000000', AclTag: 'ADMINONLY' },
+    },
+  ]);
 });
 
 test('creates a function with its runtime, timeout, memory, variables, description and zipped code', async () => {

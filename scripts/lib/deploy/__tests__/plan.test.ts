@@ -8,7 +8,9 @@ import { countChanges, hasChanges, planDeployment, type DeployPlan } from '../pl
 import { manualSteps, renderPlan } from '../render';
 import {
   BUNDLE_SHA_VARIABLE,
+  DEFAULT_STORAGE_ACL,
   RUNTIME,
+  STORAGE_ACL,
   deployedVariables,
   permissionsNote,
   type CoursePreview,
@@ -75,13 +77,14 @@ function deployedCollection(spec: CollectionSpec): CurrentCollection {
   return { name: spec.name, indexes: structuredClone(spec.indexes), rule: structuredClone(spec.rules) };
 }
 
-const fresh: CurrentState = { envId: 'env-1', functions: [], collections: [] };
+const fresh: CurrentState = { envId: 'env-1', functions: [], collections: [], storageAcl: DEFAULT_STORAGE_ACL };
 
 function deployedState(state: DesiredState = desired): CurrentState {
   return {
     envId: 'env-1',
     functions: state.functions.map(deployed),
     collections: state.collections.map(deployedCollection),
+    storageAcl: STORAGE_ACL,
   };
 }
 
@@ -132,8 +135,15 @@ describe('a fresh environment', () => {
     ]);
   });
 
-  it('counts 3 functions, 1 trigger, 2 collections, 2 indexes, 2 rules and 2 DevTools steps', () => {
-    expect(countChanges(plan)).toEqual({ create: 10, update: 0, delete: 0, leave: 0, manual: 2 });
+  it('makes storage admin-only: clients open files only through the temp URLs functions give', () => {
+    expect(plan.storage).toEqual({ change: 'set', acl: 'ADMINONLY', before: 'READONLY' });
+    expect(renderPlan(plan)).toContain(
+      '  ~ 权限 READONLY → ADMINONLY（仅管理员可读写：课程文件和封面只经云函数给出的临时链接打开）',
+    );
+  });
+
+  it('counts 3 functions, 1 trigger, 2 collections, 2 indexes, 2 rules, the storage permission and 2 DevTools steps', () => {
+    expect(countChanges(plan)).toEqual({ create: 10, update: 1, delete: 0, leave: 0, manual: 2 });
     const lines = renderPlan(plan);
     expect(lines).toContain(
       `  + catalog  新建：${RUNTIME}，超时 5 s，内存 256 MB，代码 ${sha('catalog').slice(0, 12)}，环境变量 无`,
@@ -142,7 +152,7 @@ describe('a fresh environment', () => {
     expect(lines).toContain('      + 索引 outTradeNo（唯一）：outTradeNo 升序  新建');
     expect(lines).toContain('      + 安全规则 → {"read":"doc._openid == auth.openid","write":false}');
     expect(lines).toContain('  ! orderSweep：wxa.sec.order.uploadShippingInfo');
-    expect(lines.at(-1)).toBe('合计：新建 10 项，更改 0 项，删除 0 项，不变 0 项，需在开发者工具中完成 2 项');
+    expect(lines.at(-1)).toBe('合计：新建 10 项，更改 1 项，删除 0 项，不变 0 项，需在开发者工具中完成 2 项');
   });
 
   it('prints variable names, never their values', () => {
@@ -158,7 +168,8 @@ describe('an environment this deploy already made', () => {
     expect(hasChanges(plan)).toBe(false);
     expect(plan.functions.every((f) => f.change === 'leave' && !f.uploadCode && f.openapi === null)).toBe(true);
     expect(manualSteps(plan)).toEqual([]);
-    expect(renderPlan(plan).at(-1)).toBe('nothing to do：云开发环境 env-1 已与仓库一致（不变 10 项）');
+    expect(renderPlan(plan)).toContain('  = 权限 ADMINONLY  不变');
+    expect(renderPlan(plan).at(-1)).toBe('nothing to do：云开发环境 env-1 已与仓库一致（不变 11 项）');
   });
 
   it("has nothing to do with the product's own collections", () => {
@@ -293,6 +304,12 @@ describe('one difference changes one item', () => {
     expect(renderPlan(plan)).toContain('      = 索引 legacy  不在 database/collections.ts 中，保留');
   });
 
+  it.each(['READONLY', 'PRIVATE', 'ADMINWRITE', 'CUSTOM'])('a storage permission %s is made admin-only', (acl) => {
+    const plan = planDeployment(desired, { ...deployedState(), storageAcl: acl }, null);
+    expect(plan.storage).toEqual({ change: 'set', acl: 'ADMINONLY', before: acl });
+    expect(countChanges(plan)).toMatchObject({ create: 0, update: 1, delete: 0 });
+  });
+
   it('a different or simple-permission rule is set', () => {
     const state = deployedState();
     (state.collections[0] as CurrentCollection).rule = { read: true, write: false };
@@ -325,7 +342,7 @@ describe('courses', () => {
     expect(plan.courses?.courses).toEqual([
       { id: 'git-basics', change: 'update', version: 3, lessonsWritten: 2, lessonsRemoved: 1 },
     ]);
-    expect(countChanges(plan)).toMatchObject({ create: 2, update: 1, leave: 11 });
+    expect(countChanges(plan)).toMatchObject({ create: 2, update: 1, leave: 12 });
     const lines = renderPlan(plan);
     expect(lines).toContain('  ~ git-basics  更新到版本 3：写入 2 节课，删除 1 节');
     expect(lines).toContain('  分类：新建 0 个，更新 0 个，不变 1 个；讲师：新建 1 个，更新 0 个，不变 0 个');
