@@ -6,7 +6,8 @@
  * fixed number of large calls whatever the number of learners (more only past 1000 courses, one page each). Then one
  * write per course.
  *
- * A published course's document carries its quality score (./quality.ts). The same run stores the catalog's mean
+ * Every course's document carries where its stopped learners stopped (`stops`, by first unfinished lesson: the
+ * creator center's drop-off curve), and a published course's its quality score (./quality.ts). The same run stores the catalog's mean
  * rating on every course and rescores its summary with it (`rating.score`, what the `rating` sort orders by:
  * shared/reviews/rating-score.ts), each course only if its summary is still what was read, so a review counted
  * during the run keeps the score its own transaction wrote.
@@ -74,6 +75,11 @@ export interface CourseStatsDoc extends PeriodFigures {
   status: CourseDoc['status'];
   last7: PeriodFigures;
   last30: PeriodFigures;
+  /**
+   * Learners enrolled now who stopped (no report for STOPPED_AFTER_DAYS, not finished), by their first unfinished
+   * lesson, in course order; lessons where no one stopped are absent.
+   */
+  stops: StopLesson[];
   /** Published courses only. */
   quality?: CourseQuality;
   /** ISO-8601 time the figures were computed. */
@@ -254,6 +260,21 @@ function period(courseId: string, groups: GroupedFigures, suffix: string): Perio
 
 const countIn = (row: GroupRow | undefined, name: string) => Number(row?.[name] ?? 0);
 
+/**
+ * The course's stopped learners by first unfinished lesson, in course order. A learner whose first unfinished lesson
+ * could not be found (lessons removed since) stopped at no known lesson and is left out.
+ */
+export function stopLessons(courseId: string, groups: Pick<GroupedFigures, 'stops'>): StopLesson[] {
+  const rows = (groups.stops.get(courseId)?.lessons ?? []) as Partial<StopLesson>[];
+  return rows
+    .filter(
+      (row): row is StopLesson =>
+        typeof row.lessonId === 'string' && typeof row.order === 'number' && typeof row.learners === 'number',
+    )
+    .map(({ lessonId, order, title, learners }) => ({ lessonId, order, title: String(title ?? ''), learners }))
+    .sort((a, b) => a.order - b.order);
+}
+
 /** What the quality score of one course is computed from; `rating` is the course's summary as the catalog counts it. */
 export function qualityInputs(
   course: Pick<CourseDoc, '_id' | 'rating'>,
@@ -262,11 +283,7 @@ export function qualityInputs(
 ): QualityInputs {
   const stops = groups.stops.get(course._id);
   const reports = groups.reports.get(course._id);
-  // A learner whose first unfinished lesson could not be found (lessons removed since) stopped at no known lesson.
-  const lessons = ((stops?.lessons ?? []) as Partial<StopLesson>[]).filter(
-    (row): row is StopLesson => typeof row.lessonId === 'string' && typeof row.order === 'number',
-  );
-  const stopLesson = mostStoppedLesson(lessons);
+  const stopLesson = mostStoppedLesson(stopLessons(course._id, groups));
   return {
     // A hand-edited course without a histogram counts as unrated.
     rating: summaryOf(course.rating?.histogram ?? []),
@@ -296,6 +313,7 @@ export function courseStatsDoc(
     ...period(course._id, groups, ''),
     last7: period(course._id, groups, '_last7'),
     last30: period(course._id, groups, '_last30'),
+    stops: stopLessons(course._id, groups),
     computedAt: now.toISOString(),
   };
 }

@@ -38,6 +38,28 @@ describe('courseStatsDoc', () => {
     expect(doc.last7).toMatchObject({ learners: 1, activeLearners: 1, avgProgress: 100 });
   });
 
+  test('stops: the stopped learners by first unfinished lesson, in course order, for the drop-off curve', () => {
+    const lessons = [
+      { lessonId: 'py-101-3', order: 3, title: '函数', learners: 2 },
+      { lessonId: 'py-101-1', order: 1, title: '变量', learners: 5 },
+      // Lessons removed since the learner stopped: no known lesson.
+      { lessonId: null, order: null, title: null, learners: 1 },
+    ];
+    const groups: GroupedFigures = {
+      grants: none(),
+      orders: none(),
+      progress: none(),
+      reviews: none(),
+      stops: new Map([['py-101', { _id: 'py-101', stopped: 8, lessons }]]),
+      reports: none(),
+    };
+    expect(courseStatsDoc(course(), groups, NOW).stops).toEqual([
+      { lessonId: 'py-101-1', order: 1, title: '变量', learners: 5 },
+      { lessonId: 'py-101-3', order: 3, title: '函数', learners: 2 },
+    ]);
+    expect(courseStatsDoc(course({ _id: 'other' }), groups, NOW).stops).toEqual([]);
+  });
+
   test('windows start the given number of days before now', () => {
     expect(since(NOW, 7)).toBe('2024-05-01T00:00:00.000Z');
   });
