@@ -337,15 +337,15 @@ export type CreatorCourseData = Static<typeof CreatorCourseData>;
 export const CHECK_OUTCOMES = ['pass', 'review', 'risky', 'unavailable'] as const;
 
 /**
- * A creator's reply as stored: `visible` under the review for everyone; `pending` while the content check was
- * unavailable or unsure (only the creator sees it); `rejected` by the check, with `reason`.
+ * A creator's reply as stored, through the same content check as reviews: `visible` under the review for everyone;
+ * `pending` while the check was unavailable or unsure (only the creator sees it). Risky text is refused
+ * (INVALID_ARGUMENT naming `text`, with what to change) and the earlier reply stays.
  */
-export const REPLY_STATUSES = ['visible', 'pending', 'rejected'] as const;
+export const REPLY_STATUSES = ['visible', 'pending'] as const;
 export const CreatorReply = Type.Object({
   text: Type.String(),
   status: StringEnum(REPLY_STATUSES),
   check: StringEnum(CHECK_OUTCOMES),
-  reason: Type.Optional(Type.String()),
   /** The creator's name, as learners see it. */
   creatorName: Type.String(),
   createdAt: Type.String(),

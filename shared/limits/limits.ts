@@ -12,6 +12,8 @@ export const LIMITS = {
   orderRefund: { burst: 6, everyMs: 60_000 },
   /** `review.submit`: 10 at once (editing a review), then 2 a minute. */
   reviewSubmit: { burst: 10, everyMs: 30_000 },
+  /** `creator.reply`, per creator admin: 10 at once, then 2 a minute (each is a content check and a write). */
+  creatorReply: { burst: 10, everyMs: 30_000 },
   /** `review.report` and `catalog.report` together: 10 at once, then one a minute. */
   report: { burst: 10, everyMs: 60_000 },
   /** `recommend.setInterests`: 10 at once, then 6 a minute. */

@@ -83,6 +83,23 @@ export interface ReviewDoc {
    * operator's `blockedTerm` when one of those made it risky.
    */
   moderation: { outcome: Outcome; label?: number; traceId?: string; blockedTerm?: string; checkedAt: string };
+  /** The course's creator's reply (shared/creator/reviews.ts); kept when the author edits the review. */
+  reply?: ReviewReplyDoc;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/**
+ * A creator's reply under a review, checked like the review itself: `visible` once it passed, `pending` while the
+ * check was unavailable or unsure (shown to the creator only). Risky text is refused and never stored. It names the
+ * creator, never the admin's openid (the author reads this document).
+ */
+export interface ReviewReplyDoc {
+  text: string;
+  status: 'visible' | 'pending';
+  moderation: ReviewDoc['moderation'];
+  creatorId: string;
+  creatorName: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -135,6 +152,10 @@ export function toReview(doc: ReviewDoc, caller: string): Review {
     updatedAt: doc.updatedAt,
   };
   if (doc.refunded) review.refunded = true;
+  if (doc.reply?.status === 'visible') {
+    const { text, creatorName, createdAt, updatedAt } = doc.reply;
+    review.reply = { text, creatorName, createdAt, updatedAt };
+  }
   return review;
 }
 
@@ -163,7 +184,7 @@ function rejectedByOf(status: ReviewStatus, held: boolean): Pick<ReviewDoc, 'rej
   return status === 'rejected' ? { rejectedBy: 'check' } : {};
 }
 
-function moderationOf(verdict: Verdict, checkedAt: string): ReviewDoc['moderation'] {
+export function moderationOf(verdict: Verdict, checkedAt: string): ReviewDoc['moderation'] {
   const moderation: ReviewDoc['moderation'] = { outcome: verdict.outcome, checkedAt };
   if (verdict.label !== undefined) moderation.label = verdict.label;
   if (verdict.traceId !== undefined) moderation.traceId = verdict.traceId;
@@ -216,6 +237,7 @@ export async function submitReview(deps: ReviewDeps, openid: string, params: Rev
       counted: countedRating(status, params.rating),
       author,
       moderation,
+      ...(prev?.reply ? { reply: prev.reply } : {}),
       createdAt: prev?.createdAt ?? now,
       updatedAt: now,
     };

@@ -1,0 +1,4 @@
+export * from './access';
+export * from './course';
+export * from './overview';
+export * from './reviews';
