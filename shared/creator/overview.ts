@@ -37,7 +37,10 @@ export type CourseRowDoc = Pick<
   '_id' | 'title' | 'status' | 'creator' | 'priceFen' | 'learnerCount' | 'rating' | 'createdAt'
 > & { moderation?: CourseModeration };
 
-type StatsRow = Pick<CourseStatsDoc, '_id' | 'creatorId' | keyof CreatorFigures | 'last30' | 'quality' | 'computedAt'>;
+/** The part of a `courseStats` document the overview reads. */
+export type StatsRow = Pick<CourseStatsDoc, '_id' | 'creatorId' | keyof CreatorFigures | 'quality' | 'computedAt'> & {
+  last30: Pick<PeriodFigures, keyof CreatorFigures>;
+};
 type RevisionRow = Pick<CourseRevisionDoc, '_id' | 'state' | 'version' | 'field' | 'reason' | 'updatedAt'>;
 
 /** A series row of the aggregate: one course and bucket. */
