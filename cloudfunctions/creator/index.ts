@@ -1,11 +1,13 @@
 import * as sdk from 'wx-server-sdk';
 import { creatorActions, type CreatorResponses } from '../../shared/contract';
 import {
+  applyCoursePrice,
   creatorCourseOf,
   creatorOverviewOf,
   creatorReviewsOf,
   moderateReview,
   replyToReview,
+  switchCoursePriceTest,
   type CreatorReviewDeps,
 } from '../../shared/creator';
 import { clientFunction, initCloud } from '../../shared/entry';
@@ -29,5 +31,7 @@ export const main = clientFunction<typeof creatorActions, CreatorResponses>(clou
   reviews: (params, call) => creatorReviewsOf(deps, call.openid, params),
   reply: (params, call) => replyToReview(deps, call.openid, params),
   moderate: (params, call) => moderateReview(deps, call.openid, params),
-  // Price and promotion actions (`applyPrice`, `priceTest`, promotions) go here.
+  applyPrice: (params, call) => applyCoursePrice(deps, call.openid, params),
+  priceTest: (params, call) => switchCoursePriceTest(deps, call.openid, params),
+  // Promotion actions go here.
 }));

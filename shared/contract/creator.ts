@@ -37,6 +37,12 @@ export const OVERVIEW_PERIOD_NAMES = ['day', 'week', 'month'] as const satisfies
 export const COURSE_HISTORY_WEEKS = 26;
 export const FUNNEL_DAYS = 30;
 
+/** The highest list price a creator may set: ¥100,000. */
+export const MAX_PRICE_FEN = 10_000_000;
+
+/** A price test's bounds when the creator gives none: from 70 % to 150 % of the list price. */
+export const PRICE_TEST_DEFAULT_SPAN = { min: 0.7, max: 1.5 } as const;
+
 /** @default values the `reviews` action applies when the param is absent. */
 export const CREATOR_REVIEWS_DEFAULTS = { page: 1, pageSize: 20 } as const;
 
@@ -69,7 +75,33 @@ export const creatorActions = {
     },
     { additionalProperties: false },
   ),
-  // Price and promotion actions (`applyPrice`, `priceTest`, promotions) are added here.
+  /**
+   * Sets the course's list price at once, for every learner alike. `dryRun` answers what would happen (what learners
+   * will see, the virtual-payment item the price needs) without writing: the confirmation the creator reads first.
+   */
+  applyPrice: Type.Object(
+    {
+      courseId: DocId,
+      priceFen: Type.Integer({ minimum: 0, maximum: MAX_PRICE_FEN }),
+      dryRun: Type.Optional(Type.Boolean()),
+    },
+    { additionalProperties: false },
+  ),
+  /**
+   * Switches the course's price test on within `minPriceFen`..`maxPriceFen` (absent: PRICE_TEST_DEFAULT_SPAN of the
+   * list price), or off. `dryRun` as for `applyPrice`.
+   */
+  priceTest: Type.Object(
+    {
+      courseId: DocId,
+      on: Type.Boolean(),
+      minPriceFen: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PRICE_FEN })),
+      maxPriceFen: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PRICE_FEN })),
+      dryRun: Type.Optional(Type.Boolean()),
+    },
+    { additionalProperties: false },
+  ),
+  // Promotion actions are added here.
 };
 
 export type CreatorRequest = RequestOf<typeof creatorActions>;
@@ -78,6 +110,8 @@ export type CreatorCourseParams = Static<typeof creatorActions.course>;
 export type CreatorReviewsParams = Static<typeof creatorActions.reviews>;
 export type CreatorReplyParams = Static<typeof creatorActions.reply>;
 export type CreatorModerateParams = Static<typeof creatorActions.moderate>;
+export type CreatorApplyPriceParams = Static<typeof creatorActions.applyPrice>;
+export type CreatorPriceTestParams = Static<typeof creatorActions.priceTest>;
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const Count = Type.Integer({ minimum: 0 });
@@ -385,10 +419,42 @@ export const CreatorReviewsData = Type.Object({
 });
 export type CreatorReviewsData = Static<typeof CreatorReviewsData>;
 
+/**
+ * The virtual-payment item a price needs (小程序虚拟支付 sells only registered items, each at its registered price):
+ * `registered` false means the creator must register it in the MP backend (虚拟支付 → 道具配置) first.
+ */
+export const VirtualItemNeed = Type.Object({ productId: Type.String(), priceFen: Count, registered: Type.Boolean() });
+export type VirtualItemNeed = Static<typeof VirtualItemNeed>;
+
+export const ApplyPriceData = Type.Object({
+  /** false for a dry run, or a price that is already the list price. */
+  applied: Type.Boolean(),
+  courseId: Type.String(),
+  priceFen: Count,
+  previousPriceFen: Count,
+  /** What learners will see, in Chinese, for the confirmation. */
+  learnersSee: Type.String(),
+  /** null off the virtual rail and for a free course. */
+  virtualItem: Nullable(VirtualItemNeed),
+});
+export type ApplyPriceData = Static<typeof ApplyPriceData>;
+
+export const PriceTestData = Type.Object({
+  applied: Type.Boolean(),
+  /** The test as it stands after the call (for a dry run of `on`, as it would start). */
+  test: Nullable(PriceTestView),
+  /** The prices the test may charge, ascending (on); empty when switched off. */
+  pricesFen: Type.Array(Count),
+  learnersSee: Type.String(),
+});
+export type PriceTestData = Static<typeof PriceTestData>;
+
 export interface CreatorResponses {
   overview: CreatorOverviewData;
   course: CreatorCourseData;
   reviews: CreatorReviewsData;
   reply: { review: CreatorReview };
   moderate: { review: CreatorReview };
+  applyPrice: ApplyPriceData;
+  priceTest: PriceTestData;
 }
