@@ -186,7 +186,9 @@ export const collections: CollectionSpec[] = [
       'One rating (1–5) and text per learner and course (shared/reviews): status visible | pending | rejected | ' +
       'hidden (a creator approves or rejects pending ones here; rejectedBy = check | creator, and an edit of a ' +
       "review a creator rejected waits as pending; hidden by learners' reports), reports { count, hiddenAt?, " +
-      'decision? keep | hide | reject typed by the creator, decidedAt? } of the current version, refunded? (the ' +
+      'decision? keep | hide | reject typed by the creator or creator.moderate, decidedAt? } of the current ' +
+      "version, reply? (the creator's reply from creator.reply: text, status visible | pending, moderation, " +
+      'creatorId, creatorName, createdAt, updatedAt), refunded? (the ' +
       'author was refunded), counted = the rating the course summary counts; the public list goes through ' +
       '`review.list` without openids.',
     rules: reviewsRule,
@@ -294,6 +296,7 @@ export const collections: CollectionSpec[] = [
     description:
       'Nightly per-course numbers for creators (shared/stats), one document per course, _id = courseId: learners, ' +
       'paid orders, revenue and refunds in fen, completion, progress, rating; all time and the last 7 and 30 days; ' +
+      "stops (stopped learners by first unfinished lesson: the creator center's drop-off curve); " +
       "a published course's quality score with its components and advice (shared/stats/quality.ts).",
     rules: courseStatsRule,
     indexes: [{ name: 'creator', keys: { creatorId: 1 } }],

@@ -3,10 +3,10 @@
  * creator's decision on a review. A review is answered only to an admin of its course's creator; one that is
  * another's or does not exist is the same FORBIDDEN.
  *
- * Database calls: `reviews` 4 (the admin document, the courses or the one course, a page and its count); `reply` 4
- * and the content check (admin, review, course, write); `moderate` 4 plus what settling the decision costs (admin,
- * review, course, the decision written; then shared/reviews `settleModeration` of the course, the console's own path,
- * and the review read back).
+ * Database calls: `reviews` 4 (the admin document, the courses or the one course, a page and its count); `reply` 5
+ * and the content check (the admin document and the review at once, the course, the write limit, the write);
+ * `moderate` 5 and the settling (the admin document and the review at once, the course, the decision written, the
+ * course's shared/reviews `settleModeration`, the console's own path, and the review read back).
  */
 import { COLLECTIONS } from '../collections';
 import type { CourseDoc } from '../catalog';
