@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'build/', '.local-cloud/', 'artifacts/', 'coverage/'] },
+  { ignores: ['node_modules/', 'build/', 'miniprogram/miniprogram_npm/', '.local-cloud/', 'artifacts/', 'coverage/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -10,3 +10,10 @@ export function currentPlatform(): Platform {
   const name = String(raw).toLowerCase();
   return KNOWN.find((known) => known === name) ?? 'other';
 }
+
+/** Device pixels per CSS pixel, from `wx.getWindowInfo()` (base library ≥ 2.20.1), else `wx.getSystemInfoSync()`. */
+export function pixelRatio(): number {
+  const ratio =
+    typeof wx.getWindowInfo === 'function' ? wx.getWindowInfo().pixelRatio : wx.getSystemInfoSync().pixelRatio;
+  return ratio > 0 ? ratio : 1;
+}

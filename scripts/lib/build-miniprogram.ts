@@ -14,9 +14,12 @@ export const MINIPROGRAM_DIR = path.resolve(__dirname, '../../miniprogram');
 const ESBUILD = path.resolve(__dirname, '../../node_modules/esbuild/bin/esbuild');
 
 const COPIED = new Set(['.wxml', '.wxss', '.json']);
-const SKIPPED_DIRS = new Set(['__tests__', 'typings', 'node_modules']);
+const SKIPPED_DIRS = new Set(['__tests__', 'typings', 'node_modules', 'miniprogram_npm']);
 
-/** Every file under `dir`, without the folders that are not part of the mini-program (tests, typings, node_modules). */
+/**
+ * Every file under `dir`, without the folders that are not its source (tests, typings, node_modules, and DevTools'
+ * npm build: esbuild bundles the packages from node_modules).
+ */
 export function walk(dir: string, out: string[] = []): string[] {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
@@ -49,6 +52,8 @@ export function buildMiniprogram(outDir: string, sourceDir = MINIPROGRAM_DIR): M
     execFileSync(
       ESBUILD,
       [...entries, '--bundle', '--format=iife', '--platform=neutral', '--target=es2018', '--log-level=error'].concat([
+        // The mini-program's npm packages (miniprogram-npm.ts), from their ES build
+        '--main-fields=module,main',
         `--outbase=${sourceDir}`,
         `--outdir=${jsDir}`,
       ]),

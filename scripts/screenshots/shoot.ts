@@ -33,6 +33,8 @@ export interface Expected {
   covers?: string;
   /** Elements that must be narrower than this many CSS px (a button sized to its text, not WeChat's 184 px). */
   narrower?: Record<string, number>;
+  /** Canvases that must have something drawn on them (a chart, not a blank box). */
+  painted?: string[];
 }
 
 /** The state-view's error, empty and loading states: hidden in every shot but those that expect one. */
@@ -147,6 +149,13 @@ const IS_SHOWN = `(selector) => Array.from(document.querySelectorAll(selector)).
 const COVERS = `(selector) => [[1, 1], [innerWidth - 2, 1], [1, innerHeight - 2], [innerWidth - 2, innerHeight - 2],
   [innerWidth / 2, innerHeight / 2]].every(([x, y]) => document.elementFromPoint(x, y)?.closest(selector))`;
 
+/** Whether every canvas matching the selector (one at least) has a pixel that is not transparent. */
+const PAINTED = `(selector) => {
+  const canvases = Array.from(document.querySelectorAll(selector));
+  return canvases.length > 0 && canvases.every((c) => c.width > 0 && c.height > 0
+    && c.getContext('2d').getImageData(0, 0, c.width, c.height).data.some((v, i) => i % 4 === 3 && v > 0));
+}`;
+
 /** Waits until no call is in flight, nothing is loading and images have loaded. */
 async function settled(page: Page): Promise<void> {
   await page.waitForFunction(SETTLED, undefined, { timeout: 20_000, polling: 100 });
@@ -187,6 +196,8 @@ async function capture(page: Page, errors: string[], name: string, outDir: strin
     const width = await page.evaluate<number>(`document.querySelector(${JSON.stringify(selector)})?.offsetWidth ?? 0`);
     if (!(width > 0 && width < px)) missing.push(`narrower ${selector} than ${px} px (is ${width})`);
   }
+  for (const selector of expected.painted ?? [])
+    if (!(await page.evaluate(`(${PAINTED})(${JSON.stringify(selector)})`))) missing.push(`painted ${selector}`);
   return { name, file, textLength: text.text.length, errors: [...errors, ...text.errors], missing };
 }
 
@@ -364,6 +375,15 @@ export async function takeScreenshots(session: Session, outDir: string): Promise
     { texts: ['隐私保护', '我的订单', '感兴趣的方向', '我的优惠券', '兑换码'] },
   );
   await takeSellingShots(session, take, { learner, visitor, payThroughBill });
+  // The chart component, until the creator pages show it (a preview-only page: scripts/screenshots/gallery).
+  await take(
+    'chart-gallery',
+    { ...visitor, page: 'chart-gallery' },
+    {
+      texts: ['销量与预测（80% 区间）', '评分分布', '转化漏斗'],
+      painted: ['[class*="chart-forecast"] canvas', '[class*="chart-rating"] canvas', '[class*="chart-funnel"] canvas'],
+    },
+  );
   return shots;
 }
 

@@ -2,13 +2,14 @@
  * `tsx devtools-compile.ts <project>…`: compiles each DevTools project folder with miniprogram-ci, the compile module
  * of WeChat DevTools, as DevTools would with the project's own settings (TypeScript through its babel pipeline, app.json
  * and every page and component JSON checked against WeChat's schemas, minification), then runs `checkCodeQuality` on
- * the compiled output. Prints `RESULT {"<project>": [finding…]}` and exits: the module forks workers and leaves
+ * the compiled output, with the mini-program's npm packages built first (scripts/lib/miniprogram-npm.ts). Prints `RESULT {"<project>": [finding…]}` and exits: the module forks workers and leaves
  * watchers open. Run it through `devtoolsCompile()` (wechat-compilers.ts), which keeps it offline.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as ci from 'miniprogram-ci';
+import { buildMiniprogramNpm } from '../../../scripts/lib/miniprogram-npm';
 import { runCommand } from '../../../scripts/lib/run-command';
 
 type ProjectOptions = ConstructorParameters<typeof ci.Project>[0];
@@ -42,6 +43,8 @@ async function check(projectPath: string): Promise<string[]> {
   };
   let compiled: Record<string, string | Buffer>;
   try {
+    // What DevTools' 构建 npm gives the project: the code analyzer follows the requires into it.
+    await buildMiniprogramNpm(path.join(projectPath, 'miniprogram'));
     compiled = await ci.getCompiledResult({
       project: project(projectPath),
       version: 'unused', // the type is upload's; compiling does not read it

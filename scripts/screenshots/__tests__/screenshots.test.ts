@@ -54,6 +54,7 @@ it('takes one screenshot per page and state', () => {
       'bundle-bought',
       'my-courses-access',
       'list-sale',
+      'chart-gallery',
     ]),
   );
   for (const shot of shots) expect(fs.statSync(shot.file).size).toBeGreaterThan(10_000);

@@ -8,6 +8,7 @@
  *
  * Bundled by esbuild into `/runtime.js`; `window.__preview` reports readiness and errors to the screenshot script.
  */
+import { registerCanvas } from './canvas';
 
 interface Rendered {
   instance: Record<string, (...args: unknown[]) => unknown>;
@@ -133,7 +134,8 @@ const storage = window.localStorage;
 const wxStub = {
   cloud,
   getDeviceInfo: () => ({ platform }),
-  getSystemInfoSync: () => ({ platform, windowWidth: 390, windowHeight: 844 }),
+  getSystemInfoSync: () => ({ platform, windowWidth: 390, windowHeight: 844, pixelRatio: devicePixelRatio }),
+  getWindowInfo: () => ({ windowWidth: 390, windowHeight: 844, pixelRatio: devicePixelRatio }),
   showToast: (o: { title: string }) => toast(o.title),
   showModal: (o: Callbacks & { content?: string }) =>
     succeed(o, { confirm: window.confirm(o.content ?? ''), cancel: false }),
@@ -424,6 +426,7 @@ function boot(): void {
   root = document.getElementById('pv-root') as HTMLElement;
   clicksAsTaps();
   registerBuiltins(window.simulate);
+  registerCanvas(window.simulate);
   (document.querySelector('#pv-nav .pv-back') as HTMLElement).addEventListener('click', back);
   (document.getElementById('pv-tabbar') as HTMLElement).innerHTML = TABS.map(
     (t) => `<div data-tab="${t}">${TAB_TEXT[t]}</div>`,
