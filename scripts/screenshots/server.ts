@@ -15,8 +15,6 @@ import { COLLECTIONS } from '../../shared/collections';
 const ROOT = path.resolve(__dirname, '../..');
 /** Preview-only pages (`gallery/pages/<name>`), built beside the mini-program's own: `?page=chart-gallery`. */
 const GALLERY = path.join(__dirname, 'gallery');
-/** Preview-only pages (`gallery/pages/<name>`), built beside the mini-program's own: `?page=chart-gallery`. */
-const GALLERY = path.join(__dirname, 'gallery');
 
 export interface PreviewServer {
   url: string;
@@ -100,7 +98,6 @@ export function previewGuide(url: string, cloudUrl: string): string {
 
 export async function startPreview(options: PreviewOptions): Promise<PreviewServer> {
   const files = buildMiniprogram(options.buildDir);
-  for (const [rel, content] of buildMiniprogram(options.buildDir, GALLERY)) files.set(rel, content);
   for (const [rel, content] of buildMiniprogram(options.buildDir, GALLERY)) files.set(rel, content);
   const fileMap: Record<string, string> = {};
   for (const [rel, content] of files) fileMap[`/mp/${rel}`] = content;
