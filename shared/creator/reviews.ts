@@ -20,9 +20,17 @@ import {
   type CreatorReviewsData,
   type CreatorReviewsParams,
 } from '../contract';
-import { found, getById, type Database } from '../db';
+import { findMany, found, getById, updated, type Database } from '../db';
 import { spendLimit } from '../limits';
-import { moderationOf, settleModeration, type ReviewDoc, type ReviewReplyDoc, type Verdict } from '../reviews';
+import {
+  moderationOf,
+  RECHECK_BATCH,
+  settleModeration,
+  type Outcome,
+  type ReviewDoc,
+  type ReviewReplyDoc,
+  type Verdict,
+} from '../reviews';
 import { callerCreatorIds, NOT_YOUR_COURSE, ownsCourse } from './access';
 import type { CreatorDeps } from './overview';
 
@@ -216,4 +224,51 @@ export async function moderateReview(
   await settleModeration(db, review.courseId, deps.now());
   const settled = await getById<ReviewDoc>(db, COLLECTIONS.reviews, review._id);
   return { review: creatorReview(settled ?? review, course.title) };
+}
+
+/**
+ * The nightly timer's second look at replies the check could not check (`pending`, outcome `unavailable`), least
+ * recently checked first, at most RECHECK_BATCH: checked with the openid of an admin of the reply's creator (the
+ * platform wants one active recently; without an admin the reply waits). `pass` shows it; `review` and `risky` keep it
+ * pending with that verdict, for the creator to see in `creator.reviews` (a risky reply is never shown). A reply
+ * changed since it was read is left alone; a check still unavailable ends the run. Returns each outcome's count.
+ */
+export async function recheckReplies(
+  deps: Pick<CreatorReviewDeps, 'db' | 'now' | 'checkText'>,
+): Promise<Record<Outcome, number>> {
+  const { db } = deps;
+  const _ = db.command;
+  const waiting = await found<ReviewDoc>(
+    db
+      .collection(COLLECTIONS.reviews)
+      .where({ 'reply.status': 'pending', 'reply.moderation.outcome': 'unavailable' })
+      .orderBy('reply.moderation.checkedAt', 'asc')
+      .limit(RECHECK_BATCH),
+  );
+  const outcomes: Record<Outcome, number> = { pass: 0, review: 0, risky: 0, unavailable: 0 };
+  for (const review of waiting) {
+    const reply = review.reply;
+    if (!reply) continue;
+    const [admin] = await findMany<{ _id: string }>(
+      db,
+      COLLECTIONS.creatorAdmins,
+      { creatorIds: reply.creatorId },
+      { limit: 1 },
+    );
+    const verdict: Verdict = admin ? await deps.checkText(reply.text, admin._id) : { outcome: 'unavailable' };
+    const written = await updated(
+      db
+        .collection(COLLECTIONS.reviews)
+        .where({ _id: review._id, 'reply.updatedAt': reply.updatedAt, 'reply.moderation.outcome': 'unavailable' })
+        .update({
+          data: {
+            'reply.status': verdict.outcome === 'pass' ? 'visible' : 'pending',
+            'reply.moderation': _.set(moderationOf(verdict, deps.now().toISOString())),
+          },
+        }),
+    );
+    if (written === 1) outcomes[verdict.outcome] += 1;
+    if (verdict.outcome === 'unavailable' && admin) break;
+  }
+  return outcomes;
 }

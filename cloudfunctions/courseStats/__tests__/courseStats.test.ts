@@ -98,23 +98,29 @@ test('the timer writes one document per course with all-time, 7-day and 30-day f
   const res = await fetch(`${world.cloud.url}/sandbox/timers/courseStats`, { method: 'POST' });
   stop();
   // Six aggregates (grants, orders, progress, reviews, stopped learners, reports), one read of the courses, the query
-  // of reviews to check again and the two moderation queries, then one write per course, one learner recount per
-  // course whose learnerCount is off (both here: their grants were written by hand, with no increment) and one
-  // rating rescore per course whose stored prior is not the catalog's mean (both: never scored): nothing per learner.
+  // of reviews to check again, the query of creators' replies to check again and the two moderation queries, then one
+  // write per course, one learner recount per course whose learnerCount is off (both here: their grants were written
+  // by hand, with no increment) and one rating rescore per course whose stored prior is not the catalog's mean (both:
+  // never scored): nothing per learner.
   expect(Object.fromEntries(calls)).toEqual({
     'database.aggregateDocuments': 6,
-    'database.getDocument': 4,
+    'database.getDocument': 5,
     'database.modifyDocument': 6,
   });
   expect(log).toHaveBeenCalledWith(
     '[courseStats] 2 courses written, 0 moderated reviews settled; reviews checked again: 0 published, 0 rejected, ' +
-      '0 left for a creator, 0 still unchecked',
+      '0 left for a creator, 0 still unchecked; replies checked again: 0 published, 0 held, 0 still unchecked',
   );
   log.mockRestore();
   expect(res.status).toBe(200);
   expect(((await res.json()) as { result: unknown }).result).toEqual({
     ok: true,
-    data: { courses: 2, settled: 0, rechecked: { pass: 0, review: 0, risky: 0, unavailable: 0 } },
+    data: {
+      courses: 2,
+      settled: 0,
+      rechecked: { pass: 0, review: 0, risky: 0, unavailable: 0 },
+      replies: { pass: 0, review: 0, risky: 0, unavailable: 0 },
+    },
   });
 
   const stats = await getById<CourseStatsDoc>(world.db, 'courseStats', COURSE_ID);

@@ -490,6 +490,36 @@ describe('reviews, replies and decisions', () => {
     expect((await stored('o-rv-1'))?.reply).toBeUndefined();
   });
 
+  test('a reply the check could not check is checked again by the nightly timer, with an admin of its creator', async () => {
+    const id = reviewId('o-rv-2', COURSE_ID);
+    const apis = openApisOf(world.cloud).openApi;
+    apis.setFault('security.msgSecCheck', { unavailable: true });
+    const quiet = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const down = await creator(ADMIN, 'reply', { reviewId: id, text: '资料已放在第一课' });
+      expect(down.data.review.reply).toMatchObject({ status: 'pending', check: 'unavailable' });
+      // Still down at night: it waits.
+      expect(await world.fireTimer('courseStats')).toMatchObject({ data: { replies: { unavailable: 1 } } });
+    } finally {
+      quiet.mockRestore();
+      apis.clearFault('security.msgSecCheck');
+    }
+    expect((await stored('o-rv-2'))?.reply).toMatchObject({
+      status: 'pending',
+      moderation: { outcome: 'unavailable' },
+    });
+    const checks = sandbox.checks.length;
+    expect(await world.fireTimer('courseStats')).toMatchObject({
+      data: { replies: { pass: 1, review: 0, risky: 0, unavailable: 0 } },
+    });
+    expect(sandbox.checks.slice(checks)).toEqual([
+      expect.objectContaining({ content: '资料已放在第一课', openid: ADMIN }),
+    ]);
+    expect((await stored('o-rv-2'))?.reply).toMatchObject({ status: 'visible', moderation: { outcome: 'pass' } });
+    // Checked once: the next night has nothing to do.
+    expect(await world.fireTimer('courseStats')).toMatchObject({ data: { replies: { pass: 0, unavailable: 0 } } });
+  });
+
   test('creator.reply and moderate: a review of another creator, or none, is the same FORBIDDEN', async () => {
     const id = reviewId('o-rv-1', COURSE_ID);
     const other = await creator(RIVAL, 'reply', { reviewId: id, text: '你好' });
