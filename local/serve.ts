@@ -1,7 +1,7 @@
 /**
  * The local cloud as a developer runs it (`npm start`, and `tsx local/main.ts` alone): on PORT (default 8787) with its
- * data in LOCAL_CLOUD_DATA (default .local-cloud/), every sandbox, and on a first start the demo catalog with its past
- * and the first night of insights (a later start migrates the folder's data to this version: toolchain/migrate.ts).
+ * data in LOCAL_CLOUD_DATA (default .local-cloud/), every sandbox, and on a first start the demo catalog with its past,
+ * its learners and a first night of the nightly jobs (courseStats, insights, retrain) (a later start migrates the folder's data to this version: toolchain/migrate.ts).
  */
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -41,9 +41,12 @@ export async function serveLocalCloud({ port, dataDir }: ServeOptions): Promise<
       `demo catalog loaded: ${report.courses.created} courses, ${report.files} files (${(report.ms / 1000).toFixed(1)} s)`,
     );
     const history = await loadDemoHistory(starting);
+    const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
     console.log(
-      `demo history loaded: ${history.added} documents, insights for ${history.insights} courses ` +
-        `(the insights job in ${history.ticks} tick${history.ticks === 1 ? '' : 's'}, ${(history.ms / 1000).toFixed(1)} s)`,
+      `demo history and learners loaded: ${history.added} documents (${seconds(history.writeMs)}); nightly jobs: ` +
+        `courseStats ${seconds(history.jobMs.courseStats)} (${history.quality} quality scores), insights ` +
+        `${seconds(history.jobMs.insights)} (${history.insights} courses, ${history.ticks.insights} ticks), retrain ` +
+        `${seconds(history.jobMs.retrain)} (${history.ticks.retrain} ticks)`,
     );
   });
 }

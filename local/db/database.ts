@@ -274,15 +274,48 @@ export class LocalDatabase {
       // localField values, found through the foreign collection's indexes as the real service would.
       if (segment.length > 0) docs = mingoAggregate(docs, segment, options) as Doc[];
       const parts = lookup.localField.split('.');
-      const values = docs.flatMap((doc) => {
-        const found = pathValues(doc, parts);
-        // A document without the field joins the foreign documents whose foreignField is null or missing.
-        return found.length > 0 ? found : [null];
-      });
-      const joined = this.matching(lookup.from, { [lookup.foreignField]: { $in: values } }, undefined);
+      // Each value once: many input documents share one (a learner's progress documents, a course's lessons), and
+      // every foreign candidate is tested against the whole list.
+      const values = [
+        ...new Set(
+          docs.flatMap((doc) => {
+            const found = pathValues(doc, parts);
+            // A document without the field joins the foreign documents whose foreignField is null or missing.
+            return found.length > 0 ? found : [null];
+          }),
+        ),
+      ];
+      const joined = this.joinCandidates(lookup.from, lookup.foreignField, values);
       segment = [{ $lookup: { ...lookup, from: joined } }];
     }
     return segment.length > 0 ? (mingoAggregate(docs, segment, options) as Doc[]) : docs;
+  }
+
+  /**
+   * The foreign documents an equality `$lookup` may join: through an index on `field`, every document it lists for
+   * `values` (a superset is enough: the `$lookup` itself keeps only equal values), without testing each against the
+   * whole list; a scan of the matching documents when no index applies or a null value must also join missing fields.
+   */
+  private joinCandidates(collectionName: string, field: string, values: unknown[]): Doc[] {
+    const filter = { [field]: { $in: values } };
+    const collection = this.collection(collectionName);
+    const candidates = values.every((v) => v !== null && typeof v !== 'object')
+      ? collection.candidates(filter)
+      : undefined;
+    if (!candidates) return this.matching(collectionName, filter, undefined);
+    const out: Doc[] = [];
+    for (const id of candidates.ids) {
+      const doc = this.visibleDoc(collection, id, undefined);
+      if (doc) out.push(structuredClone(doc));
+    }
+    const plan: QueryPlan = {
+      collection: collectionName,
+      index: candidates.index,
+      examined: out.length,
+      matched: out.length,
+    };
+    for (const observer of this.planObservers) observer(plan);
+    return out;
   }
 
   startTransaction(): string {

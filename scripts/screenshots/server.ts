@@ -11,6 +11,8 @@ import tcb from '@cloudbase/node-sdk';
 import { execFileSync } from 'node:child_process';
 import { buildMiniprogram } from '../lib/build-miniprogram';
 import { COLLECTIONS } from '../../shared/collections';
+import { demoLearnerId } from '../../local/demo/catalog/learners';
+import { DEMO_CREATOR_ADMIN, DEMO_NEW_CREATOR_ADMIN } from '../../local/demo/catalog/moderation';
 
 const ROOT = path.resolve(__dirname, '../..');
 /** Preview-only pages (`gallery/pages/<name>`), built beside the mini-program's own: `?page=chart-gallery`. */
@@ -90,6 +92,9 @@ export function previewGuide(url: string, cloudUrl: string): string {
     `mini-program preview: open this on a phone-sized window (e.g. 390×844 in the browser's device toolbar)`,
     `  learner          ${url}/?page=home&openid=demo-learner`,
     `  another learner  ${url}/?page=home&openid=demo-learner-2`,
+    `  a demo learner   ${url}/?page=my-courses&openid=${demoLearnerId(0)} (bought, studied and reviewed courses)`,
+    `  creator admins   ${url}/?page=me&openid=${DEMO_CREATOR_ADMIN} (何珊: sales, a course rejected, a change in review)`,
+    `                   ${url}/?page=me&openid=${DEMO_NEW_CREATOR_ADMIN} (a new creator: no course, no sales yet)`,
     '  creator          the mini-program has no creator pages: a creator publishes with',
     `                   \`${importer}\` into this cloud, then reopens a learner page`,
     '  ?platform=ios shows the iOS purchase rule, ?privacy=need the privacy agreement, ?autopay=1 skips the pay sheet',

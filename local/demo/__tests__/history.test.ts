@@ -1,6 +1,6 @@
 /**
  * The demo's past through a test cloud, and the insights job run on it through the timer (the real wx-server-sdk
- * inside): every priced course has its forecast, price response and advice, the courses whose price changed show two
+ * inside; ./population.test.ts checks the learners and the other jobs): every priced course has its forecast, price response and advice, the courses whose price changed show two
  * prices, and the demo's price test has its week decided; the history is the same for the same day of the load, and
  * a second load adds nothing.
  */
@@ -20,11 +20,13 @@ beforeAll(async () => {
 afterAll(() => cloud.close());
 
 test('the same courses and day give the same history, of plausible size', () => {
-  const courses = demoCatalogFor(cloud).courses;
+  const { courses, reach } = demoCatalogFor(cloud);
   const now = new Date('2026-12-03T04:00:00Z');
-  const history = buildDemoHistory(courses, now);
+  const history = buildDemoHistory(courses, reach, now);
   // 20:00 of the same Beijing day.
-  expect(JSON.stringify(buildDemoHistory(courses, new Date('2026-12-03T12:00:00Z')))).toBe(JSON.stringify(history));
+  expect(JSON.stringify(buildDemoHistory(courses, reach, new Date('2026-12-03T12:00:00Z')))).toBe(
+    JSON.stringify(history),
+  );
   const paid = courses.filter((c) => c.priceFen > 0 && c.status === 'published');
   // Every paid course sold, a few a week on average; nothing sold today or later.
   for (const course of paid) {
@@ -34,6 +36,11 @@ test('the same courses and day give the same history, of plausible size', () => 
   expect(history.orders.length / paid.length / 16).toBeGreaterThan(1);
   expect(history.orders.every((o) => beijingDay(new Date(o.paidAt!)) < beijingDay(now))).toBe(true);
   expect(history.orders.some((o) => o.status === 'refunded')).toBe(true);
+  // Buyers are the demo's learners, who come back: some bought several courses, none one course twice.
+  const perLearner = new Map<string, string[]>();
+  for (const o of history.orders) perLearner.set(o._openid, [...(perLearner.get(o._openid) ?? []), o.courseId!]);
+  expect([...perLearner.values()].some((bought) => bought.length >= 5)).toBe(true);
+  for (const bought of perLearner.values()) expect(new Set(bought).size).toBe(bought.length);
   expect(history.priceTests.map((t) => t.courseId)).toEqual([DEMO_TESTED_COURSE]);
 });
 
@@ -60,5 +67,5 @@ test('after the load every priced course has its insight, and the demo’s price
   expect(tested?.priceTest?.periods).toHaveLength(4);
 
   const again = await loadDemoHistory(cloud);
-  expect(again).toMatchObject({ added: 0, ticks: 1 });
+  expect(again).toMatchObject({ added: 0, ticks: { courseStats: 1, insights: 1, retrain: 1 } });
 }, 300_000);

@@ -6,9 +6,12 @@
  *
  * Each course is a market of the kind `npm run pricing:sim` simulates: prospects a day from its popularity (more at
  * weekends, slowly growing), each buying with probability c · exp(−s · (p / r − 1)) at price p, r its list price, a
- * few refunded. Two courses changed price eight weeks ago (`go-basics` down from ¥149, `ml-intro` up from ¥199), so
- * their price response has two prices to learn from. Deterministic: the same courses and the same day of the load
- * give the same documents (every draw is seeded by the course id).
+ * few refunded. Each buyer is one of the demo's learners (./learners.ts `DemoLearnerPicker`: the same few keep coming
+ * back), so a learner's purchases across courses are a history the purchase-propensity model can learn from. Two
+ * courses changed price eight weeks ago (`go-basics` down from ¥149, `ml-intro` up from ¥199), so
+ * their price response has two prices to learn from. How many prospects a course draws is its `reach` (the demo's
+ * popularity figure, ./index.ts). Deterministic: the same courses and the same day of the load give the same
+ * documents (every draw is seeded by the course id).
  */
 import type { CourseDoc } from '../../../shared/catalog';
 import { addDays, beijingDay, dayStart, weekOf } from '../../../shared/insights/daily/calendar';
@@ -16,8 +19,9 @@ import { courseDailyId, type CourseDailyDoc } from '../../../shared/insights/dai
 import { sketchOf } from '../../../shared/insights/daily/viewer-sketch';
 import { poisson } from '../../../shared/insights/pricing/market';
 import type { PriceTestDoc } from '../../../shared/insights/pricing/price-test-doc';
-import { billBody, transitionEntry, type OrderDoc } from '../../../shared/orders/model';
+import { billBody, orderId, transitionEntry, type OrderDoc } from '../../../shared/orders/model';
 import { SeededRandom } from '../../../shared/recommender/algorithms/random';
+import { DemoLearnerPicker, hashOf } from './learners';
 
 export const DEMO_HISTORY_WEEKS = 16;
 export const DEMO_TESTED_COURSE = 'docker-practice';
@@ -41,12 +45,6 @@ export interface DemoHistory {
   daily: CourseDailyDoc[];
   orders: OrderDoc[];
   priceTests: PriceTestDoc[];
-}
-
-function hashOf(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return h >>> 0;
 }
 
 /** The running test of the demo: switched on four weeks before the load; its three weeks at ¥99, ¥69, ¥99. */
@@ -82,10 +80,20 @@ function priceOn(course: CourseDoc, day: string, thisWeek: string, test: PriceTe
   return course.priceFen;
 }
 
-export function buildDemoHistory(courses: readonly CourseDoc[], now: Date): DemoHistory {
+/** The first day of the demo's history, a Monday. */
+export function demoHistoryStart(now: Date): string {
+  return addDays(weekOf(beijingDay(now)), -7 * DEMO_HISTORY_WEEKS);
+}
+
+/** `reach`: each course's popularity, what its prospects a day scale with. */
+export function buildDemoHistory(
+  courses: readonly CourseDoc[],
+  reach: ReadonlyMap<string, number>,
+  now: Date,
+): DemoHistory {
   const today = beijingDay(now);
   const thisWeek = weekOf(today);
-  const first = addDays(thisWeek, -7 * DEMO_HISTORY_WEEKS);
+  const first = demoHistoryStart(now);
   const daily: CourseDailyDoc[] = [];
   const orders: OrderDoc[] = [];
   const priceTests: PriceTestDoc[] = [];
@@ -93,7 +101,8 @@ export function buildDemoHistory(courses: readonly CourseDoc[], now: Date): Demo
     const random = new SeededRandom(hashOf(course._id));
     const test = course._id === DEMO_TESTED_COURSE ? demoTest(course, thisWeek) : undefined;
     if (test) priceTests.push(test);
-    const perDay = 4 + course.learnerCount / 60;
+    const perDay = 4 + (reach.get(course._id) ?? 0) / 60;
+    const buyers = new DemoLearnerPicker(course._id, 'buyers');
     const conversion = 0.025 + 0.035 * random.uniform();
     const sensitivity = (SENSITIVITY[course.category] ?? 1) * (0.8 + 0.4 * random.uniform());
     // Prospects come back: a day's viewers are drawn from a pool about a week's worth.
@@ -117,14 +126,14 @@ export function buildDemoHistory(courses: readonly CourseDoc[], now: Date): Demo
         if (random.uniform() >= buy) continue;
         checkouts += 1;
         n += 1;
-        const buyer = `demo-buyer-${course._id}-${n}`;
+        const buyer = buyers.pick();
         const createdAt = new Date(start + Math.floor((8 + 15 * random.uniform()) * 3_600_000));
         const paidAt = new Date(createdAt.getTime() + 60_000);
         // A few are refunded two days after paying (before the day of the load).
         const refundedAt = new Date(paidAt.getTime() + 2 * 86_400_000);
         const refunded = random.uniform() < 0.04 && refundedAt < dayStart(today);
         orders.push({
-          _id: `demo-order-${course._id}-${n}`,
+          _id: orderId(buyer, { kind: 'course', id: course._id }, 1),
           _openid: buyer,
           courseId: course._id,
           courseTitle: course.title,

@@ -19,8 +19,7 @@ import {
   type ImportedCourse,
   type LessonDoc,
 } from '../../../shared/catalog';
-import { scoredRating } from '../../../shared/reviews/rating-score';
-import { summaryOf } from '../../../shared/reviews/summary';
+import { EMPTY_RATING } from '../../../shared/catalog/schema';
 import { DEMO_CATEGORIES, DEMO_COURSES, DEMO_CREATORS, type DemoCourse } from './content';
 import { drawCover } from './png';
 import { demoVideo } from './video';
@@ -40,7 +39,7 @@ export interface DemoImport {
   imported: ImportedCourse;
   /** When the course appeared: its createdAt, updatedAt and publishedAt. */
   at: string;
-  /** Its learners and ratings, which a real course gets from sales and reviews. */
+  /** Its learners and ratings: none here; ../index.ts counts them from the demo's learners (./learners.ts). */
   seed: Pick<CourseDoc, 'learnerCount' | 'rating'>;
 }
 
@@ -49,6 +48,8 @@ export interface DemoCatalog {
   creators: CreatorDoc[];
   /** The documents `imports` gives, for tests and tools that read them directly. */
   courses: CourseDoc[];
+  /** Each course's popularity: how many prospects it draws (./history.ts) and learners it has (./learners.ts). */
+  reach: Map<string, number>;
   lessons: LessonDoc[];
   imports: DemoImport[];
   files: DemoFile[];
@@ -144,21 +145,11 @@ function courseFileOf(course: DemoCourse): CourseFile {
   };
 }
 
-/** A plausible spread of learners and ratings: more learners for cheaper and beginner courses. */
-function demoStats(course: DemoCourse, index: number): Pick<CourseDoc, 'learnerCount' | 'rating'> {
+/** A plausible spread of popularity: more for cheaper and beginner courses. */
+function demoReach(course: DemoCourse, index: number): number {
   const random = seeded(index + 1);
   const reach = course.yuan === 0 ? 3 : course.level === 'beginner' ? 1.6 : 1;
-  const learnerCount = Math.round((40 + random() * 900) * reach);
-  const count = Math.round(learnerCount * (0.05 + random() * 0.1));
-  const histogram = [0, 0, 0, 0, 0];
-  const skew = 0.55 + random() * 0.35; // share of 5★ among the rest
-  for (let r = 0; r < count; r += 1) {
-    const u = random();
-    const stars = u < skew ? 5 : u < skew + (1 - skew) * 0.6 ? 4 : u < skew + (1 - skew) * 0.85 ? 3 : u < 0.985 ? 2 : 1;
-    histogram[stars - 1] = (histogram[stars - 1] as number) + 1;
-  }
-  // Scored toward the default prior, as a review would score it before the first nightly run.
-  return { learnerCount, rating: scoredRating(summaryOf(histogram), undefined) };
+  return Math.round((40 + random() * 900) * reach);
 }
 
 export function buildDemoCatalog(options: DemoCatalogOptions = {}): DemoCatalog {
@@ -174,6 +165,7 @@ export function buildDemoCatalog(options: DemoCatalogOptions = {}): DemoCatalog 
   const lessons: LessonDoc[] = [];
   const imports: DemoImport[] = [];
   const creators = new Map<string, CreatorDoc>();
+  const reach = new Map<string, number>();
   DEMO_COURSES.forEach((demo, index) => {
     const category = DEMO_CATEGORIES.findIndex((c) => c.id === demo.category);
     const colors = DEMO_CATEGORIES[category]?.colors;
@@ -194,7 +186,8 @@ export function buildDemoCatalog(options: DemoCatalogOptions = {}): DemoCatalog 
     // Demo courses appear one day apart, the newest last.
     const at = new Date(Date.UTC(2024, 0, 1 + index, 8)).toISOString();
     const plan = planCourseUpsert(null, imported, at);
-    const seed = demoStats(demo, index);
+    const seed = { learnerCount: 0, rating: { ...EMPTY_RATING, histogram: [...EMPTY_RATING.histogram] } };
+    reach.set(demo.id, demoReach(demo, index));
     courses.push({ ...plan.course, ...seed });
     imports.push({ imported, at, seed });
     lessons.push(...plan.upsertLessons);
@@ -205,6 +198,7 @@ export function buildDemoCatalog(options: DemoCatalogOptions = {}): DemoCatalog 
     categories: DEMO_CATEGORIES.map((c, order) => ({ _id: c.id, name: c.name, order, description: c.description })),
     creators: [...creators.values()],
     courses,
+    reach,
     lessons,
     imports,
     files: [...files.values()],

@@ -2,15 +2,19 @@
  * The content checks in the demo (shared/catalog/course-file/revision.ts): every demo course is seeded as already
  * approved and published; besides them, one new course whose revision was rejected (closed everywhere, the reason on
  * its document) and one published course with a staged change under review, which learners do not see yet. Both
- * revisions wait for nothing the local cloud's timer could settle: the rejection stays until a new import, and the
- * staged change waits for a creator admin (`creatorAdmins`), which its creator has none of. The example course's
- * creator has one, so `npm run course:import -- examples/courses` into `npm start` is published once its checks pass.
+ * are 何珊's (`he-shan`), whom the demo's creator admin administers, with her courses' sales. Neither revision waits
+ * for anything the local cloud's timer could settle: the rejection stays until a new import, and the staged change,
+ * its text passed, waits for the operator's approval of its video lessons (the timer may check its images and audio
+ * again, with the admin's openid, and still waits for that). A second admin administers a new creator with no course
+ * yet (the creator center's empty state): the example course's (`example-creator`), so `npm run course:import --
+ * examples/courses` into `npm start` is published once its checks pass and becomes that creator's first course.
  */
 import {
   moderationOf,
   type CourseDoc,
   type CourseModeration,
   type CourseRevisionDoc,
+  type CreatorDoc,
   type ImportedCourse,
 } from '../../../shared/catalog';
 import { WAITING } from '../../../shared/content/revision-check';
@@ -18,8 +22,18 @@ import type { DemoCatalog } from '.';
 
 export const DEMO_REJECTED_COURSE_ID = 'demo-rejected';
 
-/** The admin of examples/courses' creator: any openid the security sandbox is not told is stale. */
-export const DEMO_CREATOR_ADMINS = [{ _id: 'o-demo-creator-admin', creatorIds: ['example-creator'] }];
+/** The creator whose courses have sales, the rejected course and the staged change. */
+export const DEMO_ADMIN_CREATOR = 'he-shan';
+/** examples/courses' creator, as its course file names it: no course until it is imported. */
+export const DEMO_NEW_CREATOR: CreatorDoc = { _id: 'example-creator', name: '示例讲师', title: '软件工程师' };
+export const DEMO_CREATOR_ADMIN = 'o-demo-creator-admin';
+export const DEMO_NEW_CREATOR_ADMIN = 'o-demo-new-creator-admin';
+
+/** Both admins: any openid the security sandbox is not told is stale, so both pass the content checks. */
+export const DEMO_CREATOR_ADMINS = [
+  { _id: DEMO_CREATOR_ADMIN, creatorIds: [DEMO_ADMIN_CREATOR] },
+  { _id: DEMO_NEW_CREATOR_ADMIN, creatorIds: [DEMO_NEW_CREATOR._id] },
+];
 
 export interface DemoModeration {
   /** The rejected course's closed document. */
@@ -31,6 +45,9 @@ export interface DemoModeration {
 export function buildDemoModeration(catalog: DemoCatalog): DemoModeration {
   const [first, second] = catalog.imports;
   if (!first || !second) throw new Error('the demo catalog needs two courses');
+  for (const { imported } of [first, second])
+    if (imported.course.creator.id !== DEMO_ADMIN_CREATOR)
+      throw new Error(`demo course ${imported.course._id} is not ${DEMO_ADMIN_CREATOR}'s`);
   const at = '2024-03-01T08:00:00.000Z';
 
   const rejectedContent = renamed(first.imported, DEMO_REJECTED_COURSE_ID);
@@ -58,7 +75,8 @@ export function buildDemoModeration(catalog: DemoCatalog): DemoModeration {
   changed.course.subtitle = `${changed.course.subtitle}（新版：补充了练习）`;
   const staged: CourseRevisionDoc = {
     ...revisionOf(changed, live.version + 1, false, at),
-    reason: WAITING.noAdmin(changed.course.creator.id),
+    textPassed: true,
+    reason: WAITING.video(changed.course._id),
   };
   return { courses: [closed], revisions: [rejected, staged] };
 }
