@@ -90,6 +90,19 @@ describe('parseMarkdown', () => {
       { kind: 'code', text: 'x = 1' },
     ]);
   });
+
+  it('makes an image alone on its line an image block; inside a paragraph, or not yet a URL, it keeps its alt text', () => {
+    const url = 'http://127.0.0.1:8787/tcb/b/media/c/1-a.png?sign=ab&t=1';
+    expect(
+      parseMarkdown(`前文\n\n![架构图](${url} "图一")\n\n正文 ![小图](${url}) 后文\n\n![未通过](cloud://e.b/x.png)`),
+    ).toEqual([
+      { kind: 'p', text: '前文' },
+      { kind: 'img', text: '架构图', src: url },
+      { kind: 'p', text: '正文 小图 后文' },
+      { kind: 'p', text: '未通过' },
+    ]);
+    expect(parseMarkdown(`![](${url})`)).toEqual([{ kind: 'img', text: '', src: url }]);
+  });
 });
 
 describe('ProgressReporter', () => {

@@ -185,6 +185,20 @@ describe('学习', () => {
     expect(textOf(page, '.finish')).toBe('已读完');
   });
 
+  it("shows an article's image alone on its line as an image", async () => {
+    const cloud = installWx();
+    stubCourse(cloud);
+    const url = 'http://127.0.0.1:8787/tcb/b/media/py/fig.png?sign=ab&t=1';
+    cloud.on('learning.lesson', () => ({
+      lesson: lesson('l3', { kind: 'article', mediaUrl: undefined, body: `前文\n\n![调用栈](${url})\n\n后文` }),
+    }));
+    const page = openPage('lesson', { courseId: 'py', lessonId: 'l3' });
+    await settle();
+    expect(find(page, '.block-img')).toBeDefined();
+    expect(allText(page)).toContain('前文');
+    expect(allText(page)).not.toContain('调用栈');
+  });
+
   it('plays audio through InnerAudioContext', async () => {
     const audio = {
       src: '',

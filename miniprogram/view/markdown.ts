@@ -1,15 +1,22 @@
 /**
  * A small Markdown reader for lesson articles: headings, paragraphs, lists, quotes and code blocks become blocks the
  * page renders with plain views, so an article looks the same in WeChat and in the browser preview. Inline marks
- * (`**bold**`, `` `code` ``) are removed, links keep their text.
+ * (`**bold**`, `` `code` ``) are removed, links keep their text. An image on a line of its own is an `img` block (its
+ * URL is the temp URL `learning.lesson` put there); an image inside a paragraph keeps its alt text.
  */
 
-export type BlockKind = 'h1' | 'h2' | 'h3' | 'p' | 'li' | 'quote' | 'code';
+export type BlockKind = 'h1' | 'h2' | 'h3' | 'p' | 'li' | 'quote' | 'code' | 'img';
 
 export interface Block {
   kind: BlockKind;
+  /** The text; an image's alt text. */
   text: string;
+  /** An image's URL. */
+  src?: string;
 }
+
+/** `![alt](https://…)` alone on a line, optionally with a title. */
+const IMAGE_LINE = /^\s*!\[([^\]]*)\]\(\s*<?(https?:\/\/[^\s)>]+)>?(?:\s+"[^"]*")?\s*\)\s*$/;
 
 function inline(text: string): string {
   return text
@@ -40,7 +47,11 @@ export function parseMarkdown(source: string): Block[] {
     const heading = /^(#{1,6})\s+(.*)$/.exec(line);
     const item = /^\s*(?:[-*+]|\d+\.)\s+(.*)$/.exec(line);
     const quote = /^>\s?(.*)$/.exec(line);
-    if (heading) {
+    const image = IMAGE_LINE.exec(line);
+    if (image) {
+      endParagraph();
+      blocks.push({ kind: 'img', text: image[1] ?? '', src: image[2] ?? '' });
+    } else if (heading) {
       endParagraph();
       const level = Math.min((heading[1] ?? '#').length, 3);
       blocks.push({ kind: `h${level}` as BlockKind, text: inline(heading[2] ?? '') });
@@ -57,7 +68,7 @@ export function parseMarkdown(source: string): Block[] {
     }
   }
   endParagraph();
-  return blocks.filter((block) => block.text !== '' || block.kind === 'code');
+  return blocks.filter((block) => block.text !== '' || block.kind === 'code' || block.kind === 'img');
 }
 
 /** The article's blocks without a leading `# Title` that repeats the lesson title the page already shows. */

@@ -4,6 +4,7 @@
  * course shows them). Text goes to ./text-check.ts; images and audio to ./media-check.ts; video has no WeChat check,
  * so video lessons are listed for the operator's approval.
  */
+import { articleImageIds } from '../catalog/article-images';
 import type { TextField } from './text-check';
 
 /** The fields of a course document this reads (shared/catalog CourseDoc). */
@@ -33,9 +34,6 @@ export interface MediaField {
   fileId: string;
   mediaType: MediaKind;
 }
-
-/** A Markdown image whose target is a cloud fileID: `![alt](cloud://…)`, optionally with a title. */
-const BODY_IMAGE = /!\[[^\]]*\]\(\s*<?(cloud:\/\/[^\s)>]+)>?(?:\s+"[^"]*")?\s*\)/g;
 
 /** Every text the creator wrote, non-empty ones only. */
 export function creatorTextFields(course: CourseContent, lessons: readonly LessonContent[]): TextField[] {
@@ -67,8 +65,8 @@ export function creatorMediaFields(
       media.push({ path: `lessons[${i}].media`, fileId: lesson.media, mediaType: MEDIA_KINDS.audio });
     }
     if (lesson.media && lesson.kind === 'video') videos.push({ path: `lessons[${i}].media`, fileId: lesson.media });
-    [...(lesson.body ?? '').matchAll(BODY_IMAGE)].forEach((match, k) => {
-      media.push({ path: `lessons[${i}].body.images[${k}]`, fileId: match[1] ?? '', mediaType: MEDIA_KINDS.image });
+    articleImageIds(lesson.body ?? '').forEach((fileId, k) => {
+      media.push({ path: `lessons[${i}].body.images[${k}]`, fileId, mediaType: MEDIA_KINDS.image });
     });
   });
   return { media, videos };

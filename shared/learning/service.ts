@@ -2,6 +2,7 @@
  * The `learning` actions: open a lesson, report progress, list the learner's courses. Each takes the database, the
  * clock and the platform services it needs as parameters; the cloud function only supplies them.
  */
+import { articleImageIds, withImageUrls } from '../catalog/article-images';
 import {
   AppError,
   type CourseProgress,
@@ -88,7 +89,7 @@ export async function openLesson(deps: LearningDeps, openid: string, params: Les
     watermark: watermarkText(openid, secret),
   };
   if (lesson.kind === 'article') {
-    content.body = lesson.body ?? '';
+    content.body = await articleWithImages(deps, lesson.body ?? '', mediaUrlLifetime(lesson.durationSec));
   } else {
     if (lesson.media === undefined) throw new AppError('FAILED_PRECONDITION', '该课时的视频或音频尚未上传');
     const lifetime = mediaUrlLifetime(lesson.durationSec);
@@ -103,6 +104,21 @@ export async function openLesson(deps: LearningDeps, openid: string, params: Les
   // A prospect trying the course: the first open of this free lesson (reopening it is not a new start).
   if (!enrolled && lesson.free && state === undefined) await deps.onFreeLessonStart?.(params.courseId);
   return content;
+}
+
+/** The article with its images' fileIDs replaced by temp URLs (an image whose file is gone keeps its alt text). */
+async function articleWithImages(deps: LearningDeps, body: string, lifetimeSec: number): Promise<string> {
+  const fileIds = [...new Set(articleImageIds(body))];
+  if (fileIds.length === 0) return body;
+  const urls = new Map<string, string>();
+  await Promise.all(
+    fileIds.map(async (fileId) => {
+      // A file gone or a failed call: the image's alt text only, and the article still opens.
+      const url = await deps.tempFileUrl(fileId, lifetimeSec).catch(() => undefined);
+      if (url !== undefined) urls.set(fileId, url);
+    }),
+  );
+  return withImageUrls(body, urls);
 }
 
 /**

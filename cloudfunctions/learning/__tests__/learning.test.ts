@@ -15,6 +15,7 @@ import { getById, type Database } from '../../../shared/db';
 import { SECRETS_DOC_ID } from '../../../shared/settings/secrets';
 import { COURSE_ID, emptyRating, insert, startWorld, type World } from '../../../testing/learning-world';
 import { COLLECTIONS } from '../../../shared/collections';
+import { storageOf } from '../../../local/storage';
 
 let world: World;
 beforeAll(async () => {
@@ -64,6 +65,27 @@ describe('learning.lesson', () => {
     });
     expect(reply.data.lesson).toMatchObject({ kind: 'article', body: '# 变量\n\n变量是名字。' });
     expect(reply.data.lesson.mediaUrl).toBeUndefined();
+  });
+
+  test("an article's images come as temp URLs of their files; one whose file is gone keeps its alt text", async () => {
+    const figure = await storageOf(world.cloud).put('media/py-101/fig-1.png', Buffer.from('png bytes'));
+    const gone = figure.replace('fig-1.png', 'gone.png');
+    const body = `# 图解\n\n![调用栈](${figure} "图一")\n\n再看一遍：![调用栈](${figure})\n\n![缺图](${gone})`;
+    await insert(world.db, COLLECTIONS.lessons, [
+      { ...lessonDoc({ _id: 'py-101-9', order: 9, kind: 'article', durationSec: 60, free: true }), body },
+    ]);
+    const reply = await world.call('learning', 'o-stranger', {
+      action: 'lesson',
+      courseId: COURSE_ID,
+      lessonId: 'py-101-9',
+    });
+    const shown: string = reply.data.lesson.body;
+    expect(shown).not.toContain('cloud://');
+    const urls = [...shown.matchAll(/!\[调用栈\]\((http[^)]+)\)/g)].map((m) => m[1] ?? '');
+    expect(urls).toHaveLength(2);
+    expect(await (await fetch(urls[0] ?? '')).text()).toBe('png bytes');
+    expect(shown.endsWith('\n\n缺图')).toBe(true);
+    await world.db.collection(COLLECTIONS.lessons).doc('py-101-9').remove();
   });
 
   test('anyone signed in opens a free lesson; a paid one is FORBIDDEN without an enrollment', async () => {
