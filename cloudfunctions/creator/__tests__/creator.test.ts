@@ -29,7 +29,7 @@ import { getById } from '../../../shared/db';
 import { addDays, dayStart, weekOf } from '../../../shared/insights/daily/calendar';
 import { recordDaily } from '../../../shared/insights/daily/counters';
 import { impressionShard, recordImpressions } from '../../../shared/insights/daily/impressions';
-import { foldSales } from '../../../shared/insights/daily/sales';
+import type { CourseInsight } from '../../../shared/insights/analyse';
 import { reviewId, type ReviewDoc } from '../../../shared/reviews';
 import { lastFoldedDay } from '../../../shared/creator/series';
 
@@ -269,33 +269,14 @@ describe('after the nightly jobs', () => {
       ]),
     );
     await recordImpressions(world.db, second!, noon, new Map([[COURSE_ID, 2]]));
-    await foldSales(world.db, yesterday, now);
+    // The night: the insights job folds yesterday's orders into courseDaily and writes each course's insight, then
+    // courseStats. The price test is switched on after the night (the job would move it on a Monday).
+    let status = '';
+    for (let tick = 0; tick < 10 && status !== 'done'; tick++) {
+      status = ((await world.fireTimer('insights')) as { data: { status: string } }).data.status;
+    }
+    expect(status).toBe('done');
     await world.fireTimer('courseStats');
-    await world.db
-      .collection('courseInsights')
-      .doc(COURSE_ID)
-      .set({
-        data: {
-          courseId: COURSE_ID,
-          day: yesterday,
-          computedAt: now.toISOString(),
-          forecast: {
-            method: 'pooled',
-            weeks: [{ week: addDays(weekOf(yesterday), 7), mean: 2.5, lower: 1, upper: 4 }],
-          },
-          advice: {
-            courseId: COURSE_ID,
-            currentPriceFen: 9900,
-            advisedPriceFen: 12900,
-            action: 'raise',
-            bestPriceFen: 12900,
-            expectedWeeklyNetFen: { current: 20000, best: 23000 },
-            expectedChange: 0.15,
-            probabilityBetter: 0.86,
-            reason: '建议把价格从 ¥99 调到 ¥129',
-          },
-        },
-      });
     await world.db
       .collection('priceTests')
       .doc(COURSE_ID)
@@ -387,12 +368,27 @@ describe('after the nightly jobs', () => {
       paid: 3,
       refunded: 1,
     });
-    expect(data.forecast).toEqual({
-      method: 'pooled',
-      weeks: [{ week: addDays(weekOf(yesterday), 7), mean: 2.5, lower: 1, upper: 4 }],
-    });
+    // What the insights job wrote, as it wrote it.
+    const insight = await getById<CourseInsight & { computedAt: string }>(world.db, 'courseInsights', COURSE_ID);
+    expect(insight).not.toBeNull();
+    expect(data.insightsComputedAt).toBe(insight!.computedAt);
+    expect(data.forecast).toEqual({ method: insight!.forecast.method, weeks: insight!.forecast.weeks });
+    expect(data.forecast.weeks).toHaveLength(8);
+    // Ahead of the last full week: from the week of today.
+    expect(data.forecast.weeks[0].week).toBe(weekOf(addDays(yesterday, 1)));
+    for (const w of data.forecast.weeks) expect(w.lower <= w.mean && w.mean <= w.upper).toBe(true);
     expect(data.insightsMissing).toBeNull();
-    expect(data.priceAdvice).toMatchObject({ action: 'raise', advisedPriceFen: 12900, confidence: 0.86 });
+    expect(data.priceAdvice).toEqual({
+      action: insight!.advice.action,
+      currentPriceFen: 9900,
+      advisedPriceFen: insight!.advice.advisedPriceFen,
+      bestPriceFen: insight!.advice.bestPriceFen,
+      expectedChange: insight!.advice.expectedChange,
+      expectedWeeklyNetFen: insight!.advice.expectedWeeklyNetFen,
+      confidence: insight!.advice.probabilityBetter,
+      reason: insight!.advice.reason,
+    });
+    expect(data.priceAdvice.reason).toMatch(/价格/);
     expect(data.priceTest).toMatchObject({ status: 'running', minPriceFen: 6900, maxPriceFen: 12900, priceFen: 9900 });
     expect(data.moderation).toMatchObject({ state: 'rejected', reason: '标题含有广告引流信息' });
     expect(data.completion).toMatchObject({ learners: 2, completions: 1, stopped: 1 });
