@@ -6,7 +6,7 @@
  * reads what F2 drew on it — the labels, the lines, the band and the bars. How it looks is the screenshots' part.
  */
 import simulate from 'miniprogram-simulate';
-import { registerCanvas } from '../../scripts/screenshots/browser/canvas';
+import { createOffscreenCanvas, registerCanvas } from '../../scripts/screenshots/browser/canvas';
 import { installWx, renderComponent, settle, type Rendered } from './helpers/simulate';
 
 interface Call {
@@ -46,7 +46,7 @@ beforeAll(() => registerCanvas(simulate as unknown as Parameters<typeof register
 
 beforeEach(() => {
   drawn.clear();
-  installWx({ getWindowInfo: () => ({ pixelRatio: 2, windowWidth: 390, windowHeight: 844 }) });
+  installWx({ getWindowInfo: () => ({ pixelRatio: 2, windowWidth: 390, windowHeight: 844 }), createOffscreenCanvas });
   jest.spyOn(HTMLCanvasElement.prototype, 'getContext').mockImplementation(function (this: HTMLCanvasElement) {
     const { context, calls } = recordingContext(this);
     drawn.set(this, calls);

@@ -4,7 +4,7 @@
  * `chartSpec` (view/chart.ts); this component only maps it onto F2's elements and owns the canvas. Labels come from
  * the page; no touch interaction (no tooltip).
  */
-import { Area, Axis, Canvas, Chart, Interval, Legend, Line, jsx } from '@antv/f2';
+import { Area, Axis, Canvas, Chart, Interval, Legend, Line, jsx, type CanvasProps } from '@antv/f2';
 import {
   chartSpec,
   type ChartBand,
@@ -61,6 +61,15 @@ function elements(spec: ChartSpec): unknown {
   });
 }
 
+/**
+ * WeChat's offscreen 2d canvas, as F2's `offscreenCanvas`: typed as a DOM canvas there, of which F2 (g-lite's
+ * OffscreenCanvasCreator) only calls `getContext('2d')` and sets the size.
+ */
+function offscreenCanvas(): CanvasProps['offscreenCanvas'] {
+  if (typeof wx.createOffscreenCanvas !== 'function') return undefined;
+  return wx.createOffscreenCanvas({ type: '2d' }) as unknown as CanvasProps['offscreenCanvas'];
+}
+
 interface Drawn {
   canvas: InstanceType<typeof Canvas>;
 }
@@ -100,15 +109,22 @@ Component({
           const found = results[0];
           const context = found?.node?.getContext('2d');
           if (!found?.node || !context || !found.width) return; // not laid out, or no 2d canvas here
+          const { node } = found;
           const ratio = pixelRatio();
-          found.node.width = found.width * ratio;
-          found.node.height = found.height * ratio;
+          node.width = found.width * ratio;
+          node.height = found.height * ratio;
           const canvas = new Canvas({
             context,
             pixelRatio: ratio,
             width: found.width,
             height: found.height,
             animate: false,
+            // A mini-program has no window or document: F2 measures text on WeChat's offscreen canvas (base
+            // library 2.16.1), and takes frames and images from the canvas node.
+            offscreenCanvas: offscreenCanvas(),
+            requestAnimationFrame: (run: () => void) => node.requestAnimationFrame(run),
+            cancelAnimationFrame: (id: number) => node.cancelAnimationFrame(id),
+            createImage: () => node.createImage(),
             children: elements(this.spec()),
           });
           drawn.set(this, { canvas });

@@ -103,3 +103,11 @@ export function registerCanvas(simulate: Loader): void {
     template: '<slot/>',
   });
 }
+
+/** `wx.createOffscreenCanvas({ type: '2d' })`: a canvas outside the page (300 × 150 unless sized, as WeChat's). */
+export function createOffscreenCanvas(options: { type?: '2d' | 'webgl'; width?: number; height?: number } = {}) {
+  const canvas = document.createElement('canvas');
+  canvas.width = options.width ?? 300;
+  canvas.height = options.height ?? 150;
+  return asWechatCanvas(canvas);
+}

@@ -8,7 +8,7 @@
  *
  * Bundled by esbuild into `/runtime.js`; `window.__preview` reports readiness and errors to the screenshot script.
  */
-import { registerCanvas } from './canvas';
+import { createOffscreenCanvas, registerCanvas } from './canvas';
 
 interface Rendered {
   instance: Record<string, (...args: unknown[]) => unknown>;
@@ -136,6 +136,7 @@ const wxStub = {
   getDeviceInfo: () => ({ platform }),
   getSystemInfoSync: () => ({ platform, windowWidth: 390, windowHeight: 844, pixelRatio: devicePixelRatio }),
   getWindowInfo: () => ({ windowWidth: 390, windowHeight: 844, pixelRatio: devicePixelRatio }),
+  createOffscreenCanvas,
   showToast: (o: { title: string }) => toast(o.title),
   showModal: (o: Callbacks & { content?: string }) =>
     succeed(o, { confirm: window.confirm(o.content ?? ''), cancel: false }),
