@@ -186,6 +186,7 @@ export const CreatorOverview = Type.Object({
   last30: CreatorFigures,
   /** Every bucket of the period's range, oldest first, zeros where nothing sold (see OVERVIEW_PERIODS). */
   series: Type.Array(SalesPoint),
+  /** Every course of the creator, in any status, the newest first. */
   courses: Type.Array(CreatorCourseRow),
   /** None of the creator's courses has a `courseStats` document yet (new creator, or before the first night). */
   pendingFirstNight: Type.Boolean(),

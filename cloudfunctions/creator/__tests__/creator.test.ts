@@ -6,7 +6,7 @@
  */
 import { openApisOf } from '../../../local/openapi';
 import { attachSecuritySandbox, type SecuritySandbox } from '../../../local/sandbox/security';
-import type { TSchema } from '@sinclair/typebox';
+import { Type, type TSchema } from '@sinclair/typebox';
 import { course } from '../../../testing/catalog-fixtures';
 import {
   COURSE_ID,
@@ -21,6 +21,7 @@ import {
   COURSE_HISTORY_WEEKS,
   CreatorCourseData,
   CreatorOverviewData,
+  CreatorReview,
   CreatorReviewsData,
   validate,
 } from '../../../shared/contract';
@@ -444,6 +445,7 @@ describe('reviews, replies and decisions', () => {
   test("creator.reply: checked like a review with the admin's openid, shown under the review, kept across an edit", async () => {
     const id = reviewId('o-rv-1', COURSE_ID);
     const reply = await creator(ADMIN, 'reply', { reviewId: id, text: '  谢谢\u200b支持  ' });
+    dataOf(reply, Type.Object({ review: CreatorReview }));
     expect(reply.data.review.reply).toMatchObject({ text: '谢谢支持', status: 'visible', check: 'pass' });
     expect(sandbox.checks.at(-1)).toMatchObject({ content: '谢谢支持', scene: 2, openid: ADMIN });
     const listed = await world.call('review', 'o-anyone', { action: 'list', courseId: COURSE_ID });
@@ -532,6 +534,7 @@ describe('reviews, replies and decisions', () => {
     const id = reviewId('o-rv-3', COURSE_ID);
     const before = await rating();
     const hidden = await creator(ADMIN, 'moderate', { targetType: 'review', targetId: id, decision: 'hide' });
+    dataOf(hidden, Type.Object({ review: CreatorReview }));
     expect(hidden.data.review).toMatchObject({
       status: 'hidden',
       reports: { count: 1, decision: 'hide', decidedAt: expect.any(String) },
