@@ -11,7 +11,11 @@ export interface ChildCloud {
   stop(): Promise<void>;
 }
 
-export async function startChildCloud(timeoutMs = 60_000): Promise<ChildCloud> {
+/**
+ * `timeoutMs` covers a first start: the demo's catalog, history and learners, and a first night of the nightly jobs
+ * (README, The local cloud: about half a minute on an idle 2-core machine, twice that under load).
+ */
+export async function startChildCloud(timeoutMs = 150_000): Promise<ChildCloud> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cloudcourse-shots-'));
   const child: ChildProcess = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['local/main.ts'], {
     cwd: ROOT,
