@@ -10,16 +10,19 @@ import path from 'node:path';
 import {
   assetCloudPath,
   assetRequests,
+  bodyImageRequests,
   isCategoriesFile,
   parseCategoriesFile,
   parseCourseFile,
   toImportedCourse,
+  type AssetRequest,
   type CategoryDoc,
   type CourseFile,
   type CreatorDoc,
   type FileProblem,
   type ImportedCourse,
 } from '../../shared/catalog';
+import { articleImageIds } from '../../shared/catalog/article-images';
 import { readStoredCourse, upsertById, type NodeApp, type UpsertSummary } from '../../toolchain/catalog-store';
 import { readRevision, stageCourse, type StagedCourse } from '../../toolchain/course-stage';
 import { COLLECTIONS } from '../../shared/collections';
@@ -94,8 +97,24 @@ async function storedCategoryIds(app: NodeApp): Promise<string[]> {
 async function readAssets(file: string, course: CourseFile, problems: FileProblem[]): Promise<ValidCourse | null> {
   const dir = path.dirname(file);
   const valid: ValidCourse = { file, course, bytes: new Map(), texts: new Map() };
+  let ok = await readRequests(file, dir, assetRequests(course), valid, problems);
+  // The articles' own images, once their bodies are read.
+  const images = bodyImageRequests(course, valid.texts);
+  for (const problem of images.problems) problems.push({ ...problem, file: shown(file) });
+  ok = images.problems.length === 0 && ok;
+  ok = (await readRequests(file, dir, images.requests, valid, problems)) && ok;
+  return ok ? valid : null;
+}
+
+async function readRequests(
+  file: string,
+  dir: string,
+  requests: readonly AssetRequest[],
+  valid: ValidCourse,
+  problems: FileProblem[],
+): Promise<boolean> {
   let ok = true;
-  for (const request of assetRequests(course)) {
+  for (const request of requests) {
     try {
       const bytes = await readFile(path.join(dir, request.ref));
       if (request.role === 'body') valid.texts.set(request.ref, bytes.toString('utf8'));
@@ -110,7 +129,7 @@ async function readAssets(file: string, course: CourseFile, problems: FileProble
       });
     }
   }
-  return ok ? valid : null;
+  return ok;
 }
 
 /** Of `fileIds`, those that exist in storage. */
@@ -298,10 +317,12 @@ async function resolveAssets(
     readRevision(app.database(), course.id),
   ]);
   const storedIds = [stored, staged]
-    .flatMap((doc) => (doc ? [doc.course.cover, ...doc.lessons.map((l) => l.media)] : []))
+    .flatMap((doc) =>
+      doc ? [doc.course.cover, ...doc.lessons.flatMap((l) => [l.media, ...articleImageIds(l.body ?? '')])] : [],
+    )
     .filter((id): id is string => typeof id === 'string');
   const wanted = new Map<string, { cloudPath: string; bytes: Buffer }>();
-  for (const request of assetRequests(course)) {
+  for (const request of [...assetRequests(course), ...bodyImageRequests(course, valid.texts).requests]) {
     if (request.role === 'body') continue;
     const bytes = valid.bytes.get(request.ref) as Buffer;
     const sha = createHash('sha256').update(bytes).digest('hex');

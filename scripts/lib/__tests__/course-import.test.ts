@@ -224,6 +224,55 @@ describe('course:import', () => {
     expect(again.report.courses[0]).toMatchObject({ outcome: 'unchanged', version: 2 });
   });
 
+  it("uploads an article's local images to private storage and writes their fileIDs in its body", async () => {
+    const dir = path.join(work, 'with-images');
+    await cp(EXAMPLE, dir, { recursive: true });
+    const course = path.join(dir, 'git-basics');
+    const yaml = await readFile(path.join(course, 'course.yaml'), 'utf8');
+    await writeFile(path.join(course, 'course.yaml'), yaml.replace(/^id: git-basics$/m, 'id: git-images'));
+    const png = await readFile(path.join(course, 'cover.png'));
+    await cp(path.join(course, 'cover.png'), path.join(course, 'lessons', 'graph.png'));
+    const bodyFile = path.join(course, 'lessons', 'first-commit.md');
+    const body = await readFile(bodyFile, 'utf8');
+    await writeFile(bodyFile, `${body}\n![提交图](graph.png "图一")\n`);
+
+    const first = await run(dir);
+    expect(first.report.problems).toEqual([]);
+    const image = first.report.uploaded.find((p) => p.endsWith('-graph.png'));
+    expect(image).toMatch(/^media\/git-images\/[0-9a-f]{16}-graph\.png$/);
+    const { lessons } = await stored('git-images');
+    const fileId = /!\[提交图\]\((cloud:\/\/[^)]+)\)/.exec(lessons[1]?.body ?? '')?.[1] ?? '';
+    expect(fileId.endsWith(`/${image}`)).toBe(true);
+    expect(await storageOf(cloud).get(fileId)).toEqual(png);
+    // It went through the image check like a cover.
+    expect(sandbox.media.submissions.some((s) => s.mediaUrl.includes('-graph.png'))).toBe(true);
+
+    const again = await run(dir);
+    expect(again.report.uploaded).toEqual([]);
+    expect(again.report.reused).toContain(image);
+  });
+
+  it.each([
+    ['missing.png', 'lessons[1].body.images[0] cannot be read: no such file (lessons/missing.png)'],
+    ['../../outside.png', 'lessons[1].body.images[0] must stay inside the course folder (../../outside.png)'],
+    ['notes.pdf', 'lessons[1].body.images[0] must be a .png, .jpg, .jpeg, .webp, .gif file (notes.pdf)'],
+    ['https://example.com/a.png', 'lessons[1].body.images[0] must be a file in the course folder (or a cloud fileID)'],
+  ])('an article image %s is a problem of its field, and nothing is written', async (ref, message) => {
+    const dir = path.join(work, `bad-image-${ref.replace(/\W/g, '')}`);
+    await cp(EXAMPLE, dir, { recursive: true });
+    const course = path.join(dir, 'git-basics');
+    const yaml = await readFile(path.join(course, 'course.yaml'), 'utf8');
+    await writeFile(path.join(course, 'course.yaml'), yaml.replace(/^id: git-basics$/m, 'id: git-bad-image'));
+    const bodyFile = path.join(course, 'lessons', 'first-commit.md');
+    await writeFile(bodyFile, `${await readFile(bodyFile, 'utf8')}\n![图](${ref})\n`);
+    const { report, made } = await run(dir);
+    expect(report.ok).toBe(false);
+    expect(report.problems.map((p) => [p.path, p.message])).toEqual([
+      ['lessons[1].body.images[0]', expect.stringContaining(message)],
+    ]);
+    expect(made.filter((a) => WRITES.includes(a) || a === UPLOAD)).toEqual([]);
+  });
+
   it('exits non-zero from the command line and prints every problem', async () => {
     const file = path.join(work, 'cli-bad.yaml');
     await writeFile(file, 'id: x\ntitle: t\nprice: 99\n');

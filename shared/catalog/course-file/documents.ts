@@ -3,10 +3,12 @@
  * a change bumps the course's version.
  */
 import { CourseDoc, EMPTY_RATING, type CreatorDoc, type LessonDoc } from '../schema';
+import { imagePath, withImageFileIds } from '../article-images';
+import { bodyFolder } from './assets';
 import { isCloudFileId, type CourseFile } from './schema';
 
 export interface ResolvedAssets {
-  /** fileID of each uploaded `ref` (cover and media). */
+  /** fileID of each uploaded `ref` (cover, media, and article images by their path from the course file). */
   fileIds: ReadonlyMap<string, string>;
   /** Text of each `bodyFile` ref. */
   texts: ReadonlyMap<string, string>;
@@ -55,11 +57,13 @@ export function toImportedCourse(course: CourseFile, assets: ResolvedAssets): Im
       free: lesson.free ?? false,
     };
     if (lesson.media !== undefined) doc.media = fileId(lesson.media);
-    if (lesson.body !== undefined) doc.body = lesson.body;
+    let body = lesson.body;
     if (lesson.bodyFile !== undefined) {
-      const text = assets.texts.get(lesson.bodyFile);
-      if (text === undefined) throw new Error(`no text for ${lesson.bodyFile}: read every body asset first`);
-      doc.body = text;
+      body = assets.texts.get(lesson.bodyFile);
+      if (body === undefined) throw new Error(`no text for ${lesson.bodyFile}: read every body asset first`);
+    }
+    if (body !== undefined) {
+      doc.body = withImageFileIds(body, (ref) => fileId(imagePath(bodyFolder(lesson), ref)));
     }
     return doc;
   });

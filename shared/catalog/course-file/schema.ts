@@ -70,6 +70,9 @@ const EXTENSIONS: Record<'cover' | LessonKind | 'bodyFile', readonly string[]> =
   bodyFile: ['.md', '.markdown', '.txt'],
 };
 
+/** What an image in an article may be: what WeChat's image check takes. */
+const BODY_IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.webp', '.gif'];
+
 export interface FileProblem extends Problem {
   file: string;
 }
@@ -94,6 +97,11 @@ function assetRefProblem(ref: string, extensions: readonly string[]): string | n
   const ext = posix.extname(ref).toLowerCase();
   if (!extensions.includes(ext)) return `must be a ${extensions.join(', ')} file`;
   return null;
+}
+
+/** Why a local image of an article body (its path relative to the course file) cannot be uploaded, or null. */
+export function bodyImageProblem(path: string): string | null {
+  return assetRefProblem(path, BODY_IMAGE_EXTENSIONS);
 }
 
 /** The checks a schema cannot express; each problem names its field. */
