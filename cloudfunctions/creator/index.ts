@@ -2,6 +2,7 @@ import * as sdk from 'wx-server-sdk';
 import { creatorActions, type CreatorResponses } from '../../shared/contract';
 import {
   applyCoursePrice,
+  creatorAccess,
   creatorCourseOf,
   creatorOverviewOf,
   creatorReviewsOf,
@@ -26,6 +27,7 @@ const deps: CreatorReviewDeps = {
 };
 
 export const main = clientFunction<typeof creatorActions, CreatorResponses>(cloud, creatorActions, () => ({
+  access: (_params, call) => creatorAccess(db, call.openid),
   overview: (params, call) => creatorOverviewOf(deps, call.openid, params),
   course: (params, call) => creatorCourseOf(deps, call.openid, params),
   reviews: (params, call) => creatorReviewsOf(deps, call.openid, params),

@@ -48,6 +48,11 @@ export const CREATOR_REVIEWS_DEFAULTS = { page: 1, pageSize: 20 } as const;
 
 export const creatorActions = {
   /** @default period 'day' */
+  /**
+   * Whether the caller may enter the creator center, and as which creators: the one action anyone may call (the 我的
+   * page asks it to show the entry); a learner gets an empty list, never FORBIDDEN.
+   */
+  access: Type.Object({}, { additionalProperties: false }),
   overview: Type.Object({ period: Type.Optional(StringEnum(OVERVIEW_PERIOD_NAMES)) }, { additionalProperties: false }),
   course: Type.Object({ courseId: DocId }, { additionalProperties: false }),
   /** Reviews of one course, or of every course of the caller's creators; any status (`status` filters). */
@@ -450,7 +455,14 @@ export const PriceTestData = Type.Object({
 });
 export type PriceTestData = Static<typeof PriceTestData>;
 
+export const CreatorAccessData = Type.Object({
+  /** The creators the caller administers, in their `creatorAdmins` document's order; empty for anyone else. */
+  creators: Type.Array(Type.Object({ id: Type.String(), name: Type.String() })),
+});
+export type CreatorAccessData = Static<typeof CreatorAccessData>;
+
 export interface CreatorResponses {
+  access: CreatorAccessData;
   overview: CreatorOverviewData;
   course: CreatorCourseData;
   reviews: CreatorReviewsData;

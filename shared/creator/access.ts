@@ -1,12 +1,12 @@
 /**
  * Who may use the creator center: a creator admin, `{ _id: <openid>, creatorIds }` in `creatorAdmins` (no client
  * reads it; set with `npm run creator -- add-admin` or in the console). A caller with no document, or one naming no
- * creator, is refused every action; a course is answered only to an admin of its creator. The refusal for a course is
+ * creator, is refused every action but `access` (which tells them so); a course is answered only to an admin of its creator. The refusal for a course is
  * one error whether the course exists or not, so a caller learns nothing about courses that are not theirs.
  */
 import { COLLECTIONS } from '../collections';
-import { AppError } from '../contract';
-import { getById, type Database } from '../db';
+import { AppError, type CreatorAccessData } from '../contract';
+import { found, getById, type Database } from '../db';
 import type { CourseDoc } from '../catalog';
 
 export interface CreatorAdminDoc {
@@ -16,6 +16,25 @@ export interface CreatorAdminDoc {
 
 export const NOT_A_CREATOR = '你还不是创作者，无法进入创作者中心';
 export const NOT_YOUR_COURSE = '没有这门课程的管理权限';
+
+/**
+ * Whether the caller may enter, as which creators (names from `creators`): an empty list for anyone else. Two reads
+ * for an admin, one for a learner.
+ */
+export async function creatorAccess(db: Database, openid: string): Promise<CreatorAccessData> {
+  const ids = adminCreatorIds(await getById<Partial<CreatorAdminDoc>>(db, COLLECTIONS.creatorAdmins, openid));
+  if (ids.length === 0) return { creators: [] };
+  const docs = await found<{ _id: string; name?: unknown }>(
+    db
+      .collection(COLLECTIONS.creators)
+      .where({ _id: db.command.in(ids) })
+      .field({ _id: true, name: true })
+      .limit(ids.length),
+  );
+  const names = new Map(docs.map((doc) => [doc._id, typeof doc.name === 'string' ? doc.name : doc._id]));
+  // A creator not imported yet (its admin added first) shows by its id.
+  return { creators: ids.map((id) => ({ id, name: names.get(id) ?? id })) };
+}
 
 /** The creators the caller administers, in their document's order: FORBIDDEN when none. One read. */
 export async function callerCreatorIds(db: Database, openid: string): Promise<string[]> {
