@@ -370,7 +370,7 @@ export const collections: CollectionSpec[] = [
     name: 'coupons',
     description:
       'A coupon a creator issues (shared/promo CouponDoc): kind amount | percent | threshold and its figures, the ' +
-      'window [startsAt, endsAt), stock and claimed, perLearner, appliesTo, status active | revoked.',
+      'window [startsAt, endsAt), stock and claimed, perLearner, appliesTo, status active | paused | revoked.',
     rules: couponsRule,
     indexes: [{ name: 'status_ends', keys: { status: 1, endsAt: 1 } }],
   },
@@ -390,7 +390,7 @@ export const collections: CollectionSpec[] = [
     name: 'promotions',
     description:
       'A limited-time price (shared/promo PromotionDoc): target { kind course | bundle, id }, priceFen, the window ' +
-      '[startsAt, endsAt), label, status active | revoked; the same price for every learner.',
+      '[startsAt, endsAt), label, status active | paused | revoked; the same price for every learner.',
     rules: promotionsRule,
     indexes: [{ name: 'target_ends', keys: { 'target.kind': 1, 'target.id': 1, endsAt: 1 } }],
   },
@@ -410,7 +410,7 @@ export const collections: CollectionSpec[] = [
     name: 'redeemBatches',
     description:
       'A batch of redemption codes a creator generated for one course or bundle (shared/promo RedeemBatchDoc): ' +
-      'target, count, expiresAt?, status active | revoked, createdAt. The codes themselves are never stored.',
+      'target, count, expiresAt?, status active | paused | revoked, createdAt. The codes themselves are never stored.',
     rules: redeemBatchesRule,
     indexes: [],
   },

@@ -13,7 +13,8 @@ export type CouponKind = (typeof COUPON_KINDS)[number];
 
 /**
  * A claimed coupon's state as the learner sees it: `usable`; `held` by a pending order (back to usable when the order
- * closes); `used` by a paid order; `expired` once its window has ended or the creator revoked it, unless used or held.
+ * closes); `used` by a paid order; `expired` once its window has ended or the creator revoked it, unless used or held (also while the creator paused it:
+ * it shows as usable again once resumed).
  */
 export const MY_COUPON_STATUSES = ['usable', 'held', 'used', 'expired'] as const;
 export type MyCouponStatus = (typeof MY_COUPON_STATUSES)[number];
@@ -123,9 +124,10 @@ export interface PromoMineData {
 
 /**
  * Why `claim` refuses: `limit` (the learner holds as many as one may) is CONFLICT, the others FAILED_PRECONDITION
- * (`soldOut`: none left; `notStarted`, `ended`: outside the window; `revoked` by the creator).
+ * (`soldOut`: none left; `notStarted`, `ended`: outside the window; `revoked` by the creator; `paused` by the creator
+ * until resumed).
  */
-export const CLAIM_REFUSAL_REASONS = ['soldOut', 'limit', 'notStarted', 'ended', 'revoked'] as const;
+export const CLAIM_REFUSAL_REASONS = ['soldOut', 'limit', 'notStarted', 'ended', 'revoked', 'paused'] as const;
 export type ClaimRefusalReason = (typeof CLAIM_REFUSAL_REASONS)[number];
 
 /** `details` of the error by which `claim` refuses. */

@@ -24,10 +24,11 @@ export type ClaimDecision = { ok: true } | { ok: false; reason: ClaimRefusalReas
 
 /**
  * Whether a learner who holds `claimedByLearner` claims of the coupon (any status) may claim one more at `now`.
- * Checked in this order: revoked, before the window, after it, the learner's limit, the stock; so a learner who has
- * their coupon is told so even when none is left.
+ * Checked in this order: paused or revoked, before the window, after it, the learner's limit, the stock; so a learner
+ * who has their coupon is told so even when none is left.
  */
 export function claimDecision(coupon: CouponDoc, claimedByLearner: number, now: Date): ClaimDecision {
+  if (coupon.status === 'paused') return { ok: false, reason: 'paused' };
   if (coupon.status !== 'active') return { ok: false, reason: 'revoked' };
   if (now.getTime() < Date.parse(coupon.startsAt)) return { ok: false, reason: 'notStarted' };
   if (now.getTime() >= Date.parse(coupon.endsAt)) return { ok: false, reason: 'ended' };
@@ -43,6 +44,7 @@ export const CLAIM_REFUSALS: Record<ClaimRefusalReason, { code: ErrorCode; messa
   notStarted: { code: 'FAILED_PRECONDITION', message: '优惠券还未开始领取' },
   ended: { code: 'FAILED_PRECONDITION', message: '优惠券已过期' },
   revoked: { code: 'FAILED_PRECONDITION', message: '优惠券已失效' },
+  paused: { code: 'FAILED_PRECONDITION', message: '优惠券已暂停领取，请稍后再试' },
 };
 
 /** The error `promo.claim` answers, with `details.reason`. */

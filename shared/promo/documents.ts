@@ -44,7 +44,13 @@ export const CouponScope = Type.Object(
 );
 export type CouponScope = Static<typeof CouponScope>;
 
-export const COUPON_STATUSES = ['active', 'revoked'] as const;
+/**
+ * The status of a coupon, a limited-time price and a batch of codes: `active` sells (inside its window); `paused`
+ * does not, until it is made `active` again (the creator center); `revoked` is final. Everything that sells, claims
+ * or redeems checks `status === 'active'`.
+ */
+export const COUPON_STATUSES = ['active', 'paused', 'revoked'] as const;
+export type PromoStatus = (typeof COUPON_STATUSES)[number];
 
 /** `coupons`: what every coupon has, whatever its kind. */
 export const CouponBase = Type.Object({
@@ -61,7 +67,7 @@ export const CouponBase = Type.Object({
   /** How many one learner may claim. */
   perLearner: Type.Integer({ minimum: 1, maximum: 100 }),
   appliesTo: CouponScope,
-  /** `revoked`: no longer claimed nor used (claimed ones show as expired). */
+  /** `paused` and `revoked`: not claimed nor used meanwhile (claimed ones show as expired); `revoked` for good. */
   status: StringEnum(COUPON_STATUSES),
   createdAt: IsoTime,
 });

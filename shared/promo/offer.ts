@@ -110,6 +110,12 @@ async function readClaim(db: Database, input: OfferInput & { couponId: string })
   const earliest = (a: UserCouponDoc, b: UserCouponDoc) => a.claimedAt.localeCompare(b.claimedAt);
   const userCoupon = claims.find(heldHere) ?? claims.filter((c) => c.status === 'usable').sort(earliest)[0];
   if (!userCoupon) throw notYours;
+  if (coupon.value.status === 'paused') {
+    throw new AppError('FAILED_PRECONDITION', '这张优惠券已暂停使用，请稍后再试', {
+      field: 'couponId',
+      reason: 'paused',
+    });
+  }
   if (!couponValid(coupon.value, input.now)) {
     throw new AppError('FAILED_PRECONDITION', '这张优惠券已过期或已失效', { field: 'couponId', reason: 'ended' });
   }

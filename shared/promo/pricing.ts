@@ -72,9 +72,10 @@ export function applyCoupon(terms: CouponTerms, baseFen: number, minimumFen: num
 }
 
 /** Why a coupon cannot be used on a target now, whatever the price. */
-export type CouponRefusal = 'revoked' | 'notStarted' | 'ended' | 'notForTarget';
+export type CouponRefusal = 'revoked' | 'paused' | 'notStarted' | 'ended' | 'notForTarget';
 
 export function couponRefusal(coupon: CouponDoc, target: PricedTarget, now: Date): CouponRefusal | undefined {
+  if (coupon.status === 'paused') return 'paused';
   if (coupon.status !== 'active') return 'revoked';
   if (now.getTime() < Date.parse(coupon.startsAt)) return 'notStarted';
   if (now.getTime() >= Date.parse(coupon.endsAt)) return 'ended';
@@ -96,6 +97,7 @@ export function scopeCovers(coupon: CouponDoc, target: PricedTarget): boolean {
 
 const REFUSAL_TEXT: Record<CouponRefusal, string> = {
   revoked: '这张优惠券已失效',
+  paused: '这张优惠券已暂停使用，请稍后再试',
   notStarted: '这张优惠券还未到使用时间',
   ended: '这张优惠券已过期',
   notForTarget: '这张优惠券不适用于当前课程或会员',

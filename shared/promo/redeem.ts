@@ -12,6 +12,8 @@
  *   FAILED_PRECONDITION with the same message and details, so nothing is learnt by trying codes. Those failures are
  *   limited per learner (LIMITS.redeemFailure): every attempt spends first, and anything but such a failure gives its
  *   share back, so concurrent guesses cannot pass the limit either.
+ * - A code of a batch the creator paused is kept as it is, and answered so (FAILED_PRECONDITION, `reason: 'paused'`),
+ *   only when it would otherwise redeem; it counts as no failure, and redeems again once the batch is resumed.
  * - A code is kept unused when the learner already has its course or 专栏 for life (CONFLICT) or its target is no
  *   longer on sale (FAILED_PRECONDITION saying so).
  */
@@ -60,6 +62,13 @@ async function readUsableCode(db: Database, hash: string, openid: string, now: D
   }
   const batch = await getById<unknown>(db, COLLECTIONS.redeemBatches, code.batchId);
   const readBatch = batch === null ? undefined : readRedeemBatch(batch);
+  if (readBatch?.ok && readBatch.value.status === 'paused') {
+    // Only a code that would redeem gets here, so saying so tells a guesser nothing.
+    throw new AppError('FAILED_PRECONDITION', '这批兑换码已暂停兑换，请稍后再试或联系创作者', {
+      field: 'code',
+      reason: 'paused',
+    });
+  }
   if (!readBatch?.ok || readBatch.value.status !== 'active') throw new NotRedeemable();
   return code;
 }
