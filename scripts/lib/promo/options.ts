@@ -4,7 +4,6 @@
  * name fields, name the option to fix. A value that is not what the field takes is passed on as typed, for the
  * schema to say what it must be.
  */
-import { randomBytes } from 'node:crypto';
 import type { Problem } from '../../../shared/contract';
 
 /** What the command line gave: `--name value` options and `--flag` switches, without the dashes. */
@@ -35,9 +34,7 @@ export function list(options: Options, name: string): string[] | undefined {
 }
 
 /** A new id for a document the creator did not name: `coupon-3f9a2b1c0d4e`. */
-export function newId(prefix: string): string {
-  return `${prefix}-${randomBytes(6).toString('hex')}`;
-}
+export { newPromoId as newId } from '../../../shared/promo/manage';
 
 /**
  * The window of `--startsAt` (default: now) and `--endsAt`, or `--days` from the start (neither: the schema says

@@ -1,14 +1,14 @@
 /** The few node-sdk reads and writes the promo commands share. */
-import { COLLECTIONS, type CollectionName } from '../../../shared/collections';
-import type { Problem, Validation } from '../../../shared/contract';
+import type { CollectionName } from '../../../shared/collections';
+import type { Validation } from '../../../shared/contract';
 import { isDuplicateKey } from '../../../shared/db';
+import type { Doc, PromoStore } from '../../../shared/promo/manage';
 import type { NodeDb } from '../../../toolchain/catalog-store';
-import { isCourseOpen } from '../../../shared/catalog/visibility';
 
 /** The server's largest page. */
 export const PAGE = 1000;
 
-export type Doc = { _id: string } & Record<string, unknown>;
+export type { Doc };
 
 export async function rows<T = Doc>(query: { get(): Promise<unknown> }): Promise<T[]> {
   return ((await query.get()) as { data: T[] }).data;
@@ -44,45 +44,33 @@ export async function existing<T = Doc>(
   return new Map(found.map((doc) => [doc._id, doc]));
 }
 
-/** A problem for each id of `ids` (at `path[i]`) that is not a document of the collection. */
-export async function unknownIds(
-  db: NodeDb,
-  collection: CollectionName,
-  ids: readonly string[] | undefined,
-  path: string,
-  what: string,
-): Promise<Problem[]> {
-  if (!ids || ids.length === 0) return [];
-  const found = await existing(db, collection, ids);
-  return ids.flatMap((id, i) =>
-    found.has(id) ? [] : [{ path: `${path}[${i}]`, message: `${path}[${i}] "${id}" is not a known ${what}` }],
-  );
-}
-
-/** Inserts a new document; a taken id is a problem naming `id`, and nothing is written. */
-export async function insertNew(db: NodeDb, collection: CollectionName, doc: Doc): Promise<Problem[]> {
-  try {
-    await db.collection(collection).add(doc);
-    return [];
-  } catch (error) {
-    if (!isDuplicateKey(error)) throw error;
-    return takenId(doc._id);
-  }
-}
-
-export function takenId(id: string): Problem[] {
-  return [{ path: 'id', message: `id "${id}" is taken: choose another --id` }];
-}
-
-/** The course's list price, or undefined when it is not a published course. */
-export async function publishedPrice(
-  db: NodeDb,
-  target: { kind: 'course' | 'bundle'; id: string },
-): Promise<number | undefined> {
-  const collection = target.kind === 'course' ? COLLECTIONS.courses : COLLECTIONS.bundles;
-  const doc = await byId<{ status?: unknown; priceFen?: unknown }>(db, collection, target.id);
-  const onSale = target.kind === 'course' ? isCourseOpen(doc) : doc?.status === 'published';
-  return onSale && typeof doc?.priceFen === 'number' ? doc.priceFen : undefined;
+/**
+ * The promo rules' store (shared/promo/manage.ts) over node-sdk, whose writes take the data itself (`add(doc)`,
+ * `where().remove()`), where wx-server-sdk takes `{ data }`.
+ */
+export function nodePromoStore(db: NodeDb): PromoStore {
+  return {
+    byId: (collection, id) => byId<Doc>(db, collection, id),
+    existing: (collection, ids) => existing<Doc>(db, collection, ids),
+    insertNew: async (collection, doc) => {
+      try {
+        await db.collection(collection).add(doc);
+        return true;
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+        return false;
+      }
+    },
+    insertAll: async (collection, docs) => {
+      await db.collection(collection).add([...docs]);
+    },
+    removeAll: async (collection, ids) => {
+      await db
+        .collection(collection)
+        .where({ _id: db.command.in([...ids]) })
+        .remove();
+    },
+  };
 }
 
 /** The documents that pass their reader; `onBad` hears of each other one. */
