@@ -74,3 +74,10 @@ export async function insertCourses(db: Database, ids: readonly string[]): Promi
     ids.map((id) => course({ _id: id, lessonCount: 1, learnerCount: 0, rating: emptyRating() })),
   );
 }
+
+/** Makes each openid an admin of its creators (`creatorAdmins`, as `npm run creator -- add-admin` writes). */
+export async function admitCreatorAdmins(db: Database, admins: Record<string, string[]>): Promise<void> {
+  for (const [openid, creatorIds] of Object.entries(admins)) {
+    await db.collection('creatorAdmins').doc(openid).set({ data: { creatorIds } });
+  }
+}

@@ -11,7 +11,13 @@ import {
   switchCoursePriceTest,
   type CreatorReviewDeps,
 } from '../../shared/creator';
+import {
+  createCreatorPromotion,
+  creatorPromotionsOf,
+  updateCreatorPromotionStatus,
+} from '../../shared/creator/promotions';
 import { clientFunction, initCloud } from '../../shared/entry';
+import { redeemCodeKey } from '../../shared/promo/code-key';
 import { textChecker } from '../../shared/reviews';
 import { readBlockedTerms } from '../../shared/settings';
 
@@ -26,6 +32,9 @@ const deps: CreatorReviewDeps = {
   }),
 };
 
+// The promo function's key (REDEEM_CODE_SECRET, set on both functions, else the environment's stored one).
+const codeKey = redeemCodeKey(db, process.env);
+
 export const main = clientFunction<typeof creatorActions, CreatorResponses>(cloud, creatorActions, () => ({
   access: (_params, call) => creatorAccess(db, call.openid),
   overview: (params, call) => creatorOverviewOf(deps, call.openid, params),
@@ -36,4 +45,7 @@ export const main = clientFunction<typeof creatorActions, CreatorResponses>(clou
   applyPrice: (params, call) => applyCoursePrice(deps, call.openid, params),
   priceTest: (params, call) => switchCoursePriceTest(deps, call.openid, params),
   // Promotion actions go here.
+  promotions: (params, call) => creatorPromotionsOf(deps, call.openid, params),
+  createPromotion: (params, call) => createCreatorPromotion({ ...deps, codeKey }, call.openid, params),
+  updatePromotionStatus: (params, call) => updateCreatorPromotionStatus(deps, call.openid, params),
 }));

@@ -14,7 +14,8 @@ import { DocId } from './catalog';
 import type { RequestOf } from './handler';
 import { REPORT_DECISIONS } from './report';
 import { Review, REVIEW_STATUSES, ReviewSummary } from './review';
-import { StringEnum, Text } from './validation';
+import { COUPON_KINDS } from './promo';
+import { Line, StringEnum, Text } from './validation';
 
 /** A reply is one short answer under a review. */
 export const CREATOR_REPLY_MAX = 300;
@@ -45,6 +46,92 @@ export const PRICE_TEST_DEFAULT_SPAN = { min: 0.7, max: 1.5 } as const;
 
 /** @default values the `reviews` action applies when the param is absent. */
 export const CREATOR_REVIEWS_DEFAULTS = { page: 1, pageSize: 20 } as const;
+
+/** What the creator center creates: a coupon, a limited-time price (`promotions`), a batch of redemption codes. */
+export const PROMOTION_KINDS = ['coupon', 'discount', 'codes'] as const;
+export type PromotionKind = (typeof PROMOTION_KINDS)[number];
+
+/** `active` sells; `paused` does not until made `active` again; `revoked` is final. */
+export const PROMOTION_STATUSES = ['active', 'paused', 'revoked'] as const;
+export type PromotionStatus = (typeof PROMOTION_STATUSES)[number];
+
+/**
+ * What one creator-center call may create: a coupon's stock and per-learner limit, courses in its scope, codes in a
+ * batch (1,000 codes are hashed and written in 2 inserts, well within the function's 10 s), the longest window.
+ * `npm run promo` keeps the documents' own limits (a stock of 1,000,000, 10,000 codes a batch).
+ */
+export const PROMOTION_LIMITS = {
+  couponStock: 100_000,
+  perLearner: 10,
+  scopeCourses: 50,
+  codesPerBatch: 1000,
+  windowDays: 366,
+} as const;
+
+const IsoTimeParam = Type.String({ format: 'date-time' });
+const FenParam = Type.Integer({ minimum: 1, maximum: MAX_PRICE_FEN });
+const TargetParam = Type.Object(
+  { kind: StringEnum(['course', 'bundle'] as const), id: DocId },
+  { additionalProperties: false },
+);
+
+/**
+ * A coupon (`coupons`): `kind` `amount` (`amountFen` off), `percent` (`percentOff`, at most `maxOffFen`) or `threshold`
+ * (`amountFen` off from `thresholdFen`); `appliesTo.courseIds` only (all, categories and bundles are the operator's).
+ * @default startsAt now, perLearner 1
+ */
+export const CouponInput = Type.Object(
+  {
+    title: Line({ maxLength: 30 }),
+    kind: StringEnum(COUPON_KINDS),
+    amountFen: Type.Optional(FenParam),
+    percentOff: Type.Optional(Type.Integer({ minimum: 1, maximum: 99 })),
+    maxOffFen: Type.Optional(FenParam),
+    thresholdFen: Type.Optional(FenParam),
+    stock: Type.Integer({ minimum: 1, maximum: PROMOTION_LIMITS.couponStock }),
+    perLearner: Type.Optional(Type.Integer({ minimum: 1, maximum: PROMOTION_LIMITS.perLearner })),
+    appliesTo: Type.Object(
+      {
+        courseIds: Type.Optional(
+          Type.Array(DocId, { minItems: 1, maxItems: PROMOTION_LIMITS.scopeCourses, uniqueItems: true }),
+        ),
+        all: Type.Optional(Type.Boolean()),
+        categories: Type.Optional(Type.Array(DocId)),
+        bundleIds: Type.Optional(Type.Array(DocId)),
+      },
+      { additionalProperties: false },
+    ),
+    startsAt: Type.Optional(IsoTimeParam),
+    endsAt: IsoTimeParam,
+  },
+  { additionalProperties: false },
+);
+export type CouponInput = Static<typeof CouponInput>;
+
+/** A limited-time price (`promotions`) of one of the creator's courses, below its list price. @default label 限时特惠 */
+export const DiscountInput = Type.Object(
+  {
+    target: TargetParam,
+    priceFen: Type.Integer({ minimum: 100, maximum: MAX_PRICE_FEN }),
+    label: Type.Optional(Line({ maxLength: 12 })),
+    startsAt: Type.Optional(IsoTimeParam),
+    endsAt: IsoTimeParam,
+  },
+  { additionalProperties: false },
+);
+export type DiscountInput = Static<typeof DiscountInput>;
+
+/** A batch of redemption codes (`redeemBatches`) of one of the creator's courses; no `expiresAt`: they never expire. */
+export const CodesInput = Type.Object(
+  {
+    target: TargetParam,
+    count: Type.Integer({ minimum: 1, maximum: PROMOTION_LIMITS.codesPerBatch }),
+    expiresAt: Type.Optional(IsoTimeParam),
+    note: Type.Optional(Line({ maxLength: 60 })),
+  },
+  { additionalProperties: false },
+);
+export type CodesInput = Static<typeof CodesInput>;
 
 export const creatorActions = {
   /** @default period 'day' */
@@ -107,6 +194,26 @@ export const creatorActions = {
     { additionalProperties: false },
   ),
   // Promotion actions are added here.
+  /** The caller's creators' coupons, limited-time prices and batches of codes with their usage (one course, or all). */
+  promotions: Type.Object({ courseId: Type.Optional(DocId) }, { additionalProperties: false }),
+  /**
+   * A coupon, a limited-time price or a batch of codes for the creator's own published courses, under `kind` with its
+   * fields named as in the document (shared/promo/documents.ts): exactly the object named by `kind` is given.
+   */
+  createPromotion: Type.Object(
+    {
+      kind: StringEnum(PROMOTION_KINDS),
+      coupon: Type.Optional(CouponInput),
+      discount: Type.Optional(DiscountInput),
+      codes: Type.Optional(CodesInput),
+    },
+    { additionalProperties: false },
+  ),
+  /** Pauses (`paused`), resumes (`active`) or revokes (`revoked`, final) one of them. */
+  updatePromotionStatus: Type.Object(
+    { kind: StringEnum(PROMOTION_KINDS), id: DocId, status: StringEnum(PROMOTION_STATUSES) },
+    { additionalProperties: false },
+  ),
 };
 
 export type CreatorRequest = RequestOf<typeof creatorActions>;
@@ -117,6 +224,9 @@ export type CreatorReplyParams = Static<typeof creatorActions.reply>;
 export type CreatorModerateParams = Static<typeof creatorActions.moderate>;
 export type CreatorApplyPriceParams = Static<typeof creatorActions.applyPrice>;
 export type CreatorPriceTestParams = Static<typeof creatorActions.priceTest>;
+export type CreatorPromotionsParams = Static<typeof creatorActions.promotions>;
+export type CreatePromotionParams = Static<typeof creatorActions.createPromotion>;
+export type UpdatePromotionStatusParams = Static<typeof creatorActions.updatePromotionStatus>;
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const Count = Type.Integer({ minimum: 0 });
@@ -455,6 +565,87 @@ export const PriceTestData = Type.Object({
 });
 export type PriceTestData = Static<typeof PriceTestData>;
 
+/** A coupon with its usage. */
+export const CreatorCouponView = Type.Object({
+  id: Type.String(),
+  title: Type.String(),
+  kind: StringEnum(COUPON_KINDS),
+  /** Its figure in words: `立减 ¥20`, `8.5 折`, `满 ¥100 减 ¥20`. */
+  label: Type.String(),
+  amountFen: Type.Optional(Count),
+  percentOff: Type.Optional(Count),
+  maxOffFen: Type.Optional(Count),
+  thresholdFen: Type.Optional(Count),
+  courseIds: Type.Array(Type.String()),
+  startsAt: Type.String(),
+  endsAt: Type.String(),
+  status: StringEnum(PROMOTION_STATUSES),
+  stock: Count,
+  perLearner: Count,
+  claimed: Count,
+  remaining: Count,
+  /** Claims held by a pending order, and spent on a paid one. */
+  held: Count,
+  used: Count,
+  createdAt: Type.String(),
+});
+export type CreatorCouponView = Static<typeof CreatorCouponView>;
+
+/** A limited-time price: `running` while active, inside its window and below the list price. */
+export const CreatorDiscountView = Type.Object({
+  id: Type.String(),
+  courseId: Type.String(),
+  priceFen: Count,
+  label: Type.String(),
+  startsAt: Type.String(),
+  endsAt: Type.String(),
+  status: StringEnum(PROMOTION_STATUSES),
+  running: Type.Boolean(),
+  createdAt: Type.String(),
+});
+export type CreatorDiscountView = Static<typeof CreatorDiscountView>;
+
+/** A batch of redemption codes: the codes themselves are shown once, when created. */
+export const CreatorCodeBatchView = Type.Object({
+  id: Type.String(),
+  courseId: Type.String(),
+  count: Count,
+  used: Count,
+  expiresAt: Type.Optional(Type.String()),
+  note: Type.Optional(Type.String()),
+  status: StringEnum(PROMOTION_STATUSES),
+  createdAt: Type.String(),
+});
+export type CreatorCodeBatchView = Static<typeof CreatorCodeBatchView>;
+
+/** Newest first. Bundles (memberships, 专栏) and coupons for more than the creator's courses are the operator's. */
+export const CreatorPromotionsData = Type.Object({
+  coupons: Type.Array(CreatorCouponView),
+  discounts: Type.Array(CreatorDiscountView),
+  batches: Type.Array(CreatorCodeBatchView),
+});
+export type CreatorPromotionsData = Static<typeof CreatorPromotionsData>;
+
+export const CreatePromotionData = Type.Object({
+  kind: StringEnum(PROMOTION_KINDS),
+  coupon: Type.Optional(CreatorCouponView),
+  discount: Type.Optional(CreatorDiscountView),
+  batch: Type.Optional(CreatorCodeBatchView),
+  /** `codes` only: as a person types them, `7K3M-Q9XD-2HWT-B8NE`. Shown this once: only their hashes are stored. */
+  codes: Type.Optional(Type.Array(Type.String())),
+});
+export type CreatePromotionData = Static<typeof CreatePromotionData>;
+
+export const UpdatePromotionStatusData = Type.Object({
+  kind: StringEnum(PROMOTION_KINDS),
+  id: Type.String(),
+  status: StringEnum(PROMOTION_STATUSES),
+  previousStatus: StringEnum(PROMOTION_STATUSES),
+  /** false when it already had the status. */
+  changed: Type.Boolean(),
+});
+export type UpdatePromotionStatusData = Static<typeof UpdatePromotionStatusData>;
+
 export const CreatorAccessData = Type.Object({
   /** The creators the caller administers, in their `creatorAdmins` document's order; empty for anyone else. */
   creators: Type.Array(Type.Object({ id: Type.String(), name: Type.String() })),
@@ -470,4 +661,7 @@ export interface CreatorResponses {
   moderate: { review: CreatorReview };
   applyPrice: ApplyPriceData;
   priceTest: PriceTestData;
+  promotions: CreatorPromotionsData;
+  createPromotion: CreatePromotionData;
+  updatePromotionStatus: UpdatePromotionStatusData;
 }
