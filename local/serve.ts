@@ -42,11 +42,12 @@ export async function serveLocalCloud({ port, dataDir }: ServeOptions): Promise<
     );
     const history = await loadDemoHistory(starting);
     const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+    const ticks = (n: number) => `${n} tick${n === 1 ? '' : 's'}`;
     console.log(
       `demo history and learners loaded: ${history.added} documents (${seconds(history.writeMs)}); nightly jobs: ` +
         `courseStats ${seconds(history.jobMs.courseStats)} (${history.quality} quality scores), insights ` +
-        `${seconds(history.jobMs.insights)} (${history.insights} courses, ${history.ticks.insights} ticks), retrain ` +
-        `${seconds(history.jobMs.retrain)} (${history.ticks.retrain} ticks)`,
+        `${seconds(history.jobMs.insights)} (${history.insights} courses, ${ticks(history.ticks.insights)}), retrain ` +
+        `${seconds(history.jobMs.retrain)} (${ticks(history.ticks.retrain)})`,
     );
   });
 }
