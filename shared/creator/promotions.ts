@@ -17,6 +17,7 @@ import { COLLECTIONS } from '../collections';
 import {
   AppError,
   PROMOTION_LIMITS,
+  type CodesInput,
   type CouponInput,
   type CreatePromotionData,
   type CreatePromotionParams,
@@ -25,6 +26,7 @@ import {
   type CreatorDiscountView,
   type CreatorPromotionsData,
   type CreatorPromotionsParams,
+  type DiscountInput,
   type ErrorCode,
   type PromotionKind,
   type UpdatePromotionStatusData,
@@ -311,14 +313,67 @@ async function ownScope(db: Database, creatorIds: readonly string[], input: Coup
   return courseIds;
 }
 
-/** The object named by `kind`, and no other. */
-function inputOf(params: CreatePromotionParams) {
+/** The object named by `kind` (the param, narrowed by the caller), and no other. */
+function inputOf<K extends PromotionKind>(
+  params: CreatePromotionParams,
+  kind: K,
+): NonNullable<CreatePromotionParams[K]> {
   for (const other of ['coupon', 'discount', 'codes'] as const) {
-    if (other !== params.kind && params[other] !== undefined) throw invalid(other, `kind 为 ${params.kind} 时不能给出`);
+    if (other !== kind && params[other] !== undefined) throw invalid(other, `kind 为 ${kind} 时不能给出`);
   }
-  const input = params[params.kind];
-  if (input === undefined) throw invalid(params.kind, `kind 为 ${params.kind} 时必须给出`);
-  return input;
+  const input = params[kind];
+  if (input === undefined) throw invalid(kind, `kind 为 ${kind} 时必须给出`);
+  return input as NonNullable<CreatePromotionParams[K]>;
+}
+
+/** What every new one starts with. */
+const fresh = (now: Date) => ({ status: 'active', createdAt: now.toISOString() });
+
+async function createCoupon(deps: PromotionDeps, creatorIds: readonly string[], input: CouponInput, now: Date) {
+  const window = windowOf('coupon', input, now);
+  const courseIds = await ownScope(deps.db, creatorIds, input);
+  const raw = defined({
+    _id: newPromoId('coupon'),
+    ...input,
+    ...window,
+    perLearner: input.perLearner ?? 1,
+    appliesTo: { courseIds },
+    claimed: 0,
+    ...fresh(now),
+  });
+  const saved = await saveCoupon(wxPromoStore(deps.db), raw);
+  if (!saved.ok) throw refusal('coupon', saved.problems);
+  const coupon = saved.doc;
+  return couponView({ coupon, claimed: 0, remaining: remainingStock(coupon), held: 0, used: 0 });
+}
+
+async function createDiscount(deps: PromotionDeps, creatorIds: readonly string[], input: DiscountInput, now: Date) {
+  const window = windowOf('discount', input, now);
+  const { target, listPriceFen } = await ownTarget(deps.db, creatorIds, 'discount', input.target);
+  const raw = {
+    _id: newPromoId('discount'),
+    ...window,
+    target,
+    priceFen: input.priceFen,
+    label: input.label ?? '限时特惠',
+  };
+  const saved = await saveDiscount(wxPromoStore(deps.db), { ...raw, ...fresh(now) });
+  if (!saved.ok) throw refusal('discount', saved.problems, listPriceFen);
+  return discountView({ promotion: saved.doc, running: promotionRuns(saved.doc, now) });
+}
+
+async function createCodes(deps: PromotionDeps, creatorIds: readonly string[], input: CodesInput, now: Date) {
+  const { target } = await ownTarget(deps.db, creatorIds, 'codes', input.target);
+  const raw = defined({
+    _id: newPromoId('batch'),
+    target,
+    count: input.count,
+    expiresAt: input.expiresAt,
+    note: input.note,
+  });
+  const issued = await issueCodes(wxPromoStore(deps.db), { ...raw, ...fresh(now) }, [], now, deps.codeKey, deps.random);
+  if (!issued.ok) throw refusal('codes', issued.problems);
+  return { batch: batchView({ batch: issued.issued.batch, used: 0 }), codes: issued.issued.codes };
 }
 
 export async function createCreatorPromotion(
@@ -326,64 +381,22 @@ export async function createCreatorPromotion(
   openid: string,
   params: CreatePromotionParams,
 ): Promise<CreatePromotionData> {
-  const { db } = deps;
+  const creatorIds = await callerCreatorIds(deps.db, openid);
   const now = deps.now();
-  const store = wxPromoStore(db);
-  const creatorIds = await callerCreatorIds(db, openid);
-  inputOf(params);
-  const base = { status: 'active', createdAt: now.toISOString() };
-  if (params.kind === 'coupon' && params.coupon) {
-    const input = params.coupon;
-    const window = windowOf('coupon', input, now);
-    const courseIds = await ownScope(db, creatorIds, input);
-    const raw = defined({
-      _id: newPromoId('coupon'),
-      ...input,
-      ...window,
-      perLearner: input.perLearner ?? 1,
-      appliesTo: { courseIds },
-      claimed: 0,
-      ...base,
-    });
-    const saved = await saveCoupon(store, raw);
-    if (!saved.ok) throw refusal('coupon', saved.problems);
-    const coupon = saved.doc;
-    return {
-      kind: 'coupon',
-      coupon: couponView({ coupon, claimed: 0, remaining: remainingStock(coupon), held: 0, used: 0 }),
-    };
+  switch (params.kind) {
+    case 'coupon':
+      return {
+        kind: 'coupon',
+        coupon: await createCoupon(deps, creatorIds, inputOf(params, 'coupon'), now),
+      };
+    case 'discount':
+      return {
+        kind: 'discount',
+        discount: await createDiscount(deps, creatorIds, inputOf(params, 'discount'), now),
+      };
+    case 'codes':
+      return { kind: 'codes', ...(await createCodes(deps, creatorIds, inputOf(params, 'codes'), now)) };
   }
-  if (params.kind === 'discount' && params.discount) {
-    const input = params.discount;
-    const window = windowOf('discount', input, now);
-    const { target, listPriceFen } = await ownTarget(db, creatorIds, 'discount', input.target);
-    const raw = {
-      _id: newPromoId('discount'),
-      ...window,
-      target,
-      priceFen: input.priceFen,
-      label: input.label ?? '限时特惠',
-      ...base,
-    };
-    const saved = await saveDiscount(store, raw);
-    if (!saved.ok) throw refusal('discount', saved.problems, listPriceFen);
-    const promotion = saved.doc;
-    return { kind: 'discount', discount: discountView({ promotion, running: promotionRuns(promotion, now) }) };
-  }
-  const input = params.codes;
-  if (!input) throw invalid('codes', 'kind 为 codes 时必须给出');
-  const { target } = await ownTarget(db, creatorIds, 'codes', input.target);
-  const raw = defined({
-    _id: newPromoId('batch'),
-    target,
-    count: input.count,
-    expiresAt: input.expiresAt,
-    note: input.note,
-    ...base,
-  });
-  const issued = await issueCodes(store, raw, [], now, deps.codeKey, deps.random);
-  if (!issued.ok) throw refusal('codes', issued.problems);
-  return { kind: 'codes', batch: batchView({ batch: issued.issued.batch, used: 0 }), codes: issued.issued.codes };
 }
 
 const KIND_COLLECTIONS = {

@@ -5,16 +5,18 @@
  * - a discount (a limited-time price): no longer in force;
  * - a batch of codes: its unused codes no longer redeem (redeemed ones keep what they opened);
  * - a bundle: archived, no longer listed or sold; its holders keep their access until their term ends.
+ * A paused coupon, discount or batch (the creator center) is revoked all the same.
  */
 import { COLLECTIONS, type CollectionName } from '../../../shared/collections';
 import type { Problem } from '../../../shared/contract';
+import { STATUS_COLLECTIONS } from '../../../shared/promo/manage';
 import type { NodeDb } from '../../../toolchain/catalog-store';
 import { byId } from './store';
 
 export const REVOCABLE = {
-  coupon: { collection: COLLECTIONS.coupons, status: 'revoked' },
-  discount: { collection: COLLECTIONS.promotions, status: 'revoked' },
-  batch: { collection: COLLECTIONS.redeemBatches, status: 'revoked' },
+  coupon: { collection: STATUS_COLLECTIONS.coupon, status: 'revoked' },
+  discount: { collection: STATUS_COLLECTIONS.discount, status: 'revoked' },
+  batch: { collection: STATUS_COLLECTIONS.batch, status: 'revoked' },
   bundle: { collection: COLLECTIONS.bundles, status: 'archived' },
 } as const satisfies Record<string, { collection: CollectionName; status: string }>;
 
