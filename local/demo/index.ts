@@ -248,6 +248,7 @@ export async function loadDemoHistory(cloud: LocalCloud, now: Date = new Date())
   const reviews = learners.reviews.map((r) => ({ ...r, author: authorName(r._openid, secret) }));
   const batches: [CollectionName, readonly { _id: string }[]][] = [
     [COLLECTIONS.courseDaily, history.daily],
+    [COLLECTIONS.cardImpressions, history.impressions],
     [COLLECTIONS.orders, [...history.orders, ...learners.orders]],
     [COLLECTIONS.priceTests, history.priceTests],
     [COLLECTIONS.grants, learners.grants],

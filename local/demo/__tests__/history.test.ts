@@ -42,6 +42,12 @@ test('the same courses and day give the same history, of plausible size', () => 
   expect([...perLearner.values()].some((bought) => bought.length >= 5)).toBe(true);
   for (const bought of perLearner.values()) expect(new Set(bought).size).toBe(bought.length);
   expect(history.priceTests.map((t) => t.courseId)).toEqual([DEMO_TESTED_COURSE]);
+  // Cards were shown several times per page view, on every day a course had views.
+  for (const course of courses.filter((c) => c.status === 'published')) {
+    const views = history.daily.filter((d) => d.courseId === course._id).reduce((n, d) => n + d.detailViews, 0);
+    const shown = history.impressions.reduce((n, doc) => n + (doc.counts[course._id] ?? 0), 0);
+    expect([course._id, shown >= 5 * views && shown <= 9 * views]).toEqual([course._id, true]);
+  }
 });
 
 test('after the load every priced course has its insight, and the demo’s price test has this week decided', async () => {

@@ -1,8 +1,8 @@
 /**
  * The demo's past, so a first `npm start` shows the creator insights (issue 15) without waiting for nights of real
  * use: 16 weeks before the load of prospects' counters (`courseDaily`: page views, the sketch of unique viewers, free
- * lessons started, checkouts, the price shown) and the paid and refunded orders of demo buyers, for every published
- * course; and one running price test (`docker-practice`, three weeks in, having tried ¥69 in its second week).
+ * lessons started, checkouts, the price shown), the cards shown in lists (`cardImpressions`, the funnel's top), and
+ * the paid and refunded orders of demo buyers, for every published course; and one running price test (`docker-practice`, three weeks in, having tried ¥69 in its second week).
  *
  * Each course is a market of the kind `npm run pricing:sim` simulates: prospects a day from its popularity (more at
  * weekends, slowly growing), each buying with probability c · exp(−s · (p / r − 1)) at price p, r its list price, a
@@ -16,6 +16,7 @@
 import type { CourseDoc } from '../../../shared/catalog';
 import { addDays, beijingDay, dayStart, weekOf } from '../../../shared/insights/daily/calendar';
 import { courseDailyId, type CourseDailyDoc } from '../../../shared/insights/daily/counters';
+import { SHARDS, type CardImpressionsDoc } from '../../../shared/insights/daily/impressions';
 import { sketchOf } from '../../../shared/insights/daily/viewer-sketch';
 import { poisson } from '../../../shared/insights/pricing/market';
 import type { PriceTestDoc } from '../../../shared/insights/pricing/price-test-doc';
@@ -43,6 +44,8 @@ const SENSITIVITY: Record<string, number> = {
 
 export interface DemoHistory {
   daily: CourseDailyDoc[];
+  /** The cards shown each day (the funnel's top): 5–9 per page view, spread over the day's shards. */
+  impressions: CardImpressionsDoc[];
   orders: OrderDoc[];
   priceTests: PriceTestDoc[];
 }
@@ -97,7 +100,9 @@ export function buildDemoHistory(
   const daily: CourseDailyDoc[] = [];
   const orders: OrderDoc[] = [];
   const priceTests: PriceTestDoc[] = [];
+  const shards = new Map<string, Record<string, number>[]>();
   for (const course of courses.filter((c) => c.status === 'published')) {
+    const cards = new SeededRandom(hashOf(`${course._id}/impressions`));
     const random = new SeededRandom(hashOf(course._id));
     const test = course._id === DEMO_TESTED_COURSE ? demoTest(course, thisWeek) : undefined;
     if (test) priceTests.push(test);
@@ -163,12 +168,20 @@ export function buildDemoHistory(
           ],
         });
       }
+      const detailViews = viewers + poisson(viewers * 0.3, random);
+      const shown = Math.round(detailViews * (5 + 4 * cards.uniform()));
+      const dayShards = shards.get(day) ?? Array.from({ length: SHARDS }, (): Record<string, number> => ({}));
+      shards.set(day, dayShards);
+      dayShards.forEach((counts, shard) => {
+        const n = Math.floor(shown / SHARDS) + (shard < shown % SHARDS ? 1 : 0);
+        if (n > 0) counts[course._id] = n;
+      });
       daily.push({
         _id: courseDailyId(course._id, day),
         courseId: course._id,
         day,
         week: weekOf(day),
-        detailViews: viewers + poisson(viewers * 0.3, random),
+        detailViews,
         viewers: sketchOf(openids),
         freeLessonStarts: poisson(viewers * 0.2, random),
         checkouts: checkouts + poisson(checkouts * 0.5, random),
@@ -177,5 +190,14 @@ export function buildDemoHistory(
       });
     }
   }
-  return { daily, orders, priceTests };
+  const impressions = [...shards].flatMap(([day, counts]) =>
+    counts.map((c, shard) => ({
+      _id: `${day}_${shard}`,
+      day,
+      shard,
+      counts: c,
+      updatedAt: new Date(dayStart(day).getTime() + 23 * 3_600_000).toISOString(),
+    })),
+  );
+  return { daily, impressions, orders, priceTests };
 }
