@@ -24,6 +24,7 @@ export const MY_COUPON_STATUS_TEXT: Record<MyCouponStatus, string> = {
   usable: '',
   held: '待支付订单使用中',
   used: '已使用',
+  paused: '已暂停使用',
   expired: '已过期',
 };
 

@@ -13,10 +13,10 @@ export type CouponKind = (typeof COUPON_KINDS)[number];
 
 /**
  * A claimed coupon's state as the learner sees it: `usable`; `held` by a pending order (back to usable when the order
- * closes); `used` by a paid order; `expired` once its window has ended or the creator revoked it, unless used or held (also while the creator paused it:
- * it shows as usable again once resumed).
+ * closes); `used` by a paid order; `paused` while the creator paused the coupon (usable again once resumed, listed
+ * under the `usable` filter); `expired` once its window has ended or the creator revoked it, unless used or held.
  */
-export const MY_COUPON_STATUSES = ['usable', 'held', 'used', 'expired'] as const;
+export const MY_COUPON_STATUSES = ['usable', 'held', 'used', 'paused', 'expired'] as const;
 export type MyCouponStatus = (typeof MY_COUPON_STATUSES)[number];
 
 /** The `mine` filter: `usable` also lists the coupons held by a pending order. */

@@ -58,9 +58,13 @@ export function couponValid(coupon: CouponDoc, now: Date): boolean {
   return coupon.status === 'active' && inWindow(coupon, now);
 }
 
-/** The status the learner sees: a usable claim whose coupon is no longer valid shows as expired. */
+/**
+ * The status the learner sees: a usable claim whose coupon is no longer valid shows as expired, or as paused while
+ * the creator paused the coupon inside its window.
+ */
 export function myCouponStatus(userCoupon: UserCouponDoc, coupon: CouponDoc, now: Date): MyCouponStatus {
   if (userCoupon.status !== 'usable') return userCoupon.status;
+  if (coupon.status === 'paused' && inWindow(coupon, now)) return 'paused';
   return couponValid(coupon, now) ? 'usable' : 'expired';
 }
 

@@ -138,9 +138,12 @@ export async function claimableCoupons(
   };
 }
 
-/** The stored states a filter reads, and the statuses it shows (`usable` also shows those held by a pending order). */
+/**
+ * The stored states a filter reads, and the statuses it shows (`usable` also shows those held by a pending order and
+ * those the creator paused).
+ */
 const FILTERS: Record<MyCouponFilter, { stored: UserCouponStatus[]; shown: MyCouponStatus[] }> = {
-  usable: { stored: ['usable', 'held'], shown: ['usable', 'held'] },
+  usable: { stored: ['usable', 'held'], shown: ['usable', 'held', 'paused'] },
   used: { stored: ['used'], shown: ['used'] },
   expired: { stored: ['usable'], shown: ['expired'] },
 };

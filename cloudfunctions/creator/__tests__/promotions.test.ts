@@ -286,11 +286,19 @@ describe('each kind, created and listed with its usage', () => {
       expect(use.error).toMatchObject({ code: 'FAILED_PRECONDITION', details: { reason: 'paused' } });
       expect(use.error?.message).toContain('暂停');
       expect((await listed()).coupons[0]).toMatchObject({ status: 'paused' });
+      const mine = async () =>
+        (await promo(LEARNER, { action: 'mine', status: 'usable' })).data.items.map(
+          (c: { status: string }) => c.status,
+        );
+      // The learner's claim is kept, shown as paused under 可用, and offered for no price meanwhile.
+      expect(await mine()).toEqual(['paused']);
+      expect((await promo(LEARNER, { action: 'quote', courseId: COURSE_ID })).data.usableCoupons).toEqual([]);
 
       expect(dataOf(await setStatus('coupon', couponId, 'active'), UpdatePromotionStatusData)).toMatchObject({
         changed: true,
       });
       expect((await promo('o-learner-2', { action: 'claim', couponId })).ok).toBe(true);
+      expect(await mine()).toEqual(['usable']);
       const quote = await promo(LEARNER, { action: 'quote', courseId: COURSE_ID, couponId });
       expect(quote.data.payFen).toBe(3900);
     });
