@@ -9,7 +9,7 @@
  * and bundles themselves (memberships, 专栏) are the operator's (`npm run promo`, the console): never listed here, and
  * refused when asked for, naming the field. One of another creator, or one that does not exist, is one FORBIDDEN.
  *
- * Database calls: `promotions` 6 in 3 rounds (the admin; the creators' courses; coupons, prices and batches; the
+ * Database calls: `promotions` 7 in 4 rounds (the admin; the creators' courses; coupons, prices and batches; the
  * claims and the used codes counted by two aggregates); `createPromotion` 3–5 and the writes (codes: 1 insert per 500);
  * `updatePromotionStatus` 3 and one conditional update.
  */
