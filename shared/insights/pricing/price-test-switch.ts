@@ -11,7 +11,14 @@ import { beijingDay, weekOf } from '../daily/calendar';
 import type { AppSettings } from '../../settings';
 import { newPriceTest, testPrices, testRailOf, type PriceTestBounds, type PriceTestDoc } from './price-test-doc';
 
+/** Why a switch was refused, for a caller that words it its own way (the creator center, in Chinese). */
+export type SwitchRefusal = 'notOnSale' | 'running' | 'noLadderPrice' | 'noRegisteredPrice' | 'notRunning';
+export interface SwitchProblem extends Problem {
+  refusal: SwitchRefusal;
+}
+
 export type TestResult = { ok: true; test: PriceTestDoc } | { ok: false; problems: Problem[] };
+export type SwitchResult = { ok: true; test: PriceTestDoc } | { ok: false; problems: SwitchProblem[] };
 
 /** What switching needs of the database. */
 export interface PriceTestStore {
@@ -34,22 +41,27 @@ export interface BoundNames {
 
 export const OPTION_NAMES: BoundNames = { ladder: 'ladder', bounds: 'min-fen..max-fen' };
 
-const noCourse = (courseId: string): Problem => ({
+const noCourse = (courseId: string): SwitchProblem => ({
   path: 'courseId',
   message: `courseId "${courseId}" is not a published course with a price`,
+  refusal: 'notOnSale',
 });
 
 /** Why the course cannot start a test now (not on sale with a price, a test running), and its list price. */
 export async function priceTestCourseProblems(
   store: PriceTestStore,
   courseId: string,
-): Promise<{ priceFen: number; problems: Problem[] }> {
+): Promise<{ priceFen: number; problems: SwitchProblem[] }> {
   const [course, running] = await Promise.all([store.course(courseId), store.test(courseId)]);
-  const problems: Problem[] = [];
+  const problems: SwitchProblem[] = [];
   const priceFen = isCourseOpen(course) && typeof course.priceFen === 'number' ? course.priceFen : 0;
   if (priceFen <= 0) problems.push(noCourse(courseId));
   if (running?.status === 'running') {
-    problems.push({ path: 'courseId', message: `courseId "${courseId}" has a test running: stop it first` });
+    problems.push({
+      path: 'courseId',
+      message: `courseId "${courseId}" has a test running: stop it first`,
+      refusal: 'running',
+    });
   }
   return { priceFen, problems };
 }
@@ -61,7 +73,7 @@ export async function switchPriceTestOn(
   bounds: PriceTestBounds,
   now: Date,
   names: BoundNames = OPTION_NAMES,
-): Promise<TestResult> {
+): Promise<SwitchResult> {
   const { priceFen, problems } = await priceTestCourseProblems(store, courseId);
   if (problems.length > 0) return { ok: false, problems };
 
@@ -73,7 +85,13 @@ export async function switchPriceTestOn(
   } catch {
     return {
       ok: false,
-      problems: [{ path: ladder, message: `${ladder}: no price of the ladder lies within ${names.bounds}` }],
+      problems: [
+        {
+          path: ladder,
+          message: `${ladder}: no price of the ladder lies within ${names.bounds}`,
+          refusal: 'noLadderPrice',
+        },
+      ],
     };
   }
   try {
@@ -87,6 +105,7 @@ export async function switchPriceTestOn(
           message:
             `${ladder}: no price within ${names.bounds} has a registered virtual-payment item: register one ` +
             `(${settings.virtualPayment.productIdPrefix}${courseId}_<fen> at <fen>) or widen the bounds`,
+          refusal: 'noRegisteredPrice',
         },
       ],
     };
@@ -97,11 +116,14 @@ export async function switchPriceTestOn(
 }
 
 /** Stops the running test; the course keeps the price in force. */
-export async function switchPriceTestOff(store: PriceTestStore, courseId: string, now: Date): Promise<TestResult> {
+export async function switchPriceTestOff(store: PriceTestStore, courseId: string, now: Date): Promise<SwitchResult> {
   const test = await store.test(courseId);
   const at = now.toISOString();
   if (!test || test.status !== 'running' || !(await store.stop(courseId, at))) {
-    return { ok: false, problems: [{ path: 'courseId', message: `courseId "${courseId}" has no test running` }] };
+    return {
+      ok: false,
+      problems: [{ path: 'courseId', message: `courseId "${courseId}" has no test running`, refusal: 'notRunning' }],
+    };
   }
   return { ok: true, test: { ...test, status: 'stopped', stoppedAt: at, updatedAt: at } };
 }
