@@ -15,6 +15,10 @@ export interface Routes {
   redeem: Record<string, never>;
   bundles: Record<string, never>;
   bundle: { bundleId: string };
+  /** 创作者中心, for creator admins (the 我的 page shows the entry only to them). */
+  creator: Record<string, never>;
+  'creator-course': { courseId: string };
+  'creator-reviews': Record<string, never>;
 }
 
 export type RouteName = keyof Routes;

@@ -24,6 +24,8 @@ export interface MeState {
   /** What became of the last choice: 已保存, waiting for the agreement, or why saving failed; '' before any. */
   saveNote: string;
   saveFailed: boolean;
+  /** The caller administers a creator: the 创作者中心 entry shows. */
+  creatorAdmin: boolean;
 }
 
 export interface MeDeps {
@@ -40,6 +42,7 @@ export function initialMe(): MeState {
     interests: [],
     saveNote: '',
     saveFailed: false,
+    creatorAdmin: false,
   };
 }
 
@@ -64,6 +67,7 @@ export class MeStore extends Store<MeState> {
 
   async load(): Promise<void> {
     this.update({ status: 'loading', error: '' });
+    void this.refreshCreatorAccess();
     await this.refreshPrivacy();
     try {
       const [{ items }, { categories }] = await Promise.all([
@@ -78,6 +82,16 @@ export class MeStore extends Store<MeState> {
       });
     } catch (error) {
       this.update({ status: 'error', error: messageOf(error) });
+    }
+  }
+
+  /** Whether to show 创作者中心: asked apart, so that a failure only leaves the entry out. */
+  async refreshCreatorAccess(): Promise<void> {
+    try {
+      const { creators } = await this.deps.call('creator', { action: 'access' });
+      this.update({ creatorAdmin: creators.length > 0 });
+    } catch {
+      this.update({ creatorAdmin: false });
     }
   }
 

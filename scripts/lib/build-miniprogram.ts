@@ -31,7 +31,7 @@ export function walk(dir: string, out: string[] = []): string[] {
 }
 
 /** Writes the build to `outDir` and returns its files by root-relative path (`pages/home/index.js` → source). */
-export function buildMiniprogram(outDir: string, sourceDir = MINIPROGRAM_DIR): Map<string, string> {
+export function buildMiniprogram(outDir: string): Map<string, string> {
   const files = new Map<string, string>();
   const write = (rel: string, content: string): void => {
     const target = path.join(outDir, rel);
@@ -40,8 +40,8 @@ export function buildMiniprogram(outDir: string, sourceDir = MINIPROGRAM_DIR): M
     files.set(rel.split(path.sep).join('/'), content);
   };
   const entries: string[] = [];
-  for (const file of walk(sourceDir)) {
-    const rel = path.relative(sourceDir, file);
+  for (const file of walk(MINIPROGRAM_DIR)) {
+    const rel = path.relative(MINIPROGRAM_DIR, file);
     if (COPIED.has(path.extname(file)) && !rel.startsWith('tsconfig')) write(rel, fs.readFileSync(file, 'utf8'));
     if (path.basename(file) === 'index.ts' && fs.existsSync(path.join(path.dirname(file), 'index.json'))) {
       entries.push(file);
@@ -54,7 +54,7 @@ export function buildMiniprogram(outDir: string, sourceDir = MINIPROGRAM_DIR): M
       [...entries, '--bundle', '--format=iife', '--platform=neutral', '--target=es2018', '--log-level=error'].concat([
         // The mini-program's npm packages (miniprogram-npm.ts), from their ES build
         '--main-fields=module,main',
-        `--outbase=${sourceDir}`,
+        `--outbase=${MINIPROGRAM_DIR}`,
         `--outdir=${jsDir}`,
       ]),
       { stdio: ['ignore', 'ignore', 'pipe'] },

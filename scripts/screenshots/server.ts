@@ -15,8 +15,6 @@ import { demoLearnerId } from '../../local/demo/catalog/learners';
 import { DEMO_CREATOR_ADMIN, DEMO_NEW_CREATOR_ADMIN } from '../../local/demo/catalog/moderation';
 
 const ROOT = path.resolve(__dirname, '../..');
-/** Preview-only pages (`gallery/pages/<name>`), built beside the mini-program's own: `?page=chart-gallery`. */
-const GALLERY = path.join(__dirname, 'gallery');
 
 export interface PreviewServer {
   url: string;
@@ -95,15 +93,14 @@ export function previewGuide(url: string, cloudUrl: string): string {
     `  a demo learner   ${url}/?page=my-courses&openid=${demoLearnerId(0)} (bought, studied and reviewed courses)`,
     `  creator admins   ${url}/?page=me&openid=${DEMO_CREATOR_ADMIN} (何珊: sales, a course rejected, a change in review)`,
     `                   ${url}/?page=me&openid=${DEMO_NEW_CREATOR_ADMIN} (a new creator: no course, no sales yet)`,
-    '  creator          the mini-program has no creator pages: a creator publishes with',
-    `                   \`${importer}\` into this cloud, then reopens a learner page`,
+    `  creator center   ${url}/?page=creator&openid=${DEMO_CREATOR_ADMIN} (also from 我的 as a creator admin)`,
+    `  publishing       \`${importer}\` into this cloud, then reopen a learner page`,
     '  ?platform=ios shows the iOS purchase rule, ?privacy=need the privacy agreement, ?autopay=1 skips the pay sheet',
   ].join('\n');
 }
 
 export async function startPreview(options: PreviewOptions): Promise<PreviewServer> {
   const files = buildMiniprogram(options.buildDir);
-  for (const [rel, content] of buildMiniprogram(options.buildDir, GALLERY)) files.set(rel, content);
   const fileMap: Record<string, string> = {};
   for (const [rel, content] of files) fileMap[`/mp/${rel}`] = content;
   const assets = {

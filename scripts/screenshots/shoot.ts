@@ -11,6 +11,11 @@ import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startChildCloud, type ChildCloud } from './cloud';
 import { startPreview, type PreviewServer } from './server';
+import {
+  DEMO_CREATOR_ADMIN,
+  DEMO_NEW_CREATOR_ADMIN,
+  DEMO_REJECTED_COURSE_ID,
+} from '../../local/demo/catalog/moderation';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 export const VIEWPORT = { width: 390, height: 844 };
@@ -375,16 +380,67 @@ export async function takeScreenshots(session: Session, outDir: string): Promise
     { texts: ['隐私保护', '我的订单', '感兴趣的方向', '我的优惠券', '兑换码'] },
   );
   await takeSellingShots(session, take, { learner, visitor, payThroughBill });
-  // The chart component, until the creator pages show it (a preview-only page: scripts/screenshots/gallery).
+  await takeCreatorShots(take);
+  return shots;
+}
+
+/**
+ * The creator center (issue 17) as the demo's creator admins see it (local/demo/catalog/moderation.ts): 何珊's
+ * overview and a course with every chart, a course rejected by the content check, the reviews, a new creator with
+ * nothing yet, and a learner who is refused; and the 我的 entry, shown only to a creator admin.
+ */
+async function takeCreatorShots(take: Take): Promise<void> {
+  const admin = { openid: DEMO_CREATOR_ADMIN };
+  const canvas = (name: string) => `[class*="${name}"] canvas`;
+  await take('me-creator', { ...admin, page: 'me' }, { texts: ['创作者中心'] });
   await take(
-    'chart-gallery',
-    { ...visitor, page: 'chart-gallery' },
+    'creator',
+    { ...admin, page: 'creator' },
     {
-      texts: ['销量与预测（80% 区间）', '评分分布', '转化漏斗'],
-      painted: ['[class*="chart-forecast"] canvas', '[class*="chart-rating"] canvas', '[class*="chart-funnel"] canvas'],
+      texts: ['何珊', '收入与订单', '审核中', '未通过', '质量分'],
+      painted: [canvas('revenue-chart'), canvas('orders-chart')],
     },
   );
-  return shots;
+  await take(
+    'creator-week',
+    { ...admin, page: 'creator' },
+    { texts: ['按周'], painted: [canvas('revenue-chart')] },
+    async (page) => {
+      await page.locator('[class*="period"]').nth(1).click();
+    },
+  );
+  await take(
+    'creator-course',
+    { ...admin, page: 'creator-course', courseId: 'python-automation' },
+    {
+      texts: ['每周销量与预测', '近 30 天转化', '完课与流失', '质量分', '评分分布'],
+      painted: [canvas('sales-chart'), canvas('funnel-chart'), canvas('ratings-chart')],
+    },
+  );
+  await take(
+    'creator-course-rejected',
+    { ...admin, page: 'creator-course', courseId: DEMO_REJECTED_COURSE_ID },
+    { texts: ['未通过', '免费课程没有价格建议和销量预测', '还没有学员'] },
+  );
+  await take('creator-reviews', { ...admin, page: 'creator-reviews' }, { texts: ['全部', '待审核', '共', '回复'] });
+  await take(
+    'creator-reviews-hidden',
+    { ...admin, page: 'creator-reviews' },
+    { texts: ['人举报', '已隐藏'] },
+    async (page) => {
+      await page.locator('[class*="chip"]', { hasText: /^已隐藏$/ }).first().click();
+    },
+  );
+  await take(
+    'creator-new',
+    { openid: DEMO_NEW_CREATOR_ADMIN, page: 'creator' },
+    { texts: ['还没有课程', 'course:import'] },
+  );
+  await take(
+    'creator-refused',
+    { openid: 'shots-learner', page: 'creator' },
+    { texts: ['你还不是创作者'], shown: ['[class*="state-error"]'] },
+  );
 }
 
 type Take = (

@@ -149,13 +149,9 @@ export function checkTextWhitespace(root: string): string[] {
   return findings;
 }
 
-/** The preview's own pages (scripts/screenshots/gallery): the components no page of the mini-program uses yet. */
-const GALLERY_PAGES = path.join(REPO, 'scripts/screenshots/gallery/pages');
-
 /**
  * A copy of the DevTools project (project.config.json and miniprogram/ without its tests or npm build) in a new temp
- * folder, with the gallery's pages added to app.json: DevTools compiles only what a page uses, and the chart component
- * is used by the gallery until the creator pages use it. (Their type imports of miniprogram/ are erased.)
+ * folder.
  */
 export function copyProject(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mp-project-'));
@@ -165,12 +161,6 @@ export function copyProject(): string {
     recursive: true,
     filter: (source) => !['__tests__', 'miniprogram_npm'].includes(path.basename(source)),
   });
-  const app = JSON.parse(fs.readFileSync(path.join(root, 'app.json'), 'utf8')) as { pages: string[] };
-  for (const name of fs.readdirSync(GALLERY_PAGES)) {
-    fs.cpSync(path.join(GALLERY_PAGES, name), path.join(root, 'pages', name), { recursive: true });
-    app.pages.push(`pages/${name}/index`);
-  }
-  fs.writeFileSync(path.join(root, 'app.json'), JSON.stringify(app, null, 2));
   return dir;
 }
 

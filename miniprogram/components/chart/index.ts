@@ -21,6 +21,10 @@ import { pixelRatio } from '../../services/platform';
  */
 const element = jsx as unknown as (type: unknown, props: Record<string, unknown>) => unknown;
 
+/** How often, and how long apart, a chart not laid out yet is asked again (2 s in all). */
+const LAYOUT_ATTEMPTS = 20;
+const LAYOUT_RETRY_MS = 100;
+
 const AXIS_STYLE = { label: { fontSize: 11, fill: '#8f959e' } };
 
 /** F2's element tree for a spec. */
@@ -101,14 +105,37 @@ Component({
     },
   },
   lifetimes: {
+    // `ready` is WeChat's moment for a canvas query; a chart added later by a `wx:if` is also drawn from `attached`
+    // (the preview does not call `ready` on components created after the page's first render).
+    attached(): void {
+      setTimeout(() => this.draw(0), 0);
+    },
     ready(): void {
+      this.draw(0);
+    },
+    detached(): void {
+      drawn.get(this)?.canvas.destroy();
+      drawn.delete(this);
+    },
+  },
+  methods: {
+    /**
+     * Draws on the canvas once it is laid out. A chart that a `wx:if` adds with the page's data can be ready before
+     * its canvas has a size (the preview lays it out a frame later): it is asked again, a few times.
+     */
+    draw(attempt: number): void {
       this.createSelectorQuery()
         .select('#chart')
         .fields({ node: true, size: true })
         .exec((results: { node?: WechatMiniprogram.Canvas; width: number; height: number }[]) => {
+          if (drawn.has(this)) return;
           const found = results[0];
           const context = found?.node?.getContext('2d');
-          if (!found?.node || !context || !found.width) return; // not laid out, or no 2d canvas here
+          if (!found?.node || !context) return; // no 2d canvas here
+          if (!found.width) {
+            if (attempt < LAYOUT_ATTEMPTS) setTimeout(() => this.draw(attempt + 1), LAYOUT_RETRY_MS);
+            return;
+          }
           const { node } = found;
           const ratio = pixelRatio();
           node.width = found.width * ratio;
@@ -131,12 +158,6 @@ Component({
           void canvas.render();
         });
     },
-    detached(): void {
-      drawn.get(this)?.canvas.destroy();
-      drawn.delete(this);
-    },
-  },
-  methods: {
     spec(): ChartSpec {
       const { kind, categories, series, band, horizontal } = this.data;
       const input: ChartInput = { kind: kind as ChartKind, categories, series, band, horizontal };

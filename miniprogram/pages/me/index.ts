@@ -1,4 +1,7 @@
-/** 我的: privacy agreement, interests, and the way to orders, courses, coupons, memberships and redemption codes. */
+/**
+ * 我的: privacy agreement, interests, and the way to orders, courses, coupons, memberships and redemption codes; for
+ * a creator admin, to the creator center.
+ */
 import { call } from '../../services/call';
 import { navigate } from '../../services/nav';
 import { getPrivacySetting } from '../../services/wx-api';
@@ -44,6 +47,9 @@ definePage({
     },
     onBundles(): void {
       navigate('bundles');
+    },
+    onCreator(): void {
+      navigate('creator');
     },
   },
 });

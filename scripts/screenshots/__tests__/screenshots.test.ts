@@ -54,7 +54,15 @@ it('takes one screenshot per page and state', () => {
       'bundle-bought',
       'my-courses-access',
       'list-sale',
-      'chart-gallery',
+      'me-creator',
+      'creator',
+      'creator-week',
+      'creator-course',
+      'creator-course-rejected',
+      'creator-reviews',
+      'creator-reviews-hidden',
+      'creator-new',
+      'creator-refused',
     ]),
   );
   for (const shot of shots) expect(fs.statSync(shot.file).size).toBeGreaterThan(10_000);
