@@ -428,7 +428,10 @@ async function takeCreatorShots(take: Take): Promise<void> {
     { ...admin, page: 'creator-reviews' },
     { texts: ['人举报', '已隐藏'] },
     async (page) => {
-      await page.locator('[class*="chip"]', { hasText: /^已隐藏$/ }).first().click();
+      await page
+        .locator('[class*="chip"]', { hasText: /^已隐藏$/ })
+        .first()
+        .click();
     },
   );
   await take(
