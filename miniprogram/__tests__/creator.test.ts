@@ -3,12 +3,14 @@
 import {
   CreatorCourseData,
   CreatorOverviewData,
+  CreatorPromotionsData,
   CreatorReviewsData,
   validate,
   type CreatorFigures,
   type CreatorReview,
 } from '../../shared/contract';
 import type { TSchema } from '@sinclair/typebox';
+import { emptyForm, promotionRequest } from '../stores/creator-promotions';
 import { courseCharts, moneyText, overviewView } from '../view/creator';
 import { allText, find, installWx, openPage, settle, StubError, tap, textOf } from './helpers/simulate';
 
@@ -436,6 +438,153 @@ describe('评价管理', () => {
     const page = openPage('creator-reviews');
     await settle();
     expect(allText(page)).toContain('学员购买并学习后写下的评价会出现在这里');
+  });
+});
+
+describe('优惠管理', () => {
+  const now = new Date('2026-12-06T12:00:00.000Z');
+  const promotions = () =>
+    valid(CreatorPromotionsData, {
+      coupons: [
+        {
+          id: 'c1',
+          title: '新人立减',
+          kind: 'amount',
+          label: '立减 ¥20',
+          amountFen: 2000,
+          courseIds: ['python-automation'],
+          startsAt: '2026-12-01T00:00:00.000Z',
+          endsAt: '2026-12-31T00:00:00.000Z',
+          status: 'active',
+          stock: 100,
+          perLearner: 1,
+          claimed: 12,
+          remaining: 88,
+          held: 1,
+          used: 7,
+          createdAt: '2026-12-01T00:00:00.000Z',
+        },
+      ],
+      discounts: [],
+      batches: [
+        {
+          id: 'b1',
+          courseId: 'python-automation',
+          count: 50,
+          used: 3,
+          status: 'paused',
+          createdAt: '2026-12-02T00:00:00.000Z',
+        },
+      ],
+    });
+
+  it('is reached from the course and lists each kind with its usage', async () => {
+    const cloud = installWx();
+    cloud.on('creator.course', () => courseData());
+    const course = openPage('creator-course', { courseId: 'python-automation' });
+    await settle();
+    await tap(course, '.promotions-link');
+    expect(wx.navigateTo).toHaveBeenCalledWith({
+      url: `/pages/creator-promotions/index?courseId=python-automation&title=${encodeURIComponent('Python 办公自动化实战')}`,
+    });
+
+    cloud.on('creator.promotions', () => promotions());
+    const page = openPage('creator-promotions', { courseId: 'python-automation', title: 'Python 办公自动化实战' });
+    await settle();
+    expect(cloud.callsOf('creator.promotions')).toEqual([{ action: 'promotions', courseId: 'python-automation' }]);
+    const text = allText(page);
+    expect(text).toContain('新人立减（立减 ¥20）');
+    expect(text).toContain('已领 12 / 100 · 已用 7 · 待支付占用 1 · 每人限 1 张');
+    expect(text).toContain('兑换码 50 个');
+    expect(text).toContain('已兑换 3 / 50');
+    expect(text).toContain('还没有限时价');
+    expect(page.querySelectorAll('.toggle').map((n) => n.dom?.textContent?.trim())).toEqual(['暂停', '恢复']);
+  });
+
+  it('makes the request the form says, in fen, for this course only; shows new codes once', async () => {
+    expect(
+      promotionRequest(
+        {
+          ...emptyForm(),
+          couponKind: 'threshold',
+          title: '满减',
+          amount: '20',
+          threshold: '99.9',
+          stock: '50',
+          days: '3',
+        },
+        'py',
+        now,
+      ),
+    ).toEqual({
+      kind: 'coupon',
+      coupon: {
+        title: '满减',
+        kind: 'threshold',
+        amountFen: 2000,
+        thresholdFen: 9990,
+        stock: 50,
+        appliesTo: { courseIds: ['py'] },
+        endsAt: '2026-12-09T12:00:00.000Z',
+      },
+    });
+    expect(promotionRequest({ ...emptyForm(), kind: 'discount', price: '49', days: '7' }, 'py', now)).toEqual({
+      kind: 'discount',
+      discount: {
+        target: { kind: 'course', id: 'py' },
+        priceFen: 4900,
+        label: '限时特惠',
+        endsAt: '2026-12-13T12:00:00.000Z',
+      },
+    });
+
+    const cloud = installWx();
+    cloud
+      .on('creator.promotions', () => promotions())
+      .on('creator.createPromotion', () => ({ kind: 'codes', codes: ['7K3M-Q9XD-2HWT-B8NE', 'AAAA-BBBB-CCCC-DDDD'] }));
+    const page = openPage('creator-promotions', { courseId: 'python-automation' });
+    await settle();
+    page.querySelectorAll('.kind')[2]?.dispatchEvent('tap');
+    await settle();
+    await tap(page, '.create-button');
+    await settle();
+    expect(cloud.callsOf('creator.createPromotion')).toEqual([
+      {
+        action: 'createPromotion',
+        kind: 'codes',
+        codes: { target: { kind: 'course', id: 'python-automation' }, count: 50 },
+      },
+    ]);
+    expect(allText(page)).toContain('7K3M-Q9XD-2HWT-B8NE');
+  });
+
+  it('pauses at once, and revokes only once the creator confirmed', async () => {
+    const showModal = jest
+      .fn()
+      .mockImplementationOnce((o: { success: (r: object) => void }) => o.success({ confirm: false, cancel: true }))
+      .mockImplementation((o: { success: (r: object) => void }) => o.success({ confirm: true, cancel: false }));
+    const cloud = installWx({ showModal });
+    cloud
+      .on('creator.promotions', () => promotions())
+      .on('creator.updatePromotionStatus', (data) => ({
+        kind: data.kind,
+        id: data.id,
+        status: data.status,
+        previousStatus: 'active',
+        changed: true,
+      }));
+    const page = openPage('creator-promotions', { courseId: 'python-automation' });
+    await settle();
+    await tap(page, '.toggle');
+    await settle();
+    await tap(page, '.revoke');
+    await settle();
+    await tap(page, '.revoke');
+    await settle();
+    expect(cloud.callsOf('creator.updatePromotionStatus')).toEqual([
+      { action: 'updatePromotionStatus', kind: 'coupon', id: 'c1', status: 'paused' },
+      { action: 'updatePromotionStatus', kind: 'coupon', id: 'c1', status: 'revoked' },
+    ]);
   });
 });
 

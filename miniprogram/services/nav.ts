@@ -19,6 +19,8 @@ export interface Routes {
   creator: Record<string, never>;
   'creator-course': { courseId: string };
   'creator-reviews': Record<string, never>;
+  /** The course's coupons, limited-time prices and redemption codes; `title` for the heading. */
+  'creator-promotions': { courseId: string; title?: string };
 }
 
 export type RouteName = keyof Routes;

@@ -422,6 +422,20 @@ async function takeCreatorShots(take: Take): Promise<void> {
     { ...admin, page: 'creator-course', courseId: DEMO_REJECTED_COURSE_ID },
     { texts: ['未通过', '免费课程没有价格建议和销量预测', '还没有学员'] },
   );
+  await take(
+    'creator-promotions',
+    { ...admin, page: 'creator-promotions', courseId: 'python-automation', title: 'Python 办公自动化实战' },
+    { texts: ['新建', '已领 0 / 30', '每人限 1 张', '暂停', '撤销'] },
+    async (page) => {
+      // The creator makes a coupon of ¥10 off, 30 of them, through the form.
+      const inputs = page.locator('input');
+      await inputs.nth(0).fill('截图立减');
+      await inputs.nth(1).fill('10');
+      await inputs.nth(2).fill('30');
+      await page.locator('[class*="create-button"]').click();
+      await page.waitForFunction(bodyHas(/已领 0 \/ 30/), undefined, { timeout: 15_000 });
+    },
+  );
   await take('creator-reviews', { ...admin, page: 'creator-reviews' }, { texts: ['全部', '待审核', '共', '回复'] });
   await take(
     'creator-reviews-hidden',

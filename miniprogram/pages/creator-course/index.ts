@@ -1,6 +1,6 @@
 /** A course in the creator center: binds CreatorCourseStore; the price actions confirm with wx.showModal first. */
 import { call } from '../../services/call';
-import { queryParam } from '../../services/nav';
+import { navigate, queryParam } from '../../services/nav';
 import { showModal, toast } from '../../services/wx-api';
 import { CreatorCourseStore, initialCreatorCourse } from '../../stores/creator-course';
 import { definePage } from '../../core/define-page';
@@ -22,6 +22,10 @@ definePage({
     },
     onPriceTest(): void {
       void this.store.togglePriceTest();
+    },
+    onPromotions(): void {
+      const { courseId, title } = this.store.state;
+      navigate('creator-promotions', { courseId, title });
     },
   },
 });

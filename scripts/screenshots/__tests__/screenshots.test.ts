@@ -59,6 +59,7 @@ it('takes one screenshot per page and state', () => {
       'creator-week',
       'creator-course',
       'creator-course-rejected',
+      'creator-promotions',
       'creator-reviews',
       'creator-reviews-hidden',
       'creator-new',
