@@ -35,7 +35,16 @@ function catalogWith(cloud: CloudStub, enrolled: () => boolean): void {
       ),
     )
     .on('review.list', () => ({
-      items: [review('r1')],
+      items: [
+        review('r1', {
+          reply: {
+            text: '谢谢，下一课会更详细',
+            creatorName: '林老师',
+            createdAt: '2024-05-04T00:00:00Z',
+            updatedAt: '2024-05-04T00:00:00Z',
+          },
+        }),
+      ],
       total: 1,
       summary: { avg: 5, count: 1, histogram: [0, 0, 0, 0, 1] },
     }))
@@ -61,6 +70,8 @@ describe('课程详情', () => {
     expect(textOf(page, '.main-action')).toBe('立即购买 ¥99');
     expect(page.querySelectorAll('.trial')).toHaveLength(1);
     expect(allText(page)).toContain('讲得很清楚');
+    // The creator's reply, under the review.
+    expect(textOf(page, '.review-reply')).toBe('林老师 回复：谢谢，下一课会更详细');
     expect(page.querySelector('.write-review')).toBeFalsy();
   });
 

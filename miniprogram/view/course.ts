@@ -24,6 +24,8 @@ export interface ReviewView {
   refunded: boolean;
   /** Another learner's public review: it has a 举报 entry. */
   reportable: boolean;
+  /** The creator's reply under it (only one that passed the content check reaches learners), '' for none. */
+  replyText: string;
 }
 
 export interface CourseView {
@@ -82,6 +84,7 @@ export function reviewView(review: Review): ReviewView {
     badge,
     refunded: review.refunded === true,
     reportable: !review.mine && review.status === 'visible',
+    replyText: review.reply ? `${review.reply.creatorName} 回复：${review.reply.text}` : '',
   };
 }
 

@@ -351,7 +351,10 @@ export async function takeScreenshots(session: Session, outDir: string): Promise
   await take(
     'detail-reviews',
     { ...visitor, page: 'detail', courseId },
-    { texts: ['学员评价', '讲解清晰', '举报该课程'], shown: ['[class*="review-report"]', '[class*="report-course"]'] },
+    {
+      texts: ['学员评价', '讲解清晰', '举报该课程', / 回复：/],
+      shown: ['[class*="review-report"]', '[class*="report-course"]', '[class*="review-reply"]'],
+    },
     async (page) => {
       await page.locator('[class*="report-course"]').scrollIntoViewIfNeeded();
       await page.locator('[class*="review-report"]').first().scrollIntoViewIfNeeded();

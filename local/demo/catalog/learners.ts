@@ -349,6 +349,25 @@ export function buildDemoLearners(input: DemoLearnersInput): DemoLearners {
         });
       }
     }
+    // The creator answered the newest review with words, as creators do (creator.reply).
+    const answered = reviewed
+      .filter((r) => r.status === 'visible' && r.text !== '')
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
+    if (answered) {
+      const at = earlier(new Date(Date.parse(answered.createdAt) + 3 * HOUR_MS), now).toISOString();
+      answered.reply = {
+        text:
+          answered.rating >= 4
+            ? '谢谢你的认可！有问题随时在评价里告诉我。'
+            : '谢谢你的反馈，下个版本会补充更多练习和讲解。',
+        status: 'visible',
+        moderation: { outcome: 'pass', checkedAt: at },
+        creatorId: course.creator.id,
+        creatorName: course.creator.name,
+        createdAt: at,
+        updatedAt: at,
+      };
+    }
     for (const review of reviewed) {
       review.counted = countedRating(review.status, review.rating, review.refunded);
       if (review.counted !== null) counted[review.counted - 1] = (counted[review.counted - 1] as number) + 1;
