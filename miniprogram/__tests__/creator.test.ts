@@ -285,7 +285,7 @@ describe('课程数据', () => {
     expect(textOf(page, '.quality-score')).toBe('78');
     expect(text).toContain('34 / 40');
     expect(text).toContain('建议 ¥79 · 预计每周净收入 +12%（¥410 → ¥459.20） · 把握 71%');
-    for (const chart of ['.sales-chart', '.funnel-chart', '.drop-off-chart', '.ratings-chart']) {
+    for (const chart of ['.sales-chart', '.revenue-chart', '.funnel-chart', '.drop-off-chart', '.ratings-chart']) {
       expect(find(page, chart)).toBeTruthy();
     }
   });
@@ -395,7 +395,7 @@ describe('评价管理', () => {
     const showActionSheet = jest.fn((o: { success: (r: object) => void }) => o.success({ tapIndex: 1 }));
     const cloud = installWx({ showActionSheet });
     const items = [
-      review('r1'),
+      review('r1', { check: 'review' }),
       review('r2', { status: 'visible', rating: 5, text: '很实用', reports: { count: 0, reasons: {} } }),
     ];
     cloud
@@ -418,6 +418,7 @@ describe('评价管理', () => {
     await settle();
     const text = allText(page);
     expect(text).toContain('3 人举报：虚假不实 3');
+    expect(text).toContain('内容检查：平台不确定，等你决定是否显示');
     expect(text).toContain('已隐藏');
     await tap(page, '.decide');
     await settle();
@@ -475,6 +476,15 @@ describe('优惠管理', () => {
           status: 'paused',
           createdAt: '2026-12-02T00:00:00.000Z',
         },
+        {
+          id: 'b0',
+          courseId: 'python-automation',
+          count: 20,
+          used: 20,
+          expiresAt: '2026-08-16T16:00:00.000Z',
+          status: 'active',
+          createdAt: '2026-06-02T00:00:00.000Z',
+        },
       ],
     });
 
@@ -498,6 +508,8 @@ describe('优惠管理', () => {
     expect(text).toContain('兑换码 50 个');
     expect(text).toContain('已兑换 3 / 50');
     expect(text).toContain('还没有限时价');
+    // An expired batch redeems nothing: 已过期, nothing to pause.
+    expect(text).toContain('已过期');
     expect(page.querySelectorAll('.toggle').map((n) => n.dom?.textContent?.trim())).toEqual(['暂停', '恢复']);
   });
 

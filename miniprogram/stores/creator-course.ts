@@ -9,7 +9,6 @@ import type { call } from '../services/call';
 import { messageOf } from '../services/call';
 import { courseCharts, moderationText, moneyText, percentText, COURSE_STATUS_TEXT } from '../view/creator';
 import { dateTimeText, priceText } from '../view/format';
-import type { ChartInput } from '../view/chart';
 import type { LoadStatus } from '../core/store';
 import { Store } from '../core/store';
 
@@ -31,7 +30,7 @@ export interface CreatorCourseState {
   pendingNote: string;
   insightsNote: string;
   figures: { label: string; value: string }[];
-  charts: { sales: ChartInput; funnel: ChartInput; dropOff: ChartInput | null; ratings: ChartInput } | null;
+  charts: ReturnType<typeof courseCharts> | null;
   hasSales: boolean;
   /** The funnel and the ratings have something to draw. */
   hasFunnel: boolean;

@@ -67,7 +67,9 @@ export function discountItem(discount: CreatorDiscountView): PromotionItemView {
   };
 }
 
-export function batchItem(batch: CreatorCodeBatchView): PromotionItemView {
+/** A batch past its `expiresAt` redeems nothing whatever its status: shown as 已过期, with nothing to pause. */
+export function batchItem(batch: CreatorCodeBatchView, now: Date): PromotionItemView {
+  const expired = batch.expiresAt !== undefined && Date.parse(batch.expiresAt) <= now.getTime();
   return {
     kind: 'codes',
     id: batch.id,
@@ -75,6 +77,7 @@ export function batchItem(batch: CreatorCodeBatchView): PromotionItemView {
     detail: batch.expiresAt ? `有效期至 ${dateTimeText(batch.expiresAt)}` : '长期有效',
     usage: `已兑换 ${batch.used} / ${batch.count}`,
     ...actions(batch.status),
+    ...(expired && batch.status !== 'revoked' ? { statusText: '已过期', toggleText: '' } : {}),
   };
 }
 
@@ -210,7 +213,7 @@ export class CreatorPromotionsStore extends Store<CreatorPromotionsState> {
       const items: Record<PromotionKind, PromotionItemView[]> = {
         coupon: data.coupons.map(couponItem),
         discount: data.discounts.map(discountItem),
-        codes: data.batches.map(batchItem),
+        codes: data.batches.map((batch) => batchItem(batch, this.deps.now())),
       };
       this.update({
         status: 'ready',

@@ -18,6 +18,14 @@ export const STATUS_TEXT: Record<ReviewStatus, string> = {
   rejected: '已驳回',
 };
 
+/** The content check's verdict as the creator reads it; a pass says nothing. */
+export const CHECK_TEXT: Record<CreatorReview['check'], string> = {
+  pass: '',
+  review: '内容检查：平台不确定，等你决定是否显示',
+  risky: '内容检查：未通过，未向学员显示',
+  unavailable: '内容检查：暂时无法检查，稍后自动重试',
+};
+
 export const DECISIONS: readonly { key: ReportDecision; label: string }[] = [
   { key: 'keep', label: '保留' },
   { key: 'hide', label: '隐藏' },
@@ -40,6 +48,8 @@ export interface ReviewItemView {
   meta: string;
   status: ReviewStatus;
   statusText: string;
+  /** What the content check said, when it is not a plain pass. */
+  checkText: string;
   reportText: string;
   decidedText: string;
   replyText: string;
@@ -61,6 +71,7 @@ export function reviewItemView(review: CreatorReview): ReviewItemView {
     meta: `${review.author} · ${dateTimeText(review.createdAt)}${review.refunded ? ' · 已退款' : ''}`,
     status: review.status,
     statusText: STATUS_TEXT[review.status],
+    checkText: CHECK_TEXT[review.check],
     reportText: review.reports.count > 0 ? `${review.reports.count} 人举报：${reasons.join('、')}` : '',
     decidedText: review.reports.decidedAt && decision ? `你已决定：${decision}` : '',
     replyText: review.reply ? `创作者回复：${review.reply.text}` : '',

@@ -165,6 +165,7 @@ export function percentText(ratio: number): string {
 /** The course screen's charts: weekly paid orders with the forecast and its 80 % band ahead, the funnel, the drop-off and the ratings. */
 export function courseCharts(data: CreatorCourseData): {
   sales: ChartInput;
+  revenue: ChartInput;
   funnel: ChartInput;
   dropOff: ChartInput | null;
   ratings: ChartInput;
@@ -199,6 +200,13 @@ export function courseCharts(data: CreatorCourseData): {
           }
         : null,
   };
+  const revenue: ChartInput = {
+    kind: 'bar',
+    categories: weeks.map((week) => bucketLabel(week, 'week')),
+    series: [
+      { name: '净收入（元）', values: data.history.map((point) => (point.revenueFen - point.refundedFen) / 100) },
+    ],
+  };
   const { funnel } = data;
   const funnelChart: ChartInput = {
     kind: 'bar',
@@ -231,7 +239,7 @@ export function courseCharts(data: CreatorCourseData): {
     categories: ['1★', '2★', '3★', '4★', '5★'],
     series: [{ name: '评价数', values: [...data.rating.histogram] }],
   };
-  return { sales, funnel: funnelChart, dropOff, ratings };
+  return { sales, revenue, funnel: funnelChart, dropOff, ratings };
 }
 
 function round1(value: number): number {

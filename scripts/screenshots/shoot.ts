@@ -417,7 +417,7 @@ async function takeCreatorShots(take: Take): Promise<void> {
     { ...admin, page: 'creator-course', courseId: 'python-automation' },
     {
       texts: ['每周销量与预测', '近 30 天转化', '完课与流失', '质量分', '评分分布'],
-      painted: [canvas('sales-chart'), canvas('funnel-chart'), canvas('ratings-chart')],
+      painted: [canvas('sales-chart'), canvas('revenue-chart'), canvas('funnel-chart'), canvas('ratings-chart')],
     },
   );
   await take(
