@@ -2,6 +2,8 @@
  * A local cloud with the product's functions, a small catalog and helpers to act as learners through the client
  * gateway (what `wx.cloud.callFunction` does), for the learning, review and stats tests.
  */
+import type { TSchema } from '@sinclair/typebox';
+import { validate } from '../shared/contract';
 import type { LocalCloud } from '../local/cloud';
 import { SECURITY_LABELS, type SecurityRule } from '../local/sandbox/security';
 import { storageOf } from '../local/storage';
@@ -14,6 +16,14 @@ import { summaryOf, type ReviewDoc } from '../shared/reviews';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the envelope is asserted field by field
 export type Reply = { ok: boolean; data?: any; error?: { code: string; message: string; details?: any } };
+
+/** The reply's data, after checking it is no error and matches the contract's schema of it. */
+export function replyData(reply: Reply, schema: TSchema) {
+  expect(reply.error).toBeUndefined();
+  const checked = validate(schema, reply.data);
+  expect(checked.ok ? [] : checked.problems).toEqual([]);
+  return reply.data;
+}
 
 export interface World {
   cloud: LocalCloud;

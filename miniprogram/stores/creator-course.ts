@@ -10,7 +10,7 @@ import { messageOf } from '../services/call';
 import { courseCharts, moderationText, moneyText, percentText, COURSE_STATUS_TEXT } from '../view/creator';
 import { dateTimeText, priceText } from '../view/format';
 import type { LoadStatus } from '../core/store';
-import { Store } from '../core/store';
+import { ActionStore } from '../core/action-store';
 
 export interface QualityRow {
   label: string;
@@ -181,7 +181,7 @@ function testText(test: NonNullable<CreatorCourseData['priceTest']>): string {
   return `价格测试已停止（${test.stoppedAt ? dateTimeText(test.stoppedAt) : ''}），测了 ${test.periods.length} 周`;
 }
 
-export class CreatorCourseStore extends Store<CreatorCourseState> {
+export class CreatorCourseStore extends ActionStore<CreatorCourseState> {
   private data: CreatorCourseData | null = null;
 
   constructor(
@@ -218,7 +218,7 @@ export class CreatorCourseStore extends Store<CreatorCourseState> {
       await this.deps.call('creator', { action: 'applyPrice', courseId, priceFen });
       this.deps.toast('价格已更新');
       return true;
-    });
+    }, this.deps.toast);
   }
 
   /** 开启 / 停止价格测试, after the confirmation. */
@@ -232,18 +232,6 @@ export class CreatorCourseStore extends Store<CreatorCourseState> {
       await this.deps.call('creator', { action: 'priceTest', courseId, on });
       this.deps.toast(on ? '价格测试已开启' : '价格测试已停止');
       return true;
-    });
-  }
-
-  /** Runs a price action; the screen is read again when it changed something (not when the creator cancelled). */
-  private async act(run: () => Promise<boolean>): Promise<void> {
-    this.update({ busy: true });
-    try {
-      if (await run()) await this.load();
-    } catch (error) {
-      this.deps.toast(messageOf(error));
-    } finally {
-      this.update({ busy: false });
-    }
+    }, this.deps.toast);
   }
 }

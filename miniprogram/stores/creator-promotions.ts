@@ -17,7 +17,7 @@ import type { call } from '../services/call';
 import { messageOf } from '../services/call';
 import { dateTimeText, priceText } from '../view/format';
 import type { LoadStatus } from '../core/store';
-import { Store } from '../core/store';
+import { ActionStore } from '../core/action-store';
 
 const DAY_MS = 86_400_000;
 
@@ -198,7 +198,7 @@ export function initialCreatorPromotions(courseId: string, courseTitle: string):
   };
 }
 
-export class CreatorPromotionsStore extends Store<CreatorPromotionsState> {
+export class CreatorPromotionsStore extends ActionStore<CreatorPromotionsState> {
   constructor(
     courseId: string,
     courseTitle: string,
@@ -236,7 +236,7 @@ export class CreatorPromotionsStore extends Store<CreatorPromotionsState> {
       const made = await this.deps.call('creator', { action: 'createPromotion', ...request });
       this.update({ form: { ...emptyForm(), kind: this.state.form.kind }, newCodes: made.codes ?? [] });
       this.deps.toast(made.codes ? `已生成 ${made.codes.length} 个兑换码` : '已创建');
-    });
+    }, this.deps.toast);
   }
 
   /** 暂停 ↔ 恢复. */
@@ -266,18 +266,6 @@ export class CreatorPromotionsStore extends Store<CreatorPromotionsState> {
     await this.act(async () => {
       await this.deps.call('creator', { action: 'updatePromotionStatus', kind, id, status });
       this.deps.toast(STATUS_TEXT[status]);
-    });
-  }
-
-  private async act(run: () => Promise<void>): Promise<void> {
-    this.update({ busy: true });
-    try {
-      await run();
-      await this.load();
-    } catch (error) {
-      this.deps.toast(messageOf(error));
-    } finally {
-      this.update({ busy: false });
-    }
+    }, this.deps.toast);
   }
 }

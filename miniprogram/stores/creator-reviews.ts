@@ -9,7 +9,7 @@ import { messageOf } from '../services/call';
 import { dateTimeText } from '../view/format';
 import { REPORT_REASON_TEXT } from '../view/report';
 import type { LoadStatus } from '../core/store';
-import { Store } from '../core/store';
+import { ActionStore } from '../core/action-store';
 
 export const STATUS_TEXT: Record<ReviewStatus, string> = {
   visible: '已显示',
@@ -118,7 +118,7 @@ export function initialCreatorReviews(): CreatorReviewsState {
   };
 }
 
-export class CreatorReviewsStore extends Store<CreatorReviewsState> {
+export class CreatorReviewsStore extends ActionStore<CreatorReviewsState> {
   private generation = 0;
 
   constructor(private readonly deps: CreatorReviewsDeps) {
@@ -174,7 +174,7 @@ export class CreatorReviewsStore extends Store<CreatorReviewsState> {
       this.deps.toast(
         review.reply?.status === 'pending' ? '回复待审核，通过后显示' : draft.trim() ? '已回复' : '已删除回复',
       );
-    });
+    }, this.deps.toast);
   }
 
   async decide(id: string): Promise<void> {
@@ -190,18 +190,6 @@ export class CreatorReviewsStore extends Store<CreatorReviewsState> {
         decision: decision.key,
       });
       this.deps.toast(`已${decision.label}`);
-    });
-  }
-
-  private async act(run: () => Promise<void>): Promise<void> {
-    this.update({ busy: true });
-    try {
-      await run();
-      await this.load();
-    } catch (error) {
-      this.deps.toast(messageOf(error));
-    } finally {
-      this.update({ busy: false });
-    }
+    }, this.deps.toast);
   }
 }

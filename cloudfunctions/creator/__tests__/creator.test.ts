@@ -6,7 +6,7 @@
  */
 import { openApisOf } from '../../../local/openapi';
 import { attachSecuritySandbox, type SecuritySandbox } from '../../../local/sandbox/security';
-import { Type, type TSchema } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import { course } from '../../../testing/catalog-fixtures';
 import {
   COURSE_ID,
@@ -14,8 +14,8 @@ import {
   insert,
   REVIEW_CHECK_RULES,
   startWorld,
-  type Reply,
   type World,
+  replyData,
 } from '../../../testing/learning-world';
 import {
   COURSE_HISTORY_WEEKS,
@@ -23,7 +23,6 @@ import {
   CreatorOverviewData,
   CreatorReview,
   CreatorReviewsData,
-  validate,
 } from '../../../shared/contract';
 import type { CourseDoc } from '../../../shared/catalog';
 import { getById } from '../../../shared/db';
@@ -44,14 +43,6 @@ const RIVAL_COURSE = 'go-201';
 
 const creator = (openid: string, action: string, params: Record<string, unknown> = {}) =>
   world.call('creator', openid, { action, ...params });
-
-/** The reply's data, checked against the contract's schema of it. */
-function dataOf(reply: Reply, schema: TSchema) {
-  expect(reply.error).toBeUndefined();
-  const checked = validate(schema, reply.data);
-  expect(checked.ok ? [] : checked.problems).toEqual([]);
-  return reply.data;
-}
 
 beforeAll(async () => {
   world = await startWorld();
@@ -150,7 +141,7 @@ describe('who may enter', () => {
 
 describe('before the first night', () => {
   test('creator.overview: zeros over the whole axis, and pendingFirstNight', async () => {
-    const data = dataOf(await creator(ADMIN, 'overview'), CreatorOverviewData);
+    const data = replyData(await creator(ADMIN, 'overview'), CreatorOverviewData);
     const yesterday = lastFoldedDay(new Date());
     expect(data).toMatchObject({ period: 'day', from: addDays(yesterday, -29), to: yesterday });
     expect(data.creators).toHaveLength(1);
@@ -173,7 +164,7 @@ describe('before the first night', () => {
   });
 
   test('creator.course: explicit nulls, empty axes and why', async () => {
-    const data = dataOf(await creator(ADMIN, 'course', { courseId: COURSE_ID }), CreatorCourseData);
+    const data = replyData(await creator(ADMIN, 'course', { courseId: COURSE_ID }), CreatorCourseData);
     expect(data).toMatchObject({
       pendingFirstNight: true,
       statsComputedAt: null,
@@ -311,7 +302,7 @@ describe('after the nightly jobs', () => {
   });
 
   test('creator.overview: totals from courseStats, the series from the folded sales', async () => {
-    const data = dataOf(await creator(ADMIN, 'overview'), CreatorOverviewData);
+    const data = replyData(await creator(ADMIN, 'overview'), CreatorOverviewData);
     const [lin] = data.creators;
     expect(lin.pendingFirstNight).toBe(false);
     expect(lin.totals).toEqual({
@@ -340,16 +331,16 @@ describe('after the nightly jobs', () => {
   });
 
   test('creator.overview by week and month: 26 and 12 buckets, the last holding yesterday', async () => {
-    const week = dataOf(await creator(ADMIN, 'overview', { period: 'week' }), CreatorOverviewData);
+    const week = replyData(await creator(ADMIN, 'overview', { period: 'week' }), CreatorOverviewData);
     expect(week.creators[0].series).toHaveLength(26);
     expect(week.creators[0].series.at(-1)).toMatchObject({ start: weekOf(yesterday), paidOrders: 3 });
-    const month = dataOf(await creator(ADMIN, 'overview', { period: 'month' }), CreatorOverviewData);
+    const month = replyData(await creator(ADMIN, 'overview', { period: 'month' }), CreatorOverviewData);
     expect(month.creators[0].series).toHaveLength(12);
     expect(month.creators[0].series.at(-1)).toMatchObject({ start: `${yesterday.slice(0, 7)}-01`, paidOrders: 3 });
   });
 
   test('creator.course: history, forecast, funnel, drop-off, quality, advice, price test and moderation', async () => {
-    const data = dataOf(await creator(ADMIN, 'course', { courseId: COURSE_ID }), CreatorCourseData);
+    const data = replyData(await creator(ADMIN, 'course', { courseId: COURSE_ID }), CreatorCourseData);
     expect(data.pendingFirstNight).toBe(false);
     expect(data.figures.allTime).toMatchObject({ paidOrders: 3, revenueFen: 29700, refunds: 1, netRevenueFen: 19800 });
     expect(data.history.at(-1)).toEqual({
@@ -408,7 +399,7 @@ describe('after the nightly jobs', () => {
       .collection('courses')
       .where({ _id: 'draft-1' })
       .update({ data: { priceFen: 0 } });
-    const data = dataOf(await creator(ADMIN, 'course', { courseId: 'draft-1' }), CreatorCourseData);
+    const data = replyData(await creator(ADMIN, 'course', { courseId: 'draft-1' }), CreatorCourseData);
     expect(data).toMatchObject({ insightsMissing: 'free', forecast: null, priceAdvice: null, quality: null });
   });
 });
@@ -428,24 +419,24 @@ describe('reviews, replies and decisions', () => {
   });
 
   test('creator.reviews: every status, newest first, with the check and the reports', async () => {
-    const data = dataOf(await creator(ADMIN, 'reviews', { courseId: COURSE_ID }), CreatorReviewsData);
+    const data = replyData(await creator(ADMIN, 'reviews', { courseId: COURSE_ID }), CreatorReviewsData);
     expect(data.items.map((r: { text: string }) => r.text)).toEqual(['太浅了', '加我微信领资料', '讲得清楚']);
     expect(data).toMatchObject({ total: 3, page: 1, pageSize: 20 });
     expect(data.items[0]).toMatchObject({ courseTitle: 'Python 入门', check: 'pass', reports: { count: 1 } });
     expect(data.items[0].reports.reasons).toEqual({ ad: 1 });
     expect(data.items[1]).toMatchObject({ status: 'pending', check: 'review' });
-    const pending = dataOf(await creator(ADMIN, 'reviews', { status: 'pending' }), CreatorReviewsData);
+    const pending = replyData(await creator(ADMIN, 'reviews', { status: 'pending' }), CreatorReviewsData);
     expect(pending.items.map((r: { text: string }) => r.text)).toEqual(['加我微信领资料']);
-    const paged = dataOf(await creator(ADMIN, 'reviews', { pageSize: 2, page: 2 }), CreatorReviewsData);
+    const paged = replyData(await creator(ADMIN, 'reviews', { pageSize: 2, page: 2 }), CreatorReviewsData);
     expect(paged.items.map((r: { text: string }) => r.text)).toEqual(['讲得清楚']);
     // The rival sees none of lin's.
-    expect(dataOf(await creator(RIVAL, 'reviews'), CreatorReviewsData).total).toBe(0);
+    expect(replyData(await creator(RIVAL, 'reviews'), CreatorReviewsData).total).toBe(0);
   });
 
   test("creator.reply: checked like a review with the admin's openid, shown under the review, kept across an edit", async () => {
     const id = reviewId('o-rv-1', COURSE_ID);
     const reply = await creator(ADMIN, 'reply', { reviewId: id, text: '  谢谢\u200b支持  ' });
-    dataOf(reply, Type.Object({ review: CreatorReview }));
+    replyData(reply, Type.Object({ review: CreatorReview }));
     expect(reply.data.review.reply).toMatchObject({ text: '谢谢支持', status: 'visible', check: 'pass' });
     expect(sandbox.checks.at(-1)).toMatchObject({ content: '谢谢支持', scene: 2, openid: ADMIN });
     const listed = await world.call('review', 'o-anyone', { action: 'list', courseId: COURSE_ID });
@@ -534,7 +525,7 @@ describe('reviews, replies and decisions', () => {
     const id = reviewId('o-rv-3', COURSE_ID);
     const before = await rating();
     const hidden = await creator(ADMIN, 'moderate', { targetType: 'review', targetId: id, decision: 'hide' });
-    dataOf(hidden, Type.Object({ review: CreatorReview }));
+    replyData(hidden, Type.Object({ review: CreatorReview }));
     expect(hidden.data.review).toMatchObject({
       status: 'hidden',
       reports: { count: 1, decision: 'hide', decidedAt: expect.any(String) },

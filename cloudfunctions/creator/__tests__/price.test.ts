@@ -3,13 +3,12 @@
  * real wx-server-sdk inside: who may use them, the dry run a confirmation shows, the price learners then see, the
  * virtual rail's registered items, and the price test owning the price while it runs.
  */
-import type { TSchema } from '@sinclair/typebox';
-import { ApplyPriceData, PriceTestData, validate } from '../../../shared/contract';
+import { ApplyPriceData, PriceTestData } from '../../../shared/contract';
 import type { CourseDoc } from '../../../shared/catalog';
 import { getById } from '../../../shared/db';
 import type { PriceTestDoc } from '../../../shared/insights/pricing/price-test-doc';
 import { course } from '../../../testing/catalog-fixtures';
-import { COURSE_ID, emptyRating, insert, startWorld, type Reply, type World } from '../../../testing/learning-world';
+import { COURSE_ID, emptyRating, insert, startWorld, type World, replyData } from '../../../testing/learning-world';
 import { runningPromotion } from '../../../testing/promo-world';
 
 let world: World;
@@ -23,13 +22,6 @@ const WXPAY = { subMchId: '1900000109', payRail: 'wxpay', virtualPayment: { appI
 
 const creator = (openid: string, action: string, params: Record<string, unknown> = {}) =>
   world.call('creator', openid, { action, ...params });
-
-function dataOf(reply: Reply, schema: TSchema) {
-  expect(reply.error).toBeUndefined();
-  const checked = validate(schema, reply.data);
-  expect(checked.ok ? [] : checked.problems).toEqual([]);
-  return reply.data;
-}
 
 const priceOf = async (courseId: string) => (await getById<CourseDoc>(world.db, 'courses', courseId))?.priceFen;
 const testOf = (courseId: string) => getById<PriceTestDoc>(world.db, 'priceTests', courseId);
@@ -103,7 +95,7 @@ describe('who may set a price', () => {
 
 describe('applyPrice', () => {
   test('a dry run says what learners will see and writes nothing; applied, every learner sees it at once', async () => {
-    const preview = dataOf(
+    const preview = replyData(
       await creator(ADMIN, 'applyPrice', { courseId: COURSE_ID, priceFen: 7900, dryRun: true }),
       ApplyPriceData,
     );
@@ -117,18 +109,21 @@ describe('applyPrice', () => {
     });
     expect(await shownPrice(COURSE_ID)).toBe(9900);
 
-    const applied = dataOf(await creator(ADMIN, 'applyPrice', { courseId: COURSE_ID, priceFen: 7900 }), ApplyPriceData);
+    const applied = replyData(
+      await creator(ADMIN, 'applyPrice', { courseId: COURSE_ID, priceFen: 7900 }),
+      ApplyPriceData,
+    );
     expect(applied).toEqual({ ...preview, applied: true });
     expect(await shownPrice(COURSE_ID)).toBe(7900);
     // The same price again changes nothing.
-    expect(dataOf(await creator(ADMIN, 'applyPrice', { courseId: COURSE_ID, priceFen: 7900 }), ApplyPriceData)).toEqual(
-      expect.objectContaining({ applied: false, learnersSee: '价格不变，学员看到的仍是 ¥79' }),
-    );
+    expect(
+      replyData(await creator(ADMIN, 'applyPrice', { courseId: COURSE_ID, priceFen: 7900 }), ApplyPriceData),
+    ).toEqual(expect.objectContaining({ applied: false, learnersSee: '价格不变，学员看到的仍是 ¥79' }));
   });
 
   test('a limited-time price still lower than the new price is named: learners keep paying it until it ends', async () => {
     await insert(world.db, 'promotions', [runningPromotion('py-sale', { priceFen: 4900 })]);
-    const preview = dataOf(
+    const preview = replyData(
       await creator(ADMIN, 'applyPrice', { courseId: COURSE_ID, priceFen: 8900, dryRun: true }),
       ApplyPriceData,
     );
@@ -149,7 +144,7 @@ describe('applyPrice', () => {
     expect(reply.error?.message).toContain('¥1');
     await settings(WXPAY);
     expect(await priceOf(COURSE_ID)).toBe(7900);
-    const free = dataOf(await creator(ADMIN, 'applyPrice', { courseId: FREE_COURSE, priceFen: 0 }), ApplyPriceData);
+    const free = replyData(await creator(ADMIN, 'applyPrice', { courseId: FREE_COURSE, priceFen: 0 }), ApplyPriceData);
     expect(free).toMatchObject({ applied: false, virtualItem: null });
   });
 
@@ -167,7 +162,7 @@ describe('applyPrice', () => {
         },
       });
     await virtual([]);
-    const preview = dataOf(
+    const preview = replyData(
       await creator(ADMIN, 'applyPrice', { courseId: COURSE_ID, priceFen: 6900, dryRun: true }),
       ApplyPriceData,
     );
@@ -186,7 +181,10 @@ describe('applyPrice', () => {
       'FAILED_PRECONDITION',
     );
     await virtual([{ productId: `course_${COURSE_ID}_6900`, priceFen: 6900 }]);
-    const applied = dataOf(await creator(ADMIN, 'applyPrice', { courseId: COURSE_ID, priceFen: 6900 }), ApplyPriceData);
+    const applied = replyData(
+      await creator(ADMIN, 'applyPrice', { courseId: COURSE_ID, priceFen: 6900 }),
+      ApplyPriceData,
+    );
     expect(applied).toMatchObject({ applied: true, virtualItem: { registered: true } });
     expect(await shownPrice(COURSE_ID)).toBe(6900);
     await settings(WXPAY);
@@ -195,7 +193,7 @@ describe('applyPrice', () => {
 
 describe('priceTest', () => {
   test('a dry run shows the prices the test would charge and writes nothing', async () => {
-    const preview = dataOf(
+    const preview = replyData(
       await creator(ADMIN, 'priceTest', { courseId: COURSE_ID, on: true, dryRun: true }),
       PriceTestData,
     );
@@ -226,7 +224,7 @@ describe('priceTest', () => {
   });
 
   test('switched on, the test owns the price until it is switched off', async () => {
-    const on = dataOf(
+    const on = replyData(
       await creator(ADMIN, 'priceTest', { courseId: COURSE_ID, on: true, minPriceFen: 4900, maxPriceFen: 9900 }),
       PriceTestData,
     );
@@ -240,14 +238,14 @@ describe('priceTest', () => {
     expect(manual.error?.message).toContain('价格测试进行中');
     expect(await priceOf(COURSE_ID)).toBe(6900);
 
-    const dryOff = dataOf(
+    const dryOff = replyData(
       await creator(ADMIN, 'priceTest', { courseId: COURSE_ID, on: false, dryRun: true }),
       PriceTestData,
     );
     expect(dryOff).toMatchObject({ applied: false, test: { status: 'stopped' } });
     expect(await testOf(COURSE_ID)).toMatchObject({ status: 'running' });
 
-    const off = dataOf(await creator(ADMIN, 'priceTest', { courseId: COURSE_ID, on: false }), PriceTestData);
+    const off = replyData(await creator(ADMIN, 'priceTest', { courseId: COURSE_ID, on: false }), PriceTestData);
     expect(off).toMatchObject({
       applied: true,
       test: { status: 'stopped' },
@@ -259,7 +257,7 @@ describe('priceTest', () => {
       code: 'FAILED_PRECONDITION',
     });
     expect(
-      dataOf(await creator(ADMIN, 'applyPrice', { courseId: COURSE_ID, priceFen: 5900 }), ApplyPriceData),
+      replyData(await creator(ADMIN, 'applyPrice', { courseId: COURSE_ID, priceFen: 5900 }), ApplyPriceData),
     ).toMatchObject({ applied: true });
   });
 });

@@ -4,17 +4,11 @@
  * manage which, the rules of `npm run promo`, the usage moving as learners claim and redeem, a pause that stops
  * claims, uses and redemptions until resumed, and a revoke that is final.
  */
-import type { TSchema } from '@sinclair/typebox';
-import {
-  CreatePromotionData,
-  CreatorPromotionsData,
-  UpdatePromotionStatusData,
-  validate,
-} from '../../../shared/contract';
+import { CreatePromotionData, CreatorPromotionsData, UpdatePromotionStatusData } from '../../../shared/contract';
 import { COLLECTIONS } from '../../../shared/collections';
 import { course } from '../../../testing/catalog-fixtures';
 import { countWhere } from '../../../shared/db';
-import { COURSE_ID, emptyRating, insert, startWorld, type Reply, type World } from '../../../testing/learning-world';
+import { COURSE_ID, emptyRating, insert, startWorld, type World, replyData } from '../../../testing/learning-world';
 import { admitCreatorAdmins, bundle, daysFromNow, runningCoupon, runningPromotion } from '../../../testing/promo-world';
 
 let world: World;
@@ -29,13 +23,6 @@ const DRAFT_COURSE = 'draft-1';
 const creator = (openid: string, action: string, params: Record<string, unknown> = {}) =>
   world.call('creator', openid, { action, ...params });
 const promo = (openid: string, data: Record<string, unknown>) => world.call('promo', openid, data);
-
-function dataOf(reply: Reply, schema: TSchema) {
-  expect(reply.error).toBeUndefined();
-  const checked = validate(schema, reply.data);
-  expect(checked.ok ? [] : checked.problems).toEqual([]);
-  return reply.data;
-}
 
 /** Every selling document there is: a refusal writes none. */
 async function written(): Promise<number[]> {
@@ -58,9 +45,9 @@ const DISCOUNT = { target: { kind: 'course', id: COURSE_ID }, priceFen: 4900, en
 const CODES = { target: { kind: 'course', id: COURSE_ID }, count: 3, note: '线下班' };
 
 const created = async (kind: string, fields: object) =>
-  dataOf(await creator(ADMIN, 'createPromotion', { kind, [kind]: fields }), CreatePromotionData);
+  replyData(await creator(ADMIN, 'createPromotion', { kind, [kind]: fields }), CreatePromotionData);
 const listed = async (openid = ADMIN, params: Record<string, unknown> = {}) =>
-  dataOf(await creator(openid, 'promotions', params), CreatorPromotionsData);
+  replyData(await creator(openid, 'promotions', params), CreatorPromotionsData);
 const setStatus = (kind: string, id: string, status: string) =>
   creator(ADMIN, 'updatePromotionStatus', { kind, id, status });
 
@@ -272,7 +259,7 @@ describe('each kind, created and listed with its usage', () => {
 
   describe('pause stops learners until resumed', () => {
     test('a paused coupon is neither claimed nor used, with a clear message; resumed, it is again', async () => {
-      expect(dataOf(await setStatus('coupon', couponId, 'paused'), UpdatePromotionStatusData)).toEqual({
+      expect(replyData(await setStatus('coupon', couponId, 'paused'), UpdatePromotionStatusData)).toEqual({
         kind: 'coupon',
         id: couponId,
         status: 'paused',
@@ -294,7 +281,7 @@ describe('each kind, created and listed with its usage', () => {
       expect(await mine()).toEqual(['paused']);
       expect((await promo(LEARNER, { action: 'quote', courseId: COURSE_ID })).data.usableCoupons).toEqual([]);
 
-      expect(dataOf(await setStatus('coupon', couponId, 'active'), UpdatePromotionStatusData)).toMatchObject({
+      expect(replyData(await setStatus('coupon', couponId, 'active'), UpdatePromotionStatusData)).toMatchObject({
         changed: true,
       });
       expect((await promo('o-learner-2', { action: 'claim', couponId })).ok).toBe(true);
@@ -305,7 +292,7 @@ describe('each kind, created and listed with its usage', () => {
 
     test('a paused price is not in force; resumed, it is', async () => {
       const [discount] = (await listed()).discounts;
-      expect(dataOf(await setStatus('discount', discount.id, 'paused'), UpdatePromotionStatusData)).toMatchObject({
+      expect(replyData(await setStatus('discount', discount.id, 'paused'), UpdatePromotionStatusData)).toMatchObject({
         changed: true,
       });
       expect((await promo(LEARNER, { action: 'quote', courseId: COURSE_ID })).data.payFen).toBe(9900);
@@ -327,7 +314,7 @@ describe('each kind, created and listed with its usage', () => {
   });
 
   test('revoke is final: it cannot be resumed nor paused, and revoking again changes nothing', async () => {
-    expect(dataOf(await setStatus('codes', batchId, 'revoked'), UpdatePromotionStatusData)).toMatchObject({
+    expect(replyData(await setStatus('codes', batchId, 'revoked'), UpdatePromotionStatusData)).toMatchObject({
       status: 'revoked',
       changed: true,
     });
@@ -335,7 +322,7 @@ describe('each kind, created and listed with its usage', () => {
       const reply = await setStatus('codes', batchId, status);
       expect(reply.error).toMatchObject({ code: 'FAILED_PRECONDITION', details: { field: 'status' } });
     }
-    expect(dataOf(await setStatus('codes', batchId, 'revoked'), UpdatePromotionStatusData)).toMatchObject({
+    expect(replyData(await setStatus('codes', batchId, 'revoked'), UpdatePromotionStatusData)).toMatchObject({
       changed: false,
     });
     const redeem = await promo('o-redeemer-3', { action: 'redeem', code: codes[2] });
