@@ -138,7 +138,7 @@ function stateOf(data: CreatorCourseData): Partial<CreatorCourseState> {
       : [],
     charts,
     hasSales,
-    hasFunnel: Object.entries(data.funnel).some(([key, value]) => key !== 'from' && key !== 'to' && Number(value) > 0),
+    hasFunnel: charts.funnel.series.some((series) => series.values.some((value) => (value ?? 0) > 0)),
     hasRatings: data.rating.count > 0,
     forecastText:
       forecast.length > 0

@@ -93,31 +93,27 @@ export interface CourseRowView {
   status: CreatorCourseRow['status'];
   moderationText: string;
   rejected: boolean;
-  priceText: string;
-  learnersText: string;
-  revenueText: string;
-  ratingText: string;
-  qualityText: string;
   /** Price, learners, revenue, rating and quality in one line. */
   figuresText: string;
 }
 
 export function courseRowView(row: CreatorCourseRow): CourseRowView {
-  const view = {
+  const figures = [
+    priceText(row.priceFen),
+    `${row.learners} 名学员`,
+    row.netRevenueFen === null ? '今晚统计后显示收入' : `净收入 ${moneyText(row.netRevenueFen)}`,
+    row.rating.count > 0 ? `${row.rating.avg.toFixed(1)} 分（${row.rating.count}）` : '暂无评分',
+    row.qualityScore === null ? '' : `质量分 ${row.qualityScore}`,
+  ];
+  return {
     id: row.id,
     title: row.title,
     status: row.status,
     statusText: COURSE_STATUS_TEXT[row.status],
     moderationText: moderationText(row.moderation),
     rejected: row.moderation?.state === 'rejected',
-    priceText: priceText(row.priceFen),
-    learnersText: `${row.learners} 名学员`,
-    revenueText: row.netRevenueFen === null ? '今晚统计后显示收入' : `净收入 ${moneyText(row.netRevenueFen)}`,
-    ratingText: row.rating.count > 0 ? `${row.rating.avg.toFixed(1)} 分（${row.rating.count}）` : '暂无评分',
-    qualityText: row.qualityScore === null ? '' : `质量分 ${row.qualityScore}`,
+    figuresText: figures.filter((part) => part !== '').join(' · '),
   };
-  const parts = [view.priceText, view.learnersText, view.revenueText, view.ratingText, view.qualityText];
-  return { ...view, figuresText: parts.filter((part) => part !== '').join(' · ') };
 }
 
 export interface OverviewView {

@@ -68,6 +68,8 @@ interface ValidCourse {
   /** Bytes of each local cover/media ref, and text of each bodyFile ref. */
   bytes: Map<string, Buffer>;
   texts: Map<string, string>;
+  /** The local images of its articles, found once their bodies were read (bytes in `bytes`). */
+  images: AssetRequest[];
 }
 
 async function listDataFiles(target: string): Promise<string[]> {
@@ -96,13 +98,14 @@ async function storedCategoryIds(app: NodeApp): Promise<string[]> {
 /** Reads the files a valid course refers to; a missing or unreadable one is a problem of its field. */
 async function readAssets(file: string, course: CourseFile, problems: FileProblem[]): Promise<ValidCourse | null> {
   const dir = path.dirname(file);
-  const valid: ValidCourse = { file, course, bytes: new Map(), texts: new Map() };
+  const valid: ValidCourse = { file, course, bytes: new Map(), texts: new Map(), images: [] };
   let ok = await readRequests(file, dir, assetRequests(course), valid, problems);
   // The articles' own images, once their bodies are read.
   const images = bodyImageRequests(course, valid.texts);
   for (const problem of images.problems) problems.push({ ...problem, file: shown(file) });
   ok = images.problems.length === 0 && ok;
   ok = (await readRequests(file, dir, images.requests, valid, problems)) && ok;
+  valid.images = images.requests;
   return ok ? valid : null;
 }
 
@@ -322,7 +325,7 @@ async function resolveAssets(
     )
     .filter((id): id is string => typeof id === 'string');
   const wanted = new Map<string, { cloudPath: string; bytes: Buffer }>();
-  for (const request of [...assetRequests(course), ...bodyImageRequests(course, valid.texts).requests]) {
+  for (const request of [...assetRequests(course), ...valid.images]) {
     if (request.role === 'body') continue;
     const bytes = valid.bytes.get(request.ref) as Buffer;
     const sha = createHash('sha256').update(bytes).digest('hex');

@@ -18,9 +18,10 @@ interface UntypedApis {
 }
 
 export function cloudMediaCheckDeps(sdk: Sdk): MediaCheckDeps {
+  const tempUrls = sdkTempUrls(sdk);
   return {
     db: sdk.database(),
-    tempUrl: (fileId, maxAgeSec) => tempUrlOf(sdkTempUrls(sdk), fileId, maxAgeSec),
+    tempUrl: (fileId, maxAgeSec) => tempUrlOf(tempUrls, fileId, maxAgeSec),
     mediaCheckAsync: (params) => (sdk as unknown as UntypedApis).openapi.security.mediaCheckAsync(params),
   };
 }

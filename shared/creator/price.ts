@@ -27,7 +27,7 @@ import {
   type VirtualItemNeed,
 } from '../contract';
 import { getById, updated } from '../db';
-import { testPrices, testRailOf, type PriceTestDoc } from '../insights/pricing/price-test-doc';
+import { testPrices, testRailOf, virtualRailOn, type PriceTestDoc } from '../insights/pricing/price-test-doc';
 import {
   switchPriceTestOff,
   switchPriceTestOn,
@@ -46,11 +46,6 @@ import { priceTestView } from './course-view';
 import type { CreatorDeps } from './overview';
 
 type PricedCourse = Pick<CourseDoc, '_id' | 'creator' | 'status' | 'priceFen'>;
-
-/** Whether learners can pay through 小程序虚拟支付: the shop's rail, or configured beside WeChat Pay. */
-function virtualRailOn(settings: AppSettings): boolean {
-  return settings.payRail === 'virtual' || settings.virtualPayment.offerId !== '';
-}
 
 /** The item a course's price needs on the virtual rail, and whether it is registered; null when none is needed. */
 export function virtualItemNeed(settings: AppSettings, courseId: string, priceFen: number): VirtualItemNeed | null {

@@ -1,5 +1,6 @@
 /** `creator.access`: who may enter the creator center, through the local cloud with the real wx-server-sdk. */
 import { startWorld, type World } from '../../../testing/learning-world';
+import { admitCreatorAdmins } from '../../../testing/promo-world';
 
 let world: World;
 
@@ -11,14 +12,7 @@ beforeAll(async () => {
       { _id: 'wang', name: '王老师' },
     ],
   });
-  await world.db
-    .collection('creatorAdmins')
-    .doc('o-two')
-    .set({ data: { creatorIds: ['wang', 'not-imported', 'lin'] } });
-  await world.db
-    .collection('creatorAdmins')
-    .doc('o-emptied')
-    .set({ data: { creatorIds: [] } });
+  await admitCreatorAdmins(world.db, { 'o-two': ['wang', 'not-imported', 'lin'], 'o-emptied': [] });
 });
 afterAll(() => world.close());
 

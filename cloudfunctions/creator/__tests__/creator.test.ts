@@ -4,6 +4,7 @@
  * insights job's own `foldSales`, the counters written by the learner calls' own writers), and the review tools with
  * the msgSecCheck sandbox answering the content check.
  */
+import { admitCreatorAdmins } from '../../../testing/promo-world';
 import { openApisOf } from '../../../local/openapi';
 import { attachSecuritySandbox, type SecuritySandbox } from '../../../local/sandbox/security';
 import { Type } from '@sinclair/typebox';
@@ -60,14 +61,7 @@ beforeAll(async () => {
     { _id: 'lin', name: '林老师', title: '后端工程师' },
     { _id: 'wang', name: '王老师' },
   ]);
-  await world.db
-    .collection('creatorAdmins')
-    .doc(ADMIN)
-    .set({ data: { creatorIds: ['lin'] } });
-  await world.db
-    .collection('creatorAdmins')
-    .doc(RIVAL)
-    .set({ data: { creatorIds: ['wang'] } });
+  await admitCreatorAdmins(world.db, { [ADMIN]: ['lin'], [RIVAL]: ['wang'] });
 });
 afterAll(() => world.close());
 

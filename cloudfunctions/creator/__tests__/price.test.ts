@@ -9,7 +9,7 @@ import { getById } from '../../../shared/db';
 import type { PriceTestDoc } from '../../../shared/insights/pricing/price-test-doc';
 import { course } from '../../../testing/catalog-fixtures';
 import { COURSE_ID, emptyRating, insert, startWorld, type World, replyData } from '../../../testing/learning-world';
-import { runningPromotion } from '../../../testing/promo-world';
+import { runningPromotion, admitCreatorAdmins } from '../../../testing/promo-world';
 
 let world: World;
 
@@ -39,14 +39,7 @@ beforeAll(async () => {
     course({ _id: RIVAL_COURSE, creator: { id: 'wang', name: '王老师' }, learnerCount: 0, rating: emptyRating() }),
     course({ _id: FREE_COURSE, priceFen: 0, learnerCount: 0, rating: emptyRating() }),
   ]);
-  await world.db
-    .collection('creatorAdmins')
-    .doc(ADMIN)
-    .set({ data: { creatorIds: ['lin'] } });
-  await world.db
-    .collection('creatorAdmins')
-    .doc(RIVAL)
-    .set({ data: { creatorIds: ['wang'] } });
+  await admitCreatorAdmins(world.db, { [ADMIN]: ['lin'], [RIVAL]: ['wang'] });
   await settings(WXPAY);
 });
 afterAll(() => world.close());

@@ -63,6 +63,11 @@ export interface TestRail {
   registeredPricesFen?: readonly number[];
 }
 
+/** Whether learners can pay through 小程序虚拟支付: the shop's rail, or configured beside WeChat Pay. */
+export function virtualRailOn(settings: { payRail: PayRail; virtualPayment: { offerId: string } }): boolean {
+  return settings.payRail === 'virtual' || settings.virtualPayment.offerId !== '';
+}
+
 /**
  * The test rail of a course from the settings: on the virtual rail the course's own item (registered at the price it
  * had when the test began, `basePriceFen`) and every item `<prefix><courseId>_<fen>` registered at its price.
@@ -75,8 +80,8 @@ export function testRailOf(
   courseId: string,
   basePriceFen: number,
 ): TestRail {
-  const { offerId, productIdPrefix, items = [] } = settings.virtualPayment;
-  if (settings.payRail !== 'virtual' && offerId === '') return { rail: settings.payRail };
+  const { productIdPrefix, items = [] } = settings.virtualPayment;
+  if (!virtualRailOn(settings)) return { rail: settings.payRail };
   const target = { kind: 'course' as const, id: courseId };
   return {
     rail: settings.payRail,
